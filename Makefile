@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app festival
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install translations messages lint format db-upgrade demo clean
+
+run: install translations db-upgrade  ## set everything up and serve on http://127.0.0.1:5000
+	$(FLASK) demo --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops)"
+	FESTIVAL_SHOW_DEMO_LOGINS=true $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install translations  ## run the whole test suite (SQLite; TEST_DATABASE_URL for PostgreSQL)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed (set PYTHON=python3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	touch $@
+
+translations: install  ## compile the .po catalogs into .mo files
+	$(BIN)/pybabel compile -d festival/translations
+
+messages: install  ## extract new strings and merge them into the catalogs
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* __pycache__' \
+		--no-location --sort-output --project festival -o festival/translations/messages.pot .
+	$(BIN)/pybabel update -i festival/translations/messages.pot -d festival/translations \
+		--no-fuzzy-matching
+
+db-upgrade: install
+	$(FLASK) db upgrade
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,56 @@
+"""festival: runs elderly arts festivals and competitions end to end."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, error pages, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path
+        or os.environ.get("FESTIVAL_INSTANCE_PATH")
+        or str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_relative_config=True,
+    )
+    from festival.config import load_config
+
+    load_config(app, test_config)
+    app.json.ensure_ascii = False  # Chinese stays readable in JSON
+
+    from festival import models  # noqa: F401  (the whole schema, for Alembic)
+    from festival.db import db
+    from festival.extensions import csrf, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from festival.web import auth, errors, headers, i18n, templating
+
+    i18n.init_app(app)
+    auth.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    headers.init_app(app)
+
+    from festival.accounts.views import bp as accounts_bp
+    from festival.api import bp as api_bp
+    from festival.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # the API checks CSRF itself, for cookie-authenticated writes only
+
+    from festival.cli import register_commands
+
+    register_commands(app)
+    return app

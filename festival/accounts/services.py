@@ -1,0 +1,237 @@
+"""Accounts: users, organisations, logins with rate limits, API tokens, passwords."""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from festival.accounts.models import (
+    ApiToken,
+    Level,
+    LoginAttempt,
+    Organization,
+    Role,
+    User,
+    new_session_nonce,
+)
+from festival.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, password_matches
+from festival.audit.services import record
+from festival.core.errors import TooManyRequests, ValidationFailed
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
+ROLES_NEEDING_ORGANIZATION = {Role.organizer}
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    role: Role | str,
+    organization_id: int | None = None,
+    actor: User | None,
+    now: datetime,
+) -> User:
+    """Create an account; every problem with the input is reported at once."""
+    problems: dict[str, list] = {}
+    username = username.strip()
+    display_name = display_name.strip()
+    if not USERNAME_PATTERN.match(username):
+        problems["username"] = [
+            _l("Use 3 to 64 letters, digits, dots, dashes or underscores.")
+        ]
+    elif session.execute(
+        select(User.id).where(func.lower(User.username) == username.lower())
+    ).first():
+        problems["username"] = [_l("This username is already taken.")]
+    problems.update(_password_problems(password))
+    if not 1 <= len(display_name) <= 80:
+        problems["display_name"] = [_l("Enter a name of 1 to 80 characters.")]
+    try:
+        role = Role(role)
+    except ValueError:
+        problems["role"] = [_l("Choose one of: admin, organizer, judge, leader.")]
+    else:
+        if organization_id is None and role in ROLES_NEEDING_ORGANIZATION:
+            problems["organization_id"] = [_l("An organizer belongs to an organisation.")]
+    if organization_id is not None and session.get(Organization, organization_id) is None:
+        problems["organization_id"] = [_l("No such organisation.")]
+    if problems:
+        raise ValidationFailed(fields=problems)
+
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        display_name=display_name,
+        role=role,
+        organization_id=organization_id,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor=actor, action="create_user", entity_type="user", entity_id=user.id,
+           changes={"username": username, "role": role.value}, now=now)
+    return user
+
+
+def change_password(
+    session: Session, *, user: User, current_password: str, new_password: str, now: datetime
+) -> None:
+    """Change one's own password; other sessions of the account end."""
+    problems: dict[str, list] = {}
+    if not password_matches(user.password_hash, current_password):
+        problems["current_password"] = [_l("This is not your current password.")]
+    problems.update({("new_password" if k == "password" else k): v
+                     for k, v in _password_problems(new_password).items()})
+    if problems:
+        raise ValidationFailed(fields=problems)
+    user.password_hash = hash_password(new_password)
+    user.session_nonce = new_session_nonce()
+    record(session, actor=user, action="change_password", entity_type="user", entity_id=user.id,
+           now=now)
+    session.flush()
+
+
+def _password_problems(password: str) -> dict[str, list]:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return {"password": [_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)]}
+    if len(password) > 200:
+        return {"password": [_l("Use at most %(n)d characters.", n=200)]}
+    return {}
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    max_failures: int = 5
+    max_failures_per_address: int = 30
+    window: timedelta = timedelta(minutes=15)
+
+
+def authenticate(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    address: str,
+    now: datetime,
+    limits: LoginLimits,
+) -> User | None:
+    """The active user with these credentials, or None; the attempt is recorded either way.
+
+    Raises TooManyRequests when this account has failed too often from this
+    address, or the address too often overall, within the window. The caller
+    commits even when the answer is None, so failures count.
+    """
+    username = username.strip()[:64]
+    address = (address or "unknown")[:64]
+    since = now - limits.window
+    failures = (
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since)
+    )
+    by_account = session.execute(
+        failures.where(func.lower(LoginAttempt.username) == username.lower(),
+                       LoginAttempt.address == address)
+    ).scalar_one()
+    by_address = session.execute(failures.where(LoginAttempt.address == address)).scalar_one()
+    if by_account >= limits.max_failures or by_address >= limits.max_failures_per_address:
+        raise TooManyRequests()
+
+    user = session.execute(
+        select(User).where(func.lower(User.username) == username.lower())
+    ).scalar_one_or_none()
+    ok = password_matches(user.password_hash if user else None, password)
+    ok = ok and user is not None and user.is_active
+    session.add(LoginAttempt(username=username, address=address, attempted_at=now, succeeded=ok))
+    session.flush()
+    return user if ok else None
+
+
+def forget_old_login_attempts(session: Session, *, now: datetime, keep: timedelta) -> int:
+    """Delete login attempts older than ``keep``; returns how many went."""
+    result = session.execute(
+        LoginAttempt.__table__.delete().where(LoginAttempt.attempted_at < now - keep)
+    )
+    return result.rowcount or 0
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(
+    session: Session, *, user: User, now: datetime, lifetime: timedelta
+) -> tuple[ApiToken, str]:
+    """A new bearer token for ``user``: the row (digest only) and the plain token, shown once."""
+    plain = secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, token_digest=token_digest(plain), created_at=now, expires_at=now + lifetime
+    )
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+def token_for(session: Session, plain: str, *, now: datetime) -> ApiToken | None:
+    """The live token (with its active user) for a plain bearer token, or None."""
+    token = session.execute(
+        select(ApiToken).where(ApiToken.token_digest == token_digest(plain))
+    ).scalar_one_or_none()
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if not token.user.is_active:
+        return None
+    return token
+
+
+def revoke_api_token(session: Session, *, token: ApiToken, now: datetime) -> None:
+    token.revoked_at = now
+    session.flush()
+
+
+def create_organization(
+    session: Session,
+    *,
+    name: str,
+    level: Level | str,
+    parent_id: int | None,
+    actor: User | None,
+    now: datetime,
+) -> Organization:
+    """Create an organisation under an optional parent of a higher level."""
+    problems: dict[str, list] = {}
+    name = name.strip()
+    if not 1 <= len(name) <= 120:
+        problems["name"] = [_l("Enter a name of 1 to 120 characters.")]
+    elif session.execute(select(Organization.id).where(Organization.name == name)).first():
+        problems["name"] = [_l("An organisation with this name exists already.")]
+    try:
+        level = Level(level)
+    except ValueError:
+        problems["level"] = [_l("Choose one of: district, city, province, other.")]
+    parent = session.get(Organization, parent_id) if parent_id is not None else None
+    if parent_id is not None and parent is None:
+        problems["parent_id"] = [_l("No such organisation.")]
+    elif (
+        parent is not None
+        and isinstance(level, Level)
+        and level is not Level.other
+        and parent.level is not Level.other
+        and parent.level.rank <= level.rank
+    ):
+        problems["parent_id"] = [_l("The parent must be of a higher level.")]
+    if problems:
+        raise ValidationFailed(fields=problems)
+    organization = Organization(name=name, level=level, parent_id=parent_id, created_at=now)
+    session.add(organization)
+    session.flush()
+    record(session, actor=actor, action="create_organization", entity_type="organization",
+           entity_id=organization.id, changes={"name": name, "level": level.value}, now=now)
+    return organization

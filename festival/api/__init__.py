@@ -1,0 +1,11 @@
+"""The JSON API under /api/v1 (contract: shared/API.md)."""
+
+from festival.api.envelope import authenticate_request
+from festival.api.registry import bp
+
+bp.before_request(authenticate_request)
+
+# Each module adds its endpoints to ``bp`` when imported.
+from festival.api import openapi, organizations, tokens, users  # noqa: E402, F401
+
+__all__ = ["bp"]

@@ -1,0 +1,61 @@
+"""Configuration: defaults, then ``instance/config.py``, then the environment, then tests."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": ["zh_Hans_CN", "en"],
+    "DEFAULT_TIMEZONE": "Asia/Shanghai",
+    # Uploads (spreadsheets) may be 5 MB; the multipart envelope needs a little more.
+    "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+    "API_MAX_BODY_BYTES": 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
+    "LOGIN_WINDOW_SECONDS": 15 * 60,
+    "API_TOKEN_DAYS": 90,
+    "SHOW_DEMO_LOGINS": False,
+}
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+        Path(app.instance_path) / "festival.sqlite"
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    # FESTIVAL_SECRET_KEY -> SECRET_KEY, FESTIVAL_SHOW_DEMO_LOGINS=true -> True, ...
+    app.config.from_prefixed_env("FESTIVAL")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read the key generated on first start, or generate it now (never a constant in git)."""
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker won the race
+        return key_file.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,75 @@
+"""Festivals (one per level and year) and their categories."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from festival.accounts.models import Level, Organization
+from festival.db import Base, UTCDateTime, str_enum
+
+
+class FestivalStatus(enum.StrEnum):
+    draft = "draft"
+    open = "open"
+    screening = "screening"
+    announced = "announced"
+
+
+class Festival(Base):
+    __tablename__ = "festivals"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        CheckConstraint("min_performer_age BETWEEN 0 AND 120", name="age_range"),
+        CheckConstraint("notice_days >= 0", name="notice_days_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    level: Mapped[Level] = mapped_column(str_enum(Level, "level"))
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    year: Mapped[int]
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    submission_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    min_performer_age: Mapped[int] = mapped_column(default=60)
+    status: Mapped[FestivalStatus] = mapped_column(
+        str_enum(FestivalStatus, "festival_status"), default=FestivalStatus.draft
+    )
+    description: Mapped[str] = mapped_column(String(4000), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notice_days: Mapped[int] = mapped_column(default=0)
+    notice_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship()
+    categories: Mapped[list["Category"]] = relationship(
+        back_populates="festival", order_by="Category.position"
+    )
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    __table_args__ = (
+        UniqueConstraint("festival_id", "name"),
+        CheckConstraint(
+            "max_duration_minutes IS NULL OR max_duration_minutes > 0", name="max_duration_positive"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    festival_id: Mapped[int] = mapped_column(
+        ForeignKey("festivals.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    max_duration_minutes: Mapped[int | None]
+    position: Mapped[int] = mapped_column(default=0)
+
+    festival: Mapped[Festival] = relationship(back_populates="categories")

@@ -1,0 +1,144 @@
+"""Screening rounds: criteria, judges, conflicts of interest, entries and scores."""
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from festival.accounts.models import User
+from festival.db import Base, UTCDateTime, str_enum
+from festival.festivals.models import Festival
+from festival.programs.models import Program
+
+Score2 = Numeric(7, 2, asdecimal=True)
+
+
+class Aggregation(enum.StrEnum):
+    trimmed_mean = "trimmed_mean"
+    mean = "mean"
+
+
+class RoundStatus(enum.StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+    __table_args__ = (
+        UniqueConstraint("festival_id", "position"),
+        CheckConstraint("advance_count IS NULL OR advance_count >= 0", name="advance_count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    festival_id: Mapped[int] = mapped_column(
+        ForeignKey("festivals.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    aggregation: Mapped[Aggregation] = mapped_column(
+        str_enum(Aggregation, "aggregation"), default=Aggregation.trimmed_mean
+    )
+    advance_count: Mapped[int | None]
+    status: Mapped[RoundStatus] = mapped_column(
+        str_enum(RoundStatus, "round_status"), default=RoundStatus.draft
+    )
+    is_blind: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    festival: Mapped[Festival] = relationship()
+    criteria: Mapped[list["Criterion"]] = relationship(
+        back_populates="round", order_by="Criterion.position"
+    )
+
+
+class Criterion(Base):
+    __tablename__ = "criteria"
+    __table_args__ = (
+        UniqueConstraint("round_id", "name"),
+        CheckConstraint("max_score > 0", name="max_score_positive"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    max_score: Mapped[Decimal] = mapped_column(Score2)
+    weight: Mapped[Decimal] = mapped_column(Score2, default=Decimal("1"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    round: Mapped[Round] = relationship(back_populates="criteria")
+
+
+class JudgeAssignment(Base):
+    __tablename__ = "judge_assignments"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    judge_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    judge: Mapped[User] = relationship()
+
+
+class Conflict(Base):
+    """A judge who must not score a program (conflict of interest)."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (UniqueConstraint("round_id", "judge_id", "program_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RoundEntry(Base):
+    """A program taking part in a round."""
+
+    __tablename__ = "round_entries"
+    __table_args__ = (UniqueConstraint("round_id", "program_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), index=True
+    )
+    advanced: Mapped[bool] = mapped_column(default=False)
+    # Frozen when the round closes, so published results never move.
+    final_score: Mapped[Decimal | None] = mapped_column(Score2)
+    final_rank: Mapped[int | None]
+
+    round: Mapped[Round] = relationship()
+    program: Mapped[Program] = relationship()
+
+
+class Score(Base):
+    """One judge's score for one criterion of one entry."""
+
+    __tablename__ = "scores"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "judge_id", "criterion_id"),
+        CheckConstraint("value >= 0", name="value_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("round_entries.id", ondelete="CASCADE"), index=True
+    )
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("criteria.id", ondelete="CASCADE"), index=True
+    )
+    value: Mapped[Decimal] = mapped_column(Score2)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

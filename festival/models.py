@@ -1,0 +1,23 @@
+"""Imports every model so that the metadata (and Alembic) sees the whole schema."""
+
+from festival.accounts.models import ApiToken, LoginAttempt, Organization, User
+from festival.audit.models import AuditEntry
+from festival.awards.models import Award
+from festival.festivals.models import Category, Festival
+from festival.judging.models import Conflict, Criterion, JudgeAssignment, Round, RoundEntry, Score
+from festival.programs.models import Program, ProgramPerformer
+from festival.schedules.models import (
+    Attendance,
+    CalendarFeed,
+    Event,
+    EventCancellation,
+    EventOverride,
+)
+from festival.troupes.models import Membership, Person, Troupe
+
+__all__ = [
+    "ApiToken", "Attendance", "AuditEntry", "Award", "CalendarFeed", "Category", "Conflict",
+    "Criterion", "Event", "EventCancellation", "EventOverride", "Festival", "JudgeAssignment",
+    "LoginAttempt", "Membership", "Organization", "Person", "Program", "ProgramPerformer",
+    "Round", "RoundEntry", "Score", "Troupe", "User",
+]

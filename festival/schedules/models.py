@@ -1,0 +1,128 @@
+"""Events of troupes and festivals, their recurrence, exceptions, attendance and feeds."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from festival.accounts.models import User
+from festival.db import Base, UTCDateTime, str_enum
+from festival.festivals.models import Festival
+from festival.troupes.models import Person, Troupe
+
+
+class EventKind(enum.StrEnum):
+    rehearsal = "rehearsal"
+    training = "training"
+    practice = "practice"
+    performance = "performance"
+    exhibition = "exhibition"
+    meeting = "meeting"
+
+
+class Event(Base):
+    """One event or a recurring series (``rrule`` holds the RFC 5545 rule)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("troupe_id IS NOT NULL OR festival_id IS NOT NULL", name="has_owner"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(120), unique=True)
+    troupe_id: Mapped[int | None] = mapped_column(
+        ForeignKey("troupes.id", ondelete="CASCADE"), index=True
+    )
+    festival_id: Mapped[int | None] = mapped_column(
+        ForeignKey("festivals.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind, "event_kind"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    is_public: Mapped[bool] = mapped_column(default=False)
+    rrule: Mapped[str | None] = mapped_column(String(500))
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    troupe: Mapped[Troupe | None] = relationship()
+    festival: Mapped[Festival | None] = relationship()
+    cancellations: Mapped[list["EventCancellation"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+    overrides: Mapped[list["EventOverride"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+
+class EventCancellation(Base):
+    """One cancelled occurrence of a series (an EXDATE), by its original start."""
+
+    __tablename__ = "event_cancellations"
+    __table_args__ = (UniqueConstraint("event_id", "occurrence_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    occurrence_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="cancellations")
+
+
+class EventOverride(Base):
+    """One changed occurrence of a series (a RECURRENCE-ID override)."""
+
+    __tablename__ = "event_overrides"
+    __table_args__ = (
+        UniqueConstraint("event_id", "occurrence_at"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    occurrence_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    title: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(200))
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="overrides")
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("event_id", "occurrence_at", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    occurrence_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    present: Mapped[bool]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class CalendarFeed(Base):
+    """The secret behind a troupe's subscribable feed URL; rotating it replaces the row's secret."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    troupe_id: Mapped[int] = mapped_column(
+        ForeignKey("troupes.id", ondelete="CASCADE"), unique=True
+    )
+    secret: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

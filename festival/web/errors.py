@@ -1,0 +1,72 @@
+"""Errors as the error JSON under /api, as a page in the user's language elsewhere."""
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from festival.core.errors import DomainError, Unauthorized
+from festival.db import db
+
+HTTP_CODES = {
+    400: ("bad_request", _l("The request is malformed.")),
+    401: ("unauthorized", _l("Please log in first.")),
+    403: ("forbidden", _l("You are not allowed to do this.")),
+    404: ("not_found", _l("This page does not exist, or you may not see it.")),
+    405: ("method_not_allowed", _l("This method is not allowed here.")),
+    409: ("conflict", _l("The request conflicts with the current state.")),
+    413: ("too_large", _l("The upload or request is too large.")),
+    429: ("too_many_requests", _l("Too many requests. Please wait a few minutes.")),
+    500: ("server_error", _l("Something went wrong on our side. Please try again later.")),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_json(code: str, message, status: int, fields: dict | None = None):
+    body = {"error": {"code": code, "message": str(message)}}
+    if fields:
+        body["error"]["fields"] = {
+            name: [str(message) for message in messages] for name, messages in fields.items()
+        }
+    return jsonify(body), status
+
+
+def error_page(status: int, message):
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def handle_domain_error(error: DomainError):
+    db.session.rollback()
+    if wants_json():
+        return error_json(error.code, error.message, error.status, error.fields)
+    if isinstance(error, Unauthorized):
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    return error_page(error.status, error.message)
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    code, message = HTTP_CODES.get(status, ("error", error.description))
+    if isinstance(error, CSRFError):
+        message = _l("This form has expired or was not sent from this site. "
+                     "Please go back, reload the page and try again.")
+    if wants_json():
+        return error_json(code, message, status)
+    return error_page(status, message)
+
+
+def handle_server_error(error: InternalServerError):
+    db.session.rollback()
+    code, message = HTTP_CODES[500]
+    if wants_json():
+        return error_json(code, message, 500)
+    return error_page(500, message)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(HTTPException, handle_http_error)

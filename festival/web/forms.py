@@ -1,0 +1,25 @@
+"""Bridging domain errors to WTForms: a service's field messages land next to their fields."""
+
+from collections.abc import Iterable
+
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from festival.core.errors import DomainError
+
+
+def show_errors_on_form(form: FlaskForm, error: DomainError) -> None:
+    """Put each field message on its field; messages for unknown fields go to the form."""
+    for name, messages in error.fields.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, *messages]
+        else:
+            form.form_errors.extend(messages)
+    if not error.fields:
+        form.form_errors.append(error.message)
+
+
+def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -1,0 +1,50 @@
+"""What every template may use: navigation by role, language, date and score filters."""
+
+from datetime import date, datetime
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from festival.accounts.models import Role
+from festival.web.i18n import current_language
+
+# (endpoint, label, roles that see it); None means everyone who is logged in.
+NAVIGATION = [
+    ("public.index", _l("Home"), None),
+    ("accounts.organizations", _l("Organisations"), {Role.admin, Role.organizer}),
+    ("accounts.users", _l("Users"), {Role.admin}),
+]
+
+
+def navigation() -> list[tuple[str, str, bool]]:
+    """The menu for the current user: (url, label, is_current)."""
+    items = []
+    for endpoint, label, roles in NAVIGATION:
+        if roles is not None and (
+            not current_user.is_authenticated or current_user.role not in roles
+        ):
+            continue
+        items.append((url_for(endpoint), label, request.endpoint == endpoint))
+    return items
+
+
+def long_date(value: date | datetime | None) -> str:
+    """2026年10月24日 in Chinese, October 24, 2026 in English."""
+    if value is None:
+        return ""
+    return format_date(value, "long")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "medium") if value else ""
+
+    @app.context_processor
+    def inject_layout():
+        return {
+            "navigation": navigation,
+            "language": current_language(),
+            "Role": Role,
+        }

@@ -1,0 +1,94 @@
+"""Plain builders that make valid objects by default; pass what a test cares about."""
+
+import itertools
+from datetime import UTC, date, datetime
+
+from festival.accounts.models import Level, Organization, Role, User
+from festival.accounts.services import create_organization, create_user
+from festival.troupes.models import Membership, Person, Troupe, TroupeKind
+
+PASSWORD = "correct horse battery"
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+_numbers = itertools.count(1)
+
+
+def make_organization(session, *, name: str | None = None, level: str = "district",
+                 parent: Organization | None = None) -> Organization:
+    return create_organization(
+        session, name=name or f"Office {next(_numbers)}", level=Level(level),
+        parent_id=parent.id if parent else None, actor=None, now=NOW,
+    )
+
+
+def make_user(session, *, role: str = "leader", username: str | None = None,
+         organization: Organization | None = None, password: str = PASSWORD,
+         display_name: str | None = None) -> User:
+    if organization is None and Role(role) is Role.organizer:
+        organization = make_organization(session)
+    username = username or f"{role}{next(_numbers)}"
+    return create_user(
+        session, username=username, password=password, display_name=display_name or username,
+        role=role, organization_id=organization.id if organization else None, actor=None, now=NOW,
+    )
+
+
+def make_troupe(session, *, name: str | None = None, organization: Organization | None = None,
+           kind: str = "troupe", leader: User | None = None) -> Troupe:
+    organization = organization or make_organization(session)
+    troupe = Troupe(name=name or f"Troupe {next(_numbers)}", kind=TroupeKind(kind),
+                    organization_id=organization.id, leader_id=leader.id if leader else None,
+                    created_at=NOW)
+    session.add(troupe)
+    session.flush()
+    return troupe
+
+
+def make_person(session, *, name: str | None = None, birth_date: date = date(1950, 5, 1),
+           troupe: Troupe | None = None) -> Person:
+    person = Person(name=name or f"Person {next(_numbers)}", birth_date=birth_date, created_at=NOW)
+    session.add(person)
+    session.flush()
+    if troupe is not None:
+        session.add(Membership(troupe_id=troupe.id, person_id=person.id))
+        session.flush()
+    return person
+
+
+class ApiClient:
+    """A test client that sends JSON with a bearer token and the chosen language."""
+
+    def __init__(self, app, token: str | None = None, language: str = "en"):
+        self.app = app
+        self.client = app.test_client()
+        self.token = token
+        self.language = language
+
+    def as_user(self, user: User, language: str = "en") -> "ApiClient":
+        from festival.db import db
+
+        db.session.commit()
+        response = self.client.post("/api/v1/auth/tokens",
+                                    json={"username": user.username, "password": PASSWORD})
+        assert response.status_code == 201, response.get_json()
+        return ApiClient(self.app, response.get_json()["token"], language)
+
+    def _headers(self, headers):
+        merged = {"Accept-Language": self.language}
+        if self.token:
+            merged["Authorization"] = f"Bearer {self.token}"
+        return {**merged, **(headers or {})}
+
+    def get(self, url, headers=None, **kwargs):
+        return self.client.get(url, headers=self._headers(headers), **kwargs)
+
+    def post(self, url, json=None, headers=None, **kwargs):
+        return self.client.post(url, json=json, headers=self._headers(headers), **kwargs)
+
+    def put(self, url, json=None, headers=None, **kwargs):
+        return self.client.put(url, json=json, headers=self._headers(headers), **kwargs)
+
+    def patch(self, url, json=None, headers=None, **kwargs):
+        return self.client.patch(url, json=json, headers=self._headers(headers), **kwargs)
+
+    def delete(self, url, headers=None, **kwargs):
+        return self.client.delete(url, headers=self._headers(headers), **kwargs)

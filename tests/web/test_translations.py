@@ -1,0 +1,36 @@
+"""The catalogs: every string in the code is in the Chinese catalog, and translated."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = ROOT / "festival/translations/zh_Hans_CN/LC_MESSAGES/messages.po"
+
+
+def extracted_messages(tmp_path) -> set[str]:
+    template = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+         "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs=.* __pycache__", "--no-location",
+         "-o", str(template), "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    with template.open("rb") as handle:
+        return {message.id for message in read_po(handle) if message.id}
+
+
+def test_every_string_of_the_code_is_in_the_chinese_catalog(tmp_path):
+    with CATALOG.open("rb") as handle:
+        catalog = {message.id for message in read_po(handle) if message.id}
+    missing = extracted_messages(tmp_path) - catalog
+    assert not missing, f"run `make messages` and translate: {sorted(missing)}"
+
+
+def test_every_chinese_message_is_translated_and_not_fuzzy():
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle)
+    untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert not untranslated, f"translate in {CATALOG.name}: {untranslated}"
