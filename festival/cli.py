@@ -1,10 +1,12 @@
 """Commands: ``flask --app festival create-user|demo``."""
 
+from datetime import timedelta
+
 import click
 from flask import Flask
 
 from festival.accounts.models import Role
-from festival.accounts.services import create_user
+from festival.accounts.services import create_user, forget_old_login_attempts
 from festival.core.clock import utcnow
 from festival.core.errors import ValidationFailed
 from festival.db import db
@@ -13,6 +15,7 @@ from festival.db import db
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(forget_login_attempts_command)
 
 
 @click.command("create-user")
@@ -56,3 +59,12 @@ def demo_command(if_empty):
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, display_name, role, _organization in DEMO_ACCOUNTS:
         click.echo(f"  {username:<10} {role.value:<10} {display_name}")
+
+
+@click.command("forget-login-attempts")
+@click.option("--days", type=int, default=30, show_default=True)
+def forget_login_attempts_command(days):
+    """Delete login attempts older than DAYS (run daily from cron)."""
+    removed = forget_old_login_attempts(db.session, now=utcnow(), keep=timedelta(days=days))
+    db.session.commit()
+    click.echo(f"Removed {removed} login attempts older than {days} days.")

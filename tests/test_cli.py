@@ -2,7 +2,10 @@
 
 from sqlalchemy import func, select
 
-from festival.accounts.models import Organization, Role, User
+from datetime import timedelta
+
+from festival.accounts.models import LoginAttempt, Organization, Role, User
+from festival.core.clock import utcnow
 from festival.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from festival.troupes.models import Membership, Person, Troupe, TroupeKind
 
@@ -75,3 +78,18 @@ def test_home_page_lists_demo_logins_only_when_configured(app, client):
     assert "演示账号" in shown and DEMO_PASSWORD in shown and "judge1" in shown
     hidden = client.get("/").get_data(as_text=True)
     assert DEMO_PASSWORD not in hidden
+
+
+def test_forget_login_attempts_keeps_the_recent_ones(app, session):
+    now = utcnow()
+    session.add_all([
+        LoginAttempt(username="old", address="1.2.3.4", attempted_at=now - timedelta(days=40),
+                     succeeded=False),
+        LoginAttempt(username="new", address="1.2.3.4", attempted_at=now - timedelta(days=1),
+                     succeeded=False),
+    ])
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["forget-login-attempts", "--days", "30"])
+    assert "Removed 1 " in result.output
+    session.expire_all()
+    assert [a.username for a in session.query(LoginAttempt)] == ["new"]
