@@ -23,6 +23,12 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
 
     load_config(app, test_config)
     app.json.ensure_ascii = False  # Chinese stays readable in JSON
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx: the client's address (for login rate limits) comes from X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from festival import models  # noqa: F401  (the whole schema, for Alembic)
     from festival.db import db

@@ -26,6 +26,8 @@ DEFAULTS = {
     "LOGIN_WINDOW_SECONDS": 15 * 60,
     "API_TOKEN_DAYS": 90,
     "SHOW_DEMO_LOGINS": False,
+    # How many reverse proxies (nginx, a load balancer) stand in front and set X-Forwarded-*.
+    "TRUSTED_PROXIES": 0,
 }
 
 

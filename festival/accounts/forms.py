@@ -51,4 +51,6 @@ class UserForm(FlaskForm):
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     level = SelectField(_l("Level"), choices=choices((lv.value, label) for lv, label in LEVEL_LABELS.items()))
-    parent_id = SelectField(_l("Parent organisation"), coerce=lambda v: int(v) if v else None)
+    # The view checks the chosen parent with the permission predicate (403), not the form.
+    parent_id = SelectField(_l("Parent organisation"), coerce=lambda v: int(v) if v else None,
+                            validate_choice=False)
