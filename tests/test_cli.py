@@ -1,8 +1,8 @@
 """The commands: create-user and demo."""
 
-from sqlalchemy import func, select
-
 from datetime import timedelta
+
+from sqlalchemy import func, select
 
 from festival.accounts.models import LoginAttempt, Organization, Role, User
 from festival.core.clock import utcnow
