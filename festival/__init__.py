@@ -49,11 +49,16 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
 
     from festival.accounts.views import bp as accounts_bp
     from festival.api import bp as api_bp
+    from festival.dashboard.views import bp as dashboard_bp
+    from festival.festivals.views import bp as festivals_bp
+    from festival.imports.views import bp as imports_bp
+    from festival.programs.views import bp as programs_bp
     from festival.public.views import bp as public_bp
+    from festival.troupes.views import bp as troupes_bp
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(api_bp)
+    for blueprint in (public_bp, accounts_bp, festivals_bp, troupes_bp, programs_bp,
+                      dashboard_bp, imports_bp, api_bp):
+        app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, for cookie-authenticated writes only
 
     from festival.cli import register_commands

@@ -92,3 +92,44 @@ class ApiClient:
 
     def delete(self, url, headers=None, **kwargs):
         return self.client.delete(url, headers=self._headers(headers), **kwargs)
+
+
+def make_festival(session, *, organization: Organization | None = None, level: str = "district",
+                  status: str = "open", starts_on: date = date(2026, 5, 1),
+                  deadline: datetime = datetime(2026, 4, 20, 16, 0, tzinfo=UTC),
+                  min_performer_age: int = 60, categories: tuple[str, ...] = ("舞蹈", "歌舞"),
+                  max_minutes: int | None = 8, name: str | None = None):
+    """A festival (open by default) with categories, run by ``organization``."""
+    from festival.festivals.models import FestivalStatus
+    from festival.festivals.services import add_category, create_festival
+
+    organization = organization or make_organization(session, level=level)
+    festival = create_festival(
+        session, name=name or f"Festival {next(_numbers)}", level=level,
+        organization_id=organization.id, year=starts_on.year, starts_on=starts_on,
+        ends_on=starts_on, submission_deadline=deadline, min_performer_age=min_performer_age,
+        actor=None, now=NOW,
+    )
+    for category in categories:
+        add_category(session, festival=festival, name=category, max_duration_minutes=max_minutes,
+                     actor=None, now=NOW)
+    festival.status = FestivalStatus(status)
+    session.flush()
+    return festival
+
+
+def make_program(session, *, festival, troupe=None, category=None, title: str | None = None,
+                 duration_minutes: int = 6, performers: int = 3, actor: User | None = None,
+                 now: datetime = NOW):
+    """A submitted program with eligible performers who are members of ``troupe``."""
+    from festival.programs.services import submit_program
+
+    troupe = troupe or make_troupe(session, organization=festival.organization)
+    people = [make_person(session, troupe=troupe) for _ in range(performers)]
+    category = category or festival.categories[0]
+    return submit_program(
+        session, festival=festival, troupe=troupe, category_id=category.id,
+        title=title or f"Program {next(_numbers)}", duration_minutes=duration_minutes,
+        performer_ids=[p.id for p in people], may_submit_late=True,
+        actor=actor or make_user(session, role="admin"), now=now,
+    )

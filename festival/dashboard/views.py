@@ -1,0 +1,5 @@
+"""The organizer's dashboard of a festival."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__)

@@ -1,0 +1,212 @@
+"""Festivals and their categories: create, edit, open for submissions."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from festival.accounts.models import Level, Organization, User
+from festival.audit.services import record
+from festival.core.errors import Conflict, ValidationFailed
+from festival.festivals.models import Category, Festival, FestivalStatus
+
+NAME_MAX = 200
+CATEGORY_NAME_MAX = 80
+
+
+def local_to_utc(value: datetime, timezone: str) -> datetime:
+    """A naive local wall time in ``timezone`` (or an aware time) as an aware UTC datetime."""
+    from datetime import UTC
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(timezone))
+    return value.astimezone(UTC)
+
+
+def _festival_problems(
+    session: Session,
+    *,
+    name: str,
+    level,
+    organization_id: int | None,
+    year: int,
+    starts_on: date,
+    ends_on: date,
+    timezone: str,
+    min_performer_age: int,
+    description: str,
+) -> dict[str, list]:
+    problems: dict[str, list] = {}
+    if not 1 <= len(name) <= NAME_MAX:
+        problems["name"] = [_l("Enter a name of 1 to %(n)d characters.", n=NAME_MAX)]
+    try:
+        Level(level)
+    except ValueError:
+        problems["level"] = [_l("Choose one of: district, city, province, other.")]
+    if organization_id is None or session.get(Organization, organization_id) is None:
+        problems["organization_id"] = [_l("No such organisation.")]
+    if not 2000 <= year <= 2100:
+        problems["year"] = [_l("Enter a year between 2000 and 2100.")]
+    if ends_on < starts_on:
+        problems["ends_on"] = [_l("The festival cannot end before it starts.")]
+    if timezone not in _zones():
+        problems["timezone"] = [_l("Unknown time zone; for China use Asia/Shanghai.")]
+    if not 0 <= min_performer_age <= 120:
+        problems["min_performer_age"] = [_l("Enter an age between 0 and 120.")]
+    if len(description) > 4000:
+        problems["description"] = [_l("Use at most %(n)d characters.", n=4000)]
+    return problems
+
+
+def _zones() -> set[str]:
+    try:
+        return available_timezones()
+    except ZoneInfoNotFoundError:  # pragma: no cover - no tz database at all
+        return {"Asia/Shanghai", "UTC"}
+
+
+def create_festival(
+    session: Session,
+    *,
+    name: str,
+    level: Level | str,
+    organization_id: int,
+    year: int,
+    starts_on: date,
+    ends_on: date,
+    submission_deadline: datetime,
+    timezone: str = "Asia/Shanghai",
+    min_performer_age: int = 60,
+    description: str = "",
+    actor: User | None,
+    now: datetime,
+) -> Festival:
+    """A new festival in draft; a naive deadline is local time in the festival's zone."""
+    name, description = name.strip(), (description or "").strip()
+    problems = _festival_problems(
+        session, name=name, level=level, organization_id=organization_id, year=year,
+        starts_on=starts_on, ends_on=ends_on, timezone=timezone,
+        min_performer_age=min_performer_age, description=description,
+    )
+    if problems:
+        raise ValidationFailed(fields=problems)
+    deadline = local_to_utc(submission_deadline, timezone)
+    festival = Festival(
+        name=name, slug=f"draft-{now.timestamp()}", level=Level(level),
+        organization_id=organization_id, year=year, starts_on=starts_on, ends_on=ends_on,
+        submission_deadline=deadline, timezone=timezone, min_performer_age=min_performer_age,
+        description=description, status=FestivalStatus.draft, created_at=now, updated_at=now,
+    )
+    session.add(festival)
+    session.flush()
+    festival.slug = f"{year}-{festival.level.value}-{festival.id}"
+    record(session, actor=actor, action="create_festival", entity_type="festival",
+           entity_id=festival.id, changes={"name": name}, now=now)
+    session.flush()
+    return festival
+
+
+def update_festival(
+    session: Session,
+    *,
+    festival: Festival,
+    name: str,
+    year: int,
+    starts_on: date,
+    ends_on: date,
+    submission_deadline: datetime,
+    timezone: str,
+    min_performer_age: int,
+    description: str,
+    actor: User,
+    now: datetime,
+) -> Festival:
+    """Change a festival's facts; every change goes to the audit log."""
+    name, description = name.strip(), (description or "").strip()
+    problems = _festival_problems(
+        session, name=name, level=festival.level, organization_id=festival.organization_id,
+        year=year, starts_on=starts_on, ends_on=ends_on, timezone=timezone,
+        min_performer_age=min_performer_age, description=description,
+    )
+    if problems:
+        raise ValidationFailed(fields=problems)
+    new_values = {
+        "name": name, "year": year, "starts_on": starts_on, "ends_on": ends_on,
+        "submission_deadline": local_to_utc(submission_deadline, timezone),
+        "timezone": timezone, "min_performer_age": min_performer_age, "description": description,
+    }
+    changes = {}
+    for field, value in new_values.items():
+        old = getattr(festival, field)
+        if old != value:
+            changes[field] = [_plain(old), _plain(value)]
+            setattr(festival, field, value)
+    if changes:
+        festival.updated_at = now
+        record(session, actor=actor, action="update_festival", entity_type="festival",
+               entity_id=festival.id, changes=changes, now=now)
+    session.flush()
+    return festival
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def open_festival(session: Session, *, festival: Festival, actor: User, now: datetime) -> Festival:
+    """Open a draft for submissions; it needs at least one category."""
+    if festival.status is not FestivalStatus.draft:
+        raise Conflict(_l("Only a festival in draft can be opened."))
+    has_category = session.execute(
+        select(Category.id).where(Category.festival_id == festival.id).limit(1)
+    ).first()
+    if not has_category:
+        raise ValidationFailed(
+            _l("Add at least one category before opening the festival."),
+            fields={"categories": [_l("Add at least one category before opening the festival.")]},
+        )
+    festival.status = FestivalStatus.open
+    festival.updated_at = now
+    record(session, actor=actor, action="open_festival", entity_type="festival",
+           entity_id=festival.id, now=now)
+    session.flush()
+    return festival
+
+
+def add_category(
+    session: Session,
+    *,
+    festival: Festival,
+    name: str,
+    max_duration_minutes: int | None,
+    actor: User,
+    now: datetime,
+) -> Category:
+    """A category of programs, with an optional maximum duration in minutes."""
+    name = name.strip()
+    problems: dict[str, list] = {}
+    if not 1 <= len(name) <= CATEGORY_NAME_MAX:
+        problems["name"] = [_l("Enter a name of 1 to %(n)d characters.", n=CATEGORY_NAME_MAX)]
+    elif session.execute(
+        select(Category.id).where(Category.festival_id == festival.id, Category.name == name)
+    ).first():
+        problems["name"] = [_l("This festival has a category of this name already.")]
+    if max_duration_minutes is not None and not 1 <= max_duration_minutes <= 600:
+        problems["max_duration_minutes"] = [_l("Enter a number of minutes from 1 to 600.")]
+    if festival.status is FestivalStatus.announced:
+        problems["name"] = [_l("The results are published; categories can no longer change.")]
+    if problems:
+        raise ValidationFailed(fields=problems)
+    position = session.execute(
+        select(func.coalesce(func.max(Category.position), 0)).where(
+            Category.festival_id == festival.id)
+    ).scalar_one()
+    category = Category(festival_id=festival.id, name=name,
+                        max_duration_minutes=max_duration_minutes, position=position + 1)
+    session.add(category)
+    session.flush()
+    record(session, actor=actor, action="add_category", entity_type="festival",
+           entity_id=festival.id, changes={"category": name}, now=now)
+    return category

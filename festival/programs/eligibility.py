@@ -1,0 +1,123 @@
+"""The eligibility rules of a program submission (API.md), as one pure function.
+
+Every failure names its field and says what is wrong in the reader's language,
+e.g. which performer is under age and by how much.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import LazyString, format_date
+from flask_babel import lazy_gettext as _l
+
+TITLE_MAX = 120
+MAX_PERFORMERS = 300
+
+
+@dataclass(frozen=True)
+class Performer:
+    id: int
+    name: str
+    birth_date: date
+    is_member: bool
+
+
+@dataclass(frozen=True)
+class Submission:
+    title: str
+    duration_minutes: int | None
+    performer_ids: list[int]
+
+
+@dataclass(frozen=True)
+class Rules:
+    min_age: int
+    starts_on: date
+    deadline: datetime
+    is_open: bool
+    may_submit_late: bool
+    category_name: str | None  # None: no such category in this festival
+    category_max_minutes: int | None
+    troupe_name: str
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Completed years of age on ``day``."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def birthday_of_age(birth_date: date, age: int) -> date:
+    """The day someone born on ``birth_date`` turns ``age`` (29 February → 1 March)."""
+    try:
+        return birth_date.replace(year=birth_date.year + age)
+    except ValueError:
+        return date(birth_date.year + age, 3, 1)
+
+
+def _day(value: date) -> LazyString:
+    return LazyString(lambda: format_date(value, "long"))
+
+
+def submission_problems(
+    submission: Submission,
+    rules: Rules,
+    *,
+    performers: list[Performer],
+    title_taken: bool,
+    now: datetime,
+) -> dict[str, list]:
+    """Every reason this submission is not eligible, by field; empty when it is."""
+    problems: dict[str, list] = {}
+
+    def add(field: str, message) -> None:
+        problems.setdefault(field, []).append(message)
+
+    if not rules.is_open:
+        add("festival_id", _l("This festival is not open for submissions."))
+    elif now > rules.deadline and not rules.may_submit_late:
+        add("deadline", _l("The submission deadline (%(day)s) has passed; "
+                           "please contact the festival office.", day=_day(rules.deadline)))
+
+    title = submission.title.strip()
+    if not 1 <= len(title) <= TITLE_MAX:
+        add("title", _l("Enter a title of 1 to %(n)d characters.", n=TITLE_MAX))
+    elif title_taken:
+        add("title", _l("%(troupe)s has already submitted a program called %(title)s "
+                        "to this festival.", troupe=rules.troupe_name, title=title))
+
+    if rules.category_name is None:
+        add("category_id", _l("Choose one of this festival's categories."))
+
+    minutes = submission.duration_minutes
+    if minutes is None or minutes < 1:
+        add("duration_minutes", _l("Enter the duration in whole minutes (at least 1)."))
+    elif rules.category_max_minutes is not None and minutes > rules.category_max_minutes:
+        add("duration_minutes", _l(
+            "%(minutes)d minutes is longer than the %(max)d minutes allowed in %(category)s.",
+            minutes=minutes, max=rules.category_max_minutes, category=rules.category_name))
+    elif minutes > 600:
+        add("duration_minutes", _l("Enter at most 600 minutes."))
+
+    ids = submission.performer_ids
+    if not ids:
+        add("performer_ids", _l("Choose at least one performer."))
+    elif len(ids) > MAX_PERFORMERS:
+        add("performer_ids", _l("At most %(n)d performers.", n=MAX_PERFORMERS))
+    if len(set(ids)) != len(ids):
+        add("performer_ids", _l("A performer is listed twice."))
+    known = {performer.id for performer in performers}
+    for unknown in sorted(set(ids) - known):
+        add("performer_ids", _l("There is no person with number %(id)d.", id=unknown))
+    for performer in sorted(performers, key=lambda p: p.name):
+        if not performer.is_member:
+            add("performer_ids", _l("%(name)s is not a member of %(troupe)s.",
+                                    name=performer.name, troupe=rules.troupe_name))
+        age = age_on(performer.birth_date, rules.starts_on)
+        if age < rules.min_age:
+            add("performer_ids", _l(
+                "%(name)s is %(age)d on %(day)s, %(short)d year(s) under the minimum age of "
+                "%(min)d (turns %(min)d on %(turns)s).",
+                name=performer.name, age=age, day=_day(rules.starts_on),
+                short=rules.min_age - age, min=rules.min_age,
+                turns=_day(birthday_of_age(performer.birth_date, rules.min_age))))
+    return problems
