@@ -5,13 +5,16 @@ schedules; every part is created through the same services that the pages use.
 """
 
 import random
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from festival.accounts.models import Level, Organization, Role, User
 from festival.accounts.services import create_organization, create_user
+from festival.festivals.models import Festival, FestivalStatus
+from festival.festivals.services import add_category, create_festival, open_festival
+from festival.programs.services import submit_program
 from festival.troupes.models import Gender, MemberRole, Membership, Person, Troupe, TroupeKind
 
 DEMO_PASSWORD = "festival-demo"  # noqa: S105  (published on the demo's home page on purpose)
@@ -51,6 +54,27 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = ["秀英", "桂英", "玉兰", "建国", "国华", "淑珍", "凤英", "志强", "桂兰", "秀兰",
          "建华", "德明", "春梅", "海燕", "丽华", "文华", "金凤", "永康", "素芬", "爱国",
          "美华", "卫东", "月娥", "福生", "翠英", "宝华", "雪梅", "振华", "惠芳", "长林"]
+
+
+DISTRICT_FESTIVAL = "首届南通市老年特色文化艺术节·崇川区选拔"
+NEXT_FESTIVAL = "2027年崇川区老年文艺汇演"
+# name, maximum minutes
+CATEGORIES = [("歌舞", 8), ("舞蹈", 8), ("戏曲", 10), ("器乐", 8), ("朗诵", 6)]
+# troupe, title, category, minutes, performers
+DISTRICT_PROGRAMS = [
+    ("万年表歌舞团", "和谐大家园", "歌舞", 7, 12),
+    ("万年表歌舞团", "茉莉花开", "舞蹈", 6, 8),
+    ("万年表歌舞团", "夕阳红", "歌舞", 5, 10),
+    ("万年表歌舞团", "江海渔歌", "舞蹈", 6, 8),
+    ("银龄合唱团", "长江之歌", "歌舞", 5, 20),
+    ("银龄合唱团", "南通好地方", "歌舞", 4, 18),
+    ("夕阳红戏曲社", "天仙配·夫妻双双把家还", "戏曲", 9, 2),
+    ("夕阳红戏曲社", "穆桂英挂帅", "戏曲", 10, 4),
+    ("金色年华器乐队", "紫竹调", "器乐", 5, 6),
+    ("金色年华器乐队", "步步高", "器乐", 4, 8),
+    ("晚晴朗诵队", "老年颂", "朗诵", 5, 6),
+    ("晚晴朗诵队", "我骄傲，我是中国人", "朗诵", 6, 8),
+]
 
 
 def demo_is_loaded(session: Session) -> bool:
@@ -102,12 +126,58 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
         session.add(Membership(troupe_id=dancers.id, person_id=singer.id))
     session.flush()
     people_made = sum(len(members) for members in members_of.values())
+
+    district_office = users["district"]
+    festival = _demo_festival(
+        session, name=DISTRICT_FESTIVAL, organization=organizations[DISTRICT], year=2026,
+        starts_on=date(2026, 5, 20), deadline=datetime(2026, 4, 30, 17, 0), actor=district_office,
+        created=datetime(2026, 4, 8, 1, 0, tzinfo=UTC),
+    )
+    by_name = {troupe.name: troupe for troupe in troupes}
+    categories = {category.name: category for category in festival.categories}
+    for index, (troupe, title, category, minutes, size) in enumerate(DISTRICT_PROGRAMS):
+        submit_program(
+            session, festival=festival, troupe=by_name[troupe],
+            category_id=categories[category].id, title=title, duration_minutes=minutes,
+            performer_ids=[p.id for p in members_of[troupe][:size]], may_submit_late=False,
+            actor=users[_leader_of(troupe)] if _leader_of(troupe) else district_office,
+            now=datetime(2026, 4, 15, 2, 0, tzinfo=UTC) + timedelta(hours=index * 7),
+        )
+    _demo_festival(
+        session, name=NEXT_FESTIVAL, organization=organizations[DISTRICT], year=2027,
+        starts_on=date(2027, 5, 18), deadline=datetime(2027, 3, 31, 17, 0), actor=district_office,
+        created=now,
+    )
     return {
         "organizations": len(organizations),
         "users": len(users),
         "troupes": len(troupes),
         "people": people_made,
+        "festivals": 2,
+        "programs": len(DISTRICT_PROGRAMS),
     }
+
+
+def _leader_of(troupe_name: str) -> str | None:
+    return next(leader for name, _kind, leader, _size in DEMO_TROUPES if name == troupe_name)
+
+
+def _demo_festival(session: Session, *, name: str, organization: Organization, year: int,
+                   starts_on: date, deadline: datetime, actor: User,
+                   created: datetime) -> Festival:
+    festival = create_festival(
+        session, name=name, level=organization.level, organization_id=organization.id,
+        year=year, starts_on=starts_on, ends_on=starts_on, submission_deadline=deadline,
+        description="由崇川区老龄工作委员会办公室会同区文化、广电、体育、老干部局主办。",
+        actor=actor, now=created,
+    )
+    for category, minutes in CATEGORIES:
+        add_category(session, festival=festival, name=category, max_duration_minutes=minutes,
+                     actor=actor, now=created)
+    session.refresh(festival, ["categories"])
+    open_festival(session, festival=festival, actor=actor, now=created)
+    assert festival.status is FestivalStatus.open
+    return festival
 
 
 def _demo_person(rng: random.Random, now: datetime) -> Person:

@@ -7,11 +7,16 @@ from festival.accounts.models import Organization, Role, User
 from festival.core.pagination import Page, paginate
 
 
+def organization_subtree(root_id: int):
+    """A recursive CTE of the organisation and every organisation under it (column ``id``);
+    join or select from it instead of passing long lists of ids."""
+    tree = select(Organization.id).where(Organization.id == root_id).cte(recursive=True)
+    return tree.union_all(select(Organization.id).where(Organization.parent_id == tree.c.id))
+
+
 def organization_subtree_ids(session: Session, root_id: int) -> list[int]:
     """The organisation and every organisation under it, by a recursive query."""
-    tree = select(Organization.id).where(Organization.id == root_id).cte(recursive=True)
-    tree = tree.union_all(select(Organization.id).where(Organization.parent_id == tree.c.id))
-    return list(session.execute(select(tree.c.id)).scalars())
+    return list(session.execute(select(organization_subtree(root_id).c.id)).scalars())
 
 
 def organizations_page(session: Session, *, page: int, per_page: int) -> Page[Organization]:

@@ -6,6 +6,14 @@ from festival.api.registry import bp
 bp.before_request(authenticate_request)
 
 # Each module adds its endpoints to ``bp`` when imported.
-from festival.api import openapi, organizations, tokens, users  # noqa: E402, F401
+from festival.api import (  # noqa: E402, F401
+    festivals,
+    openapi,
+    organizations,
+    programs,
+    tokens,
+    troupes,
+    users,
+)
 
 __all__ = ["bp"]

@@ -1,6 +1,6 @@
 """Serializers shared by several resources; each names every field it shows."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,3 +25,78 @@ class OrganizationOut(Output):
     level: str
     parent_id: int | None
     created_at: datetime
+
+
+class CategoryOut(Output):
+    id: int
+    name: str
+    max_duration_minutes: int | None
+
+
+class FestivalOut(Output):
+    id: int
+    name: str
+    slug: str
+    level: str
+    organization_id: int
+    year: int
+    starts_on: date
+    ends_on: date
+    submission_deadline: datetime
+    timezone: str
+    min_performer_age: int
+    status: str
+    description: str
+    categories: list[CategoryOut]
+
+
+class FestivalDetailOut(FestivalOut):
+    program_counts: dict[str, int]
+
+
+class TroupeOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    organization_id: int
+    leader_id: int | None
+    member_count: int
+
+
+class PersonOut(Output):
+    id: int
+    name: str
+    birth_date: date
+    gender: str | None
+    phone: str | None
+
+
+class ProgramOut(BaseModel):
+    id: int
+    festival_id: int
+    title: str
+    category_id: int
+    category_name: str
+    troupe_id: int
+    troupe_name: str
+    duration_minutes: int
+    performer_ids: list[int]
+    status: str
+    is_late: bool
+    recommended_from_id: int | None
+    submitted_at: datetime
+    updated_at: datetime
+    version: int
+
+
+def program_out(program) -> ProgramOut:
+    return ProgramOut(
+        id=program.id, festival_id=program.festival_id, title=program.title,
+        category_id=program.category_id, category_name=program.category.name,
+        troupe_id=program.troupe_id, troupe_name=program.troupe.name,
+        duration_minutes=program.duration_minutes,
+        performer_ids=sorted(p.person_id for p in program.performers),
+        status=program.status.value, is_late=program.is_late,
+        recommended_from_id=program.recommended_from_id, submitted_at=program.submitted_at,
+        updated_at=program.updated_at, version=program.version,
+    )

@@ -1,11 +1,178 @@
-"""Festival pages: list, create, edit, open, categories."""
+"""Festival pages: list, create, edit, open for submissions, categories."""
 
-from flask import Blueprint
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from festival.accounts.forms import LEVEL_LABELS
+from festival.accounts.models import Role
+from festival.core.clock import utcnow
+from festival.core.errors import DomainError, NotFound, ValidationFailed
+from festival.db import db
+from festival.festivals import permissions, queries, services
+from festival.festivals.forms import CategoryForm, ConfirmForm, FestivalForm
+from festival.festivals.models import Festival
+from festival.programs.models import ProgramStatus
+from festival.troupes.queries import organizations_for_troupes, visible_troupes
+from festival.web.auth import require
+from festival.web.forms import choices, show_errors_on_form
+from festival.web.paging import page_args
 
 bp = Blueprint("festivals", __name__)
+
+def festival_or_404(festival_id: int) -> Festival:
+    festival = queries.festival_with_categories(db.session, festival_id)
+    if festival is None or not permissions.can_view_festival(current_user, festival):
+        raise NotFound()
+    return festival
+
+
+def local_deadline(festival: Festival) -> datetime:
+    return festival.submission_deadline.astimezone(ZoneInfo(festival.timezone)).replace(tzinfo=None)
+
+
+@bp.get("/festivals")
+def index():
+    page, per_page = page_args()
+    level = request.args.get("level") or None
+    if level not in (None, "district", "city", "province", "other"):
+        level = None
+    listing = queries.festivals_page(db.session, current_user, page=page, per_page=per_page,
+                                     level=level)
+    can_create = current_user.is_authenticated and current_user.role in (Role.admin,
+                                                                          Role.organizer)
+    return render_template("festivals/index.html", listing=listing, can_create=can_create,
+                           level=level, level_labels=LEVEL_LABELS)
+
+
+def _organization_choices(form: FestivalForm) -> None:
+    form.organization_id.choices = choices(
+        (o.id, o.name) for o in organizations_for_troupes(db.session, current_user))
+
+
+@bp.route("/festivals/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require(current_user.role in (Role.admin, Role.organizer))
+    form = FestivalForm()
+    _organization_choices(form)
+    if request.method == "GET" and current_user.organization:
+        form.organization_id.data = current_user.organization_id
+        form.level.data = current_user.organization.level.value
+    if form.validate_on_submit():
+        from festival.accounts.models import Organization
+
+        organization = db.session.get(Organization, form.organization_id.data)
+        require(permissions.can_create_festival(current_user, organization))
+        try:
+            festival = services.create_festival(
+                db.session, name=form.name.data, level=form.level.data,
+                organization_id=form.organization_id.data, year=form.year.data,
+                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                submission_deadline=form.submission_deadline.data,
+                timezone=form.timezone.data.strip(),
+                min_performer_age=form.min_performer_age.data,
+                description=form.description.data or "", actor=current_user, now=utcnow())
+        except ValidationFailed as error:
+            show_errors_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Festival created. Add its categories, then open it for submissions."),
+                  "success")
+            return redirect(url_for("festivals.show", festival_id=festival.id))
+    return render_template("festivals/form.html", form=form, festival=None)
 
 
 @bp.get("/festivals/<int:festival_id>")
 def show(festival_id: int):
-    """The festival's page. (Being built.)"""
-    return "", 501
+    festival = festival_or_404(festival_id)
+    can_manage = permissions.can_manage_festival(current_user, festival)
+    counts = queries.status_counts(db.session, festival.id) if can_manage else None
+    own_troupes = []
+    if current_user.is_authenticated and current_user.role is Role.leader:
+        own_troupes = list(db.session.execute(
+            visible_troupes(current_user).order_by("name")).scalars())
+    return render_template(
+        "festivals/show.html", festival=festival, can_manage=can_manage, counts=counts,
+        category_form=CategoryForm(), confirm_form=ConfirmForm(), own_troupes=own_troupes,
+        level_labels=LEVEL_LABELS, statuses=[s.value for s in ProgramStatus],
+        deadline_passed=utcnow() > festival.submission_deadline,
+    )
+
+
+@bp.route("/festivals/<int:festival_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(festival_id: int):
+    festival = festival_or_404(festival_id)
+    require(permissions.can_manage_festival(current_user, festival))
+    form = FestivalForm(obj=festival)
+    _organization_choices(form)
+    if request.method == "GET":
+        form.submission_deadline.data = local_deadline(festival)
+        form.level.data = festival.level.value
+    if form.validate_on_submit():
+        try:
+            services.update_festival(
+                db.session, festival=festival, name=form.name.data, year=form.year.data,
+                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                submission_deadline=form.submission_deadline.data,
+                timezone=form.timezone.data.strip(),
+                min_performer_age=form.min_performer_age.data,
+                description=form.description.data or "", actor=current_user, now=utcnow())
+        except ValidationFailed as error:
+            show_errors_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Festival saved."), "success")
+            return redirect(url_for("festivals.show", festival_id=festival.id))
+    return render_template("festivals/form.html", form=form, festival=festival)
+
+
+@bp.post("/festivals/<int:festival_id>/open")
+@login_required
+def open_for_submissions(festival_id: int):
+    festival = festival_or_404(festival_id)
+    require(permissions.can_manage_festival(current_user, festival))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.open_festival(db.session, festival=festival, actor=current_user, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The festival is open: troupes can submit programs until the deadline."),
+              "success")
+    return redirect(url_for("festivals.show", festival_id=festival_id))
+
+
+@bp.post("/festivals/<int:festival_id>/categories")
+@login_required
+def add_category(festival_id: int):
+    festival = festival_or_404(festival_id)
+    require(permissions.can_manage_festival(current_user, festival))
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            category = services.add_category(
+                db.session, festival=festival, name=form.name.data,
+                max_duration_minutes=form.max_duration_minutes.data, actor=current_user,
+                now=utcnow())
+        except ValidationFailed as error:
+            show_errors_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Category %(name)s added.", name=category.name), "success")
+            return redirect(url_for("festivals.show", festival_id=festival_id))
+    can_manage = True
+    return render_template(
+        "festivals/show.html", festival=festival, can_manage=can_manage,
+        counts=queries.status_counts(db.session, festival.id), category_form=form,
+        confirm_form=ConfirmForm(), own_troupes=[], level_labels=LEVEL_LABELS,
+        statuses=[s.value for s in ProgramStatus],
+        deadline_passed=utcnow() > festival.submission_deadline,
+    ), 422

@@ -1,5 +1,110 @@
 """Spreadsheet import and export of troupes, members and programs."""
 
-from flask import Blueprint
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from festival.core.clock import utcnow
+from festival.core.errors import ValidationFailed
+from festival.db import db
+from festival.festivals.models import Festival
+from festival.festivals.permissions import can_manage_festival
+from festival.imports import exporters, queries, reading, services
+from festival.imports.columns import COLUMNS, KINDS, map_rows
+from festival.imports.forms import KIND_LABELS, ImportForm
+from festival.imports.permissions import can_download_templates
+from festival.troupes.models import Gender, TroupeKind
+from festival.web.auth import require
+from festival.web.forms import show_errors_on_form
 
 bp = Blueprint("imports", __name__)
+
+FORMATS = ("xlsx", "csv")
+TROUPE_KIND_WORDS = {TroupeKind.troupe: "团体", TroupeKind.team: "队"}
+GENDER_WORDS = {Gender.female: "女", Gender.male: "男"}
+
+
+@bp.route("/festivals/<int:festival_id>/import", methods=["GET", "POST"])
+def import_file(festival_id: int):
+    festival = db.get_or_404(Festival, festival_id)
+    require(can_manage_festival(current_user, festival))
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        kind, upload = form.kind.data, form.file.data
+        try:
+            sheet = reading.read_spreadsheet(upload.stream.read(reading.MAX_BYTES + 1),
+                                             upload.filename or "")
+        except ValidationFailed as error:
+            show_errors_on_form(form, error)
+        else:
+            rows, problems = map_rows(kind, sheet.header, sheet.header_row, sheet.rows)
+            if not problems:
+                result = services.import_rows(db.session, festival=festival, kind=kind,
+                                              rows=rows, actor=current_user, now=utcnow())
+                problems = result.problems
+                if result.ok:
+                    db.session.commit()
+                    flash(_("%(count)d rows imported (%(kind)s).", count=result.created,
+                            kind=KIND_LABELS[kind]), "success")
+                    return redirect(url_for("imports.import_file", festival_id=festival.id))
+            db.session.rollback()
+    return render_template(
+        "imports/import.html", festival=festival, form=form, problems=problems,
+        columns=COLUMNS, kinds=KINDS, kind_labels=KIND_LABELS, formats=FORMATS,
+        column_labels={column.key: f"{column.chinese} ({column.key})"
+                       for column in COLUMNS.get(form.kind.data, ())},
+    )
+
+
+@bp.get("/imports/templates/<kind>.<fmt>")
+def template(kind: str, fmt: str):
+    require(can_download_templates(current_user))
+    if kind not in KINDS or fmt not in FORMATS:
+        abort(404)
+    columns = COLUMNS[kind]
+    header = [column.chinese for column in columns]
+    example = [str(column.example) for column in columns]
+    return _spreadsheet(fmt, header, [example], title=str(KIND_LABELS[kind]),
+                        ascii_name=f"import-{kind}.{fmt}",
+                        name=_("Import template") + f" - {KIND_LABELS[kind]}.{fmt}")
+
+
+@bp.get("/festivals/<int:festival_id>/export/<kind>.<fmt>")
+def export(festival_id: int, kind: str, fmt: str):
+    festival = db.get_or_404(Festival, festival_id)
+    require(can_manage_festival(current_user, festival))
+    if kind not in KINDS or fmt not in FORMATS:
+        abort(404)
+    if kind == "troupes":
+        rows = [(name, TROUPE_KIND_WORDS[troupe_kind], organization, leader or "")
+                for name, troupe_kind, organization, leader
+                in queries.troupe_rows(db.session, festival)]
+    elif kind == "members":
+        rows = [(troupe, organization, name, birth_date,
+                 GENDER_WORDS[gender] if gender else "", phone or "")
+                for troupe, organization, name, birth_date, gender, phone
+                in queries.member_rows(db.session, festival)]
+    else:
+        rows = [(troupe, organization, title, category, minutes, "、".join(performers))
+                for troupe, organization, title, category, minutes, performers
+                in queries.program_rows(db.session, festival)]
+    header = [column.chinese for column in COLUMNS[kind]]
+    return _spreadsheet(fmt, header, rows, title=str(KIND_LABELS[kind]),
+                        ascii_name=f"festival-{festival.id}-{kind}.{fmt}",
+                        name=f"{festival.name} - {KIND_LABELS[kind]}.{fmt}")
+
+
+def _spreadsheet(fmt: str, header, rows, *, title: str, ascii_name: str, name: str) -> Response:
+    if fmt == "xlsx":
+        body, mimetype = exporters.to_xlsx(header, rows, title=title), exporters.XLSX_MIMETYPE
+    else:
+        body, mimetype = exporters.to_csv(header, rows), exporters.CSV_MIMETYPE
+    response = Response(body, content_type=mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name, safe="")}')
+    # Lists of people with their dates of birth and phone numbers: keep them out of caches.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

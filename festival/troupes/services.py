@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from festival.accounts.models import Organization, Role, User
 from festival.audit.services import record
 from festival.core.errors import Conflict, ValidationFailed
-from festival.troupes.models import Gender, Membership, MemberRole, Person, Troupe, TroupeKind
+from festival.troupes.models import Gender, MemberRole, Membership, Person, Troupe, TroupeKind
 
 TROUPE_NAME_MAX = 120
 PERSON_NAME_MAX = 80

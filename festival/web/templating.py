@@ -1,6 +1,7 @@
 """What every template may use: navigation by role, language, date and score filters."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime
@@ -9,10 +10,13 @@ from flask_login import current_user
 
 from festival.accounts.models import Role
 from festival.web.i18n import current_language
+from festival.web.labels import label
 
-# (endpoint, label, roles that see it); None means everyone who is logged in.
+# (endpoint, label, roles that see it); None means everyone, logged in or not.
 NAVIGATION = [
     ("public.index", _l("Home"), None),
+    ("festivals.index", _l("Festivals"), None),
+    ("troupes.index", _l("Troupes"), {Role.admin, Role.organizer, Role.leader}),
     ("accounts.organizations", _l("Organisations"), {Role.admin, Role.organizer}),
     ("accounts.users", _l("Users"), {Role.admin}),
 ]
@@ -21,12 +25,12 @@ NAVIGATION = [
 def navigation() -> list[tuple[str, str, bool]]:
     """The menu for the current user: (url, label, is_current)."""
     items = []
-    for endpoint, label, roles in NAVIGATION:
+    for endpoint, text, roles in NAVIGATION:
         if roles is not None and (
             not current_user.is_authenticated or current_user.role not in roles
         ):
             continue
-        items.append((url_for(endpoint), label, request.endpoint == endpoint))
+        items.append((url_for(endpoint), text, request.endpoint == endpoint))
     return items
 
 
@@ -37,8 +41,18 @@ def long_date(value: date | datetime | None) -> str:
     return format_date(value, "long")
 
 
+def zoned_datetime(value: datetime | None, zone: str) -> str:
+    """A moment as the wall time of ``zone`` (a festival's), e.g. 2026年4月20日 18:00."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{format_date(local, 'long')} {local:%H:%M}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["zoned"] = zoned_datetime
+    app.jinja_env.filters["label"] = lambda value, kind: label(kind, value)
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "medium") if value else ""
 
     @app.context_processor

@@ -1,0 +1,115 @@
+"""Festivals and their categories: /festivals, /festivals/{id}, open, categories."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel, Field
+
+from festival.accounts.models import Organization
+from festival.api.envelope import actor, page_params, parse_body, respond, respond_page
+from festival.api.lookups import get_or_404
+from festival.api.registry import endpoint
+from festival.api.schemas import CategoryOut, FestivalDetailOut, FestivalOut
+from festival.core.clock import utcnow
+from festival.core.errors import BadRequest, NotFound, ValidationFailed
+from festival.db import db
+from festival.festivals import permissions, queries, services
+from festival.festivals.models import Festival
+from festival.web.auth import require
+
+LevelName = Literal["district", "city", "province", "other"]
+
+
+class FestivalCreate(BaseModel):
+    name: str = Field(max_length=200)
+    level: LevelName
+    organization_id: int
+    year: int
+    starts_on: date
+    ends_on: date
+    submission_deadline: datetime
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    min_performer_age: int = 60
+    description: str = Field(default="", max_length=4000)
+
+
+class CategoryCreate(BaseModel):
+    name: str = Field(max_length=80)
+    max_duration_minutes: int | None = None
+
+
+def visible_festival(festival_id: int) -> Festival:
+    festival = get_or_404(Festival, festival_id)
+    if not permissions.can_view_festival(actor(), festival):
+        raise NotFound()
+    return festival
+
+
+def managed_festival(festival_id: int) -> Festival:
+    festival = visible_festival(festival_id)
+    require(permissions.can_manage_festival(actor(), festival))
+    return festival
+
+
+@endpoint("/festivals", "POST", summary="Create a festival (in draft)", who="admin, organizer",
+          status=201, body=FestivalCreate, response=FestivalOut, errors=(400, 401, 403, 422))
+def create_festival():
+    require(actor().is_authenticated)
+    body = parse_body(FestivalCreate)
+    organization = db.session.get(Organization, body.organization_id)
+    if organization is None:
+        raise ValidationFailed(fields={"organization_id": [_l("No such organisation.")]})
+    require(permissions.can_create_festival(actor(), organization))
+    festival = services.create_festival(db.session, **body.model_dump(), actor=actor(),
+                                        now=utcnow())
+    db.session.commit()
+    return respond(FestivalOut.model_validate(festival), 201)
+
+
+@endpoint("/festivals", "GET", summary="Festivals the caller may see", who="anyone",
+          response=FestivalOut, paginated=True, errors=(400,), public=True,
+          query={"level": {"type": "string", "enum": ["district", "city", "province", "other"]},
+                 "year": {"type": "integer"}})
+def list_festivals():
+    page, per_page = page_params()
+    level = request.args.get("level")
+    if level and level not in ("district", "city", "province", "other"):
+        raise BadRequest(fields={"level": [_l("Choose one of: district, city, province, other.")]})
+    year = request.args.get("year")
+    if year is not None and not year.isdigit():
+        raise BadRequest(fields={"year": [_l("Enter a number.")]})
+    listing = queries.festivals_page(db.session, actor(), page=page, per_page=per_page,
+                                     level=level, year=int(year) if year else None)
+    return respond_page(listing, FestivalOut)
+
+
+@endpoint("/festivals/<int:festival_id>", "GET", summary="A festival with program counts",
+          who="anyone who may see it", response=FestivalDetailOut, errors=(404,), public=True)
+def get_festival(festival_id: int):
+    festival = visible_festival(festival_id)
+    counts = queries.status_counts(db.session, festival.id)
+    out = FestivalOut.model_validate(festival).model_dump()
+    return respond(FestivalDetailOut(**out, program_counts=counts))
+
+
+@endpoint("/festivals/<int:festival_id>/open", "POST", summary="Open for submissions",
+          who="the festival's organizers", response=FestivalOut, errors=(401, 403, 404, 409, 422))
+def open_festival(festival_id: int):
+    festival = managed_festival(festival_id)
+    services.open_festival(db.session, festival=festival, actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(FestivalOut.model_validate(festival))
+
+
+@endpoint("/festivals/<int:festival_id>/categories", "POST", summary="Add a category",
+          who="the festival's organizers", status=201, body=CategoryCreate,
+          response=CategoryOut, errors=(400, 401, 403, 404, 422))
+def add_category(festival_id: int):
+    festival = managed_festival(festival_id)
+    body = parse_body(CategoryCreate)
+    category = services.add_category(db.session, festival=festival, **body.model_dump(),
+                                     actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(CategoryOut.model_validate(category), 201)

@@ -1,0 +1,193 @@
+"""Troupes, people and membership: /troupes, /people, /troupes/{id}/members."""
+
+from datetime import date
+from typing import Literal
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from festival.accounts.models import Organization, Role
+from festival.api.envelope import actor, page_params, parse_body, respond, respond_page
+from festival.api.lookups import get_or_404
+from festival.api.registry import endpoint
+from festival.api.schemas import PersonOut, TroupeOut
+from festival.core.clock import utcnow
+from festival.core.errors import BadRequest, NotFound, ValidationFailed
+from festival.core.pagination import Page
+from festival.db import db
+from festival.troupes import permissions, queries, services
+from festival.troupes.models import Membership, Person, Troupe
+from festival.web.auth import require
+
+
+class TroupeCreate(BaseModel):
+    name: str = Field(max_length=120)
+    organization_id: int
+    kind: Literal["troupe", "team"] = "troupe"
+    leader_id: int | None = None
+
+
+class TroupeUpdate(BaseModel):
+    name: str | None = Field(default=None, max_length=120)
+    kind: Literal["troupe", "team"] | None = None
+    leader_id: int | None = None
+
+
+class PersonCreate(BaseModel):
+    name: str = Field(max_length=80)
+    birth_date: date
+    gender: Literal["female", "male"] | None = None
+    phone: str | None = Field(default=None, max_length=32)
+
+
+class MemberAdd(BaseModel):
+    person_id: int | None = None
+    name: str | None = Field(default=None, max_length=80)
+    birth_date: date | None = None
+    gender: Literal["female", "male"] | None = None
+    phone: str | None = Field(default=None, max_length=32)
+    role: Literal["member", "coach"] = "member"
+
+
+def troupe_out(troupe: Troupe, member_count: int | None = None) -> TroupeOut:
+    if member_count is None:
+        member_count = services.member_count(db.session, troupe.id)
+    return TroupeOut(id=troupe.id, name=troupe.name, kind=troupe.kind.value,
+                     organization_id=troupe.organization_id, leader_id=troupe.leader_id,
+                     member_count=member_count)
+
+
+def managed_troupe(troupe_id: int) -> Troupe:
+    """The troupe if the caller manages it; 404 otherwise (a leader learns nothing of others')."""
+    require(actor().is_authenticated)
+    troupe = queries.troupe_for(db.session, troupe_id)
+    if troupe is None or not permissions.can_manage_troupe(actor(), troupe):
+        raise NotFound()
+    return troupe
+
+
+@endpoint("/troupes", "POST", summary="Register a troupe or team", who="organizer, leader",
+          status=201, body=TroupeCreate, response=TroupeOut, errors=(400, 401, 403, 422))
+def create_troupe():
+    require(permissions.can_list_troupes(actor()))
+    body = parse_body(TroupeCreate)
+    organization = db.session.get(Organization, body.organization_id)
+    if organization is None:
+        raise ValidationFailed(fields={"organization_id": [_l("No such organisation.")]})
+    require(permissions.can_create_troupe(actor(), organization))
+    troupe = services.create_troupe(db.session, **body.model_dump(), actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(troupe_out(troupe, 0), 201)
+
+
+@endpoint("/troupes", "GET", summary="Troupes the caller manages", who="organizer; leader sees own",
+          response=TroupeOut, paginated=True, errors=(400, 401, 403),
+          query={"kind": {"type": "string", "enum": ["troupe", "team"]},
+                 "organization_id": {"type": "integer"}})
+def list_troupes():
+    require(permissions.can_list_troupes(actor()))
+    page, per_page = page_params()
+    kind = request.args.get("kind")
+    if kind and kind not in ("troupe", "team"):
+        raise BadRequest(fields={"kind": [_l("Choose troupe or team.")]})
+    organization_id = request.args.get("organization_id")
+    if organization_id is not None and not organization_id.isdigit():
+        raise BadRequest(fields={"organization_id": [_l("Enter a number.")]})
+    listing = queries.troupes_page(
+        db.session, actor(), page=page, per_page=per_page, kind=kind,
+        organization_id=int(organization_id) if organization_id else None)
+    items = [troupe_out(troupe, count) for troupe, count in listing.items]
+    return respond_page(Page(items, listing.page, listing.per_page, listing.total), TroupeOut)
+
+
+@endpoint("/troupes/<int:troupe_id>", "GET", summary="One troupe",
+          who="organizer; that troupe's leader", response=TroupeOut, errors=(401, 404))
+def get_troupe(troupe_id: int):
+    return respond(troupe_out(managed_troupe(troupe_id)))
+
+
+@endpoint("/troupes/<int:troupe_id>", "PATCH", summary="Rename a troupe, change kind or leader",
+          who="organizer; that troupe's leader", body=TroupeUpdate, response=TroupeOut,
+          errors=(400, 401, 404, 422))
+def update_troupe(troupe_id: int):
+    troupe = managed_troupe(troupe_id)
+    body = parse_body(TroupeUpdate)
+    services.update_troupe(
+        db.session, troupe=troupe, name=troupe.name if body.name is None else body.name,
+        kind=body.kind or troupe.kind,
+        leader_id=body.leader_id if "leader_id" in body.model_fields_set else troupe.leader_id,
+        actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(troupe_out(troupe))
+
+
+@endpoint("/people", "POST", summary="Register a person", who="organizer, leader", status=201,
+          body=PersonCreate, response=PersonOut, errors=(400, 401, 403, 422))
+def create_person():
+    require(permissions.can_list_troupes(actor()))
+    body = parse_body(PersonCreate)
+    person = services.create_person(db.session, **body.model_dump(), actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(PersonOut.model_validate(person), 201)
+
+
+def attachable_person(person_id: int) -> Person:
+    """A person the caller may add to a troupe: leaders only people of their own troupes or
+    people in no troupe yet; organizers anyone."""
+    person = get_or_404(Person, person_id)
+    user = actor()
+    if user.role is Role.leader:
+        leader_ids = set(db.session.execute(
+            select(Troupe.leader_id).join(Membership).where(Membership.person_id == person.id)
+        ).scalars())
+        if leader_ids and user.id not in leader_ids:
+            raise NotFound()
+    return person
+
+
+@endpoint("/troupes/<int:troupe_id>/members", "POST",
+          summary="Add a member: an existing person by id, or a new one",
+          who="organizer; that troupe's leader", status=201, body=MemberAdd, response=PersonOut,
+          errors=(400, 401, 404, 409, 422))
+def add_member(troupe_id: int):
+    troupe = managed_troupe(troupe_id)
+    body = parse_body(MemberAdd)
+    now = utcnow()
+    if body.person_id is not None:
+        person = attachable_person(body.person_id)
+    elif body.name is None:
+        raise ValidationFailed(fields={"person_id": [_l("Send person_id, or name and birth_date.")]})
+    else:
+        person = services.create_person(db.session, name=body.name, birth_date=body.birth_date,
+                                        gender=body.gender, phone=body.phone, actor=actor(),
+                                        now=now)
+    services.add_member(db.session, troupe=troupe, person=person, role=body.role, actor=actor(),
+                        now=now)
+    db.session.commit()
+    return respond(PersonOut.model_validate(person), 201)
+
+
+@endpoint("/troupes/<int:troupe_id>/members", "GET", summary="The members of a troupe",
+          who="organizer; that troupe's leader", response=PersonOut, paginated=True,
+          errors=(400, 401, 404))
+def list_members(troupe_id: int):
+    troupe = managed_troupe(troupe_id)
+    page, per_page = page_params()
+    listing = queries.members_page(db.session, troupe.id, page=page, per_page=per_page)
+    people = [membership.person for membership in listing.items]
+    return respond_page(Page(people, listing.page, listing.per_page, listing.total), PersonOut)
+
+
+@endpoint("/troupes/<int:troupe_id>/members/<int:person_id>", "DELETE",
+          summary="Remove a member from a troupe", who="organizer; that troupe's leader",
+          status=204, errors=(401, 404))
+def remove_member(troupe_id: int, person_id: int):
+    troupe = managed_troupe(troupe_id)
+    person = get_or_404(Person, person_id)
+    if db.session.get(Membership, (troupe.id, person.id)) is None:
+        raise NotFound()
+    services.remove_member(db.session, troupe=troupe, person=person, actor=actor(), now=utcnow())
+    db.session.commit()
+    return "", 204

@@ -1,0 +1,45 @@
+"""Festival and category forms: input shape only; the services hold the rules."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from festival.accounts.forms import LEVEL_LABELS
+from festival.web.forms import choices
+
+
+class FestivalForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    level = SelectField(_l("Level"), choices=choices((lv.value, label) for lv, label in LEVEL_LABELS.items()))
+    organization_id = SelectField(_l("Organising office"), coerce=int, validate_choice=False)
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    starts_on = DateField(_l("First day"), validators=[InputRequired()])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    submission_deadline = DateTimeLocalField(
+        _l("Submission deadline"), validators=[InputRequired()], format="%Y-%m-%dT%H:%M",
+        description=_l("Local time of the festival."))
+    timezone = StringField(_l("Time zone"), default="Asia/Shanghai",
+                           validators=[DataRequired(), Length(max=64)])
+    min_performer_age = IntegerField(
+        _l("Minimum performer age"), default=60, validators=[InputRequired(), NumberRange(0, 120)],
+        description=_l("Every performer must be at least this old on the first day."))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Category name"), validators=[DataRequired(), Length(max=80)])
+    max_duration_minutes = IntegerField(
+        _l("Maximum duration (minutes)"), validators=[Optional(), NumberRange(1, 600)],
+        description=_l("Leave empty for no limit."))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

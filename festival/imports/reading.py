@@ -1,0 +1,182 @@
+"""Reading an uploaded spreadsheet (.xlsx or .csv) into a header and numbered rows; pure.
+
+Also the cell conversions the import needs: text, whole numbers and dates written the ways
+people write them in China (1950-05-01, 1950/5/1, 1950年5月1日) or stored as Excel dates.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from festival.core.errors import ValidationFailed
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+# An .xlsx is a zip; refuse one that would unpack to far more than any real list of people.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    header: list[Any]
+    header_row: int
+    rows: list[tuple[int, tuple]]  # (spreadsheet row number, cells)
+
+
+def refuse(message) -> ValidationFailed:
+    return ValidationFailed(message, fields={"file": [message]})
+
+
+NOT_A_SPREADSHEET = _l("This file is not a spreadsheet. Upload an .xlsx file (Excel, WPS) "
+                       "or a .csv file.")
+
+
+def read_spreadsheet(content: bytes, filename: str) -> Sheet:
+    """The first sheet's header (its first non-empty row) and the non-empty rows below it."""
+    if len(content) > MAX_BYTES:
+        raise refuse(_l("The file is larger than %(mb)d MB. Split it into smaller files.",
+                        mb=MAX_BYTES // (1024 * 1024)))
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "xlsx":
+        rows = _xlsx_rows(content)
+    elif extension == "csv":
+        rows = _csv_rows(content)
+    elif extension == "xls":
+        raise refuse(_l("Old .xls files cannot be read. In Excel or WPS choose “Save as” "
+                        "and pick the .xlsx format."))
+    else:
+        raise refuse(NOT_A_SPREADSHEET)
+    header: list[Any] | None = None
+    header_row = 0
+    body: list[tuple[int, tuple]] = []
+    for number, cells in rows:
+        cells = tuple(_clean(cell) for cell in cells)
+        if all(cell is None for cell in cells):
+            continue
+        if header is None:
+            header, header_row = list(cells), number
+            continue
+        body.append((number, cells))
+        if len(body) > MAX_ROWS:
+            raise refuse(_l("The file has more than %(n)d rows. Split it into smaller files.",
+                            n=MAX_ROWS))
+    if header is None:
+        raise refuse(_l("The file is empty."))
+    return Sheet(header=header, header_row=header_row, rows=body)
+
+
+def _clean(cell: Any) -> Any:
+    if isinstance(cell, str):
+        cell = cell.strip()
+        return cell or None
+    return cell
+
+
+def _xlsx_rows(content: bytes):
+    from openpyxl import load_workbook
+
+    if not content.startswith(XLSX_MAGIC):
+        raise refuse(NOT_A_SPREADSHEET)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise refuse(_l("The spreadsheet is too large to read."))
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except ValidationFailed:
+        raise
+    except Exception as error:  # a damaged or foreign zip: openpyxl raises many kinds
+        raise refuse(NOT_A_SPREADSHEET) from error
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some programs write a wrong size; read what is there
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    except ValidationFailed:
+        raise
+    except Exception as error:  # damaged sheet XML shows only while reading the rows
+        raise refuse(NOT_A_SPREADSHEET) from error
+    finally:
+        workbook.close()
+
+
+def _csv_rows(content: bytes):
+    if b"\x00" in content[:4096] or content.startswith(XLSX_MAGIC):
+        raise refuse(NOT_A_SPREADSHEET)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            # Chinese Excel and WPS save CSV in GBK, of which GB18030 is the superset.
+            text = content.decode("gb18030")
+        except UnicodeDecodeError as error:
+            raise refuse(_l("The CSV file is neither UTF-8 nor GBK text. Save it again as "
+                            "“CSV UTF-8”.")) from error
+    first_line = text.split("\n", 1)[0]
+    # Excel writes commas; some tools write tab-separated text under the .csv name.
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    try:
+        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                             start=1)
+    except csv.Error as error:
+        raise refuse(_l("The CSV file cannot be read: %(reason)s", reason=str(error))) from error
+
+
+# Cell conversions
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: 6.0 → "6", a date → 1950-05-01, empty → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                   r"(?:[ T]0{1,2}:00(?::00)?)?$")
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from an Excel date cell or text; None when empty. Raises ValueError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    found = _DATE.match(cell_text(value))
+    if not found:
+        raise ValueError(value)
+    year, month, day = (int(part) for part in found.groups())
+    return date(year, month, day)
+
+
+def parse_whole_number(value: Any) -> int | None:
+    """A whole number from a number cell or text; None when empty. Raises ValueError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(value)
+    text = cell_text(value)
+    if re.fullmatch(r"\d{1,6}(\.0+)?", text):
+        return int(float(text))
+    raise ValueError(value)

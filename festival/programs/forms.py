@@ -1,0 +1,23 @@
+"""Program forms: input shape only; the eligibility rules live in the service."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProgramForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)],
+                        description=_l("Without the book-title marks, e.g. 和谐大家园."))
+    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    duration_minutes = IntegerField(_l("Duration (minutes)"),
+                                    validators=[InputRequired(), NumberRange(1, 600)])
+    performer_ids = CheckboxListField(_l("Performers"), coerce=int, validate_choice=False,
+                                      description=_l("Tick everyone who performs."))
+    version = HiddenField(validators=[Optional()])

@@ -1,0 +1,127 @@
+"""Reads of programs, scoped to who is asking."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from festival.accounts.models import Role, User
+from festival.core.pagination import Page, paginate
+from festival.festivals.models import Festival, FestivalStatus
+from festival.festivals.permissions import can_manage_festival
+from festival.programs.models import Program, ProgramPerformer, ProgramStatus
+from festival.troupes.models import Troupe
+from festival.troupes.queries import MEMBER_COUNT
+
+
+def programs_of(festival: Festival, viewer: User) -> Select:
+    """The festival's programs ``viewer`` may see: organizers all, leaders their troupes'."""
+    query = select(Program).where(Program.festival_id == festival.id)
+    if can_manage_festival(viewer, festival):
+        return query
+    if viewer.is_authenticated and viewer.role is Role.leader:
+        return query.join(Program.troupe).where(Troupe.leader_id == viewer.id)
+    return query.where(False)
+
+
+def programs_page(session: Session, festival: Festival, viewer: User, *, page: int,
+                  per_page: int, status: str | None = None, category_id: int | None = None,
+                  troupe_id: int | None = None, organization_id: int | None = None,
+                  late: bool = False, with_performers: bool = False) -> Page[Program]:
+    query = programs_of(festival, viewer).options(
+        joinedload(Program.category), joinedload(Program.troupe).joinedload(Troupe.organization))
+    if with_performers:
+        query = query.options(selectinload(Program.performers))
+    if status:
+        query = query.where(Program.status == status)
+    if category_id:
+        query = query.where(Program.category_id == category_id)
+    if troupe_id:
+        query = query.where(Program.troupe_id == troupe_id)
+    if organization_id:
+        query = query.where(Program.troupe.has(Troupe.organization_id == organization_id))
+    if late:
+        query = query.where(Program.is_late.is_(True))
+    query = query.order_by(Program.submitted_at.desc(), Program.id.desc())
+    return paginate(session, query, page=page, per_page=per_page)
+
+
+def program_for(session: Session, program_id: int) -> Program | None:
+    """One program with everything its page shows."""
+    return session.execute(
+        select(Program).where(Program.id == program_id).options(
+            joinedload(Program.festival).joinedload(Festival.organization),
+            joinedload(Program.category),
+            joinedload(Program.troupe).joinedload(Troupe.organization),
+            selectinload(Program.performers).joinedload(ProgramPerformer.person),
+        )
+    ).scalar_one_or_none()
+
+
+def leader_programs(session: Session, leader: User) -> list[Program]:
+    """Every program of a leader's troupes, newest first (a leader has a handful)."""
+    return list(session.execute(
+        select(Program).join(Program.troupe).where(Troupe.leader_id == leader.id)
+        .options(joinedload(Program.festival), joinedload(Program.category),
+                 joinedload(Program.troupe))
+        .order_by(Program.submitted_at.desc())
+    ).scalars())
+
+
+@dataclass(frozen=True)
+class TroupeSummary:
+    troupe: Troupe
+    member_count: int
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    """Something a leader still has to do, with where to do it."""
+
+    message: object
+    url_endpoint: str
+    url_values: dict
+
+
+@dataclass(frozen=True)
+class LeaderOverview:
+    troupes: list[TroupeSummary]
+    programs: list[Program]
+    open_festivals: list[Festival]
+    missing: list[MissingItem]
+
+
+def leader_overview(session: Session, leader: User, *, now: datetime) -> LeaderOverview:
+    """A leader's home: their troupes, programs, open festivals and what is still missing."""
+    troupes = [
+        TroupeSummary(troupe, count) for troupe, count in session.execute(
+            select(Troupe, MEMBER_COUNT).where(Troupe.leader_id == leader.id)
+            .order_by(Troupe.name))
+    ]
+    programs = leader_programs(session, leader)
+    festivals = list(session.execute(
+        select(Festival).where(Festival.status == FestivalStatus.open,
+                               Festival.submission_deadline > now)
+        .order_by(Festival.submission_deadline)).scalars())
+    missing: list[MissingItem] = []
+    for summary in troupes:
+        if summary.member_count == 0:
+            missing.append(MissingItem(
+                _l("%(troupe)s has no members yet.", troupe=summary.troupe.name),
+                "troupes.show", {"troupe_id": summary.troupe.id}))
+    submitted = {(p.festival_id, p.troupe_id) for p in programs
+                 if p.status is not ProgramStatus.withdrawn}
+    for festival in festivals:
+        days = (festival.submission_deadline - now).days
+        for summary in troupes:
+            if (festival.id, summary.troupe.id) not in submitted:
+                missing.append(MissingItem(
+                    _l("%(troupe)s has not submitted a program to %(festival)s; "
+                       "%(days)d day(s) left.", troupe=summary.troupe.name,
+                       festival=festival.name, days=days),
+                    "programs.submit", {"festival_id": festival.id,
+                                        "troupe_id": summary.troupe.id}))
+    return LeaderOverview(troupes=troupes, programs=programs, open_festivals=festivals,
+                          missing=missing)

@@ -1,0 +1,38 @@
+"""What each stored value is called on the page, in the reader's language."""
+
+from flask_babel import lazy_gettext as _l
+
+from festival.accounts.forms import LEVEL_LABELS, ROLE_LABELS
+
+FESTIVAL_STATUS = {
+    "draft": _l("Draft"),
+    "open": _l("Open for submissions"),
+    "screening": _l("Screening"),
+    "announced": _l("Results announced"),
+}
+PROGRAM_STATUS = {
+    "submitted": _l("Submitted"),
+    "withdrawn": _l("Withdrawn"),
+    "screening": _l("In screening"),
+    "advanced": _l("Advanced"),
+    "eliminated": _l("Not advanced"),
+}
+TROUPE_KIND = {"troupe": _l("Troupe"), "team": _l("Team")}
+GENDER = {"female": _l("Female"), "male": _l("Male")}
+MEMBER_ROLE = {"member": _l("Member"), "coach": _l("Coach")}
+
+LABELS = {
+    "role": {role.value: label for role, label in ROLE_LABELS.items()},
+    "level": {level.value: label for level, label in LEVEL_LABELS.items()},
+    "festival_status": FESTIVAL_STATUS,
+    "program_status": PROGRAM_STATUS,
+    "troupe_kind": TROUPE_KIND,
+    "gender": GENDER,
+    "member_role": MEMBER_ROLE,
+}
+
+
+def label(kind: str, value) -> str:
+    """The label of a stored value (an enum member or its string); the value if unknown."""
+    key = getattr(value, "value", value)
+    return LABELS[kind].get(key, key)
