@@ -7,7 +7,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, Field
 
-from festival.accounts.models import Organization
+from festival.accounts.models import Organization, Role
 from festival.api.envelope import actor, page_params, parse_body, respond, respond_page
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
@@ -56,7 +56,7 @@ def managed_festival(festival_id: int) -> Festival:
 @endpoint("/festivals", "POST", summary="Create a festival (in draft)", who="admin, organizer",
           status=201, body=FestivalCreate, response=FestivalOut, errors=(400, 401, 403, 422))
 def create_festival():
-    require(actor().is_authenticated)
+    require(actor().is_authenticated and actor().role in (Role.admin, Role.organizer))
     body = parse_body(FestivalCreate)
     organization = db.session.get(Organization, body.organization_id)
     if organization is None:

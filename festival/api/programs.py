@@ -53,6 +53,7 @@ def managed_program(program_id: int) -> Program:
 def submit_program(festival_id: int):
     require(actor().is_authenticated)
     festival = visible_festival(festival_id)
+    require(permissions.can_list_programs(actor(), festival))
     body = parse_body(ProgramCreate)
     troupe = db.session.get(Troupe, body.troupe_id)
     if troupe is None:

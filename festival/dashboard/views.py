@@ -14,19 +14,12 @@ from festival.festivals.permissions import can_manage_festival
 from festival.programs.models import ProgramStatus
 from festival.troupes.models import TroupeKind
 from festival.web.auth import require
+from festival.web.labels import PROGRAM_STATUS, TROUPE_KIND
 
 bp = Blueprint("dashboard", __name__)
 
 PER_PAGE = 20
 
-STATUS_LABELS = {
-    ProgramStatus.submitted: _l("Submitted"),
-    ProgramStatus.withdrawn: _l("Withdrawn"),
-    ProgramStatus.screening: _l("In screening"),
-    ProgramStatus.advanced: _l("Advanced"),
-    ProgramStatus.eliminated: _l("Not advanced"),
-}
-KIND_LABELS = {TroupeKind.troupe: _l("Troupe"), TroupeKind.team: _l("Team")}
 PROBLEM_LABELS = {
     ProblemKind.late: _l("Late"),
     ProblemKind.under_age: _l("Performer under age"),
@@ -114,8 +107,8 @@ def show(festival_id: int):
         problem=problem,
         problem_state=problem_state,
         problems_pager_args={**troupe_state, **problem_filters},
-        status_labels=STATUS_LABELS,
-        kind_labels=KIND_LABELS,
+        status_labels=PROGRAM_STATUS,
+        kind_labels=TROUPE_KIND,
         problem_labels=PROBLEM_LABELS,
         ProgramStatus=ProgramStatus,
         ProblemKind=ProblemKind,

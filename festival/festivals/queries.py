@@ -24,7 +24,9 @@ def visible_festivals(viewer: User) -> Select:
 
 def festivals_page(session: Session, viewer: User, *, page: int, per_page: int,
                    level: str | None = None, year: int | None = None) -> Page[Festival]:
-    query = visible_festivals(viewer).options(joinedload(Festival.organization))
+    """A page of the festivals ``viewer`` may see, with their categories (which lists show)."""
+    query = visible_festivals(viewer).options(joinedload(Festival.organization),
+                                              selectinload(Festival.categories))
     if level:
         query = query.where(Festival.level == level)
     if year:

@@ -28,6 +28,8 @@ GENDER_WORDS = {Gender.female: "女", Gender.male: "男"}
 
 @bp.route("/festivals/<int:festival_id>/import", methods=["GET", "POST"])
 def import_file(festival_id: int):
+    """The import page; an upload is stored only when every row is good, else every bad row
+    is listed."""
     festival = db.get_or_404(Festival, festival_id)
     require(can_manage_festival(current_user, festival))
     form = ImportForm()
@@ -61,6 +63,7 @@ def import_file(festival_id: int):
 
 @bp.get("/imports/templates/<kind>.<fmt>")
 def template(kind: str, fmt: str):
+    """An empty list to fill in: the Chinese headers and one example row."""
     require(can_download_templates(current_user))
     if kind not in KINDS or fmt not in FORMATS:
         abort(404)
@@ -74,6 +77,7 @@ def template(kind: str, fmt: str):
 
 @bp.get("/festivals/<int:festival_id>/export/<kind>.<fmt>")
 def export(festival_id: int, kind: str, fmt: str):
+    """The festival's troupes, their members or its programs, in the columns of the import."""
     festival = db.get_or_404(Festival, festival_id)
     require(can_manage_festival(current_user, festival))
     if kind not in KINDS or fmt not in FORMATS:
