@@ -130,7 +130,7 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
     district_office = users["district"]
     festival = _demo_festival(
         session, name=DISTRICT_FESTIVAL, organization=organizations[DISTRICT], year=2026,
-        starts_on=date(2026, 5, 20), deadline=datetime(2026, 4, 30, 17, 0), actor=district_office,
+        starts_on=date(2026, 5, 20), deadline=datetime(2026, 4, 30, 17, 0), actor=district_office,  # noqa: DTZ001 (local time)
         created=datetime(2026, 4, 8, 1, 0, tzinfo=UTC),
     )
     by_name = {troupe.name: troupe for troupe in troupes}
@@ -145,7 +145,7 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
         )
     _demo_festival(
         session, name=NEXT_FESTIVAL, organization=organizations[DISTRICT], year=2027,
-        starts_on=date(2027, 5, 18), deadline=datetime(2027, 3, 31, 17, 0), actor=district_office,
+        starts_on=date(2027, 5, 18), deadline=datetime(2027, 3, 31, 17, 0), actor=district_office,  # noqa: DTZ001 (local time)
         created=now,
     )
     return {

@@ -7,9 +7,9 @@ from festival.accounts.forms import ROLE_LABELS
 from festival.accounts.models import Role
 from festival.core.clock import utcnow
 from festival.db import db
+from festival.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from festival.festivals.queries import festivals_page
 from festival.programs.queries import leader_overview
-from festival.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 bp = Blueprint("public", __name__)
 
