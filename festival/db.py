@@ -4,9 +4,10 @@ import sqlite3
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import CheckConstraint, DateTime, Enum, MetaData, String, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.elements import conv
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -68,3 +69,19 @@ def _configure_sqlite(dbapi_connection, _record):
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def add_length_checks(metadata: MetaData) -> None:
+    """Give every bounded text column a CHECK on its length, so that SQLite (which ignores
+    VARCHAR lengths) refuses over-long text as PostgreSQL does."""
+    for table in metadata.tables.values():
+        existing = {constraint.name for constraint in table.constraints}
+        for column in table.columns:
+            length = getattr(column.type, "length", None)
+            if not isinstance(column.type, String) or isinstance(column.type, Enum) or not length:
+                continue
+            name = f"{column.name}_max_length"
+            if name in existing or conv(f"ck_{table.name}_{name}") in existing:
+                continue
+            table.append_constraint(
+                CheckConstraint(f"length({column.name}) <= {length}", name=name))

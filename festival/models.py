@@ -13,7 +13,10 @@ from festival.schedules.models import (
     EventCancellation,
     EventOverride,
 )
+from festival.db import Base, add_length_checks
 from festival.troupes.models import Membership, Person, Troupe
+
+add_length_checks(Base.metadata)
 
 __all__ = [
     "ApiToken", "Attendance", "AuditEntry", "Award", "CalendarFeed", "Category", "Conflict",

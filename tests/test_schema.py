@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, text
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy import CheckConstraint, inspect, insert, text
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from festival.accounts.models import Organization
 from festival.db import db
@@ -93,4 +93,23 @@ def test_naive_datetimes_are_refused(session):
                        created_at=datetime(2026, 1, 1, 8, 0)))
     with pytest.raises(StatementError, match="naive datetime"):
         session.flush()
+    session.rollback()
+
+
+def test_database_has_exactly_the_check_constraints_of_the_models(app):
+    """Alembic does not compare CHECK constraints; this does (enum values, length limits)."""
+    inspector = inspect(db.engine)
+    for table in db.metadata.sorted_tables:
+        expected = {str(c.name) for c in table.constraints if isinstance(c, CheckConstraint)}
+        actual = {c["name"] for c in inspector.get_check_constraints(table.name)}
+        assert actual == expected, table.name
+
+
+def test_over_long_text_is_refused_by_the_database_itself(session):
+    office = factories.make_organization(session)
+    with pytest.raises((IntegrityError, DataError)):
+        session.execute(text(
+            "INSERT INTO troupes (name, kind, organization_id, created_at) "
+            "VALUES (:name, 'troupe', :office, '2026-01-01 00:00:00')"),
+            {"name": "团" * 121, "office": office.id})
     session.rollback()
