@@ -3,6 +3,7 @@
 from festival.accounts.models import ApiToken, LoginAttempt, Organization, User
 from festival.audit.models import AuditEntry
 from festival.awards.models import Award
+from festival.db import Base, add_length_checks
 from festival.festivals.models import Category, Festival
 from festival.judging.models import Conflict, Criterion, JudgeAssignment, Round, RoundEntry, Score
 from festival.programs.models import Program, ProgramPerformer
@@ -13,7 +14,6 @@ from festival.schedules.models import (
     EventCancellation,
     EventOverride,
 )
-from festival.db import Base, add_length_checks
 from festival.troupes.models import Membership, Person, Troupe
 
 add_length_checks(Base.metadata)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import CheckConstraint, inspect, insert, text
+from sqlalchemy import CheckConstraint, insert, inspect, text
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from festival.accounts.models import Organization
