@@ -121,7 +121,6 @@ def withdraw_program(program_id: int):
     body = parse_body(WithdrawRequest) if request.get_data() else WithdrawRequest()
     services.withdraw_program(
         db.session, program=program, expected_version=body.version,
-        may_submit_late=can_manage_festival(actor(), program.festival), actor=actor(),
-        now=utcnow())
+        actor=actor(), now=utcnow())
     db.session.commit()
     return respond(program_out(program))

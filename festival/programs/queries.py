@@ -43,7 +43,8 @@ def programs_page(session: Session, festival: Festival, viewer: User, *, page: i
     if organization_id:
         query = query.where(Program.troupe.has(Troupe.organization_id == organization_id))
     if late:
-        query = query.where(Program.is_late.is_(True))
+        query = query.where(Program.is_late.is_(True),
+                            Program.status != ProgramStatus.withdrawn)
     query = query.order_by(Program.submitted_at.desc(), Program.id.desc())
     return paginate(session, query, page=page, per_page=per_page)
 

@@ -30,8 +30,7 @@ def _check(
     category = session.get(Category, category_id) if category_id is not None else None
     if category is not None and category.festival_id != festival.id:
         category = None
-    is_open = festival.status is FestivalStatus.open or (
-        editing is not None and festival.status is FestivalStatus.open)
+    is_open = festival.status is FestivalStatus.open
     rules = Rules(
         min_age=festival.min_performer_age,
         starts_on=festival.starts_on,
@@ -163,8 +162,9 @@ def update_program(
 
 
 def withdraw_program(session: Session, *, program: Program, expected_version: int | None = None,
-                     may_submit_late: bool, actor: User, now: datetime) -> Program:
-    """Withdraw a submitted program before screening starts."""
+                     actor: User, now: datetime) -> Program:
+    """Withdraw a submitted program before screening starts (after the deadline too: a
+    performer may fall ill)."""
     _ensure_version(program, expected_version)
     _ensure_editable(program, may_submit_late=True, now=now)
     program.status = ProgramStatus.withdrawn

@@ -163,10 +163,8 @@ def withdraw(program_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.withdraw_program(
-                db.session, program=program,
-                may_submit_late=can_manage_festival(current_user, program.festival),
-                actor=current_user, now=utcnow())
+            services.withdraw_program(db.session, program=program, actor=current_user,
+                                      now=utcnow())
         except Conflict as error:
             db.session.rollback()
             flash(str(error.message), "error")

@@ -218,14 +218,13 @@ def test_update_program_keeps_its_own_title_without_a_clash(session, world):
 
 def test_withdraw_program_marks_it_withdrawn_and_it_can_no_longer_be_edited(session, world):
     program = submit(session, world)
-    withdraw_program(session, program=program, may_submit_late=False, actor=world["leader"],
+    withdraw_program(session, program=program, actor=world["leader"],
                      now=NOW)
     assert program.status is ProgramStatus.withdrawn
     with pytest.raises(Conflict):
         edit(session, world, program, title="Autumn Moon")
     with pytest.raises(Conflict):
-        withdraw_program(session, program=program, may_submit_late=False,
-                         actor=world["leader"], now=NOW)
+        withdraw_program(session, program=program, actor=world["leader"], now=NOW)
 
 
 def test_a_program_can_no_longer_change_once_screening_starts(session, world):
@@ -235,7 +234,7 @@ def test_a_program_can_no_longer_change_once_screening_starts(session, world):
     with pytest.raises(Conflict):
         edit(session, world, program, title="Autumn Moon")
     with pytest.raises(Conflict):
-        withdraw_program(session, program=program, may_submit_late=True, actor=world["leader"],
+        withdraw_program(session, program=program, actor=world["leader"],
                          now=NOW)
     assert program.title == "Spring Breeze" and program.status is ProgramStatus.submitted
 
