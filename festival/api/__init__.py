@@ -11,6 +11,7 @@ from festival.api import (  # noqa: E402, F401
     openapi,
     organizations,
     programs,
+    rounds,
     tokens,
     troupes,
     users,

@@ -25,12 +25,14 @@ def _check(
     may_submit_late: bool,
     now: datetime,
     editing: Program | None = None,
+    allow_screening: bool = False,
 ) -> Category | None:
     """Raise ValidationFailed with every problem of this submission; return its category."""
     category = session.get(Category, category_id) if category_id is not None else None
     if category is not None and category.festival_id != festival.id:
         category = None
-    is_open = festival.status is FestivalStatus.open
+    is_open = festival.status is FestivalStatus.open or (
+        allow_screening and festival.status is FestivalStatus.screening)
     rules = Rules(
         min_age=festival.min_performer_age,
         starts_on=festival.starts_on,
@@ -79,12 +81,15 @@ def submit_program(
     may_submit_late: bool,
     actor: User,
     now: datetime,
+    allow_screening: bool = False,
 ) -> Program:
-    """Submit a troupe's program to a festival; organizers may still enter late ones."""
+    """Submit a troupe's program to a festival; organizers may still enter late ones, and a
+    recommendation from a lower level may arrive while screening has begun."""
     submission = Submission(title=title, duration_minutes=duration_minutes,
                             performer_ids=list(performer_ids))
     _check(session, festival=festival, troupe=troupe, category_id=category_id,
-           submission=submission, may_submit_late=may_submit_late, now=now)
+           submission=submission, may_submit_late=may_submit_late, now=now,
+           allow_screening=allow_screening)
     program = Program(
         festival_id=festival.id, troupe_id=troupe.id, category_id=category_id,
         title=title.strip(), duration_minutes=duration_minutes, status=ProgramStatus.submitted,

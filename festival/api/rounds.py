@@ -1,0 +1,341 @@
+"""Screening rounds: /festivals/{id}/rounds, judges, conflicts, entries, sheets, scores,
+results, close; and /programs/{id}/recommend."""
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from festival.api.envelope import actor, parse_body, respond
+from festival.api.festivals import managed_festival, visible_festival
+from festival.api.lookups import get_or_404
+from festival.api.registry import endpoint
+from festival.api.schemas import ProgramOut, program_out
+from festival.core.clock import utcnow
+from festival.core.errors import NotFound
+from festival.db import db
+from festival.festivals.permissions import can_manage_festival
+from festival.judging import permissions, queries, services
+from festival.judging.models import Round
+from festival.programs.queries import program_for
+from festival.web.auth import require
+
+Number = Decimal | str
+
+
+class CriterionIn(BaseModel):
+    name: str = Field(max_length=80)
+    max_score: Number
+    weight: Number = Decimal(1)
+
+
+class RoundCreate(BaseModel):
+    name: str = Field(max_length=80)
+    aggregation: Literal["trimmed_mean", "mean"] = "trimmed_mean"
+    criteria: list[CriterionIn] = Field(max_length=20)
+    advance_count: int | None = None
+    is_blind: bool = False
+
+
+class CriterionOut(BaseModel):
+    id: int
+    name: str
+    max_score: str
+    weight: str
+
+
+class RoundOut(BaseModel):
+    id: int
+    festival_id: int
+    name: str
+    position: int
+    aggregation: str
+    advance_count: int | None
+    status: str
+    is_blind: bool
+    criteria: list[CriterionOut]
+    judge_ids: list[int]
+    entry_count: int
+
+
+class JudgeAdd(BaseModel):
+    user_id: int
+
+
+class ConflictIn(BaseModel):
+    user_id: int
+    program_id: int
+    reason: str = Field(default="", max_length=500)
+
+
+class EntriesIn(BaseModel):
+    program_ids: list[int] = Field(max_length=5000)
+
+
+class EntriesOut(BaseModel):
+    round_id: int
+    program_ids: list[int]
+
+
+class ScoresIn(BaseModel):
+    scores: dict[str, Number]
+
+
+class SheetItem(BaseModel):
+    program_id: int
+    title: str
+    category_name: str
+    troupe_name: str | None  # None in a blind round
+    scores: dict[str, str]
+    complete: bool
+
+
+class SheetOut(BaseModel):
+    round_id: int
+    status: str
+    criteria: list[CriterionOut]
+    items: list[SheetItem]
+
+
+class ScoresOut(BaseModel):
+    round_id: int
+    program_id: int
+    scores: dict[str, str]
+    total: str
+
+
+class ResultOut(BaseModel):
+    program_id: int
+    title: str
+    troupe_name: str
+    category_name: str
+    score: str | None
+    rank: int | None
+    judge_count: int
+    advanced: bool
+    judge_totals: dict[str, str]
+    dropped_high_judge_id: int | None
+    dropped_low_judge_id: int | None
+    spread: str | None
+
+
+class ResultsOut(BaseModel):
+    round_id: int
+    status: str
+    complete: bool
+    missing_sheets: int
+    items: list[ResultOut]
+
+
+class CloseIn(BaseModel):
+    advance_program_ids: list[int] | None = None
+
+
+class RecommendIn(BaseModel):
+    festival_id: int
+    category_id: int | None = None
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def criterion_out(criterion) -> CriterionOut:
+    return CriterionOut(id=criterion.id, name=criterion.name, max_score=money(criterion.max_score),
+                        weight=money(criterion.weight))
+
+
+def round_out(round_: Round) -> RoundOut:
+    judges = queries.round_judges(db.session, round_.id)
+    return RoundOut(
+        id=round_.id, festival_id=round_.festival_id, name=round_.name, position=round_.position,
+        aggregation=round_.aggregation.value, advance_count=round_.advance_count,
+        status=round_.status.value, is_blind=round_.is_blind,
+        criteria=[criterion_out(c) for c in round_.criteria],
+        judge_ids=[j.id for j in judges], entry_count=services.entry_count(db.session, round_.id))
+
+
+def visible_round(round_id: int) -> Round:
+    require(actor().is_authenticated)
+    round_ = get_or_404(Round, round_id)
+    assigned = services.is_assigned(db.session, round_.id, actor().id)
+    if not (permissions.can_manage_round(actor(), round_) or assigned):
+        raise NotFound()
+    return round_
+
+
+def managed_round(round_id: int) -> Round:
+    round_ = visible_round(round_id)
+    require(permissions.can_manage_round(actor(), round_))
+    return round_
+
+
+@endpoint("/festivals/<int:festival_id>/rounds", "POST", summary="Create a screening round",
+          who="the festival's organizers", status=201, body=RoundCreate, response=RoundOut,
+          errors=(400, 401, 403, 404, 422))
+def create_round(festival_id: int):
+    festival = managed_festival(festival_id)
+    body = parse_body(RoundCreate)
+    round_ = services.create_round(
+        db.session, festival=festival, name=body.name, aggregation=body.aggregation,
+        criteria=[c.model_dump() for c in body.criteria], advance_count=body.advance_count,
+        is_blind=body.is_blind, actor=actor(), now=utcnow())
+    db.session.commit()
+    db.session.refresh(round_)
+    return respond(round_out(round_), 201)
+
+
+class RoundList(BaseModel):
+    items: list[RoundOut]
+
+
+@endpoint("/festivals/<int:festival_id>/rounds", "GET", summary="The festival's rounds in order",
+          who="the festival's organizers", response=RoundList, errors=(401, 403, 404))
+def list_rounds(festival_id: int):
+    festival = managed_festival(festival_id)
+    rounds = queries.festival_rounds(db.session, festival.id)
+    return respond(RoundList(items=[round_out(r) for r in rounds]))
+
+
+@endpoint("/rounds/<int:round_id>", "GET", summary="One round", who="its organizers and judges",
+          response=RoundOut, errors=(401, 404))
+def get_round(round_id: int):
+    return respond(round_out(visible_round(round_id)))
+
+
+@endpoint("/rounds/<int:round_id>/judges", "POST", summary="Assign a judge",
+          who="the round's organizers", status=201, body=JudgeAdd, response=RoundOut,
+          errors=(400, 401, 403, 404, 409, 422))
+def assign_judge(round_id: int):
+    round_ = managed_round(round_id)
+    body = parse_body(JudgeAdd)
+    services.assign_judge(db.session, round_=round_, user_id=body.user_id, actor=actor(),
+                          now=utcnow())
+    db.session.commit()
+    return respond(round_out(round_), 201)
+
+
+class ConflictOut(BaseModel):
+    id: int
+    round_id: int
+    user_id: int
+    program_id: int
+    reason: str
+
+
+@endpoint("/rounds/<int:round_id>/conflicts", "POST", summary="Declare a conflict of interest",
+          who="the round's organizers, or the judge", status=201, body=ConflictIn,
+          response=ConflictOut, errors=(400, 401, 403, 404, 409, 422))
+def declare_conflict(round_id: int):
+    round_ = visible_round(round_id)
+    body = parse_body(ConflictIn)
+    require(permissions.can_declare_conflict(
+        actor(), round_, judge_id=body.user_id,
+        is_assigned=services.is_assigned(db.session, round_.id, actor().id)))
+    conflict = services.declare_conflict(
+        db.session, round_=round_, judge_id=body.user_id, program_id=body.program_id,
+        reason=body.reason, actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(ConflictOut(id=conflict.id, round_id=round_.id, user_id=conflict.judge_id,
+                               program_id=conflict.program_id, reason=conflict.reason), 201)
+
+
+@endpoint("/rounds/<int:round_id>/entries", "POST", summary="Enter programs in the round",
+          who="the round's organizers", status=201, body=EntriesIn, response=EntriesOut,
+          errors=(400, 401, 403, 404, 409, 422))
+def add_entries(round_id: int):
+    round_ = managed_round(round_id)
+    body = parse_body(EntriesIn)
+    services.add_entries(db.session, round_=round_, program_ids=body.program_ids, actor=actor(),
+                         now=utcnow())
+    db.session.commit()
+    return respond(EntriesOut(round_id=round_.id, program_ids=body.program_ids), 201)
+
+
+@endpoint("/rounds/<int:round_id>/sheet", "GET", summary="A judge's score sheet",
+          who="the round's judges", response=SheetOut, errors=(401, 403, 404))
+def score_sheet(round_id: int):
+    round_ = visible_round(round_id)
+    require(services.is_assigned(db.session, round_.id, actor().id))
+    criteria, rows = queries.judge_sheet(db.session, round_, actor())
+    items = [SheetItem(
+        program_id=row.program.id, title=row.program.title,
+        category_name=row.program.category.name,
+        troupe_name=None if round_.is_blind else row.program.troupe.name,
+        scores={str(cid): money(value) for cid, value in row.scores.items()},
+        complete=len(row.scores) == len(criteria)) for row in rows]
+    return respond(SheetOut(round_id=round_.id, status=round_.status.value,
+                            criteria=[criterion_out(c) for c in criteria], items=items))
+
+
+@endpoint("/rounds/<int:round_id>/scores/<int:program_id>", "PUT",
+          summary="Save a judge's scores for one program", who="the assigned judge",
+          body=ScoresIn, response=ScoresOut, errors=(400, 401, 403, 404, 409, 422))
+def save_scores(round_id: int, program_id: int):
+    round_ = visible_round(round_id)
+    require(permissions.can_score(
+        actor(), round_, is_assigned=services.is_assigned(db.session, round_.id, actor().id)))
+    body = parse_body(ScoresIn)
+    scores = services.save_scores(db.session, round_=round_, program_id=program_id,
+                                  judge=actor(), values=body.scores, now=utcnow())
+    db.session.commit()
+    weights = {c.id: c.weight for c in round_.criteria}
+    total = sum((weights[s.criterion_id] * s.value for s in scores), Decimal(0))
+    return respond(ScoresOut(round_id=round_.id, program_id=program_id,
+                             scores={str(s.criterion_id): money(s.value) for s in scores},
+                             total=money(total)))
+
+
+def results_out(round_: Round) -> ResultsOut:
+    results = queries.round_results(db.session, round_)
+    return ResultsOut(
+        round_id=round_.id, status=round_.status.value, complete=results.complete,
+        missing_sheets=results.missing,
+        items=[ResultOut(
+            program_id=i.program_id, title=i.title, troupe_name=i.troupe_name,
+            category_name=i.category_name, score=money(i.score), rank=i.rank,
+            judge_count=i.judge_count, advanced=i.advanced,
+            judge_totals={str(j): money(t) for j, t in i.judge_totals.items()},
+            dropped_high_judge_id=i.dropped_high, dropped_low_judge_id=i.dropped_low,
+            spread=money(i.spread)) for i in results.items])
+
+
+@endpoint("/rounds/<int:round_id>/results", "GET", summary="The ranking, best first",
+          who="organizers; the round's judges after it is closed", response=ResultsOut,
+          errors=(401, 403, 404))
+def get_results(round_id: int):
+    round_ = visible_round(round_id)
+    require(permissions.can_see_results(
+        actor(), round_, is_assigned=services.is_assigned(db.session, round_.id, actor().id)))
+    return respond(results_out(round_))
+
+
+@endpoint("/rounds/<int:round_id>/close", "POST", summary="Close the round and advance the best",
+          who="the round's organizers", body=CloseIn, response=RoundOut,
+          errors=(400, 401, 403, 404, 409, 422))
+def close_round(round_id: int):
+    round_ = managed_round(round_id)
+    body = parse_body(CloseIn)
+    services.close_round(db.session, round_=round_, advance_program_ids=body.advance_program_ids,
+                         actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(round_out(round_))
+
+
+@endpoint("/programs/<int:program_id>/recommend", "POST",
+          summary="Recommend a program to a festival of a higher level",
+          who="organizers of the program's festival", status=201, body=RecommendIn,
+          response=ProgramOut, errors=(400, 401, 403, 404, 422))
+def recommend(program_id: int):
+    require(actor().is_authenticated)
+    program = program_for(db.session, program_id)
+    if program is None:
+        raise NotFound()
+    require(can_manage_festival(actor(), program.festival))
+    body = parse_body(RecommendIn)
+    target = visible_festival(body.festival_id)
+    recommended = services.recommend_program(
+        db.session, program=program, target=target, category_id=body.category_id,
+        actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(program_out(program_for(db.session, recommended.id)), 201)
