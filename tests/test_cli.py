@@ -93,3 +93,26 @@ def test_forget_login_attempts_keeps_the_recent_ones(app, session):
     assert "Removed 1 " in result.output
     session.expire_all()
     assert [a.username for a in session.query(LoginAttempt)] == ["new"]
+
+
+def test_demo_screens_twelve_programs_down_to_six_and_recommends_them(app, session):
+    from festival.festivals.models import Festival
+    from festival.judging.models import Round
+    from festival.programs.models import Program
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    festivals = {f.level.value: f for f in session.execute(select(Festival)).scalars()
+                 if f.year == 2026}
+    district, city, province = festivals["district"], festivals["city"], festivals["province"]
+    rounds = session.execute(select(Round).where(Round.festival_id == district.id)
+                             .order_by(Round.position)).scalars().all()
+    assert [r.name for r in rounds] == ["初选", "复选"]
+    assert [r.status.value for r in rounds] == ["closed", "closed"]
+    at_city = session.execute(select(Program).where(Program.festival_id == city.id)).scalars().all()
+    assert len(at_city) == 6
+    assert all(p.recommended_from.festival_id == district.id for p in at_city)
+    [at_province] = session.execute(
+        select(Program).where(Program.festival_id == province.id)).scalars().all()
+    assert at_province.title == "和谐大家园"
+    assert at_province.troupe.name == "万年表歌舞团"
+    assert at_province.recommended_from.festival_id == city.id
