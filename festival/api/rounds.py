@@ -15,7 +15,7 @@ from festival.core.clock import utcnow
 from festival.core.errors import NotFound
 from festival.db import db
 from festival.festivals.permissions import can_manage_festival
-from festival.judging import permissions, queries, services
+from festival.judging import permissions, queries, scoring, services
 from festival.judging.models import Round
 from festival.programs.queries import program_for
 from festival.web.auth import require
@@ -137,7 +137,8 @@ class RecommendIn(BaseModel):
 
 
 def money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    """Two places, rounded half up (Decimal's own formatting would round half to even)."""
+    return None if value is None else str(scoring.two_places(value))
 
 
 def criterion_out(criterion) -> CriterionOut:
@@ -272,7 +273,9 @@ def score_sheet(round_id: int):
           summary="Save a judge's scores for one program", who="the assigned judge",
           body=ScoresIn, response=ScoresOut, errors=(400, 401, 403, 404, 409, 422))
 def save_scores(round_id: int, program_id: int):
-    round_ = visible_round(round_id)
+    # Not visible_round: anyone who is not the round's judge is refused scoring (403).
+    require(actor().is_authenticated)
+    round_ = get_or_404(Round, round_id)
     require(permissions.can_score(
         actor(), round_, is_assigned=services.is_assigned(db.session, round_.id, actor().id)))
     body = parse_body(ScoresIn)

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from festival.accounts.models import User
@@ -81,10 +81,13 @@ def round_results(session: Session, round_: Round) -> Results:
                  .joinedload(Troupe.organization))
     ).all()
     judges = round_judges(session, round_.id)
-    # Σ weight × score per (entry, judge), and how many criteria each judge scored.
+    # Σ weight × score per (entry, judge), and how many criteria each judge scored. Summed
+    # as whole hundredths × hundredths: SQLite keeps NUMERIC as floating point, so a product
+    # such as 0.5 × 10.25 = 5.125 would come back cut to 5.12 before the rounding rule applies.
+    units = (cast(func.round(Score.value * 100), Integer)
+             * cast(func.round(Criterion.weight * 100), Integer))
     totals = session.execute(
-        select(Score.entry_id, Score.judge_id, func.sum(Score.value * Criterion.weight),
-               func.count())
+        select(Score.entry_id, Score.judge_id, func.sum(units), func.count())
         .join(Criterion, Score.criterion_id == Criterion.id)
         .join(RoundEntry, Score.entry_id == RoundEntry.id)
         .where(RoundEntry.round_id == round_.id)
@@ -100,7 +103,7 @@ def round_results(session: Session, round_: Round) -> Results:
     per_entry: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for entry_id, judge_id, total, count in totals:
         if count == len(criteria) and judge_id in judge_ids:
-            per_entry[entry_id][judge_id] = Decimal(total)
+            per_entry[entry_id][judge_id] = Decimal(int(total)).scaleb(-4)
 
     items = []
     missing = 0

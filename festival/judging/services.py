@@ -269,7 +269,7 @@ def save_scores(session: Session, *, round_: Round, program_id: int, judge: User
         elif not 0 <= value <= criterion.max_score:
             problems.setdefault(str(key), []).append(_l(
                 "%(criterion)s is scored from 0 to %(max)s.", criterion=criterion.name,
-                max=criterion.max_score.normalize()))
+                max=format(criterion.max_score.normalize(), "f")))
         else:
             given[criterion.id] = value
     named = {by_key[str(key)].id for key in values if str(key) in by_key}

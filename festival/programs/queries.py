@@ -126,3 +126,18 @@ def leader_overview(session: Session, leader: User, *, now: datetime) -> LeaderO
                                         "troupe_id": summary.troupe.id}))
     return LeaderOverview(troupes=troupes, programs=programs, open_festivals=festivals,
                           missing=missing)
+
+
+def recommendation_links(session: Session, program: Program) -> tuple[Program | None,
+                                                                       list[Program]]:
+    """Where a program was recommended from, and where it was recommended to (one level each
+    way), with their festivals."""
+    source = None
+    if program.recommended_from_id is not None:
+        source = session.execute(
+            select(Program).where(Program.id == program.recommended_from_id)
+            .options(joinedload(Program.festival))).scalar_one_or_none()
+    onward = list(session.execute(
+        select(Program).where(Program.recommended_from_id == program.id)
+        .options(joinedload(Program.festival)).order_by(Program.id)).scalars())
+    return source, onward

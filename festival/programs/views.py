@@ -121,7 +121,11 @@ def show(program_id: int):
     program = managed_program_or_404(program_id)
     editable = (program.status is ProgramStatus.submitted
                 and program.festival.status.value == "open")
-    return render_template("programs/show.html", program=program, editable=editable)
+    source, onward = queries.recommendation_links(db.session, program)
+    return render_template("programs/show.html", program=program, editable=editable,
+                           source=source, onward=onward,
+                           can_manage_source=bool(source) and can_manage_festival(
+                               current_user, source.festival))
 
 
 @bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ NAVIGATION = [
     ("public.index", _l("Home"), None),
     ("festivals.index", _l("Festivals"), None),
     ("troupes.index", _l("Troupes"), {Role.admin, Role.organizer, Role.leader}),
+    ("judging_sheet.my_rounds", _l("Score sheets"), {Role.judge}),
     ("accounts.organizations", _l("Organisations"), {Role.admin, Role.organizer}),
     ("accounts.users", _l("Users"), {Role.admin}),
 ]

@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from festival.imports.columns import COLUMNS, ImportRow
@@ -14,6 +15,13 @@ from tests import factories
 NOW = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 OLD = date(1950, 5, 1)
 YOUNG = date(1970, 1, 1)  # 56 on 1 May 2026: under the minimum age of 60
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """The messages are compared in English (outside a request the default is Chinese)."""
+    with force_locale("en"):
+        yield
 
 
 def count(session, model) -> int:

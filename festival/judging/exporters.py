@@ -1,0 +1,91 @@
+"""A round's results and conflicts as spreadsheet rows; the files themselves are written by
+``festival.imports.exporters`` (which neutralises formulas). Pure: no session, no request.
+
+Results have one row per program and judge: the program's rank, score and outcome, then that
+judge's score for every criterion, their weighted total and whether it was dropped, so the office
+can justify each decision from the file alone.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+
+from festival.imports.exporters import to_csv, to_xlsx
+from festival.judging.queries import Results
+from festival.judging.scoring import TWO_PLACES
+
+NOT_SCORED = _l("not scored")
+CONFLICT = _l("conflict of interest")
+DROPPED_HIGH = _l("highest, dropped")
+DROPPED_LOW = _l("lowest, dropped")
+COUNTED = _l("counted")
+
+
+def _number(value: Decimal | None) -> Decimal | str:
+    """Scores stay exact numbers a spreadsheet can sum (two places unless a weight makes more,
+    as 0.5 × 10.25); empty when there is none."""
+    if value is None:
+        return ""
+    two = value.quantize(TWO_PLACES)
+    return two if two == value else value
+
+
+def results_table(results: Results,
+                  criterion_scores: Mapping[tuple[int, int], Mapping[int, Decimal]],
+                  ) -> tuple[list[str], list[list]]:
+    """Header and rows: one row per program × judge, with every criterion's score.
+    ``criterion_scores`` maps (program id, judge id) to {criterion id: value}."""
+    criteria = results.criteria
+    header = [str(_l("Rank")), str(_l("Program")), str(_l("Troupe")), str(_l("Organisation")),
+              str(_l("Category")), str(_l("Score")), str(_l("Spread between judges")),
+              str(_l("Advanced")), str(_l("Judge"))]
+    header += [str(_l("%(criterion)s (max %(max)s, weight %(weight)s)", criterion=c.name,
+                      max=f"{c.max_score:g}", weight=f"{c.weight:g}")) for c in criteria]
+    header += [str(_l("Judge's total")), str(_l("In the score"))]
+    rows = []
+    for item in results.items:
+        base = [item.rank if item.rank is not None else "", item.title, item.troupe_name,
+                item.organization_name, item.category_name, _number(item.score),
+                _number(item.spread), str(_l("yes")) if item.advanced else str(_l("no"))]
+        for judge in results.judges:
+            values = criterion_scores.get((item.program_id, judge.id), {})
+            if judge.id in item.conflicted_judges:
+                mark = CONFLICT
+            elif judge.id not in item.judge_totals:
+                mark = NOT_SCORED
+            elif judge.id == item.dropped_high:
+                mark = DROPPED_HIGH
+            elif judge.id == item.dropped_low:
+                mark = DROPPED_LOW
+            else:
+                mark = COUNTED
+            rows.append([*base, judge.display_name,
+                         *(_number(values.get(c.id)) for c in criteria),
+                         _number(item.judge_totals.get(judge.id)), str(mark)])
+    return header, rows
+
+
+def conflicts_table(conflicts, *, timezone: str) -> tuple[list[str], list[list]]:
+    """Header and rows of the declared conflicts of interest (rows from the view's query),
+    declared at the festival's local time."""
+    header = [str(_l("Judge")), str(_l("Program")), str(_l("Troupe")), str(_l("Reason")),
+              str(_l("Declared by")), str(_l("Declared at"))]
+    rows = [[c.judge_name, c.title, c.troupe_name, c.reason, c.declared_by or "",
+             _local(c.declared_at, timezone)] for c in conflicts]
+    return header, rows
+
+
+def _local(moment: datetime | None, timezone: str) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def as_file(header: list[str], rows: list[list], fmt: str, *, title: str) -> bytes:
+    """The table as .xlsx or .csv bytes."""
+    if fmt == "xlsx":
+        return to_xlsx(header, rows, title=title)
+    return to_csv(header, rows)

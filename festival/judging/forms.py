@@ -1,0 +1,75 @@
+"""Round forms: input shape only; the judging services hold the rules."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from festival.web.forms import choices
+
+AGGREGATION_LABELS = {
+    "trimmed_mean": _l("Drop the highest and lowest, then average"),
+    "mean": _l("Plain average"),
+}
+CRITERION_ROWS = 5
+
+
+class CriterionRowForm(Form):
+    """One row of the criteria table; a row without a name and a maximum is ignored."""
+
+    name = StringField(_l("Criterion"), validators=[Optional(), Length(max=80)])
+    max_score = StringField(_l("Maximum score"), validators=[Optional(), Length(max=12)],
+                            render_kw={"inputmode": "decimal"})
+    weight = StringField(_l("Weight"), default="1", validators=[Optional(), Length(max=12)],
+                         render_kw={"inputmode": "decimal"})
+
+    def is_blank(self) -> bool:
+        return not (self.name.data or "").strip() and not (self.max_score.data or "").strip()
+
+
+class RoundForm(FlaskForm):
+    name = StringField(_l("Name of the round"), validators=[Length(max=80)],
+                       description=_l("For example: preliminary, second round, final."))
+    aggregation = SelectField(
+        _l("How the judges' totals make the score"),
+        choices=choices(AGGREGATION_LABELS.items()), default="trimmed_mean")
+    advance_count = IntegerField(
+        _l("Places (programs that advance)"), validators=[Optional(), NumberRange(min=0)],
+        description=_l("Leave empty to choose the advancing programs by hand when closing."))
+    is_blind = BooleanField(_l("Blind: judges do not see the troupes' names"))
+    criteria = FieldList(FormField(CriterionRowForm), min_entries=CRITERION_ROWS,
+                         max_entries=20)
+
+
+class JudgeForm(FlaskForm):
+    user_id = SelectField(_l("Judge account"), coerce=int, validate_choice=False,
+                          validators=[InputRequired()], id="judge-account")
+
+
+class ConflictForm(FlaskForm):
+    user_id = SelectField(_l("Judge"), coerce=int, validate_choice=False,
+                          validators=[InputRequired()], id="conflict-judge")
+    program_id = SelectField(_l("Program"), coerce=int, validate_choice=False,
+                             validators=[InputRequired()], id="conflict-program")
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)],
+                         description=_l("For example: the judge coaches this troupe."))
+
+
+class CloseForm(FlaskForm):
+    """The confirmed list: programs above the line (hidden) and the ones chosen at a tie."""
+
+    advance_program_ids = SelectMultipleField(coerce=int, validate_choice=False)
+
+
+class RecommendForm(FlaskForm):
+    program_id = IntegerField(validators=[Optional()])
+    festival_id = SelectField(_l("Recommend to"), coerce=int, validate_choice=False)

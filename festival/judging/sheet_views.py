@@ -1,0 +1,210 @@
+"""A judge's pages: their rounds, and one score sheet per round with a form per program."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import case, exists, func, select
+
+from festival.accounts.models import Role
+from festival.core.clock import utcnow
+from festival.core.errors import NotFound, RoundClosed, ValidationFailed
+from festival.db import db
+from festival.festivals.models import Festival
+from festival.judging import permissions, queries, scoring, services
+from festival.judging.models import (
+    Conflict,
+    Criterion,
+    JudgeAssignment,
+    Round,
+    RoundEntry,
+    RoundStatus,
+    Score,
+)
+from festival.web.auth import require
+
+bp = Blueprint("judging_sheet", __name__)
+
+ROUND_STATUS = {
+    "draft": _l("Not open yet"),
+    "open": _l("Open for scoring"),
+    "closed": _l("Closed"),
+}
+
+
+def _two_places(value: Decimal | None) -> str:
+    return "" if value is None else f"{scoring.two_places(value):.2f}"
+
+
+def _plain(value: Decimal) -> str:
+    """A maximum or a weight as people write it: 60, 0.5."""
+    return f"{value.normalize():f}"
+
+
+def scoring_round_or_404(round_id: int) -> Round:
+    """The round, if the current user is a judge assigned to it; 404 for everyone else."""
+    require(current_user.is_authenticated)
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or not permissions.can_score(
+        current_user, round_, is_assigned=services.is_assigned(db.session, round_.id,
+                                                               current_user.id)):
+        raise NotFound()
+    return round_
+
+
+@dataclass
+class CriterionColumn:
+    id: int
+    name: str
+    max_score: str
+    weight: str
+
+
+@dataclass
+class SheetLine:
+    program_id: int
+    title: str
+    category_name: str
+    troupe_name: str | None  # None in a blind round
+    values: dict[int, str]  # criterion id → what the input shows
+    total: str
+    complete: bool
+    errors: dict[int, list[str]] = field(default_factory=dict)
+    row_errors: list[str] = field(default_factory=list)
+
+
+def _sheet(round_: Round, *, failed_program_id: int | None = None,
+           posted: dict[int, str] | None = None, error=None):
+    """Everything the sheet shows, as prepared strings: this judge's own scores only."""
+    criteria, rows = queries.judge_sheet(db.session, round_, current_user)
+    weights = {c.id: c.weight for c in criteria}
+    lines = []
+    for row in rows:
+        complete = len(row.scores) == len(criteria) and bool(criteria)
+        line = SheetLine(
+            program_id=row.program.id, title=row.program.title,
+            category_name=row.program.category.name,
+            troupe_name=None if round_.is_blind else row.program.troupe.name,
+            values={cid: _two_places(value) for cid, value in row.scores.items()},
+            total=_two_places(scoring.judge_total(row.scores, weights)) if complete else "",
+            complete=complete)
+        if row.program.id == failed_program_id:
+            line.values = dict(posted or {})
+            by_id = {str(c.id): c.id for c in criteria}
+            for key, messages in (error.fields if error else {}).items():
+                if key in by_id:
+                    line.errors[by_id[key]] = [str(m) for m in messages]
+                else:
+                    line.row_errors.extend(str(m) for m in messages)
+            if error is not None and not error.fields:
+                line.row_errors.append(str(error.message))
+        lines.append(line)
+    columns = [CriterionColumn(id=c.id, name=c.name, max_score=_plain(c.max_score),
+                               weight=_plain(c.weight)) for c in criteria]
+    return {
+        "round": round_,
+        "festival_name": round_.festival.name,
+        "criteria": columns,
+        "lines": lines,
+        "scored": sum(1 for line in lines if line.complete),
+        "is_closed": round_.status is RoundStatus.closed,
+        "is_blind": round_.is_blind,
+        "status_label": ROUND_STATUS.get(round_.status.value, round_.status.value),
+    }
+
+
+@bp.get("/rounds/<int:round_id>/sheet")
+def sheet(round_id: int):
+    """The judge's score sheet: every entry they score, a column per criterion."""
+    round_ = scoring_round_or_404(round_id)
+    return render_template("judging/sheet.html", **_sheet(round_))
+
+
+@bp.post("/rounds/<int:round_id>/sheet/<int:program_id>")
+def save_row(round_id: int, program_id: int):
+    """Save one row of the sheet (without JavaScript): every criterion of one program."""
+    round_ = scoring_round_or_404(round_id)
+    criteria = db.session.execute(select(Criterion.id).where(
+        Criterion.round_id == round_.id).order_by(Criterion.position)).scalars().all()
+    posted = {cid: request.form.get(f"score-{cid}", "").strip() for cid in criteria}
+    # An empty input is a missing criterion, which the service names.
+    values = {str(cid): value for cid, value in posted.items() if value != ""}
+    try:
+        services.save_scores(db.session, round_=round_, program_id=program_id,
+                             judge=current_user, values=values, now=utcnow())
+    except RoundClosed as error:
+        db.session.rollback()
+        context = _sheet(db.session.get(Round, round_id))
+        return render_template("judging/sheet.html", page_error=str(error.message),
+                               **context), error.status
+    except ValidationFailed as error:
+        db.session.rollback()
+        context = _sheet(db.session.get(Round, round_id), failed_program_id=program_id,
+                         posted=posted, error=error)
+        return render_template("judging/sheet.html", **context), error.status
+    db.session.commit()
+    title = db.session.execute(select(RoundEntry).where(
+        RoundEntry.round_id == round_id, RoundEntry.program_id == program_id)
+    ).scalar_one().program.title
+    flash(_("Scores for 《%(title)s》 saved.", title=title), "success")
+    return redirect(url_for("judging_sheet.sheet", round_id=round_id,
+                            _anchor=f"program-{program_id}"))
+
+
+@dataclass
+class RoundLine:
+    round: Round
+    festival_name: str
+    status_label: str
+    scored: int
+    total: int
+
+
+def judge_rounds(judge_id: int) -> list[RoundLine]:
+    """The judge's rounds, open first, with how many of their programs they scored fully;
+    four queries whatever the number of rounds and entries."""
+    rounds = db.session.execute(
+        select(Round, Festival.name)
+        .join(JudgeAssignment, JudgeAssignment.round_id == Round.id)
+        .join(Festival, Round.festival_id == Festival.id)
+        .where(JudgeAssignment.judge_id == judge_id)
+        .order_by(case((Round.status == RoundStatus.open, 0), else_=1),
+                  Round.created_at.desc(), Round.id.desc())
+    ).all()
+    conflicted = exists().where(Conflict.round_id == RoundEntry.round_id,
+                                Conflict.program_id == RoundEntry.program_id,
+                                Conflict.judge_id == judge_id)
+    to_score = dict(db.session.execute(
+        select(RoundEntry.round_id, func.count())
+        .join(JudgeAssignment, JudgeAssignment.round_id == RoundEntry.round_id)
+        .where(JudgeAssignment.judge_id == judge_id, ~conflicted)
+        .group_by(RoundEntry.round_id)).all())
+    criteria = dict(db.session.execute(
+        select(Criterion.round_id, func.count())
+        .join(JudgeAssignment, JudgeAssignment.round_id == Criterion.round_id)
+        .where(JudgeAssignment.judge_id == judge_id)
+        .group_by(Criterion.round_id)).all())
+    scored: dict[int, int] = defaultdict(int)
+    for round_id, _entry_id, count in db.session.execute(
+        select(RoundEntry.round_id, Score.entry_id, func.count())
+        .join(RoundEntry, Score.entry_id == RoundEntry.id)
+        .where(Score.judge_id == judge_id)
+        .group_by(RoundEntry.round_id, Score.entry_id)
+    ):
+        if count == criteria.get(round_id):
+            scored[round_id] += 1
+    return [RoundLine(round=round_, festival_name=festival_name,
+                      status_label=ROUND_STATUS.get(round_.status.value, round_.status.value),
+                      scored=scored[round_.id], total=to_score.get(round_.id, 0))
+            for round_, festival_name in rounds]
+
+
+@bp.get("/judging")
+def my_rounds():
+    """A judge's rounds, open first, each with its progress and a link to the sheet."""
+    require(current_user.is_authenticated and current_user.role is Role.judge)
+    return render_template("judging/judge_home.html", rounds=judge_rounds(current_user.id))

@@ -1,0 +1,234 @@
+/* The judge's score sheet, enhanced: Enter moves on (and saves a row when leaving its last box),
+   each value is checked as it is typed, row totals update live, and Save stores the row through
+   the JSON API without reloading the page. Without this script every row is a plain form. */
+(function () {
+  "use strict";
+
+  var sheet = document.getElementById("score-sheet");
+  if (!sheet) { return; }
+  var messages = sheet.dataset;
+  var tokenTag = document.querySelector('meta[name="csrf-token"]');
+  var csrfToken = tokenTag ? tokenTag.getAttribute("content") : "";
+  var progressText = document.getElementById("sheet-progress");
+  var progressBar = document.getElementById("sheet-progress-bar");
+  var DECIMAL = /^\d+(\.\d{1,2})?$/;
+
+  function rows() {
+    return Array.prototype.slice.call(sheet.querySelectorAll("tr.sheet-row"));
+  }
+
+  function inputsOf(row) {
+    return Array.prototype.slice.call(row.querySelectorAll("input[data-criterion-id]"));
+  }
+
+  function errorOf(input) {
+    return document.getElementById(input.id + "-error");
+  }
+
+  function showError(input, text) {
+    var box = errorOf(input);
+    if (box && box.textContent !== text) { box.textContent = text; }
+    if (text) {
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
+  }
+
+  /* Hundredths as an integer, or null when the text is not a score with at most two places. */
+  function hundredths(text) {
+    if (!DECIMAL.test(text)) { return null; }
+    var parts = text.split(".");
+    var fraction = ((parts[1] || "") + "00").slice(0, 2);
+    return parseInt(parts[0], 10) * 100 + parseInt(fraction, 10);
+  }
+
+  /* The problem with an input's value as typed, or "" (an empty box is not an error yet). */
+  function problemOf(input) {
+    if (input.validity && input.validity.badInput) { return messages.msgNumber; }
+    var text = input.value.trim();
+    if (text === "") { return ""; }
+    if (/^-/.test(text)) { return input.dataset.msgRange; }
+    var value = hundredths(text);
+    if (value === null) { return messages.msgNumber; }
+    if (value > hundredths(input.dataset.max)) { return input.dataset.msgRange; }
+    return "";
+  }
+
+  function check(input) {
+    var problem = problemOf(input);
+    showError(input, problem);
+    return problem === "";
+  }
+
+  function formatHundredths(value) {
+    var cents = String(value % 100);
+    return Math.floor(value / 100) + "." + (cents.length < 2 ? "0" + cents : cents);
+  }
+
+  /* Σ weight × score, exact in integers, rounded half up to two places; "–" until complete. */
+  function updateTotal(row) {
+    var sum = 0;
+    var complete = inputsOf(row).every(function (input) {
+      var value = problemOf(input) === "" ? hundredths(input.value.trim()) : null;
+      if (value === null) { return false; }
+      sum += value * hundredths(input.dataset.weight);
+      return true;
+    });
+    row.querySelector(".sheet-total").textContent =
+      complete ? formatHundredths(Math.floor((sum + 50) / 100)) : "–";
+  }
+
+  function setState(row, text, saved) {
+    var state = row.querySelector(".sheet-state");
+    state.textContent = text;
+    state.classList.toggle("is-saved", saved);
+  }
+
+  function setRowError(row, text) {
+    row.querySelector(".sheet-row-error").textContent = text;
+    row.classList.toggle("has-error", Boolean(text) ||
+      inputsOf(row).some(function (input) { return input.hasAttribute("aria-invalid"); }));
+  }
+
+  function isDirty(row) {
+    return row.dataset.failed === "true" || inputsOf(row).some(function (input) {
+      return input.value !== input.defaultValue;
+    });
+  }
+
+  function updateProgress() {
+    var all = rows();
+    var scored = all.filter(function (row) { return row.dataset.complete === "true"; }).length;
+    progressText.textContent = messages.msgProgress
+      .replace("{scored}", String(scored)).replace("{total}", String(all.length));
+    if (progressBar) { progressBar.value = scored; }
+  }
+
+  function stateAfterEdit(row) {
+    if (isDirty(row)) {
+      setState(row, messages.msgChanged, false);
+    } else if (row.dataset.complete === "true") {
+      setState(row, messages.msgSaved, true);
+    } else {
+      setState(row, messages.msgUnscored, false);
+    }
+  }
+
+  function save(row) {
+    var inputs = inputsOf(row);
+    var invalid = inputs.filter(function (input) { return !check(input); });
+    if (invalid.length) {
+      setRowError(row, messages.msgFix);
+      invalid[0].focus();
+      return Promise.resolve(false);
+    }
+    var scores = {};
+    inputs.forEach(function (input) {
+      var text = input.value.trim();
+      if (text !== "") { scores[input.dataset.criterionId] = text; }
+    });
+    var form = document.getElementById("row-" + row.dataset.programId);
+    setRowError(row, "");
+    setState(row, messages.msgSaving, false);
+    row.setAttribute("aria-busy", "true");
+    return fetch(form.dataset.saveUrl, {
+      method: "PUT",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "Accept-Language": document.documentElement.lang || "zh-CN",
+        "X-CSRFToken": csrfToken
+      },
+      body: JSON.stringify({ scores: scores })
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        row.removeAttribute("aria-busy");
+        if (response.ok) {
+          inputs.forEach(function (input) {
+            var stored = body.scores && body.scores[input.dataset.criterionId];
+            if (stored !== undefined) { input.value = stored; input.defaultValue = stored; }
+            showError(input, "");
+          });
+          row.dataset.complete = "true";
+          row.dataset.failed = "false";
+          row.querySelector(".sheet-total").textContent = body.total;
+          setRowError(row, "");
+          setState(row, messages.msgSaved, true);
+          updateProgress();
+          return true;
+        }
+        var error = body.error || {};
+        var fields = error.fields || {};
+        var leftover = [];
+        Object.keys(fields).forEach(function (key) {
+          var input = row.querySelector('input[data-criterion-id="' + key + '"]');
+          if (input) {
+            showError(input, fields[key].join(" "));
+          } else {
+            leftover.push(fields[key].join(" "));
+          }
+        });
+        if (!Object.keys(fields).length || leftover.length) {
+          leftover.unshift(error.message || messages.msgNetwork);
+        }
+        row.dataset.failed = "true";
+        setRowError(row, leftover.join(" "));
+        stateAfterEdit(row);
+        var first = inputs.filter(function (input) { return input.hasAttribute("aria-invalid"); })[0];
+        if (first) { first.focus(); }
+        return false;
+      });
+    }).catch(function () {
+      row.removeAttribute("aria-busy");
+      row.dataset.failed = "true";
+      setRowError(row, messages.msgNetwork);
+      stateAfterEdit(row);
+      return false;
+    });
+  }
+
+  function focusInput(input) {
+    input.focus();
+    try { input.select(); } catch (ignored) { /* some input types cannot select */ }
+  }
+
+  rows().forEach(function (row, rowIndex) {
+    var inputs = inputsOf(row);
+    var form = document.getElementById("row-" + row.dataset.programId);
+    if (row.classList.contains("has-error")) { row.dataset.failed = "true"; }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      save(row);
+    });
+
+    inputs.forEach(function (input, index) {
+      input.addEventListener("input", function () {
+        check(input);
+        updateTotal(row);
+        stateAfterEdit(row);
+      });
+      input.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter" || event.isComposing) { return; }
+        event.preventDefault();
+        check(input);
+        if (index + 1 < inputs.length) {
+          focusInput(inputs[index + 1]);
+          return;
+        }
+        var next = rows()[rowIndex + 1];
+        var nextInput = next ? inputsOf(next)[0] : null;
+        var moveOn = function (saved) {
+          if (saved && nextInput) { focusInput(nextInput); }
+        };
+        if (isDirty(row)) {
+          save(row).then(moveOn);
+        } else {
+          moveOn(true);
+        }
+      });
+    });
+  });
+}());
