@@ -1,7 +1,8 @@
 """Every route × every role: who gets what. A new route fails this test until it is added here.
 
 The world: a district office under a city, with an open festival, a troupe of the leader
-"owner", one of its members and one submitted program. The roles: anonymous; owner (leads
+"owner", one of its members and one submitted program; and a second festival in screening
+with one round, whose judge is "judge", and one entry. The roles: anonymous; owner (leads
 that troupe); other_leader; judge; organizer (of the district office); other_organizer (of a
 sibling district); admin. POSTs and PATCHes send an empty form (with its CSRF token) or an
 empty JSON object: an allowed caller sees the form again (200/422), the API's 400/422, or the
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from festival.judging import services as judging
 from tests import factories
 
 ROLES = ("anonymous", "owner", "other_leader", "judge", "organizer", "other_organizer", "admin")
@@ -100,6 +102,33 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/programs/<int:program_id>"): "401 200 404 404 200 404 200",
     ("PATCH", "/api/v1/programs/<int:program_id>"): "401 200 404 404 200 404 200",
     ("POST", "/api/v1/programs/<int:program_id>/withdraw"): "401 200 404 404 200 404 200",
+    # screening rounds: the round's judge is "judge"; others who may not see it get 404
+    ("GET", "/api/v1/festivals/<int:festival_id>/rounds"): "401 403 403 403 200 403 200",
+    ("GET", "/api/v1/rounds/<int:round_id>"): "401 404 404 200 200 404 200",
+    ("GET", "/api/v1/rounds/<int:round_id>/results"): "401 404 404 403 200 404 200",
+    ("GET", "/api/v1/rounds/<int:round_id>/sheet"): "401 404 404 200 403 404 403",
+    ("GET", "/festivals/<int:festival_id>/rounds"): "302 403 403 403 200 403 200",
+    ("GET", "/judging"): "302 403 403 200 403 403 403",
+    ("GET", "/rounds/<int:round_id>"): "302 404 404 403 200 404 200",
+    ("GET", "/rounds/<int:round_id>/close"): "302 404 404 403 200 404 200",
+    ("GET", "/rounds/<int:round_id>/conflicts.<fmt>"): "302 404 404 403 200 404 200",
+    ("GET", "/rounds/<int:round_id>/results"): "302 404 404 403 200 404 200",
+    ("GET", "/rounds/<int:round_id>/results.<fmt>"): "302 404 404 403 200 404 200",
+    ("GET", "/rounds/<int:round_id>/sheet"): "302 404 404 200 404 404 404",
+    ("POST", "/api/v1/festivals/<int:festival_id>/rounds"): "401 403 403 403 400 403 400",
+    ("POST", "/api/v1/programs/<int:program_id>/recommend"): "401 403 403 403 400 403 400",
+    ("POST", "/api/v1/rounds/<int:round_id>/close"): "401 404 404 403 409 404 409",
+    ("POST", "/api/v1/rounds/<int:round_id>/conflicts"): "401 404 404 400 400 404 400",
+    ("POST", "/api/v1/rounds/<int:round_id>/entries"): "401 404 404 403 400 404 400",
+    ("POST", "/api/v1/rounds/<int:round_id>/judges"): "401 404 404 403 400 404 400",
+    ("POST", "/festivals/<int:festival_id>/rounds"): "302 403 403 403 422 403 422",
+    ("POST", "/rounds/<int:round_id>/close"): "302 404 404 403 409 404 409",
+    ("POST", "/rounds/<int:round_id>/conflicts"): "302 404 404 302 422 404 422",
+    ("POST", "/rounds/<int:round_id>/entries"): "302 404 404 403 302 404 302",
+    ("POST", "/rounds/<int:round_id>/judges"): "302 404 404 403 422 404 422",
+    ("POST", "/rounds/<int:round_id>/recommend"): "302 404 404 403 404 404 404",
+    ("POST", "/rounds/<int:round_id>/sheet/<int:program_id>"): "302 404 404 422 404 404 404",
+    ("PUT", "/api/v1/rounds/<int:round_id>/scores/<int:program_id>"): "401 403 403 400 403 403 403",
 }
 
 
@@ -132,10 +161,23 @@ def world(session):
     troupe = factories.make_troupe(session, organization=office, leader=users["owner"])
     program = factories.make_program(session, festival=festival, troupe=troupe,
                                      actor=users["admin"])
+    # A second festival of the office is in screening: one round, its judge, one entry.
+    screened = factories.make_festival(session, organization=office, deadline=deadline,
+                                       starts_on=(deadline + timedelta(days=10)).date())
+    entry = factories.make_program(session, festival=screened, troupe=troupe,
+                                   actor=users["admin"])
+    round_ = judging.create_round(session, festival=screened, name="初选",
+                                  criteria=[{"name": "表现", "max_score": 10}], advance_count=1,
+                                  actor=users["admin"], now=factories.NOW)
+    judging.assign_judge(session, round_=round_, user_id=users["judge"].id,
+                         actor=users["admin"], now=factories.NOW)
+    judging.add_entries(session, round_=round_, program_ids=[entry.id], actor=users["admin"],
+                        now=factories.NOW)
     session.commit()
     values = {"festival_id": festival.id, "troupe_id": troupe.id, "program_id": program.id,
               "person_id": program.performers[0].person_id, "kind": "programs", "fmt": "csv",
-              "code": "en", "filename": "favicon.svg"}
+              "code": "en", "filename": "favicon.svg", "round_id": round_.id,
+              "entry_id": entry.id}
     return users, values
 
 
@@ -145,6 +187,8 @@ def test_route_answers_each_role_as_expected(app, world, client, api, method, ru
     users, values = world
     role = ROLES[role_index]
     user = users.get(role)
+    if "/rounds/" in rule:  # a program of a round is the round's entry
+        values = {**values, "program_id": values["entry_id"]}
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), rule)
     if rule.startswith("/api/"):
         caller = api.as_user(user) if user else api
