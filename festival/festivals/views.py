@@ -48,6 +48,16 @@ def index():
                            level=level, level_labels=LEVEL_LABELS)
 
 
+def _festival_values(form: FestivalForm) -> dict:
+    """What the create and edit forms pass to the services alike."""
+    return {
+        "name": form.name.data, "year": form.year.data, "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data, "submission_deadline": form.submission_deadline.data,
+        "timezone": form.timezone.data.strip(), "min_performer_age": form.min_performer_age.data,
+        "description": form.description.data or "",
+    }
+
+
 def _organization_choices(form: FestivalForm) -> None:
     form.organization_id.choices = choices(
         (o.id, o.name) for o in organizations_for_troupes(db.session, current_user))
@@ -69,13 +79,8 @@ def create():
         require(permissions.can_create_festival(current_user, organization))
         try:
             festival = services.create_festival(
-                db.session, name=form.name.data, level=form.level.data,
-                organization_id=form.organization_id.data, year=form.year.data,
-                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                submission_deadline=form.submission_deadline.data,
-                timezone=form.timezone.data.strip(),
-                min_performer_age=form.min_performer_age.data,
-                description=form.description.data or "", actor=current_user, now=utcnow())
+                db.session, level=form.level.data, organization_id=form.organization_id.data,
+                **_festival_values(form), actor=current_user, now=utcnow())
         except ValidationFailed as error:
             show_errors_on_form(form, error)
         else:
@@ -115,13 +120,8 @@ def edit(festival_id: int):
         form.level.data = festival.level.value
     if form.validate_on_submit():
         try:
-            services.update_festival(
-                db.session, festival=festival, name=form.name.data, year=form.year.data,
-                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                submission_deadline=form.submission_deadline.data,
-                timezone=form.timezone.data.strip(),
-                min_performer_age=form.min_performer_age.data,
-                description=form.description.data or "", actor=current_user, now=utcnow())
+            services.update_festival(db.session, festival=festival, **_festival_values(form),
+                                     actor=current_user, now=utcnow())
         except ValidationFailed as error:
             show_errors_on_form(form, error)
         else:

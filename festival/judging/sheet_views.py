@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, exists, func, select
 
@@ -26,14 +25,10 @@ from festival.judging.models import (
     Score,
 )
 from festival.web.auth import require
+from festival.web.labels import ROUND_STATUS
 
 bp = Blueprint("judging_sheet", __name__)
 
-ROUND_STATUS = {
-    "draft": _l("Not open yet"),
-    "open": _l("Open for scoring"),
-    "closed": _l("Closed"),
-}
 
 
 def _two_places(value: Decimal | None) -> str:

@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
@@ -58,14 +57,10 @@ from festival.programs.queries import program_for
 from festival.troupes.models import Troupe
 from festival.web.auth import require
 from festival.web.forms import choices, show_errors_on_form
+from festival.web.labels import ROUND_STATUS
 
 bp = Blueprint("judging", __name__)
 
-ROUND_STATUS = {
-    "draft": _l("Being prepared"),
-    "open": _l("Scoring"),
-    "closed": _l("Closed"),
-}
 FORMATS = ("csv", "xlsx")
 SHEET_ENDPOINT = "judging_sheet.sheet"  # the judge's score sheet, another blueprint
 

@@ -17,6 +17,11 @@ PROGRAM_STATUS = {
     "advanced": _l("Advanced"),
     "eliminated": _l("Not advanced"),
 }
+ROUND_STATUS = {
+    "draft": _l("Being prepared"),
+    "open": _l("Open for scoring"),
+    "closed": _l("Closed"),
+}
 TROUPE_KIND = {"troupe": _l("Troupe"), "team": _l("Team")}
 GENDER = {"female": _l("Female"), "male": _l("Male")}
 MEMBER_ROLE = {"member": _l("Member"), "coach": _l("Coach")}
@@ -26,6 +31,7 @@ LABELS = {
     "level": {level.value: label for level, label in LEVEL_LABELS.items()},
     "festival_status": FESTIVAL_STATUS,
     "program_status": PROGRAM_STATUS,
+    "round_status": ROUND_STATUS,
     "troupe_kind": TROUPE_KIND,
     "gender": GENDER,
     "member_role": MEMBER_ROLE,
