@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from festival.accounts.models import Level, Organization, Role, User
 from festival.accounts.services import create_organization, create_user
+from festival.awards.services import allocate_awards, create_award, publish
 from festival.core.errors import TieAtCutoff
 from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.services import add_category, create_festival, open_festival
@@ -190,6 +191,23 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
     for program in _advanced(session, city_round):
         recommend_program(session, program=program, target=province, category_id=None,
                           actor=users["city"], now=datetime(2026, 7, 2, 1, 0, tzinfo=UTC))
+    # All six win at the city; the district office wins the excellent organisation award.
+    city_awards_at = datetime(2026, 6, 22, 1, 0, tzinfo=UTC)
+    allocate_awards(session, festival=city, round_id=city_round.id,
+                    tiers=[("second", 1), ("third", 2), ("excellence", 3)], actor=users["city"],
+                    now=city_awards_at)
+    create_award(session, festival=city, tier="organization",
+                 organization_id=organizations[DISTRICT].id, title="优秀组织奖",
+                 actor=users["city"], now=city_awards_at)
+    publish(session, festival=city, notice_days=7, actor=users["city"], now=city_awards_at)
+    # The province gives 《和谐大家园》 the dance-category second prize.
+    provincial_entry = session.execute(select(Program).where(
+        Program.festival_id == province.id)).scalar_one()
+    province_awards_at = datetime(2026, 9, 25, 1, 0, tzinfo=UTC)
+    create_award(session, festival=province, tier="second", program_id=provincial_entry.id,
+                 title="舞蹈类节目二等奖", actor=users["province"], now=province_awards_at)
+    publish(session, festival=province, notice_days=7, actor=users["province"],
+            now=province_awards_at)
     _demo_festival(
         session, name=NEXT_FESTIVAL, organization=organizations[DISTRICT], year=2027,
         starts_on=date(2027, 5, 18), deadline=datetime(2027, 3, 31, 17, 0), actor=district_office,  # noqa: DTZ001 (local time)
@@ -203,6 +221,7 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
         "festivals": 4,
         "programs": len(DISTRICT_PROGRAMS),
         "rounds": 3,
+        "awards": 8,
     }
 
 

@@ -1,0 +1,146 @@
+"""Awards: /festivals/{id}/awards, allocate, publish (and unpublish)."""
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from festival.api.envelope import actor, parse_body, respond
+from festival.api.festivals import managed_festival
+from festival.api.lookups import get_or_404
+from festival.api.registry import endpoint
+from festival.api.schemas import FestivalOut
+from festival.awards import permissions, queries, services
+from festival.awards.models import Award
+from festival.core.clock import utcnow
+from festival.core.errors import NotFound
+from festival.db import db
+from festival.festivals.models import Festival
+from festival.judging.scoring import two_places
+from festival.web.auth import require
+
+Tier = Literal["first", "second", "third", "excellence", "organization", "special"]
+ProgramTier = Literal["first", "second", "third", "excellence", "special"]
+
+
+class AwardIn(BaseModel):
+    tier: Tier
+    program_id: int | None = None
+    organization_id: int | None = None
+    category_id: int | None = None
+    title: str | None = Field(default=None, max_length=120)
+
+
+class TierCount(BaseModel):
+    tier: ProgramTier
+    count: int = Field(ge=0, le=1000)
+    min_score: Decimal | str | None = None
+
+
+class AllocateIn(BaseModel):
+    round_id: int
+    tiers: list[TierCount] = Field(min_length=1, max_length=10)
+
+
+class PublishIn(BaseModel):
+    notice_days: int = 0
+
+
+class AwardOut(BaseModel):
+    id: int
+    tier: str
+    title: str
+    program_id: int | None
+    program_title: str | None
+    troupe_name: str | None
+    organization_id: int | None
+    organization_name: str | None
+    category_name: str | None
+    score: str | None
+    certificate_number: str
+
+
+class AwardList(BaseModel):
+    items: list[AwardOut]
+
+
+def award_out(row: queries.AwardRow) -> AwardOut:
+    return AwardOut(**{**row.__dict__,
+                       "score": None if row.score is None else f"{two_places(row.score):.2f}"})
+
+
+def awards_of(festival_id: int, ids: set[int] | None = None) -> AwardList:
+    rows = queries.festival_awards(db.session, festival_id)
+    return AwardList(items=[award_out(r) for r in rows if ids is None or r.id in ids])
+
+
+@endpoint("/festivals/<int:festival_id>/awards", "POST", summary="Give an award by hand",
+          who="the festival's organizers", status=201, body=AwardIn, response=AwardOut,
+          errors=(400, 401, 403, 404, 409, 422))
+def create_award(festival_id: int):
+    festival = managed_festival(festival_id)
+    body = parse_body(AwardIn)
+    award = services.create_award(db.session, festival=festival, **body.model_dump(),
+                                  actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(awards_of(festival.id, {award.id}).items[0], 201)
+
+
+@endpoint("/festivals/<int:festival_id>/awards/allocate", "POST",
+          summary="Allocate prize tiers down a closed round's ranking",
+          who="the festival's organizers", status=201, body=AllocateIn, response=AwardList,
+          errors=(400, 401, 403, 404, 409, 422))
+def allocate(festival_id: int):
+    festival = managed_festival(festival_id)
+    body = parse_body(AllocateIn)
+    minimums = {t.tier: Decimal(str(t.min_score)) for t in body.tiers if t.min_score is not None}
+    awards = services.allocate_awards(
+        db.session, festival=festival, round_id=body.round_id,
+        tiers=[(t.tier, t.count) for t in body.tiers], minimums=minimums, actor=actor(),
+        now=utcnow())
+    db.session.commit()
+    return respond(awards_of(festival.id, {a.id for a in awards}), 201)
+
+
+@endpoint("/festivals/<int:festival_id>/awards", "GET", summary="The festival's awards",
+          who="organizers; anyone once published", response=AwardList, errors=(404,),
+          public=True)
+def list_awards(festival_id: int):
+    festival = get_or_404(Festival, festival_id)
+    if not permissions.can_see_awards(actor(), festival):
+        raise NotFound()
+    return respond(awards_of(festival.id))
+
+
+@endpoint("/awards/<int:award_id>", "DELETE", summary="Remove an award (a correction)",
+          who="the festival's organizers", status=204, errors=(401, 403, 404, 409))
+def remove_award(award_id: int):
+    require(actor().is_authenticated)
+    award = get_or_404(Award, award_id)
+    managed_festival(award.festival_id)
+    services.remove_award(db.session, award=award, actor=actor(), now=utcnow())
+    db.session.commit()
+    return "", 204
+
+
+@endpoint("/festivals/<int:festival_id>/publish", "POST",
+          summary="Publish the awards, with an optional public notice period",
+          who="the festival's organizers", body=PublishIn, response=FestivalOut,
+          errors=(400, 401, 403, 404, 409, 422))
+def publish(festival_id: int):
+    festival = managed_festival(festival_id)
+    body = parse_body(PublishIn)
+    services.publish(db.session, festival=festival, notice_days=body.notice_days, actor=actor(),
+                     now=utcnow())
+    db.session.commit()
+    return respond(FestivalOut.model_validate(festival))
+
+
+@endpoint("/festivals/<int:festival_id>/unpublish", "POST",
+          summary="Take the awards down during the public notice period",
+          who="the festival's organizers", response=FestivalOut, errors=(401, 403, 404, 409))
+def unpublish(festival_id: int):
+    festival = managed_festival(festival_id)
+    services.unpublish(db.session, festival=festival, actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(FestivalOut.model_validate(festival))
