@@ -83,9 +83,13 @@ def app(_app):
 def empty_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
+        # DELETE, not TRUNCATE: on tables of a few rows it is many times faster. Rows that
+        # point at rows of their own table are unhooked first.
         with db.engine.begin() as connection:
-            names = ", ".join(table.name for table in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            connection.execute(text("UPDATE organizations SET parent_id = NULL "
+                                    "WHERE parent_id IS NOT NULL"))
+            for table in tables:
+                connection.execute(table.delete())
         return
     with db.engine.connect() as connection:
         # Self-referencing rows (organisations under organisations) need the checks off.
