@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
 
     from festival.accounts.views import bp as accounts_bp
     from festival.api import bp as api_bp
+    from festival.awards.views import bp as awards_bp
     from festival.dashboard.views import bp as dashboard_bp
     from festival.festivals.views import bp as festivals_bp
     from festival.imports.views import bp as imports_bp
@@ -59,7 +60,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from festival.troupes.views import bp as troupes_bp
 
     for blueprint in (public_bp, accounts_bp, festivals_bp, troupes_bp, programs_bp,
-                      dashboard_bp, imports_bp, judging_bp, judging_sheet_bp, api_bp):
+                      dashboard_bp, imports_bp, judging_bp, judging_sheet_bp, awards_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, for cookie-authenticated writes only
 

@@ -34,7 +34,7 @@ class AwardIn(BaseModel):
 class TierCount(BaseModel):
     tier: ProgramTier
     count: int = Field(ge=0, le=1000)
-    min_score: Decimal | str | None = None
+    min_score: Decimal | None = None
 
 
 class AllocateIn(BaseModel):
@@ -93,13 +93,14 @@ def create_award(festival_id: int):
 def allocate(festival_id: int):
     festival = managed_festival(festival_id)
     body = parse_body(AllocateIn)
-    minimums = {t.tier: Decimal(str(t.min_score)) for t in body.tiers if t.min_score is not None}
+    minimums = {t.tier: t.min_score for t in body.tiers if t.min_score is not None}
     awards = services.allocate_awards(
         db.session, festival=festival, round_id=body.round_id,
         tiers=[(t.tier, t.count) for t in body.tiers], minimums=minimums, actor=actor(),
         now=utcnow())
     db.session.commit()
-    return respond(awards_of(festival.id, {a.id for a in awards}), 201)
+    made = {row.id: row for row in awards_of(festival.id, {a.id for a in awards}).items}
+    return respond(AwardList(items=[made[a.id] for a in awards]), 201)  # by rank, as allocated
 
 
 @endpoint("/festivals/<int:festival_id>/awards", "GET", summary="The festival's awards",

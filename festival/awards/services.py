@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -28,9 +29,9 @@ def _certificate_number(festival: Festival, award: Award) -> str:
 
 def _new_award(session: Session, *, festival: Festival, tier: AwardTier, actor: User | None,
                now: datetime, **fields) -> Award:
+    # A unique placeholder that fits the column until the id gives the real number.
     award = Award(festival_id=festival.id, tier=tier, created_by_id=actor.id if actor else None,
-                  created_at=now, certificate_number=f"pending-{id(fields)}-{now.timestamp()}",
-                  **fields)
+                  created_at=now, certificate_number=f"pending-{uuid4().hex}", **fields)
     session.add(award)
     session.flush()
     award.certificate_number = _certificate_number(festival, award)
@@ -75,7 +76,8 @@ def preview_allocation(session: Session, *, festival: Festival, round_id: int,
         return allocation.allocate(ranking, tiers, dict(minimums or {}))
     except allocation.TooManyAwards:
         raise ValidationFailed(fields={"tiers": [_l(
-            "More awards than ranked programs: the round has %(n)d.", n=len(ranking))]}) from None
+            "More awards than ranked programs: the round has %(n)d.",
+            n=sum(1 for r in ranking if r.rank is not None))]}) from None
     except allocation.TieAcrossBoundary as tie:
         titles = dict(session.execute(select(Program.id, Program.title).where(
             Program.id.in_(tie.keys))).all())

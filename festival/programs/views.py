@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from festival.awards.permissions import can_see_awards
 from festival.core.clock import utcnow
 from festival.core.errors import Conflict, NotFound, ValidationFailed
 from festival.db import db
@@ -14,6 +15,7 @@ from festival.festivals.queries import festival_with_categories
 from festival.programs import permissions, queries, services
 from festival.programs.forms import ProgramForm
 from festival.programs.models import Program, ProgramStatus
+from festival.public.queries import program_path
 from festival.troupes.models import Troupe
 from festival.troupes.queries import all_members, visible_troupes
 from festival.web.auth import require
@@ -122,8 +124,10 @@ def show(program_id: int):
     editable = (program.status is ProgramStatus.submitted
                 and program.festival.status.value == "open")
     source, onward = queries.recommendation_links(db.session, program)
+    path = program_path(db.session, program,
+                        can_see_results=lambda festival: can_see_awards(current_user, festival))
     return render_template("programs/show.html", program=program, editable=editable,
-                           source=source, onward=onward,
+                           source=source, onward=onward, path=path,
                            can_manage_source=bool(source) and can_manage_festival(
                                current_user, source.festival))
 

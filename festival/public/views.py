@@ -1,15 +1,27 @@
-"""Pages anyone may open: the home page and the health check."""
+"""Pages anyone may open: the home page, the health check, a festival's public page, its\npublished award list with spreadsheets and certificates."""
 
-from flask import Blueprint, current_app, render_template
+import re
+from urllib.parse import quote
+
+import segno
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import force_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from festival.accounts.forms import ROLE_LABELS
 from festival.accounts.models import Role
+from festival.awards import queries as award_queries
+from festival.awards.permissions import awards_are_public
 from festival.core.clock import utcnow
 from festival.db import db
 from festival.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.queries import festivals_page
+from festival.imports import exporters
 from festival.programs.queries import leader_overview
+from festival.public import queries
+from festival.web.labels import label
 
 bp = Blueprint("public", __name__)
 
@@ -32,3 +44,114 @@ def index():
 def healthz():
     """For load balancers and the benchmark's baseline: no database work."""
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+# The published award list, its spreadsheets and certificates: the moment a festival is
+# judged by its public. Nothing shows before publication, to anyone: organizers preview
+# their lists on their own pages.
+
+EXPORT_HEADER = ("奖项", "奖项名称", "节目", "团体", "单位", "类别", "得分", "证书编号")
+EXPORT_LOCALE = "zh_Hans_CN"  # Chinese headers, so Chinese tier labels under them
+
+
+def _festival_or_404(slug: str) -> Festival:
+    festival = queries.festival_by_slug(db.session, slug)
+    if festival is None or festival.status is FestivalStatus.draft:
+        abort(404)
+    return festival
+
+
+def _published_festival_or_404(slug: str) -> Festival:
+    festival = _festival_or_404(slug)
+    if not awards_are_public(festival):
+        abort(404)
+    return festival
+
+
+def _notice(festival: Festival) -> dict:
+    under_notice = festival.notice_until is not None and utcnow() < festival.notice_until
+    return {"under_notice": under_notice, "notice_until": festival.notice_until}
+
+
+@bp.get("/festivals/<slug>")
+def festival_page(slug: str):
+    festival = _festival_or_404(slug)
+    published = awards_are_public(festival)
+    return render_template("public/festival.html", festival=festival, published=published,
+                           **(_notice(festival) if published else {}))
+
+
+@bp.get("/festivals/<slug>/awards")
+def festival_awards(slug: str):
+    festival = _published_festival_or_404(slug)
+    rows = award_queries.festival_awards(db.session, festival.id)
+    template = "public/awards_print.html" if request.args.get("print") else "public/awards.html"
+    return render_template(template, festival=festival, groups=queries.awards_by_tier(rows),
+                           count=len(rows), published_on=queries.published_on(festival),
+                           **_notice(festival))
+
+
+def export_rows(rows: list[award_queries.AwardRow]) -> list[tuple]:
+    """The award list as spreadsheet rows under EXPORT_HEADER, in the list's order."""
+    with force_locale(EXPORT_LOCALE):
+        return [
+            (str(label("award_tier", row.tier)), row.title, row.program_title or "",
+             row.troupe_name or "", row.organization_name or "", row.category_name or "",
+             row.score, row.certificate_number)
+            for row in rows
+        ]
+
+
+@bp.get("/festivals/<slug>/awards.<any(csv, xlsx):fmt>")
+def festival_awards_export(slug: str, fmt: str):
+    festival = _published_festival_or_404(slug)
+    rows = export_rows(award_queries.festival_awards(db.session, festival.id))
+    if fmt == "xlsx":
+        body = exporters.to_xlsx(EXPORT_HEADER, rows, title="获奖名单")
+        mimetype = exporters.XLSX_MIMETYPE
+    else:
+        body, mimetype = exporters.to_csv(EXPORT_HEADER, rows), exporters.CSV_MIMETYPE
+    response = Response(body, content_type=mimetype)
+    name = f"{festival.name} 获奖名单.{fmt}"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{festival.slug}-awards.{fmt}"; '
+        f"filename*=UTF-8''{quote(name, safe='')}")
+    return response
+
+
+def _certificate_or_404(number: str) -> queries.Certificate:
+    found = queries.certificate(db.session, number)
+    if found is None:
+        abort(404)
+    return found
+
+
+STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
+
+
+def qr_svg(url: str) -> Markup:
+    """The URL as a QR code in inline SVG, sized by the stylesheet (the CSP forbids style=)."""
+    svg = segno.make(url, error="m").svg_inline(omitsize=True, svgclass="qr", lineclass=None,
+                                                 border=2)
+    # segno writes only path data from the URL, never the URL as text: safe to mark up.
+    return Markup(STYLE_ATTRIBUTE.sub("", svg))
+
+
+@bp.get("/certificates/<number>")
+def certificate(number: str):
+    found = _certificate_or_404(number)
+    verify_url = url_for("public.verify_certificate", number=number, _external=True)
+    issued_on = queries.published_on(found.festival)
+    return render_template("public/certificate.html", certificate=found,
+                           qr=qr_svg(verify_url), verify_url=verify_url,
+                           issued_on=queries.chinese_date(issued_on) if issued_on else "")
+
+
+@bp.get("/certificates/<number>/verify")
+def verify_certificate(number: str):
+    found = _certificate_or_404(number)
+    path = []
+    if found.program is not None:
+        path = queries.program_path(db.session, found.program)
+    return render_template("public/verify.html", certificate=found, path=path,
+                           **_notice(found.festival))

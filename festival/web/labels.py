@@ -25,6 +25,14 @@ ROUND_STATUS = {
 TROUPE_KIND = {"troupe": _l("Troupe"), "team": _l("Team")}
 GENDER = {"female": _l("Female"), "male": _l("Male")}
 MEMBER_ROLE = {"member": _l("Member"), "coach": _l("Coach")}
+AWARD_TIER = {
+    "first": _l("First prize"),
+    "second": _l("Second prize"),
+    "third": _l("Third prize"),
+    "excellence": _l("Excellence award"),
+    "organization": _l("Organisation award"),
+    "special": _l("Special award"),
+}
 
 LABELS = {
     "role": {role.value: label for role, label in ROLE_LABELS.items()},
@@ -35,6 +43,7 @@ LABELS = {
     "troupe_kind": TROUPE_KIND,
     "gender": GENDER,
     "member_role": MEMBER_ROLE,
+    "award_tier": AWARD_TIER,
 }
 
 

@@ -1,0 +1,375 @@
+"""The organizer's award pages: the awards of a festival by tier, allocation from a closed
+round with a preview, manual awards and corrections, publication with a public notice period.
+
+The rules live in ``awards.services`` and ``awards.allocation``; these views load, authorize,
+parse, call one service, commit and render.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from festival.accounts.models import Organization
+from festival.accounts.queries import organization_subtree
+from festival.awards import permissions, queries, services
+from festival.awards.allocation import PROGRAM_TIERS, Slot
+from festival.awards.forms import (
+    AllocateForm,
+    AwardForm,
+    ConfirmForm,
+    PublishForm,
+    RemoveForm,
+)
+from festival.awards.models import Award
+from festival.core.clock import utcnow
+from festival.core.errors import DomainError, NotFound, TieAtBoundary, ValidationFailed
+from festival.db import db
+from festival.festivals.models import Category, Festival
+from festival.festivals.permissions import can_view_festival
+from festival.festivals.queries import festival_with_categories
+from festival.judging.models import Round, RoundEntry, RoundStatus
+from festival.programs.models import Program, ProgramStatus
+from festival.troupes.models import Troupe
+from festival.web.auth import require
+from festival.web.forms import choices, show_errors_on_form
+from festival.web.labels import AWARD_TIER
+from festival.web.templating import zoned_datetime
+
+bp = Blueprint("awards", __name__)
+
+
+@bp.context_processor
+def award_labels():
+    return {"tier_labels": AWARD_TIER}
+
+
+# --- loading and authorizing -------------------------------------------------------------------
+
+def managed_festival_or_404(festival_id: int) -> Festival:
+    """The festival, for those who give its awards; unknown to those who may not even see it."""
+    require(current_user.is_authenticated)
+    festival = festival_with_categories(db.session, festival_id)
+    if festival is None or not can_view_festival(current_user, festival):
+        raise NotFound()
+    require(permissions.can_manage_awards(current_user, festival))
+    return festival
+
+
+# --- reads these pages show (candidates for awards/queries.py) --------------------------------
+
+@dataclass(frozen=True)
+class Publication:
+    state: str  # "unpublished", "notice" (公示, until notice_until) or "final"
+    notice_until: datetime | None
+
+    @property
+    def changeable(self) -> bool:
+        """Awards change until publication and during the notice period (as the services)."""
+        return self.state != "final"
+
+
+def publication_of(festival: Festival, now: datetime) -> Publication:
+    if not permissions.awards_are_public(festival):
+        return Publication("unpublished", None)
+    if festival.notice_until is not None and now < festival.notice_until:
+        return Publication("notice", festival.notice_until)
+    return Publication("final", festival.notice_until)
+
+
+def closed_rounds(festival_id: int) -> list[Round]:
+    return list(db.session.execute(
+        select(Round).where(Round.festival_id == festival_id,
+                            Round.status == RoundStatus.closed)
+        .order_by(Round.position)).scalars())
+
+
+@dataclass(frozen=True)
+class ProgramChoice:
+    id: int
+    title: str
+    troupe_name: str
+    category_name: str
+
+
+def program_choices(festival_id: int) -> list[ProgramChoice]:
+    """The festival's programs that have not been withdrawn, by title: one query."""
+    return [ProgramChoice(*row) for row in db.session.execute(
+        select(Program.id, Program.title, Troupe.name, Category.name)
+        .join(Troupe, Program.troupe_id == Troupe.id)
+        .join(Category, Program.category_id == Category.id)
+        .where(Program.festival_id == festival_id,
+               Program.status != ProgramStatus.withdrawn)
+        .order_by(Program.title, Troupe.name, Program.id))]
+
+
+def round_programs(round_id: int) -> dict[int, ProgramChoice]:
+    """The programs of a round, by id: one query, selected by the round."""
+    return {row[0]: ProgramChoice(*row) for row in db.session.execute(
+        select(Program.id, Program.title, Troupe.name, Category.name)
+        .join(RoundEntry, RoundEntry.program_id == Program.id)
+        .join(Troupe, Program.troupe_id == Troupe.id)
+        .join(Category, Program.category_id == Category.id)
+        .where(RoundEntry.round_id == round_id))}
+
+
+def organization_choices(festival: Festival) -> list[Organization]:
+    """The festival's organisation and every organisation under it, by name."""
+    tree = organization_subtree(festival.organization_id)
+    return list(db.session.execute(
+        select(Organization).where(Organization.id.in_(select(tree.c.id)))
+        .order_by(Organization.name)).scalars())
+
+
+# --- the manage page ---------------------------------------------------------------------------
+
+def _prepare_allocate_form(form: AllocateForm, festival: Festival) -> None:
+    form.round_id.choices = choices(
+        [("", _("Choose a closed round"))]
+        + [(round_.id, f"{round_.position}. {round_.name}")
+           for round_ in closed_rounds(festival.id)])
+
+
+def _prepare_award_form(form: AwardForm, festival: Festival) -> None:
+    form.program_id.choices = choices(
+        [("", _("No program (an organisation award)"))]
+        + [(p.id, f"《{p.title}》 {p.troupe_name} · {p.category_name}")
+           for p in program_choices(festival.id)])
+    form.organization_id.choices = choices(
+        [("", _("No organisation (a prize to a program)"))]
+        + [(o.id, o.name) for o in organization_choices(festival)])
+    form.category_id.choices = choices(
+        [("", _("The program's category, or none"))]
+        + [(c.id, c.name) for c in festival.categories])
+
+
+def _render_manage(festival: Festival, *, allocate_form: AllocateForm | None = None,
+                   award_form: AwardForm | None = None, publish_form: PublishForm | None = None,
+                   errors: dict[str, list] | None = None, status: int = 200):
+    """The page; ``errors`` holds refusals by section ("awards", "publication")."""
+    allocate_form = allocate_form or AllocateForm(formdata=None)
+    award_form = award_form or AwardForm(formdata=None)
+    publish_form = publish_form or PublishForm(formdata=None)
+    _prepare_allocate_form(allocate_form, festival)
+    _prepare_award_form(award_form, festival)
+    rows = queries.festival_awards(db.session, festival.id)
+    by_tier = [(tier, list(items)) for tier, items in groupby(rows, key=lambda r: r.tier)]
+    return render_template(
+        "awards/manage.html", festival=festival, by_tier=by_tier, count=len(rows),
+        publication=publication_of(festival, utcnow()), allocate_form=allocate_form,
+        award_form=award_form, publish_form=publish_form, remove_form=RemoveForm(formdata=None),
+        confirm_form=ConfirmForm(formdata=None), errors=errors or {}), status
+
+
+def _refusal(error: DomainError) -> list[str]:
+    """A refusal as sentences: the message, then any field messages."""
+    messages = [str(m) for ms in error.fields.values() for m in ms]
+    if isinstance(error, ValidationFailed) and messages:
+        return messages
+    return [str(error.message), *messages]
+
+
+def _redirect_to_manage(festival_id: int, anchor: str):
+    return redirect(url_for("awards.manage", festival_id=festival_id, _anchor=anchor))
+
+
+@bp.get("/festivals/<int:festival_id>/awards/manage")
+def manage(festival_id: int):
+    """The festival's awards by tier, their publication, allocation and manual awards."""
+    return _render_manage(managed_festival_or_404(festival_id))
+
+
+# --- allocation: preview, then save ------------------------------------------------------------
+
+def _show_allocation_errors(form: AllocateForm, error: DomainError) -> None:
+    """Field messages onto the round select and the tier rows; the rest above the form."""
+    if isinstance(error, TieAtBoundary):  # its fields name the tied programs, not problems
+        form.form_errors.append(error.message)
+        return
+    rows = form.tier_rows()
+    for name, messages in error.fields.items():
+        prefix, _dot, index = name.partition(".")
+        if name == "round_id":
+            form.round_id.errors = [*form.round_id.errors, *messages]
+        elif prefix == "tiers" and index.isdigit() and int(index) < len(rows):
+            count = rows[int(index)][1].count
+            count.errors = [*count.errors, *messages]
+        else:
+            form.form_errors.extend(messages)
+    if not isinstance(error, ValidationFailed) or not error.fields:
+        form.form_errors.insert(0, error.message)
+
+
+def _allocation_input(festival: Festival) -> tuple[AllocateForm, dict]:
+    form = AllocateForm()
+    _prepare_allocate_form(form, festival)
+    return form, {"round_id": form.round_id.data, "tiers": form.tier_counts(),
+                  "minimums": form.minimums()}
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    slot: Slot
+    program: ProgramChoice | None
+
+
+@bp.post("/festivals/<int:festival_id>/awards/preview")
+def preview(festival_id: int):
+    """Exactly what an allocation would save, tier by tier; nothing is saved."""
+    festival = managed_festival_or_404(festival_id)
+    form, values = _allocation_input(festival)
+    if not form.validate():
+        return _render_manage(festival, allocate_form=form, status=422)
+    try:
+        slots = services.preview_allocation(db.session, festival=festival, **values)
+    except DomainError as error:
+        db.session.rollback()
+        _show_allocation_errors(form, error)
+        return _render_manage(festival, allocate_form=form, status=error.status)
+    programs = round_programs(values["round_id"])
+    rows = [PreviewRow(slot, programs.get(slot.key)) for slot in slots]
+    by_tier = [(tier, list(items)) for tier, items in groupby(rows, key=lambda r: r.slot.tier)]
+    round_ = db.session.get(Round, values["round_id"])
+    return render_template(
+        "awards/manage_preview.html", festival=festival, round=round_, form=form,
+        by_tier=by_tier, given=sum(1 for s in slots if s.key is not None),
+        vacant=sum(1 for s in slots if s.key is None), tier_order=PROGRAM_TIERS)
+
+
+@bp.post("/festivals/<int:festival_id>/awards/allocate")
+def allocate(festival_id: int):
+    """Save the previewed allocation."""
+    festival = managed_festival_or_404(festival_id)
+    form, values = _allocation_input(festival)
+    if not form.validate():
+        return _render_manage(festival, allocate_form=form, status=422)
+    try:
+        awards = services.allocate_awards(db.session, festival=festival, **values,
+                                          actor=current_user, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        _show_allocation_errors(form, error)
+        return _render_manage(festival, allocate_form=form, status=error.status)
+    db.session.commit()
+    flash(_("%(n)d award(s) saved, each with its certificate number.", n=len(awards)),
+          "success")
+    return _redirect_to_manage(festival.id, "awards")
+
+
+# --- manual awards and corrections -------------------------------------------------------------
+
+@bp.post("/festivals/<int:festival_id>/awards")
+def create(festival_id: int):
+    """A manual award: a prize to a program, or an award to an organisation."""
+    festival = managed_festival_or_404(festival_id)
+    form = AwardForm()
+    _prepare_award_form(form, festival)
+    if not form.validate():
+        return _render_manage(festival, award_form=form, status=422)
+    try:
+        award = services.create_award(
+            db.session, festival=festival, tier=form.tier.data,
+            program_id=form.program_id.data, organization_id=form.organization_id.data,
+            category_id=form.category_id.data, title=form.title.data,
+            actor=current_user, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        show_errors_on_form(form, error)
+        return _render_manage(festival, award_form=form, status=error.status)
+    db.session.commit()
+    flash(_("Award given: certificate %(number)s.", number=award.certificate_number),
+          "success")
+    return _redirect_to_manage(festival.id, "awards")
+
+
+@dataclass(frozen=True)
+class AwardSummary:
+    award: Award
+    program_title: str | None
+    troupe_name: str | None
+    organization_name: str | None
+
+
+def award_summary(award_id: int) -> AwardSummary | None:
+    """One award with its recipient's names, for the confirmation page: one query."""
+    row = db.session.execute(
+        select(Award, Program.title, Troupe.name, Organization.name)
+        .outerjoin(Program, Award.program_id == Program.id)
+        .outerjoin(Troupe, Program.troupe_id == Troupe.id)
+        .outerjoin(Organization, Award.organization_id == Organization.id)
+        .where(Award.id == award_id)).first()
+    return AwardSummary(*row) if row else None
+
+
+@bp.route("/awards/<int:award_id>/remove", methods=["GET", "POST"])
+def remove(award_id: int):
+    """GET, or the Remove button (POST without ``confirm``), asks for confirmation; POST with
+    ``confirm=yes`` removes the award (a correction, in the audit log)."""
+    require(current_user.is_authenticated)
+    summary = award_summary(award_id)
+    if summary is None:
+        raise NotFound()
+    festival = managed_festival_or_404(summary.award.festival_id)
+    form = RemoveForm()
+    if request.method == "GET" or form.confirm.data != "yes":
+        return render_template("awards/manage_remove.html", festival=festival, summary=summary,
+                               form=RemoveForm(formdata=None))
+    if not form.validate():
+        abort(400)
+    certificate = summary.award.certificate_number
+    try:
+        services.remove_award(db.session, award=summary.award, actor=current_user, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        return _render_manage(festival, errors={"awards": _refusal(error)},
+                              status=error.status)
+    db.session.commit()
+    flash(_("The award with certificate %(number)s has been removed.", number=certificate),
+          "success")
+    return _redirect_to_manage(festival.id, "awards")
+
+
+# --- publication -------------------------------------------------------------------------------
+
+@bp.post("/festivals/<int:festival_id>/awards/publish")
+def publish(festival_id: int):
+    """Publish the awards, under public notice (公示) for the days given."""
+    festival = managed_festival_or_404(festival_id)
+    form = PublishForm()
+    if not form.validate():
+        return _render_manage(festival, publish_form=form, status=422)
+    try:
+        services.publish(db.session, festival=festival, notice_days=form.notice_days.data,
+                         actor=current_user, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        show_errors_on_form(form, error)
+        return _render_manage(festival, publish_form=form, status=error.status)
+    db.session.commit()
+    if festival.notice_until is not None:
+        flash(_("The awards are published, under public notice until %(date)s.",
+                date=zoned_datetime(festival.notice_until, festival.timezone)), "success")
+    else:
+        flash(_("The awards are published; they are final."), "success")
+    return _redirect_to_manage(festival.id, "publication")
+
+
+@bp.post("/festivals/<int:festival_id>/awards/unpublish")
+def unpublish(festival_id: int):
+    """Take the awards down again: only during the notice period."""
+    festival = managed_festival_or_404(festival_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    try:
+        services.unpublish(db.session, festival=festival, actor=current_user, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        return _render_manage(festival, errors={"publication": _refusal(error)},
+                              status=error.status)
+    db.session.commit()
+    flash(_("The awards are no longer published."), "success")
+    return _redirect_to_manage(festival.id, "publication")
