@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from festival.accounts.models import Organization, User
+from festival.accounts.permissions import is_within
 from festival.audit.services import record
 from festival.awards import allocation
 from festival.awards.models import Award, AwardTier
@@ -132,8 +133,10 @@ def create_award(session: Session, *, festival: Festival, tier: AwardTier | str,
         problems["title"] = [_l("Use at most %(n)d characters.", n=TITLE_MAX)]
     program = session.get(Program, program_id) if program_id is not None else None
     if tier is AwardTier.organization:
-        if organization_id is None or session.get(Organization, organization_id) is None:
-            problems["organization_id"] = [_l("Choose the organisation that wins it.")]
+        winner = session.get(Organization, organization_id) if organization_id else None
+        if winner is None or not is_within(winner, festival.organization_id):
+            problems["organization_id"] = [_l("Choose the festival's organisation or one "
+                                              "under it.")]
         if program_id is not None:
             problems["program_id"] = [_l("An organisation award goes to an organisation.")]
     elif program is None or program.festival_id != festival.id:
