@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from festival.awards.services import create_award
 from festival.judging import services as judging
 from tests import factories
 
@@ -129,6 +130,26 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/rounds/<int:round_id>/recommend"): "302 404 404 403 404 404 404",
     ("POST", "/rounds/<int:round_id>/sheet/<int:program_id>"): "302 404 404 422 404 404 404",
     ("PUT", "/api/v1/rounds/<int:round_id>/scores/<int:program_id>"): "401 403 403 400 403 403 403",
+    # awards: the world's open festival has one unpublished award; public pages are 404
+    ("DELETE", "/api/v1/awards/<int:award_id>"): "401 403 403 403 204 403 204",
+    ("GET", "/api/v1/festivals/<int:festival_id>/awards"): "404 404 404 404 200 404 200",
+    ("GET", "/awards/<int:award_id>/remove"): "302 403 403 403 200 403 200",
+    ("GET", "/certificates/<number>"): "404 404 404 404 404 404 404",
+    ("GET", "/certificates/<number>/verify"): "404 404 404 404 404 404 404",
+    ("GET", "/festivals/<int:festival_id>/awards/manage"): "302 403 403 403 200 403 200",
+    ("GET", "/festivals/<slug>"): "200 200 200 200 200 200 200",
+    ("GET", "/festivals/<slug>/awards"): "404 404 404 404 404 404 404",
+    ("GET", "/festivals/<slug>/awards.<any(csv, xlsx):fmt>"): "404 404 404 404 404 404 404",
+    ("POST", "/api/v1/festivals/<int:festival_id>/awards"): "401 403 403 403 400 403 400",
+    ("POST", "/api/v1/festivals/<int:festival_id>/awards/allocate"): "401 403 403 403 400 403 400",
+    ("POST", "/api/v1/festivals/<int:festival_id>/publish"): "401 403 403 403 200 403 200",
+    ("POST", "/api/v1/festivals/<int:festival_id>/unpublish"): "401 403 403 403 409 403 409",
+    ("POST", "/awards/<int:award_id>/remove"): "302 403 403 403 200 403 200",
+    ("POST", "/festivals/<int:festival_id>/awards"): "302 403 403 403 422 403 422",
+    ("POST", "/festivals/<int:festival_id>/awards/allocate"): "302 403 403 403 422 403 422",
+    ("POST", "/festivals/<int:festival_id>/awards/preview"): "302 403 403 403 422 403 422",
+    ("POST", "/festivals/<int:festival_id>/awards/publish"): "302 403 403 403 422 403 422",
+    ("POST", "/festivals/<int:festival_id>/awards/unpublish"): "302 403 403 403 409 403 409",
 }
 
 
@@ -173,8 +194,11 @@ def world(session):
                          actor=users["admin"], now=factories.NOW)
     judging.add_entries(session, round_=round_, program_ids=[entry.id], actor=users["admin"],
                         now=factories.NOW)
+    award = create_award(session, festival=festival, tier="special", program_id=program.id,
+                         actor=users["admin"], now=factories.NOW)
     session.commit()
-    values = {"festival_id": festival.id, "troupe_id": troupe.id, "program_id": program.id,
+    values = {"award_id": award.id, "slug": festival.slug, "number": award.certificate_number,
+              "festival_id": festival.id, "troupe_id": troupe.id, "program_id": program.id,
               "person_id": program.performers[0].person_id, "kind": "programs", "fmt": "csv",
               "code": "en", "filename": "favicon.svg", "round_id": round_.id,
               "entry_id": entry.id}
@@ -189,7 +213,8 @@ def test_route_answers_each_role_as_expected(app, world, client, api, method, ru
     user = users.get(role)
     if "/rounds/" in rule:  # a program of a round is the round's entry
         values = {**values, "program_id": values["entry_id"]}
-    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), rule)
+    path = re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda match: str(values[match.group(1)]),
+                  rule)
     if rule.startswith("/api/"):
         caller = api.as_user(user) if user else api
         response = caller.client.open(path, method=method, headers=caller._headers(None),

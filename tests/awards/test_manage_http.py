@@ -122,7 +122,8 @@ def test_saving_the_allocation_creates_six_awards_with_certificate_numbers(
         client, session, festival, organizer, ranked):
     round_, programs = ranked
     client.login(organizer.username)
-    saved = client.post_form(f"/festivals/{festival.id}/awards/allocate", allocation(round_.id))
+    saved = client.post_form(f"/festivals/{festival.id}/awards/allocate", allocation(round_.id),
+                             headers=EN)
     assert saved.status_code == 302, text(saved)
     assert saved.headers["Location"].endswith(f"/festivals/{festival.id}/awards/manage#awards")
     rows = session.execute(select(Award).order_by(Award.rank)).scalars().all()
