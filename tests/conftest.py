@@ -204,3 +204,29 @@ def page(browser, app, live_server, tmp_path):
     page = context.new_page()
     yield page
     context.close()
+
+
+# A small world most page tests share: a district office under its city, an open festival of
+# the district with two categories, and one of its organizers.
+@pytest.fixture
+def office(session):
+    city = factories.make_organization(session, level="city", name="南通市老龄办")
+    district = factories.make_organization(session, level="district", name="崇川区老龄办",
+                                           parent=city)
+    session.commit()
+    return district
+
+
+@pytest.fixture
+def festival(session, office):
+    festival = factories.make_festival(session, organization=office, name="崇川区老年文艺汇演")
+    session.commit()
+    return festival
+
+
+@pytest.fixture
+def organizer(session, office):
+    user = factories.make_user(session, role="organizer", organization=office,
+                               username="organizer1")
+    session.commit()
+    return user

@@ -29,30 +29,6 @@ def award_count(session) -> int:
     return session.execute(select(func.count()).select_from(Award)).scalar_one()
 
 
-@pytest.fixture
-def office(session):
-    city = factories.make_organization(session, level="city", name="南通市老龄办")
-    district = factories.make_organization(session, level="district", name="崇川区老龄办",
-                                           parent=city)
-    session.commit()
-    return district
-
-
-@pytest.fixture
-def festival(session, office):
-    festival = factories.make_festival(session, organization=office, name="崇川区老年文艺汇演")
-    session.commit()
-    return festival
-
-
-@pytest.fixture
-def organizer(session, office):
-    user = factories.make_user(session, role="organizer", organization=office,
-                               username="organizer1")
-    session.commit()
-    return user
-
-
 def make_round(session, festival, organizer, totals, *, close=True):
     """A round built through the judging services (as in test_flow_services.py): one program
     per total, three judges who agree, so each program's score is its total."""

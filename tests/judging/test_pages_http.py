@@ -22,30 +22,6 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-@pytest.fixture
-def office(session):
-    city = factories.make_organization(session, level="city", name="南通市老龄办")
-    district = factories.make_organization(session, level="district", name="崇川区老龄办",
-                                           parent=city)
-    session.commit()
-    return district
-
-
-@pytest.fixture
-def festival(session, office):
-    festival = factories.make_festival(session, organization=office, name="崇川区老年文艺汇演")
-    session.commit()
-    return festival
-
-
-@pytest.fixture
-def organizer(session, office):
-    user = factories.make_user(session, role="organizer", organization=office,
-                               username="organizer1")
-    session.commit()
-    return user
-
-
 def make_judges(session, n=5):
     return [factories.make_user(session, role="judge", display_name=f"评委{i}")
             for i in range(1, n + 1)]

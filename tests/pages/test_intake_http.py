@@ -24,15 +24,6 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def office(session):
-    city = factories.make_organization(session, level="city", name="南通市老龄办")
-    district = factories.make_organization(session, level="district", name="崇川区老龄办",
-                                           parent=city)
-    session.commit()
-    return district
-
-
-@pytest.fixture
 def future_festival(session, office):
     """Open, with its deadline a month ahead of the real clock."""
     deadline = datetime.now(UTC) + timedelta(days=30)
