@@ -4,7 +4,6 @@ the award list and who may read it, publication, corrections, and every status c
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
 
 from festival.audit.models import AuditEntry
 from festival.awards import services as awards
@@ -12,6 +11,8 @@ from festival.awards.models import Award
 from festival.festivals.models import Festival
 from festival.judging import services as judging
 from tests import factories
+from tests.checks import refusal as error_of
+from tests.checks import row_count as count
 
 NOW = factories.NOW
 CONTRACT_FIELDS = {"id", "tier", "title", "program_id", "program_title", "troupe_name",
@@ -84,18 +85,6 @@ class World:
 @pytest.fixture
 def world(app, session, api) -> World:
     return World(session, api)
-
-
-def error_of(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_json()
-    error = response.get_json()["error"]
-    assert error["code"] == code
-    return error
-
-
-def count(session, model, *where) -> int:
-    session.expire_all()
-    return session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
 
 
 def fresh_festival(session, festival_id: int) -> Festival:

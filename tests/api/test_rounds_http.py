@@ -4,12 +4,14 @@ the numbers of the results against hand computations, closing with a tie, recomm
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from festival.judging import services
 from festival.judging.models import Conflict, JudgeAssignment, Round, RoundEntry, RoundStatus, Score
 from festival.programs.models import Program, ProgramStatus
 from tests import factories
+from tests.checks import refusal as error_of
+from tests.checks import row_count as count
 
 NOW = factories.NOW
 # art ×1 (max 60) + layout ×0.5 (max 60): a judge's total is at most 90
@@ -82,18 +84,6 @@ class World:
 @pytest.fixture
 def world(app, session, api) -> World:
     return World(session, api)
-
-
-def error_of(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_json()
-    error = response.get_json()["error"]
-    assert error["code"] == code
-    return error
-
-
-def count(session, model, *where) -> int:
-    session.expire_all()
-    return session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
 
 
 # POST /festivals/{id}/rounds

@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from festival.audit.models import AuditEntry
 from festival.awards import services
@@ -16,13 +16,10 @@ from festival.core.errors import Conflict, TieAtBoundary, ValidationFailed
 from festival.festivals.models import FestivalStatus
 from festival.judging import services as judging
 from tests import factories
+from tests.checks import row_count as count
 
 NOW = factories.NOW
 LATER = NOW + timedelta(days=1)
-
-
-def count(session, model, *where) -> int:
-    return session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
 
 
 def make_round(session, *, festival, organizer, scores: dict, close: bool = True):
