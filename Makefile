@@ -6,14 +6,17 @@ FLASK := $(BIN)/flask --app festival
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations messages lint format db-upgrade demo clean
+ICAL_CHECK_SRC ?= ../shared/tools/ical-check
+ICAL_CHECK := .cache/ical-check/check_ics.py
+
+.PHONY: run test install translations messages lint format db-upgrade demo clean ical-check
 
 run: install translations db-upgrade  ## set everything up and serve on http://127.0.0.1:5000
 	$(FLASK) demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops)"
 	FESTIVAL_SHOW_DEMO_LOGINS=true $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install translations  ## run the whole test suite (SQLite; TEST_DATABASE_URL for PostgreSQL)
+test: install translations ical-check  ## run the whole test suite (SQLite; TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -25,6 +28,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test,dev]'
 	touch $@
+
+# Mozilla's ical.js and other independent parsers, which the feed tests run on our feeds.
+ical-check: install
+	@if [ -f $(ICAL_CHECK) ]; then :; \
+	elif [ -x $(ICAL_CHECK_SRC)/install.sh ] && command -v npm >/dev/null; then \
+		$(ICAL_CHECK_SRC)/install.sh .cache/ical-check >/dev/null \
+		&& $(BIN)/python -m pip install -q -r .cache/ical-check/requirements.txt; \
+	else echo "ical-check not installed (needs $(ICAL_CHECK_SRC) and npm): feed tests will skip"; fi
 
 translations: install  ## compile the .po catalogs into .mo files
 	$(BIN)/pybabel compile -d festival/translations

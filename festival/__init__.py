@@ -57,10 +57,12 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from festival.judging.views import bp as judging_bp
     from festival.programs.views import bp as programs_bp
     from festival.public.views import bp as public_bp
+    from festival.schedules.feed_views import bp as feeds_bp
+    from festival.schedules.views import bp as schedules_bp
     from festival.troupes.views import bp as troupes_bp
 
     for blueprint in (public_bp, accounts_bp, festivals_bp, troupes_bp, programs_bp,
-                      dashboard_bp, imports_bp, judging_bp, judging_sheet_bp, awards_bp, api_bp):
+                      dashboard_bp, imports_bp, judging_bp, judging_sheet_bp, awards_bp, schedules_bp, feeds_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, for cookie-authenticated writes only
 

@@ -28,6 +28,9 @@ DEFAULTS = {
     "SHOW_DEMO_LOGINS": False,
     # How many reverse proxies (nginx, a load balancer) stand in front and set X-Forwarded-*.
     "TRUSTED_PROXIES": 0,
+    # The domain in every calendar event's UID: set it to the site's own domain once, before
+    # the first event, and never change it (calendar apps key events by UID).
+    "CALENDAR_UID_DOMAIN": "festival.invalid",
 }
 
 

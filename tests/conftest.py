@@ -1,9 +1,12 @@
 """Fixtures: one migrated database per run (SQLite file, or TEST_DATABASE_URL), emptied after
 each test; a test client that knows CSRF; query counting; a live server and Chromium."""
 
+import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 
@@ -20,6 +23,8 @@ from tests import factories
 # In CI a skipped test is a failure: a missing browser or database must not pass quietly.
 STRICT_SKIPS = os.environ.get("FESTIVAL_STRICT_SKIPS") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ICAL_CHECK = os.path.join(os.path.dirname(__file__), os.pardir, ".cache", "ical-check",
+                          "check_ics.py")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -230,3 +235,36 @@ def organizer(session, office):
                                username="organizer1")
     session.commit()
     return user
+
+
+@pytest.fixture(scope="session")
+def ical_check(tmp_path_factory):
+    """Run shared/tools/ical-check (ical.js, libical, Home Assistant's ical, icalendar +
+    recurring-ical-events) on feed bytes: ``ical_check(body, "2027-05-01", "2027-06-01")``
+    returns the occurrences, as (local start, local end, summary), that every parser agreed on.
+    The check fails the test on any lint error, parse error, warning or disagreement."""
+    if not os.path.exists(ICAL_CHECK):
+        pytest.skip("ical-check is not installed: run `make ical-check`")
+    folder = tmp_path_factory.mktemp("ical")
+
+    def check(body: bytes, start: str, end: str, zone: str = "Asia/Shanghai") -> list[tuple]:
+        feed, report_path = folder / "feed.ics", folder / "report.json"
+        feed.write_bytes(body)
+        finished = subprocess.run(
+            [sys.executable, ICAL_CHECK, str(feed), "--from", start, "--to", end, "--tz", zone,
+             "--warnings-as-errors", "--json", str(report_path), "-q"],
+            capture_output=True, text=True, timeout=180)
+        assert finished.returncode == 0, finished.stdout + finished.stderr
+        report = json.loads(report_path.read_text())
+        assert report["agree"] is True
+        assert len(report["parsers"]) == 4, list(report["parsers"])
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        local = ZoneInfo(zone)
+        occurrences = next(iter(report["parsers"].values()))
+        return [(datetime.fromisoformat(o["start"]).astimezone(local).strftime("%Y-%m-%d %H:%M"),
+                 datetime.fromisoformat(o["end"]).astimezone(local).strftime("%Y-%m-%d %H:%M"),
+                 o["summary"]) for o in occurrences]
+
+    return check

@@ -8,6 +8,7 @@ bp.before_request(authenticate_request)
 # Each module adds its endpoints to ``bp`` when imported.
 from festival.api import (  # noqa: E402, F401
     awards,
+    events,
     festivals,
     openapi,
     organizations,

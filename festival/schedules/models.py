@@ -3,7 +3,15 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.accounts.models import User
@@ -29,6 +37,9 @@ class Event(Base):
         CheckConstraint("troupe_id IS NOT NULL OR festival_id IS NOT NULL", name="has_owner"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        CheckConstraint("series_ends_at >= ends_at", name="series_ends_after_first"),
+        Index("ix_events_troupe_id_starts_at", "troupe_id", "starts_at"),
+        Index("ix_events_location_starts_at", "location", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +59,8 @@ class Event(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(default=False)
     rrule: Mapped[str | None] = mapped_column(String(500))
+    # The end of the last occurrence, so that a window query need not expand every series.
+    series_ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -99,6 +112,8 @@ class EventOverride(Base):
 
 
 class Attendance(Base):
+    """Whether a member came to one occurrence (by its original start)."""
+
     __tablename__ = "attendance"
     __table_args__ = (UniqueConstraint("event_id", "occurrence_at", "person_id"),)
 
@@ -115,14 +130,31 @@ class Attendance(Base):
 
 
 class CalendarFeed(Base):
-    """The secret behind a troupe's subscribable feed URL; rotating it replaces the row's secret."""
+    """A troupe's or a festival's feed: its version, the bytes built for that version, and for a
+    troupe the secret of its subscription URL (rotating it replaces the secret).
+
+    Every change to an owner's events bumps ``version``; the feed is rebuilt only when
+    ``body_version`` lags behind, and a poll with the current ETag costs one query.
+    """
 
     __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        CheckConstraint("(troupe_id IS NULL) <> (festival_id IS NULL)", name="one_owner"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    troupe_id: Mapped[int] = mapped_column(
+    troupe_id: Mapped[int | None] = mapped_column(
         ForeignKey("troupes.id", ondelete="CASCADE"), unique=True
     )
-    secret: Mapped[str] = mapped_column(String(64), unique=True)
+    festival_id: Mapped[int | None] = mapped_column(
+        ForeignKey("festivals.id", ondelete="CASCADE"), unique=True
+    )
+    secret: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Deferred: a poll answered 304 never loads the bytes.
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    body_version: Mapped[int | None]
+    etag: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

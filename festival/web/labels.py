@@ -33,6 +33,14 @@ AWARD_TIER = {
     "organization": _l("Organisation award"),
     "special": _l("Special award"),
 }
+EVENT_KIND = {
+    "rehearsal": _l("Rehearsal"),
+    "training": _l("Group training"),
+    "practice": _l("Individual practice"),
+    "performance": _l("Performance"),
+    "exhibition": _l("Exhibition"),
+    "meeting": _l("Meeting"),
+}
 
 LABELS = {
     "role": {role.value: label for role, label in ROLE_LABELS.items()},
@@ -44,6 +52,7 @@ LABELS = {
     "gender": GENDER,
     "member_role": MEMBER_ROLE,
     "award_tier": AWARD_TIER,
+    "event_kind": EVENT_KIND,
 }
 
 

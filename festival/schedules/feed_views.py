@@ -1,0 +1,96 @@
+"""The iCalendar feeds: a troupe's behind a secret URL, a festival's public events by slug.
+
+A feed is built once per version of its events and its bytes kept in the database, so a
+poll answered 304 costs one query and a full answer does not rebuild anything.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, current_app, request
+from flask_babel import force_locale
+
+from festival.core.clock import utcnow
+from festival.db import db
+from festival.festivals.models import FestivalStatus
+from festival.schedules import ical, queries, services
+from festival.schedules.models import CalendarFeed
+from festival.troupes.models import Troupe
+
+bp = Blueprint("feeds", __name__)
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+@bp.get("/calendar/<secret>.ics")
+def troupe_feed(secret: str):
+    feed = queries.feed_by_secret(db.session, secret)
+    if feed is None:
+        abort(404)
+
+    def build() -> bytes:
+        troupe = db.session.get(Troupe, feed.troupe_id)
+        return ical.build_calendar(
+            name=troupe.name, calendar_uid=f"troupe-{troupe.id}@{_domain()}",
+            timezone=current_app.config["DEFAULT_TIMEZONE"],
+            events=queries.feed_events(db.session, troupe_id=troupe.id))
+
+    return _serve(feed, build)
+
+
+@bp.get("/festivals/<slug>/calendar.ics")
+def festival_feed(slug: str):
+    festival = queries.festival_by_slug(db.session, slug)
+    if festival is None or festival.status is FestivalStatus.draft:
+        abort(404)
+    feed = queries.festival_feed(db.session, festival.id)
+    if feed is None:
+        feed = services.touch_feed(db.session, festival_id=festival.id, now=utcnow())
+        db.session.commit()
+
+    def build() -> bytes:
+        return ical.build_calendar(
+            name=festival.name, calendar_uid=f"festival-{festival.id}@{_domain()}",
+            timezone=festival.timezone,
+            events=queries.feed_events(db.session, festival_id=festival.id, public_only=True))
+
+    return _serve(feed, build)
+
+
+def _domain() -> str:
+    return current_app.config["CALENDAR_UID_DOMAIN"]
+
+
+def _serve(feed: CalendarFeed, build: Callable[[], bytes]) -> Response:
+    """The feed's bytes for its current version, or 304 when the client has them already."""
+    version, etag = feed.version, feed.etag
+    body = None
+    if feed.body_version != version or not etag:
+        # Category labels are in the site's default language, whoever asks, so that every
+        # client gets the same bytes for the same version.
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            body = build()
+        etag = hashlib.sha256(body).hexdigest()[:40]
+        services.store_feed_body(db.session, feed=feed, version=version, body=body, etag=etag)
+        db.session.commit()
+    last_modified = feed.changed_at.replace(microsecond=0)
+    if _not_modified(etag, last_modified):
+        response = Response(status=304)
+    else:
+        response = Response(body if body is not None else feed.body, content_type=CONTENT_TYPE)
+        response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    response.cache_control.no_cache = True
+    response.cache_control.max_age = 0
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _not_modified(etag: str, last_modified) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    since = request.if_modified_since
+    return since is not None and last_modified <= since
+
