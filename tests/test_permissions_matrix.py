@@ -16,6 +16,7 @@ import pytest
 
 from festival.awards.services import create_award
 from festival.judging import services as judging
+from festival.schedules import services as schedules
 from tests import factories
 
 ROLES = ("anonymous", "owner", "other_leader", "judge", "organizer", "other_organizer", "admin")
@@ -150,6 +151,26 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/festivals/<int:festival_id>/awards/preview"): "302 403 403 403 422 403 422",
     ("POST", "/festivals/<int:festival_id>/awards/publish"): "302 403 403 403 422 403 422",
     ("POST", "/festivals/<int:festival_id>/awards/unpublish"): "302 403 403 403 409 403 409",
+    # schedules: the troupe's weekly training is the event; 2026-01-10 is one of its sessions
+    ("GET", "/api/v1/troupes/<int:troupe_id>/events"): "401 200 404 404 200 404 200",
+    ("POST", "/api/v1/troupes/<int:troupe_id>/events"): "401 400 404 404 400 404 400",
+    ("GET", "/api/v1/festivals/<int:festival_id>/events"): "200 200 200 200 200 200 200",
+    ("POST", "/api/v1/festivals/<int:festival_id>/events"): "401 403 403 403 400 403 400",
+    ("GET", "/api/v1/events/<int:event_id>"): "401 200 404 404 200 404 200",
+    ("PATCH", "/api/v1/events/<int:event_id>"): "401 200 404 404 200 404 200",
+    ("DELETE", "/api/v1/events/<int:event_id>"): "401 204 404 404 204 404 204",
+    ("POST", "/api/v1/events/<int:event_id>/cancellations"): "401 422 404 404 422 404 422",
+    ("PATCH", "/api/v1/events/<int:event_id>/occurrences/<occurrence>"):
+        "401 200 404 404 200 404 200",
+    ("DELETE", "/api/v1/events/<int:event_id>/occurrences/<occurrence>"):
+        "401 204 404 404 204 404 204",
+    ("PUT", "/api/v1/events/<int:event_id>/attendance/<occurrence>"):
+        "401 200 404 404 200 404 200",
+    ("GET", "/api/v1/troupes/<int:troupe_id>/attendance"): "401 200 404 404 200 404 200",
+    ("GET", "/api/v1/troupes/<int:troupe_id>/calendar"): "401 200 404 404 200 404 200",
+    ("POST", "/api/v1/troupes/<int:troupe_id>/calendar/rotate"): "401 200 404 404 200 404 200",
+    ("GET", "/calendar/<secret>.ics"): "200 200 200 200 200 200 200",
+    ("GET", "/festivals/<slug>/calendar.ics"): "200 200 200 200 200 200 200",
 }
 
 
@@ -196,12 +217,26 @@ def world(session):
                         now=factories.NOW)
     award = create_award(session, festival=festival, tier="special", program_id=program.id,
                          actor=users["admin"], now=factories.NOW)
+    # The troupe trains every Saturday (its first session is past, so attendance may be
+    # taken); the festival has a public event; the troupe's feed has a secret.
+    training = schedules.create_event(
+        session, troupe=troupe, zone="Asia/Shanghai", actor=users["admin"], now=factories.NOW,
+        details=schedules.EventDetails(
+            title="每周集中训练", kind="training", starts_at=datetime(2026, 1, 3, 9, 0),
+            ends_at=datetime(2026, 1, 3, 11, 0), rule="FREQ=WEEKLY;BYDAY=SA;COUNT=10"))
+    schedules.create_event(
+        session, festival=festival, zone="Asia/Shanghai", actor=users["admin"],
+        now=factories.NOW, details=schedules.EventDetails(
+            title="开幕式", kind="performance", starts_at=datetime(2026, 5, 1, 9, 0),
+            ends_at=datetime(2026, 5, 1, 11, 0), is_public=True))
+    feed = schedules.feed_for_troupe(session, troupe=troupe, now=factories.NOW)
     session.commit()
     values = {"award_id": award.id, "slug": festival.slug, "number": award.certificate_number,
               "festival_id": festival.id, "troupe_id": troupe.id, "program_id": program.id,
               "person_id": program.performers[0].person_id, "kind": "programs", "fmt": "csv",
               "code": "en", "filename": "favicon.svg", "round_id": round_.id,
-              "entry_id": entry.id}
+              "entry_id": entry.id, "event_id": training.id, "occurrence": "2026-01-10",
+              "secret": feed.secret}
     return users, values
 
 

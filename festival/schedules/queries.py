@@ -4,6 +4,7 @@ Each read costs a fixed number of queries: the owner's events in the window, the
 cancellations and changes by the events' owner (not by a list of ids).
 """
 
+import hmac
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -142,10 +143,16 @@ def feed_events(session: Session, *, troupe_id: int | None = None,
 
 
 def feed_by_secret(session: Session, secret: str) -> CalendarFeed | None:
+    """The troupe feed of a subscription URL's secret, found by its selector and then compared
+    in constant time."""
     if not secret or len(secret) > 64:
         return None
-    return session.execute(select(CalendarFeed).where(
-        CalendarFeed.secret == secret, CalendarFeed.troupe_id.is_not(None))).scalar_one_or_none()
+    feed = session.execute(select(CalendarFeed).where(
+        CalendarFeed.selector == secret[:16], CalendarFeed.troupe_id.is_not(None))
+    ).scalar_one_or_none()
+    if feed is None or not hmac.compare_digest(feed.secret.encode(), secret.encode()):
+        return None
+    return feed
 
 
 def festival_by_slug(session: Session, slug: str) -> Festival | None:
@@ -262,9 +269,9 @@ def _owner_names(session: Session, events: list[Event]) -> dict[int, str]:
     troupe_ids = {e.troupe_id for e in events if e.troupe_id}
     festival_ids = {e.festival_id for e in events if e.festival_id and not e.troupe_id}
     troupes = dict(session.execute(select(Troupe.id, Troupe.name).where(
-        Troupe.id.in_(troupe_ids))).tuples().all()) if troupe_ids else {}
+        Troupe.id.in_(troupe_ids))).all()) if troupe_ids else {}
     festivals = dict(session.execute(select(Festival.id, Festival.name).where(
-        Festival.id.in_(festival_ids))).tuples().all()) if festival_ids else {}
+        Festival.id.in_(festival_ids))).all()) if festival_ids else {}
     return {e.id: troupes.get(e.troupe_id) or festivals.get(e.festival_id, "") for e in events}
 
 
@@ -276,7 +283,7 @@ def _shared_people(session: Session, troupe_id: int, other_ids: set) -> dict[int
         .join(Person, Person.id == other.person_id)
         .where(Membership.troupe_id == troupe_id, other.troupe_id != troupe_id,
                other.troupe_id.in_([i for i in other_ids if i]))
-        .order_by(other.troupe_id, Person.name)).tuples()
+        .order_by(other.troupe_id, Person.name))
     shared: dict[int, list[str]] = defaultdict(list)
     for other_troupe_id, name in rows:
         shared[other_troupe_id].append(name)
@@ -300,7 +307,7 @@ def attendance_sheet(session: Session, event: Event, original: datetime) -> list
                                     Attendance.event_id == event.id,
                                     Attendance.occurrence_at == original))
         .where(Membership.troupe_id == event.troupe_id)
-        .order_by(Membership.role.desc(), Person.name, Person.id)).tuples()
+        .order_by(Membership.role.desc(), Person.name, Person.id))
     return [AttendanceLine(person_id, name, str(role), present)
             for person_id, name, role, present in rows]
 
@@ -336,7 +343,7 @@ def attendance_rates(session: Session, troupe_id: int, after: datetime,
         .join(Membership, Membership.person_id == Person.id)
         .outerjoin(attended, attended.c.person_id == Person.id)
         .where(Membership.troupe_id == troupe_id)
-        .order_by(Person.name, Person.id)).tuples()
+        .order_by(Person.name, Person.id))
     return [MemberAttendance(person_id, name, sessions, count) for person_id, name, count in rows]
 
 
@@ -362,7 +369,7 @@ def weekly_attendance(session: Session, troupe_id: int, after: datetime, before:
         .join(Event, Event.id == Attendance.event_id)
         .where(Event.troupe_id == troupe_id, Attendance.occurrence_at >= after,
                Attendance.occurrence_at < before)
-        .group_by(Attendance.event_id, Attendance.occurrence_at)).tuples()
+        .group_by(Attendance.event_id, Attendance.occurrence_at))
     weeks: dict[date, list[int]] = {}
     for _event_id, occurrence_at, recorded, present in rows:
         day = occurrence_at.astimezone(zone).date()

@@ -37,6 +37,7 @@ LOCATION_MAX = 200
 NOTES_MAX = 4000
 MAX_DURATION = timedelta(days=14)
 DEFAULT_UID_DOMAIN = "festival.invalid"
+SELECTOR_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,11 @@ def _series_ends_at(starts_at: datetime, ends_at: datetime, rule: str | None) ->
     return recurrence.last_start(starts_at, rule) + (ends_at - starts_at)
 
 
+def new_feed_secret() -> str:
+    """256 random bits, URL-safe: the whole credential of a subscription URL."""
+    return secrets.token_urlsafe(32)
+
+
 def touch_feed(session: Session, *, troupe_id: int | None = None,
                festival_id: int | None = None, now: datetime) -> CalendarFeed:
     """Bump the version of a troupe's or festival's feed (making it if it is the first change)."""
@@ -129,9 +135,11 @@ def touch_feed(session: Session, *, troupe_id: int | None = None,
         CalendarFeed.festival_id == festival_id)
     feed = session.execute(select(CalendarFeed).where(owner)).scalar_one_or_none()
     if feed is None:
-        feed = CalendarFeed(troupe_id=troupe_id, festival_id=festival_id,
-                            secret=secrets.token_urlsafe(32) if troupe_id else None,
-                            version=1, changed_at=now, created_at=now)
+        feed = CalendarFeed(troupe_id=troupe_id, festival_id=festival_id, version=1,
+                            changed_at=now, created_at=now)
+        if troupe_id:
+            feed.secret = new_feed_secret()
+            feed.selector = feed.secret[:SELECTOR_LENGTH]
         session.add(feed)
     else:
         feed.version += 1
@@ -435,7 +443,8 @@ def rotate_feed_secret(session: Session, *, troupe: Troupe, actor: User,
                        now: datetime) -> CalendarFeed:
     """A new secret for the troupe's feed URL; the old URL stops working at once."""
     feed = feed_for_troupe(session, troupe=troupe, now=now)
-    feed.secret = secrets.token_urlsafe(32)
+    feed.secret = new_feed_secret()
+    feed.selector = feed.secret[:SELECTOR_LENGTH]
     feed.rotated_at = now
     session.flush()
     record(session, actor=actor, action="rotate_feed_secret", entity_type="troupe",

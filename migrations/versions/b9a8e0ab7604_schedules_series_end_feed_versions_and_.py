@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('troupe_id', sa.Integer(), nullable=True),
     sa.Column('festival_id', sa.Integer(), nullable=True),
     sa.Column('secret', sa.String(length=64), nullable=True),
+    sa.Column('selector', sa.String(length=16), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('changed_at', festival.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('body', sa.LargeBinary(), nullable=True),
@@ -35,10 +36,12 @@ def upgrade():
     sa.CheckConstraint('(troupe_id IS NULL) <> (festival_id IS NULL)', name=op.f('ck_calendar_feeds_one_owner')),
     sa.CheckConstraint('length(secret) <= 64', name=op.f('ck_calendar_feeds_secret_max_length')),
     sa.CheckConstraint('length(etag) <= 80', name=op.f('ck_calendar_feeds_etag_max_length')),
+    sa.CheckConstraint('length(selector) <= 16', name=op.f('ck_calendar_feeds_selector_max_length')),
     sa.ForeignKeyConstraint(['troupe_id'], ['troupes.id'], name=op.f('fk_calendar_feeds_troupe_id_troupes'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['festival_id'], ['festivals.id'], name=op.f('fk_calendar_feeds_festival_id_festivals'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feeds')),
     sa.UniqueConstraint('secret', name=op.f('uq_calendar_feeds_secret')),
+    sa.UniqueConstraint('selector', name=op.f('uq_calendar_feeds_selector')),
     sa.UniqueConstraint('troupe_id', name=op.f('uq_calendar_feeds_troupe_id')),
     sa.UniqueConstraint('festival_id', name=op.f('uq_calendar_feeds_festival_id'))
     )

@@ -120,3 +120,14 @@ def test_a_rotated_secret_answers_404_and_the_new_one_works(app, session, api, c
 
 def test_a_wrong_secret_answers_404(app, client):
     assert client.get("/calendar/not-a-secret.ics").status_code == 404
+
+
+def test_a_secret_right_only_in_its_first_characters_answers_404(app, session, api, client,
+                                                                  team):
+    troupe, leader = team
+    url = api.as_user(leader).get(f"/api/v1/troupes/{troupe.id}/calendar").get_json()["url"]
+    secret = url.rsplit("/", 1)[1].removesuffix(".ics")
+    forged = secret[:16] + ("A" if secret[16] != "A" else "B") + secret[17:]
+    assert client.get(f"/calendar/{forged}.ics").status_code == 404
+    assert client.get(f"/calendar/{secret[:16]}.ics").status_code == 404
+    assert client.get(f"/calendar/{secret}.ics").status_code == 200
