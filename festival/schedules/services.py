@@ -230,6 +230,7 @@ def _follow_series(session: Session, event: Event, old_start: datetime, old_rule
             row.occurrence_at = target
     # Rows of one occurrence may swap times; flush after every row is placed.
     session.flush()
+    session.expire(event, ["cancellations", "overrides"])
     return dropped
 
 
