@@ -171,6 +171,33 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/troupes/<int:troupe_id>/calendar/rotate"): "401 200 404 404 200 404 200",
     ("GET", "/calendar/<secret>.ics"): "200 200 200 200 200 200 200",
     ("GET", "/festivals/<slug>/calendar.ics"): "200 200 200 200 200 200 200",
+    # schedule pages
+    ("GET", "/events/<int:event_id>"): "302 200 404 404 200 404 200",
+    ("GET", "/events/<int:event_id>/attendance/<occurrence>"): "302 200 404 404 200 404 200",
+    ("GET", "/events/<int:event_id>/cancel"): "302 200 404 404 200 404 200",
+    ("GET", "/events/<int:event_id>/delete"): "302 200 404 404 200 404 200",
+    ("GET", "/events/<int:event_id>/edit"): "302 200 404 404 200 404 200",
+    ("GET", "/events/<int:event_id>/occurrences/<occurrence>"): "302 200 404 404 200 404 200",
+    ("GET", "/festivals/<int:festival_id>/events/new"): "302 403 403 403 200 403 200",
+    ("GET", "/festivals/<int:festival_id>/schedule"): "302 403 403 403 200 403 200",
+    ("GET", "/festivals/<slug>/calendar"): "200 200 200 200 200 200 200",
+    ("GET", "/troupes/<int:troupe_id>/attendance"): "302 200 404 404 200 404 200",
+    ("GET", "/troupes/<int:troupe_id>/calendar"): "302 200 404 404 200 404 200",
+    ("GET", "/troupes/<int:troupe_id>/calendar/rotate"): "302 200 404 404 200 404 200",
+    ("GET", "/troupes/<int:troupe_id>/events/new"): "302 200 404 404 200 404 200",
+    ("GET", "/troupes/<int:troupe_id>/schedule"): "302 200 404 404 200 404 200",
+    ("GET", "/troupes/<int:troupe_id>/tours/new"): "302 200 404 404 200 404 200",
+    ("POST", "/events/<int:event_id>/attendance/<occurrence>"): "302 302 404 404 302 404 302",
+    ("POST", "/events/<int:event_id>/cancel"): "302 422 404 404 422 404 422",
+    ("POST", "/events/<int:event_id>/delete"): "302 302 404 404 302 404 302",
+    ("POST", "/events/<int:event_id>/edit"): "302 422 404 404 422 404 422",
+    ("POST", "/events/<int:event_id>/occurrences/<occurrence>"): "302 422 404 404 422 404 422",
+    ("POST", "/events/<int:event_id>/occurrences/<occurrence>/restore"):
+        "302 302 404 404 302 404 302",
+    ("POST", "/festivals/<int:festival_id>/events/new"): "302 403 403 403 422 403 422",
+    ("POST", "/troupes/<int:troupe_id>/calendar/rotate"): "302 302 404 404 302 404 302",
+    ("POST", "/troupes/<int:troupe_id>/events/new"): "302 422 404 404 422 404 422",
+    ("POST", "/troupes/<int:troupe_id>/tours/new"): "302 422 404 404 422 404 422",
 }
 
 

@@ -56,7 +56,7 @@ def login():
                 address=request.remote_addr or "", now=utcnow(), limits=login_limits(),
             )
         except TooManyRequests as error:
-            form.form_errors.append(error.message)
+            form.form_errors.append(str(error.message))
             status = 429
             user = None
         else:

@@ -188,20 +188,20 @@ def manage(festival_id: int):
 def _show_allocation_errors(form: AllocateForm, error: DomainError) -> None:
     """Field messages onto the round select and the tier rows; the rest above the form."""
     if isinstance(error, TieAtBoundary):  # its fields name the tied programs, not problems
-        form.form_errors.append(error.message)
+        form.form_errors.append(str(error.message))
         return
     rows = form.tier_rows()
     for name, messages in error.fields.items():
         prefix, _dot, index = name.partition(".")
         if name == "round_id":
-            form.round_id.errors = [*form.round_id.errors, *messages]
+            form.round_id.errors = [*form.round_id.errors, *map(str, messages)]
         elif prefix == "tiers" and index.isdigit() and int(index) < len(rows):
             count = rows[int(index)][1].count
-            count.errors = [*count.errors, *messages]
+            count.errors = [*count.errors, *map(str, messages)]
         else:
-            form.form_errors.extend(messages)
+            form.form_errors.extend(map(str, messages))
     if not isinstance(error, ValidationFailed) or not error.fields:
-        form.form_errors.insert(0, error.message)
+        form.form_errors.insert(0, str(error.message))
 
 
 def _allocation_input(festival: Festival) -> tuple[AllocateForm, dict]:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, vRecur, vText
 
 PRODID = "-//festival//Troupe and festival schedules//ZH"
 
@@ -47,8 +47,10 @@ class FeedEvent:
 def build_calendar(*, name: str, calendar_uid: str, timezone: str,
                    events: Sequence[FeedEvent]) -> bytes:
     """A VCALENDAR with one VEVENT per event or series plus one per changed occurrence."""
-    calendar = Calendar.new(prodid=PRODID, uid=calendar_uid, name=name,
-                            calscale="GREGORIAN")
+    calendar = Calendar.new(prodid=PRODID, uid=calendar_uid, calscale="GREGORIAN")
+    # TEXT values: vText escapes commas, semicolons and newlines (a plain str is not escaped).
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
     calendar.add("x-wr-timezone", timezone)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")

@@ -56,14 +56,18 @@ def owner_events(session: Session, *, troupe_id: int | None = None,
     its cancellations and changed occurrences loaded: three queries."""
     owner = _owner_filter(troupe_id, festival_id, public_only)
     window = []
-    if before is not None:
-        window.append(Event.starts_at < before)
-    if after is not None:
-        # A changed occurrence may lie outside its series' span; overrides are few, so a series
-        # with any override is loaded and the expander decides.
-        window.append(or_(Event.series_ends_at > after,
-                          Event.id.in_(select(EventOverride.event_id).where(
-                              EventOverride.ends_at > after))))
+    if before is not None or after is not None:
+        # A changed occurrence may lie outside its series' span (before its first session or
+        # after its last); overrides are few, so such a series is loaded and the expander decides.
+        span, moved = [], []
+        if before is not None:
+            span.append(Event.starts_at < before)
+            moved.append(EventOverride.starts_at < before)
+        if after is not None:
+            span.append(Event.series_ends_at > after)
+            moved.append(EventOverride.ends_at > after)
+        window.append(or_(and_(*span), Event.id.in_(
+            select(EventOverride.event_id).where(*moved))))
     events = list(session.execute(
         select(Event).where(owner, *window).order_by(Event.starts_at, Event.id)).scalars())
     by_id = {event.id: event for event in events}
@@ -200,7 +204,8 @@ def clashes_for(session: Session, event: Event, *, limit: int = 10) -> list[Sche
     """Other events that overlap this one's sessions: a warning, never a refusal."""
     people_troupes = select(Membership.troupe_id).where(Membership.person_id.in_(
         select(Membership.person_id).where(Membership.troupe_id == event.troupe_id)))
-    related = [Event.troupe_id.in_(people_troupes)] if event.troupe_id else []
+    related = [or_(Event.troupe_id == event.troupe_id, Event.troupe_id.in_(people_troupes))
+               ] if event.troupe_id else []
     if event.location:
         related.append(Event.location == event.location)
     if not related:

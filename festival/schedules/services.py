@@ -194,8 +194,10 @@ def update_event(session: Session, *, event: Event, details: EventDetails, actor
     if not changes:
         return 0
     dropped = 0
-    if "starts_at" in changes or "rrule" in changes:
-        dropped = _follow_series(session, event, old_start, old_rule, cleaned.starts_at, rule)
+    if "starts_at" in changes or "ends_at" in changes or "rrule" in changes:
+        dropped = _follow_series(session, event, old_start, old_rule,
+                                 event.ends_at - event.starts_at, cleaned.starts_at, rule,
+                                 cleaned.ends_at - cleaned.starts_at)
     for name, value in new_values.items():
         setattr(event, name, value)
     event.series_ends_at = _series_ends_at(cleaned.starts_at, cleaned.ends_at, rule)
@@ -209,7 +211,8 @@ def update_event(session: Session, *, event: Event, details: EventDetails, actor
 
 
 def _follow_series(session: Session, event: Event, old_start: datetime, old_rule: str | None,
-                   new_start: datetime, new_rule: str | None) -> int:
+                   old_duration: timedelta, new_start: datetime, new_rule: str | None,
+                   new_duration: timedelta) -> int:
     """Move every exception of a series to the session on the same local day of the new series."""
     tz = old_start.tzinfo
     dropped = 0
@@ -223,11 +226,16 @@ def _follow_series(session: Session, event: Event, old_start: datetime, old_rule
             target = recurrence.start_on(new_start, new_rule, day)
             moved[original] = target.astimezone(UTC) if target else None
         target = moved[original]
-        if target is None:
+        # A one-off event has no sessions to cancel or change: only its attendance stays.
+        if target is None or (new_rule is None and not isinstance(row, Attendance)):
             session.delete(row)
             dropped += 1
-        else:
-            row.occurrence_at = target
+            continue
+        if (isinstance(row, EventOverride) and row.starts_at == original
+                and row.ends_at == original + old_duration):
+            # Only its title or place was changed: it keeps the series' (new) time.
+            row.starts_at, row.ends_at = target, target + new_duration
+        row.occurrence_at = target
     # Rows of one occurrence may swap times; flush after every row is placed.
     session.flush()
     session.expire(event, ["cancellations", "overrides"])
@@ -372,15 +380,15 @@ def create_tour(session: Session, *, troupe: Troupe, title: str, kind: EventKind
     if not stops:
         raise ValidationFailed(fields={"stops": [_l("List at least one venue.")]})
     tz = zone_of(zone)
-    events, problems = [], {}
+    every, problems = [], {}
     for number, stop in enumerate(stops, start=1):
         details = EventDetails(
             title=title, kind=kind, starts_at=datetime.combine(stop.day, start_time, tz),
             ends_at=datetime.combine(stop.day, end_time, tz), location=stop.venue, notes=notes,
             is_public=is_public)
+        every.append(details)
         try:
-            events.append(create_event(session, details=details, troupe=troupe, zone=zone,
-                                       actor=actor, now=now, uid_domain=uid_domain))
+            _checked(details, tz)  # every stop is checked before anything is written
         except ValidationFailed as error:
             for name, messages in error.fields.items():
                 name = "stops" if name == "location" else name
@@ -390,7 +398,8 @@ def create_tour(session: Session, *, troupe: Troupe, title: str, kind: EventKind
     if problems:
         raise ValidationFailed(fields={name: list(dict.fromkeys(map(str, messages)))
                                        for name, messages in problems.items()})
-    return events
+    return [create_event(session, details=details, troupe=troupe, zone=zone, actor=actor,
+                         now=now, uid_domain=uid_domain) for details in every]
 
 
 def record_attendance(session: Session, *, event: Event, day: date, present_ids: Sequence[int],
@@ -403,7 +412,9 @@ def record_attendance(session: Session, *, event: Event, day: date, present_ids:
     original = _original_start(event, day)
     if original in {row.occurrence_at for row in event.cancellations}:
         raise ValidationFailed(fields={"occurrence": [_l("This session is cancelled.")]})
-    if day > now.astimezone(tz).date():
+    override = next((row for row in event.overrides if row.occurrence_at == original), None)
+    held_on = (override.starts_at if override else original).astimezone(tz).date()
+    if held_on > now.astimezone(tz).date():
         raise ValidationFailed(fields={"occurrence": [
             _l("Attendance can be taken on the day of the session or later.")]})
     present, absent = set(present_ids), set(absent_ids)

@@ -25,10 +25,11 @@ def parse_tour_lines(text: str, first_day: date | None) -> tuple[list[TourStop],
     stops: list[TourStop] = []
     problems: list[LazyString] = []
     next_day = first_day
-    lines = [line for line in (text or "").splitlines() if line.strip()]
+    lines = [(number, line) for number, line in enumerate((text or "").splitlines(), start=1)
+             if line.strip()]
     if len(lines) > MAX_STOPS:
         return [], [_l("A tour has at most %(n)d stops; split it.", n=MAX_STOPS)]
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
         match = LINE.match(line)
         day_text, venue = match.group(1), match.group(2)
         day = next_day

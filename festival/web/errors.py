@@ -35,7 +35,8 @@ def error_json(code: str, message, status: int, fields: dict | None = None):
 
 
 def error_page(status: int, message):
-    return render_template("errors/error.html", status=status, message=message), status
+    # str(): a lazy message would otherwise reach the page as markup, unescaped.
+    return render_template("errors/error.html", status=status, message=str(message)), status
 
 
 def handle_domain_error(error: DomainError):
