@@ -186,7 +186,7 @@ def _window() -> tuple[datetime, datetime] | None:
     except ValueError:
         raise BadRequest(fields={"from": [_l("Enter a date as YYYY-MM-DD.")]}) from None
     if last < first or (last - first).days > 800:
-        raise BadRequest(fields={"to": [_l("Give a window of at most two years, from before to.")]})
+        raise BadRequest(fields={"to": [_l("Give a period of at most two years that starts before it ends.")]})
     return (datetime.combine(first, time(0), zone),
             datetime.combine(last + timedelta(days=1), time(0), zone))
 

@@ -108,7 +108,7 @@ class TourForm(FlaskForm):
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
     first_day = DateField(_l("First day"), validators=[Optional()],
-                          description=_l("The day of the first line without a date."))
+                          description=_l("Lines without a date start on this day, one day after another."))
     stops = TextAreaField(_l("Venues, one a line"), validators=[Length(max=20000)],
                           description=_l("Write \"2026-09-10 骑岸镇敬老院\", or only the venue "
                                          "for the day after the line before."))

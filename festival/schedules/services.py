@@ -72,7 +72,7 @@ def _checked(details: EventDetails, zone: ZoneInfo) -> tuple[EventDetails, str |
     location = (details.location or "").strip()
     notes = (details.notes or "").strip()
     if not 1 <= len(title) <= TITLE_MAX:
-        problems["title"] = [_l("Enter a title of 1 to %(n)d characters.", n=TITLE_MAX)]
+        problems["title"] = [_l("Enter the name of the event, 1 to %(n)d characters.", n=TITLE_MAX)]
     try:
         kind = EventKind(details.kind)
     except ValueError:
@@ -341,7 +341,7 @@ def change_occurrence(session: Session, *, event: Event, day: date,
     elif new_end - new_start > MAX_DURATION:
         problems["ends_at"] = [_l("An event lasts at most 14 days; repeat it instead.")]
     if title is not None and not 1 <= len(title.strip()) <= TITLE_MAX:
-        problems["title"] = [_l("Enter a title of 1 to %(n)d characters.", n=TITLE_MAX)]
+        problems["title"] = [_l("Enter the name of the event, 1 to %(n)d characters.", n=TITLE_MAX)]
     if location is not None and len(location.strip()) > LOCATION_MAX:
         problems["location"] = [_l("Use at most %(n)d characters.", n=LOCATION_MAX)]
     if problems:

@@ -751,7 +751,7 @@ def _period(today: date) -> tuple[date, date, list[str]]:
         else:
             last = value
     if last < first or (last - first).days > MAX_REPORT_DAYS:
-        problems.append(_("Choose a period of at most two years, from before to."))
+        problems.append(_("Choose a period of at most two years that starts before it ends."))
         first = today - timedelta(days=today.weekday() + 7 * (ATTENDANCE_WEEKS - 1))
         last = today
     return first, last, problems
