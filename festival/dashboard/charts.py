@@ -17,12 +17,13 @@ BAR_HEIGHT = 22
 LABEL_MAX = 40  # longer labels are shortened in the picture; the table keeps them whole
 
 
-def bar_percentages(values: Sequence[int]) -> list[float]:
-    """Each value's bar length in percent of the longest; all zero when every value is zero."""
-    largest = max(values, default=0)
+def bar_percentages(values: Sequence[int], maximum: int | None = None) -> list[float]:
+    """Each value's bar length in percent of ``maximum`` (default: the longest); all zero when
+    every value is zero."""
+    largest = maximum if maximum is not None else max(values, default=0)
     if largest <= 0:
         return [0.0 for _ in values]
-    return [round(max(value, 0) * 100 / largest, 2) for value in values]
+    return [round(min(max(value, 0), largest) * 100 / largest, 2) for value in values]
 
 
 def _short(label: str) -> str:
@@ -30,7 +31,8 @@ def _short(label: str) -> str:
 
 
 def horizontal_bar_chart(
-    items: Sequence[tuple[str, int]], *, chart_id: str, title: str, description: str = ""
+    items: Sequence[tuple[str, int]], *, chart_id: str, title: str, description: str = "",
+    maximum: int | None = None,
 ) -> Markup:
     """An accessible horizontal bar chart of (label, value); empty markup when there is no data."""
     if not items:
@@ -46,7 +48,7 @@ def horizontal_bar_chart(
         f'<desc id="{escape(desc_id)}">{escape(summary)}</desc>',
     ]
     for row, ((label, value), percent) in enumerate(
-        zip(items, bar_percentages([value for _, value in items]), strict=True)
+        zip(items, bar_percentages([value for _, value in items], maximum), strict=True)
     ):
         top = row * ROW_HEIGHT
         baseline = top + LABEL_SIZE + 2

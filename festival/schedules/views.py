@@ -771,7 +771,7 @@ def troupe_attendance(troupe_id: int):
              for week in queries.weekly_attendance(db.session, troupe.id, after, before, zone)]
     chart = charts.horizontal_bar_chart(
         [(week.label, week.rate) for week in weeks if week.rate is not None],
-        chart_id="attendance-per-week", title=_("Attendance per week, in per cent"))
+        chart_id="attendance-per-week", title=_("Attendance per week, in per cent"), maximum=100)
     return render_template(
         "schedules/troupe_attendance.html", troupe=troupe, first=first, last=last,
         problems=problems, members=members, weeks=weeks, chart=chart, percent=_percent,

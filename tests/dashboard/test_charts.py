@@ -62,3 +62,7 @@ def test_long_labels_are_shortened_in_the_picture_but_whole_in_the_description()
 
     assert f"<desc id=\"c-desc\">{name * 2}: 1</desc>" in svg
     assert re.search(r'<text x="0" y="\d+">[^<]{39}…</text>', svg)
+
+
+def test_bars_can_be_drawn_against_a_fixed_maximum():
+    assert bar_percentages([60, 30, 120], maximum=100) == [60.0, 30.0, 100.0]
