@@ -39,16 +39,18 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from festival.web import auth, errors, headers, i18n, templating
+    from festival.web import auth, errors, headers, i18n, templating, write_lock
 
     i18n.init_app(app)
     auth.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
+    write_lock.init_app(app)
 
     from festival.accounts.views import bp as accounts_bp
     from festival.api import bp as api_bp
+    from festival.audit.views import bp as audit_bp
     from festival.awards.views import bp as awards_bp
     from festival.dashboard.views import bp as dashboard_bp
     from festival.festivals.views import bp as festivals_bp
@@ -62,7 +64,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from festival.troupes.views import bp as troupes_bp
 
     for blueprint in (public_bp, accounts_bp, festivals_bp, troupes_bp, programs_bp,
-                      dashboard_bp, imports_bp, judging_bp, judging_sheet_bp, awards_bp, schedules_bp, feeds_bp, api_bp):
+                      dashboard_bp, imports_bp, judging_bp, judging_sheet_bp, awards_bp, schedules_bp, feeds_bp, audit_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, for cookie-authenticated writes only
 

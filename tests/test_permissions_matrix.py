@@ -38,6 +38,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/admin/users"): "302 403 403 403 403 403 200",
     ("GET", "/admin/organizations"): "302 403 403 403 200 200 200",
     ("POST", "/admin/organizations"): "302 403 403 403 200 200 200",
+    # the audit log: organizers read their organisation's tree, admins everything
+    ("GET", "/audit"): "302 403 403 403 200 200 200",
+    ("GET", "/audit.<any(csv, xlsx):fmt>"): "302 403 403 403 200 200 200",
     # festivals
     ("GET", "/festivals"): "200 200 200 200 200 200 200",
     ("GET", "/festivals/new"): "302 403 403 403 200 200 200",

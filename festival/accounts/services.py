@@ -76,7 +76,8 @@ def create_user(
     session.add(user)
     session.flush()
     record(session, actor=actor, action="create_user", entity_type="user", entity_id=user.id,
-           changes={"username": username, "role": role.value}, now=now)
+           changes={"username": username, "role": role.value},
+           organization_id=user.organization_id, now=now)
     return user
 
 
@@ -94,7 +95,7 @@ def change_password(
     user.password_hash = hash_password(new_password)
     user.session_nonce = new_session_nonce()
     record(session, actor=user, action="change_password", entity_type="user", entity_id=user.id,
-           now=now)
+           organization_id=user.organization_id, now=now)
     session.flush()
 
 
@@ -233,5 +234,6 @@ def create_organization(
     session.add(organization)
     session.flush()
     record(session, actor=actor, action="create_organization", entity_type="organization",
-           entity_id=organization.id, changes={"name": name, "level": level.value}, now=now)
+           entity_id=organization.id, changes={"name": name, "level": level.value},
+           organization_id=organization.id, now=now)
     return organization

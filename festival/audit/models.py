@@ -1,15 +1,24 @@
 """The audit log: who changed what, when, from which value to which."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.db import Base, UTCDateTime
 
+if TYPE_CHECKING:
+    from festival.accounts.models import User
+    from festival.festivals.models import Festival
+
 
 class AuditEntry(Base):
+    """One change. ``organization_id`` is the organisation the changed thing belongs to (whose
+    organizers, and those above them, may read the entry); ``festival_id`` the festival it
+    belongs to, when it belongs to one. Both are NULL on entries written before they existed,
+    which only admins see."""
+
     __tablename__ = "audit_entries"
     __table_args__ = (Index("ix_audit_entries_entity", "entity_type", "entity_id"),)
 
@@ -22,3 +31,12 @@ class AuditEntry(Base):
     entity_type: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[int | None]
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    festival_id: Mapped[int | None] = mapped_column(
+        ForeignKey("festivals.id", ondelete="SET NULL"), index=True
+    )
+
+    actor: Mapped["User | None"] = relationship()
+    festival: Mapped["Festival | None"] = relationship()

@@ -17,9 +17,16 @@ def record(
     entity_type: str,
     entity_id: int | None,
     changes: dict[str, Any] | None = None,
+    organization_id: int | None,
+    festival_id: int | None = None,
     now: datetime,
 ) -> AuditEntry:
-    """Add one audit entry; ``changes`` maps a field to ``[old, new]`` or holds plain facts."""
+    """Add one audit entry; ``changes`` maps a field to ``[old, new]`` or holds plain facts.
+
+    ``organization_id`` is the organisation the changed thing belongs to (a festival's or a
+    troupe's organisation, the organisation itself; None for what belongs to none): its
+    organizers and those above them read the entry. ``festival_id`` names the festival the
+    thing belongs to, so the log can be read festival by festival."""
     entry = AuditEntry(
         at=now,
         actor_id=actor.id if actor else None,
@@ -27,6 +34,8 @@ def record(
         entity_type=entity_type,
         entity_id=entity_id,
         changes=changes or {},
+        organization_id=organization_id,
+        festival_id=festival_id,
     )
     session.add(entry)
     return entry

@@ -112,7 +112,8 @@ def allocate_awards(session: Session, *, festival: Festival, round_id: int,
     ]
     record(session, actor=actor, action="allocate_awards", entity_type="festival",
            entity_id=festival.id, changes={"round_id": round_id, "awards": [
-               [a.tier.value, a.program_id] for a in awards]}, now=now)
+               [a.tier.value, a.program_id] for a in awards]},
+           organization_id=festival.organization_id, festival_id=festival.id, now=now)
     return awards
 
 
@@ -155,7 +156,8 @@ def create_award(session: Session, *, festival: Festival, tier: AwardTier | str,
                        category_id=category_id, title=title)
     record(session, actor=actor, action="create_award", entity_type="award", entity_id=award.id,
            changes={"tier": tier.value, "program_id": award.program_id,
-                    "organization_id": award.organization_id, "title": title}, now=now)
+                    "organization_id": award.organization_id, "title": title},
+           organization_id=festival.organization_id, festival_id=festival.id, now=now)
     return award
 
 
@@ -165,7 +167,9 @@ def remove_award(session: Session, *, award: Award, actor: User, now: datetime) 
     record(session, actor=actor, action="remove_award", entity_type="award", entity_id=award.id,
            changes={"tier": award.tier.value, "program_id": award.program_id,
                     "organization_id": award.organization_id,
-                    "certificate_number": award.certificate_number}, now=now)
+                    "certificate_number": award.certificate_number},
+           organization_id=award.festival.organization_id, festival_id=award.festival_id,
+           now=now)
     session.delete(award)
     session.flush()
 
@@ -186,7 +190,8 @@ def publish(session: Session, *, festival: Festival, notice_days: int = 0, actor
     festival.notice_until = now + timedelta(days=notice_days) if notice_days else None
     festival.updated_at = now
     record(session, actor=actor, action="publish_awards", entity_type="festival",
-           entity_id=festival.id, changes={"notice_days": notice_days}, now=now)
+           entity_id=festival.id, changes={"notice_days": notice_days},
+           organization_id=festival.organization_id, festival_id=festival.id, now=now)
     session.flush()
     return festival
 
@@ -202,6 +207,7 @@ def unpublish(session: Session, *, festival: Festival, actor: User, now: datetim
     festival.notice_until = None
     festival.updated_at = now
     record(session, actor=actor, action="unpublish_awards", entity_type="festival",
-           entity_id=festival.id, now=now)
+           entity_id=festival.id, organization_id=festival.organization_id,
+           festival_id=festival.id, now=now)
     session.flush()
     return festival

@@ -103,7 +103,8 @@ def create_festival(
     session.flush()
     festival.slug = f"{year}-{festival.level.value}-{festival.id}"
     record(session, actor=actor, action="create_festival", entity_type="festival",
-           entity_id=festival.id, changes={"name": name}, now=now)
+           entity_id=festival.id, changes={"name": name},
+           organization_id=festival.organization_id, festival_id=festival.id, now=now)
     session.flush()
     return festival
 
@@ -146,7 +147,8 @@ def update_festival(
     if changes:
         festival.updated_at = now
         record(session, actor=actor, action="update_festival", entity_type="festival",
-               entity_id=festival.id, changes=changes, now=now)
+               entity_id=festival.id, changes=changes,
+               organization_id=festival.organization_id, festival_id=festival.id, now=now)
     session.flush()
     return festival
 
@@ -170,7 +172,8 @@ def open_festival(session: Session, *, festival: Festival, actor: User, now: dat
     festival.status = FestivalStatus.open
     festival.updated_at = now
     record(session, actor=actor, action="open_festival", entity_type="festival",
-           entity_id=festival.id, now=now)
+           entity_id=festival.id, organization_id=festival.organization_id,
+           festival_id=festival.id, now=now)
     session.flush()
     return festival
 
@@ -208,5 +211,6 @@ def add_category(
     session.add(category)
     session.flush()
     record(session, actor=actor, action="add_category", entity_type="festival",
-           entity_id=festival.id, changes={"category": name}, now=now)
+           entity_id=festival.id, changes={"category": name},
+           organization_id=festival.organization_id, festival_id=festival.id, now=now)
     return category

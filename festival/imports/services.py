@@ -86,7 +86,8 @@ def import_rows(
     session.add_all(plan.new_objects)
     session.flush()
     record(session, actor=actor, action=f"import_{kind}", entity_type="festival",
-           entity_id=festival.id, changes={"rows": len(rows)}, now=now)
+           entity_id=festival.id, changes={"rows": len(rows)},
+           organization_id=festival.organization_id, festival_id=festival.id, now=now)
     return ImportResult(kind, [], created=len(rows))
 
 

@@ -121,7 +121,8 @@ def create_round(
     festival.updated_at = now
     session.flush()
     record(session, actor=actor, action="create_round", entity_type="round",
-           entity_id=round_.id, changes={"name": name, "festival_id": festival.id}, now=now)
+           entity_id=round_.id, changes={"name": name, "festival_id": festival.id},
+           organization_id=festival.organization_id, festival_id=festival.id, now=now)
     return round_
 
 
@@ -148,7 +149,9 @@ def assign_judge(session: Session, *, round_: Round, user_id: int, actor: User,
     session.add(assignment)
     session.flush()
     record(session, actor=actor, action="assign_judge", entity_type="round",
-           entity_id=round_.id, changes={"judge_id": user_id}, now=now)
+           entity_id=round_.id, changes={"judge_id": user_id},
+           organization_id=round_.festival.organization_id, festival_id=round_.festival_id,
+           now=now)
     return assignment
 
 
@@ -186,7 +189,9 @@ def declare_conflict(session: Session, *, round_: Round, judge_id: int, program_
     session.flush()
     record(session, actor=actor, action="declare_conflict", entity_type="round",
            entity_id=round_.id, changes={"judge_id": judge_id, "program_id": program_id,
-                                         "reason": reason, "scores_removed": removed}, now=now)
+                                         "reason": reason, "scores_removed": removed},
+           organization_id=round_.festival.organization_id, festival_id=round_.festival_id,
+           now=now)
     return conflict
 
 
@@ -232,7 +237,9 @@ def add_entries(session: Session, *, round_: Round, program_ids: list[int], acto
     session.add_all(entries)
     session.flush()
     record(session, actor=actor, action="add_entries", entity_type="round", entity_id=round_.id,
-           changes={"program_ids": [e.program_id for e in entries]}, now=now)
+           changes={"program_ids": [e.program_id for e in entries]},
+           organization_id=round_.festival.organization_id, festival_id=round_.festival_id,
+           now=now)
     return entries
 
 
@@ -298,7 +305,9 @@ def save_scores(session: Session, *, round_: Round, program_id: int, judge: User
     session.flush()
     if changes:
         record(session, actor=judge, action="save_scores", entity_type="round",
-               entity_id=round_.id, changes={"program_id": program_id, **changes}, now=now)
+               entity_id=round_.id, changes={"program_id": program_id, **changes},
+               organization_id=round_.festival.organization_id,
+               festival_id=round_.festival_id, now=now)
     return [existing[c.id] for c in criteria]
 
 
@@ -359,7 +368,8 @@ def close_round(session: Session, *, round_: Round, advance_program_ids: list[in
     round_.closed_at = now
     session.flush()
     record(session, actor=actor, action="close_round", entity_type="round", entity_id=round_.id,
-           changes={"advanced": advancing}, now=now)
+           changes={"advanced": advancing}, organization_id=round_.festival.organization_id,
+           festival_id=round_.festival_id, now=now)
     return advancing
 
 
@@ -412,5 +422,7 @@ def recommend_program(session: Session, *, program: Program, target: Festival,
     session.flush()
     record(session, actor=actor, action="recommend_program", entity_type="program",
            entity_id=program.id, changes={"to_festival_id": target.id,
-                                          "new_program_id": recommended.id}, now=now)
+                                          "new_program_id": recommended.id},
+           organization_id=program.festival.organization_id,
+           festival_id=program.festival_id, now=now)
     return recommended

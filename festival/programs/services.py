@@ -101,7 +101,7 @@ def submit_program(
     session.flush()
     record(session, actor=actor, action="submit_program", entity_type="program",
            entity_id=program.id, changes={"title": program.title, "late": program.is_late},
-           now=now)
+           organization_id=festival.organization_id, festival_id=festival.id, now=now)
     return program
 
 
@@ -161,7 +161,9 @@ def update_program(
     if changes:
         program.updated_at = now
         record(session, actor=actor, action="update_program", entity_type="program",
-               entity_id=program.id, changes=changes, now=now)
+               entity_id=program.id, changes=changes,
+               organization_id=program.festival.organization_id,
+               festival_id=program.festival_id, now=now)
     session.flush()
     return program
 
@@ -175,6 +177,7 @@ def withdraw_program(session: Session, *, program: Program, expected_version: in
     program.status = ProgramStatus.withdrawn
     program.updated_at = now
     record(session, actor=actor, action="withdraw_program", entity_type="program",
-           entity_id=program.id, now=now)
+           entity_id=program.id, organization_id=program.festival.organization_id,
+           festival_id=program.festival_id, now=now)
     session.flush()
     return program

@@ -173,7 +173,9 @@ def create_event(session: Session, *, details: EventDetails, troupe: Troupe | No
     session.flush()
     _touch_owner(session, event, now)
     record(session, actor=actor, action="create_event", entity_type="event", entity_id=event.id,
-           changes={"title": event.title, "rrule": rule}, now=now)
+           changes={"title": event.title, "rrule": rule},
+           organization_id=(event.troupe or event.festival).organization_id,
+           festival_id=event.festival_id, now=now)
     return event
 
 
@@ -206,7 +208,9 @@ def update_event(session: Session, *, event: Event, details: EventDetails, actor
     session.flush()
     _touch_owner(session, event, now)
     record(session, actor=actor, action="update_event", entity_type="event", entity_id=event.id,
-           changes=changes | ({"dropped_exceptions": dropped} if dropped else {}), now=now)
+           changes=changes | ({"dropped_exceptions": dropped} if dropped else {}),
+           organization_id=(event.troupe or event.festival).organization_id,
+           festival_id=event.festival_id, now=now)
     return dropped
 
 
@@ -246,7 +250,9 @@ def delete_event(session: Session, *, event: Event, actor: User, now: datetime) 
     """Remove an event or a whole series with its exceptions and attendance."""
     owner = {"troupe_id": event.troupe_id, "festival_id": event.festival_id}
     record(session, actor=actor, action="delete_event", entity_type="event", entity_id=event.id,
-           changes={"title": event.title}, now=now)
+           changes={"title": event.title},
+           organization_id=(event.troupe or event.festival).organization_id,
+           festival_id=event.festival_id, now=now)
     session.delete(event)
     session.flush()
     touch_feed(session, troupe_id=owner["troupe_id"],
@@ -292,7 +298,9 @@ def cancel_occurrences(session: Session, *, event: Event, days: Sequence[date], 
         event.cancellations.append(EventCancellation(occurrence_at=original, created_at=now))
     _changed(session, event, now)
     record(session, actor=actor, action="cancel_occurrences", entity_type="event",
-           entity_id=event.id, changes={"occurrences": [o.isoformat() for o in added]}, now=now)
+           entity_id=event.id, changes={"occurrences": [o.isoformat() for o in added]},
+           organization_id=(event.troupe or event.festival).organization_id,
+           festival_id=event.festival_id, now=now)
     return added
 
 
@@ -309,7 +317,9 @@ def restore_occurrence(session: Session, *, event: Event, day: date, actor: User
     session.expire(event, ["cancellations", "overrides"])
     _changed(session, event, now)
     record(session, actor=actor, action="restore_occurrence", entity_type="event",
-           entity_id=event.id, changes={"occurrence": original.isoformat()}, now=now)
+           entity_id=event.id, changes={"occurrence": original.isoformat()},
+           organization_id=(event.troupe or event.festival).organization_id,
+           festival_id=event.festival_id, now=now)
 
 
 def change_occurrence(session: Session, *, event: Event, day: date,
@@ -361,7 +371,9 @@ def change_occurrence(session: Session, *, event: Event, day: date,
     session.flush()
     record(session, actor=actor, action="change_occurrence", entity_type="event",
            entity_id=event.id, changes={"occurrence": original.isoformat(),
-                                        "starts_at": override.starts_at.isoformat()}, now=now)
+                                        "starts_at": override.starts_at.isoformat()},
+           organization_id=(event.troupe or event.festival).organization_id,
+           festival_id=event.festival_id, now=now)
     return override
 
 
@@ -460,7 +472,7 @@ def rotate_feed_secret(session: Session, *, troupe: Troupe, actor: User,
     feed.rotated_at = now
     session.flush()
     record(session, actor=actor, action="rotate_feed_secret", entity_type="troupe",
-           entity_id=troupe.id, changes={}, now=now)
+           entity_id=troupe.id, changes={}, organization_id=troupe.organization_id, now=now)
     return feed
 
 

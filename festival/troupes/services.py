@@ -64,7 +64,8 @@ def create_troupe(
     session.add(troupe)
     session.flush()
     record(session, actor=actor, action="create_troupe", entity_type="troupe",
-           entity_id=troupe.id, changes={"name": name}, now=now)
+           entity_id=troupe.id, changes={"name": name},
+           organization_id=troupe.organization_id, now=now)
     return troupe
 
 
@@ -93,7 +94,8 @@ def update_troupe(
             setattr(troupe, field, value)
     if changes:
         record(session, actor=actor, action="update_troupe", entity_type="troupe",
-               entity_id=troupe.id, changes=changes, now=now)
+               entity_id=troupe.id, changes=changes,
+               organization_id=troupe.organization_id, now=now)
     session.flush()
     return troupe
 
@@ -139,7 +141,8 @@ def create_person(
     session.add(person)
     session.flush()
     record(session, actor=actor, action="create_person", entity_type="person",
-           entity_id=person.id, changes={"name": name}, now=now)
+           entity_id=person.id, changes={"name": name},
+           organization_id=None, now=now)
     return person
 
 
@@ -161,7 +164,8 @@ def add_member(
     session.add(membership)
     session.flush()
     record(session, actor=actor, action="add_member", entity_type="troupe", entity_id=troupe.id,
-           changes={"person_id": person.id}, now=now)
+           changes={"person_id": person.id}, organization_id=troupe.organization_id,
+           now=now)
     return membership
 
 
@@ -172,7 +176,8 @@ def remove_member(session: Session, *, troupe: Troupe, person: Person, actor: Us
         return
     session.delete(membership)
     record(session, actor=actor, action="remove_member", entity_type="troupe",
-           entity_id=troupe.id, changes={"person_id": person.id}, now=now)
+           entity_id=troupe.id, changes={"person_id": person.id},
+           organization_id=troupe.organization_id, now=now)
     session.flush()
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from festival.accounts.models import Organization, User
 from tests import factories
+from tests.conftest import Client
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "a brand new secret"
@@ -175,6 +176,31 @@ def test_login_sets_an_httponly_samesite_lax_session_cookie(client, session):
     attributes = {part.strip().lower() for part in cookies[-1].split(";")[1:]}
     assert "httponly" in attributes
     assert "samesite=lax" in attributes
+
+
+def test_login_starts_a_new_session_so_a_planted_one_is_not_kept(client, session):
+    factories.make_user(session, username="wang")
+    session.commit()
+    with client.session_transaction() as planted:
+        planted["planted_by_an_attacker"] = "yes"
+
+    client.login("wang")
+
+    with client.session_transaction() as after:
+        assert "planted_by_an_attacker" not in after
+        assert after.get("_user_id")
+
+
+def test_the_session_cookie_is_secure_when_configured_for_https(app, session):
+    factories.make_user(session, username="wang")
+    session.commit()
+    app.config["SESSION_COOKIE_SECURE"] = True
+    try:
+        response = Client(app.test_client()).login("wang")
+    finally:
+        app.config["SESSION_COOKIE_SECURE"] = False
+    cookie = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")][-1]
+    assert "secure" in {part.strip().lower() for part in cookie.split(";")[1:]}
 
 
 # Logging out
