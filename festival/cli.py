@@ -1,9 +1,11 @@
-"""Commands: ``flask --app festival create-user|demo``."""
+"""Commands: ``flask --app festival create-user|demo|forget-login-attempts|backup|restore``."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import Flask
+from sqlalchemy.exc import DBAPIError
 
 from festival.accounts.models import Role
 from festival.accounts.services import create_user, forget_old_login_attempts
@@ -16,6 +18,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(forget_login_attempts_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-user")
@@ -68,3 +72,62 @@ def forget_login_attempts_command(days):
     removed = forget_old_login_attempts(db.session, now=utcnow(), keep=timedelta(days=days))
     db.session.commit()
     click.echo(f"Removed {removed} login attempts older than {days} days.")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--sqlite-file", is_flag=True,
+              help="SQLite only: write a copy of the database file itself (online backup API) "
+                   "instead of the portable archive.")
+def backup_command(file: Path, force: bool, sqlite_file: bool):
+    """Write the whole database to FILE, a portable archive (gzip of JSON lines) that
+    `restore` reads on SQLite and PostgreSQL alike; safe while the application runs."""
+    from festival.backup import BackupError, copy_sqlite_file, write_backup
+
+    if file.exists() and not force:
+        raise click.ClickException(f"{file} exists; choose another name or pass --force.")
+    try:
+        if sqlite_file:
+            summary = copy_sqlite_file(db.engine, file)
+        else:
+            summary = write_backup(db.engine, db.metadata, file)
+    except (BackupError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    except DBAPIError as error:
+        raise click.ClickException(f"The database could not be read: {error.orig}") from None
+    click.echo(f"Backed up {summary.line()} to {file}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(file: Path, yes: bool):
+    """Replace every row of the database with those of the backup FILE, in one transaction.
+    The database must be at the backup's schema revision (`flask db current`)."""
+    from festival.backup import (
+        BackupError,
+        check_backup,
+        check_revision,
+        read_header,
+        restore_backup,
+    )
+
+    db.session.remove()  # this process's own session must hold no locks on the tables
+    try:
+        header = read_header(file, db.metadata)
+        with db.engine.connect() as connection:
+            check_revision(connection, header["alembic_revision"])
+        info = check_backup(file, db.metadata)  # every line, before anything changes
+    except BackupError as error:
+        raise click.ClickException(f"{error} Nothing was changed.") from None
+    if not yes:
+        click.confirm(
+            f"Replace ALL data of {db.engine.url.render_as_string(hide_password=True)} with the "
+            f"{info.rows} rows of the backup made {header.get('created_at')}?", abort=True)
+    try:
+        summary = restore_backup(db.engine, db.metadata, file)
+    except (BackupError, DBAPIError) as error:
+        message = str(error.orig if isinstance(error, DBAPIError) else error).strip()
+        raise click.ClickException(f"{message} Nothing was changed.") from None
+    click.echo(f"Restored {summary.line()} from {file}.")
