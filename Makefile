@@ -9,7 +9,7 @@ PORT ?= 5000
 ICAL_CHECK_SRC ?= ../shared/tools/ical-check
 ICAL_CHECK := .cache/ical-check/check_ics.py
 
-.PHONY: run test install translations messages lint format db-upgrade demo clean ical-check
+.PHONY: run test fuzz install translations messages lint format db-upgrade demo clean ical-check
 
 run: install translations db-upgrade  ## set everything up and serve on http://127.0.0.1:5000
 	$(FLASK) demo --if-empty
@@ -18,6 +18,9 @@ run: install translations db-upgrade  ## set everything up and serve on http://1
 
 test: install translations ical-check  ## run the whole test suite (SQLite; TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+fuzz: install translations  ## Schemathesis against /api/v1/openapi.json (FUZZ_MAX_EXAMPLES=25 per operation)
+	$(BIN)/pytest -q tests/fuzz
 
 install: $(VENV)/.installed
 

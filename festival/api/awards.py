@@ -9,7 +9,7 @@ from festival.api.envelope import actor, parse_body, respond
 from festival.api.festivals import managed_festival
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
-from festival.api.schemas import FestivalOut
+from festival.api.schemas import DbInt, FestivalOut
 from festival.awards import permissions, queries, services
 from festival.awards.models import Award
 from festival.core.clock import utcnow
@@ -25,9 +25,9 @@ ProgramTier = Literal["first", "second", "third", "excellence", "special"]
 
 class AwardIn(BaseModel):
     tier: Tier
-    program_id: int | None = None
-    organization_id: int | None = None
-    category_id: int | None = None
+    program_id: DbInt | None = None
+    organization_id: DbInt | None = None
+    category_id: DbInt | None = None
     title: str | None = Field(default=None, max_length=120)
 
 
@@ -38,12 +38,12 @@ class TierCount(BaseModel):
 
 
 class AllocateIn(BaseModel):
-    round_id: int
+    round_id: DbInt
     tiers: list[TierCount] = Field(min_length=1, max_length=10)
 
 
 class PublishIn(BaseModel):
-    notice_days: int = 0
+    notice_days: DbInt = 0
 
 
 class AwardOut(BaseModel):

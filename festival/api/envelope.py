@@ -10,7 +10,8 @@ from pydantic import BaseModel, ValidationError
 from festival.accounts.services import token_for
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, TooLarge, Unauthorized, ValidationFailed
-from festival.core.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page
+from festival.core.ids import DB_INT_MAX
+from festival.core.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, Page
 from festival.db import db
 from festival.extensions import csrf
 
@@ -27,6 +28,12 @@ def authenticate_request() -> None:
     limit = current_app.config["API_MAX_BODY_BYTES"]
     if request.content_length is not None and request.content_length > limit:
         raise TooLarge()
+    if request.content_length is None:
+        # A body without Content-Length (chunked): read at most one byte past the limit (the
+        # read stops there) and refuse it if that byte came; later reads use the cached bytes.
+        request.max_content_length = limit + 1
+        if len(request.get_data(cache=True)) > limit:
+            raise TooLarge()
     header = request.headers.get("Authorization")
     if header:
         scheme, _, plain = header.partition(" ")
@@ -42,7 +49,10 @@ def authenticate_request() -> None:
 
 def parse_body(model: type[M]) -> M:
     """The JSON body as ``model``; 400 for malformed JSON or wrong types, 422 for bad values."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # "[[[[…" nested deeper than the JSON parser goes
+        raise BadRequest() from None
     if data is None:
         raise BadRequest(_l("Send a JSON object with Content-Type: application/json."))
     if not isinstance(data, dict):
@@ -94,12 +104,26 @@ def page_params() -> tuple[int, int]:
         per_page = int(request.args.get("per_page", DEFAULT_PER_PAGE))
     except ValueError:
         raise BadRequest(_l("page and per_page must be whole numbers.")) from None
+    if page > MAX_PAGE:
+        raise BadRequest(_l("The value is out of range."),
+                         fields={"page": [_l("The value is out of range.")]})
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadRequest(
             _l("page starts at 1; per_page is between 1 and %(n)d.", n=MAX_PER_PAGE),
             fields={"per_page" if page >= 1 else "page": [_l("The value is out of range.")]},
         )
     return page, per_page
+
+
+def int_arg(name: str) -> int | None:
+    """?name= as a whole number, or None when absent; 400 for anything but ASCII digits or a
+    number beyond the database's integers ("²".isdigit() is true, yet int("²") fails)."""
+    value = request.args.get(name)
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > DB_INT_MAX:
+        raise BadRequest(fields={name: [_l("Enter a number.")]})
+    return int(value)
 
 
 def respond(model: BaseModel, status: int = 200):

@@ -13,6 +13,7 @@ from festival.api.envelope import actor, page_params, parse_body, respond, respo
 from festival.api.festivals import managed_festival
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
+from festival.api.schemas import DbInt
 from festival.api.troupes import managed_troupe
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, NotFound, ValidationFailed
@@ -62,8 +63,8 @@ class OccurrenceChange(BaseModel):
 
 
 class AttendanceIn(BaseModel):
-    present: list[int] = Field(default_factory=list, max_length=2000)
-    absent: list[int] = Field(default_factory=list, max_length=2000)
+    present: list[DbInt] = Field(default_factory=list, max_length=2000)
+    absent: list[DbInt] = Field(default_factory=list, max_length=2000)
 
 
 class ChangedOccurrenceOut(BaseModel):

@@ -8,10 +8,17 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, Field
 
 from festival.accounts.models import Organization, Role
-from festival.api.envelope import actor, page_params, parse_body, respond, respond_page
+from festival.api.envelope import (
+    actor,
+    int_arg,
+    page_params,
+    parse_body,
+    respond,
+    respond_page,
+)
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
-from festival.api.schemas import CategoryOut, FestivalDetailOut, FestivalOut
+from festival.api.schemas import CategoryOut, DbInt, FestivalDetailOut, FestivalOut
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, NotFound, ValidationFailed
 from festival.db import db
@@ -25,19 +32,19 @@ LevelName = Literal["district", "city", "province", "other"]
 class FestivalCreate(BaseModel):
     name: str = Field(max_length=200)
     level: LevelName
-    organization_id: int
-    year: int
+    organization_id: DbInt
+    year: DbInt
     starts_on: date
     ends_on: date
     submission_deadline: datetime
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
-    min_performer_age: int = 60
+    min_performer_age: DbInt = 60
     description: str = Field(default="", max_length=4000)
 
 
 class CategoryCreate(BaseModel):
     name: str = Field(max_length=80)
-    max_duration_minutes: int | None = None
+    max_duration_minutes: DbInt | None = None
 
 
 def visible_festival(festival_id: int) -> Festival:
@@ -77,11 +84,8 @@ def list_festivals():
     level = request.args.get("level")
     if level and level not in ("district", "city", "province", "other"):
         raise BadRequest(fields={"level": [_l("Choose one of: district, city, province, other.")]})
-    year = request.args.get("year")
-    if year is not None and not year.isdigit():
-        raise BadRequest(fields={"year": [_l("Enter a number.")]})
     listing = queries.festivals_page(db.session, actor(), page=page, per_page=per_page,
-                                     level=level, year=int(year) if year else None)
+                                     level=level, year=int_arg("year"))
     return respond_page(listing, FestivalOut)
 
 

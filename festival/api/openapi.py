@@ -102,7 +102,7 @@ def build_document() -> dict:
                 "description": "Success",
                 "content": {"application/json": {"schema": schema}},
             }
-        for status in ep.errors:
+        for status in documented_errors(ep):
             operation["responses"][str(status)] = {
                 "description": ERROR_DESCRIPTIONS[status],
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -127,6 +127,20 @@ def build_document() -> dict:
             },
         },
     }
+
+
+def documented_errors(ep) -> list[int]:
+    """The error statuses an endpoint may answer: its own, and those that every endpoint of its
+    shape can give before its view runs (the envelope's and the URL's)."""
+    statuses = set(ep.errors)
+    statuses.add(401)  # a bearer token that is not (or no longer) valid, on any endpoint
+    if ep.body is not None:
+        statuses |= {400, 413, 422}  # malformed JSON or wrong types; too large; out of bounds
+    if ep.paginated or ep.query:
+        statuses.add(400)  # a bad page, per_page or filter
+    if "<" in ep.rule:
+        statuses.add(404)  # no such object, or an id no object can have
+    return sorted(statuses)
 
 
 def _ref(model) -> dict:

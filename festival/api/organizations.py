@@ -10,7 +10,7 @@ from festival.accounts.queries import organizations_page
 from festival.accounts.services import create_organization
 from festival.api.envelope import actor, page_params, parse_body, respond, respond_page
 from festival.api.registry import endpoint
-from festival.api.schemas import OrganizationOut
+from festival.api.schemas import DbInt, OrganizationOut
 from festival.core.clock import utcnow
 from festival.db import db
 from festival.web.auth import require
@@ -19,7 +19,7 @@ from festival.web.auth import require
 class OrganizationCreate(BaseModel):
     name: str = Field(max_length=120)
     level: Literal["district", "city", "province", "other"]
-    parent_id: int | None = None
+    parent_id: DbInt | None = None
 
 
 @endpoint("/organizations", "POST", summary="Create an organisation", who="admin, organizer",

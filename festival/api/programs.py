@@ -4,10 +4,17 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, Field
 
-from festival.api.envelope import actor, page_params, parse_body, respond, respond_page
+from festival.api.envelope import (
+    actor,
+    int_arg,
+    page_params,
+    parse_body,
+    respond,
+    respond_page,
+)
 from festival.api.festivals import visible_festival
 from festival.api.registry import endpoint
-from festival.api.schemas import ProgramOut, program_out
+from festival.api.schemas import DbInt, ProgramOut, program_out
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, NotFound, ValidationFailed
 from festival.core.pagination import Page
@@ -21,22 +28,22 @@ from festival.web.auth import require
 
 class ProgramCreate(BaseModel):
     title: str = Field(max_length=120)
-    category_id: int
-    troupe_id: int
-    duration_minutes: int
-    performer_ids: list[int] = Field(max_length=300)
+    category_id: DbInt
+    troupe_id: DbInt
+    duration_minutes: DbInt
+    performer_ids: list[DbInt] = Field(max_length=300)
 
 
 class ProgramUpdate(BaseModel):
     title: str | None = Field(default=None, max_length=120)
-    category_id: int | None = None
-    duration_minutes: int | None = None
-    performer_ids: list[int] | None = Field(default=None, max_length=300)
-    version: int | None = None
+    category_id: DbInt | None = None
+    duration_minutes: DbInt | None = None
+    performer_ids: list[DbInt] | None = Field(default=None, max_length=300)
+    version: DbInt | None = None
 
 
 class WithdrawRequest(BaseModel):
-    version: int | None = None
+    version: DbInt | None = None
 
 
 def managed_program(program_id: int) -> Program:
@@ -80,12 +87,7 @@ def list_programs(festival_id: int):
     status = request.args.get("status")
     if status and status not in {s.value for s in ProgramStatus}:
         raise BadRequest(fields={"status": [_l("Unknown status.")]})
-    filters = {}
-    for name in ("category_id", "troupe_id"):
-        value = request.args.get(name)
-        if value is not None and not value.isdigit():
-            raise BadRequest(fields={name: [_l("Enter a number.")]})
-        filters[name] = int(value) if value else None
+    filters = {name: int_arg(name) for name in ("category_id", "troupe_id")}
     listing = queries.programs_page(db.session, festival, actor(), page=page, per_page=per_page,
                                     status=status, with_performers=True, **filters)
     items = [program_out(program) for program in listing.items]

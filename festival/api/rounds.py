@@ -1,16 +1,16 @@
 """Screening rounds: /festivals/{id}/rounds, judges, conflicts, entries, sheets, scores,
 results, close; and /programs/{id}/recommend."""
 
-from decimal import Decimal
-from typing import Literal
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from festival.api.envelope import actor, parse_body, respond
 from festival.api.festivals import managed_festival, visible_festival
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
-from festival.api.schemas import ProgramOut, program_out
+from festival.api.schemas import DbInt, ProgramOut, program_out
 from festival.core.clock import utcnow
 from festival.core.errors import NotFound
 from festival.db import db
@@ -20,7 +20,22 @@ from festival.judging.models import Round
 from festival.programs.queries import program_for
 from festival.web.auth import require
 
-Number = Decimal | str
+MAX_NUMBER_DIGITS = 12  # before the decimal point; scores and weights are far smaller
+
+
+def _not_huge(value):
+    """Refuse a number too large for a score (1e26 would break two-place rounding); text that
+    is not a number goes on to the service, which says so."""
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return value
+    if number.is_finite() and number.adjusted() >= MAX_NUMBER_DIGITS:
+        raise ValueError("too large")
+    return value
+
+
+Number = Annotated[Decimal | str, BeforeValidator(_not_huge)]
 
 
 class CriterionIn(BaseModel):
@@ -33,7 +48,7 @@ class RoundCreate(BaseModel):
     name: str = Field(max_length=80)
     aggregation: Literal["trimmed_mean", "mean"] = "trimmed_mean"
     criteria: list[CriterionIn] = Field(max_length=20)
-    advance_count: int | None = None
+    advance_count: DbInt | None = None
     is_blind: bool = False
 
 
@@ -59,17 +74,17 @@ class RoundOut(BaseModel):
 
 
 class JudgeAdd(BaseModel):
-    user_id: int
+    user_id: DbInt
 
 
 class ConflictIn(BaseModel):
-    user_id: int
-    program_id: int
+    user_id: DbInt
+    program_id: DbInt
     reason: str = Field(default="", max_length=500)
 
 
 class EntriesIn(BaseModel):
-    program_ids: list[int] = Field(max_length=5000)
+    program_ids: list[DbInt] = Field(max_length=5000)
 
 
 class EntriesOut(BaseModel):
@@ -128,12 +143,12 @@ class ResultsOut(BaseModel):
 
 
 class CloseIn(BaseModel):
-    advance_program_ids: list[int] | None = None
+    advance_program_ids: list[DbInt] | None = None
 
 
 class RecommendIn(BaseModel):
-    festival_id: int
-    category_id: int | None = None
+    festival_id: DbInt
+    category_id: DbInt | None = None
 
 
 def money(value: Decimal | None) -> str | None:

@@ -1,8 +1,15 @@
 """Serializers shared by several resources; each names every field it shows."""
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from festival.core.ids import DB_INT_MAX
+
+# Integers in request bodies go to 32-bit database columns (PostgreSQL's integer): a larger
+# one is refused as a bad value (422) before it reaches a query, which would fail on it.
+DbInt = Annotated[int, Field(ge=-DB_INT_MAX - 1, le=DB_INT_MAX)]
 
 
 class Output(BaseModel):

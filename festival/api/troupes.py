@@ -9,10 +9,17 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from festival.accounts.models import Organization, Role
-from festival.api.envelope import actor, page_params, parse_body, respond, respond_page
+from festival.api.envelope import (
+    actor,
+    int_arg,
+    page_params,
+    parse_body,
+    respond,
+    respond_page,
+)
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
-from festival.api.schemas import PersonOut, TroupeOut
+from festival.api.schemas import DbInt, PersonOut, TroupeOut
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, NotFound, ValidationFailed
 from festival.core.pagination import Page
@@ -24,15 +31,15 @@ from festival.web.auth import require
 
 class TroupeCreate(BaseModel):
     name: str = Field(max_length=120)
-    organization_id: int
+    organization_id: DbInt
     kind: Literal["troupe", "team"] = "troupe"
-    leader_id: int | None = None
+    leader_id: DbInt | None = None
 
 
 class TroupeUpdate(BaseModel):
     name: str | None = Field(default=None, max_length=120)
     kind: Literal["troupe", "team"] | None = None
-    leader_id: int | None = None
+    leader_id: DbInt | None = None
 
 
 class PersonCreate(BaseModel):
@@ -43,7 +50,7 @@ class PersonCreate(BaseModel):
 
 
 class MemberAdd(BaseModel):
-    person_id: int | None = None
+    person_id: DbInt | None = None
     name: str | None = Field(default=None, max_length=80)
     birth_date: date | None = None
     gender: Literal["female", "male"] | None = None
@@ -92,12 +99,9 @@ def list_troupes():
     kind = request.args.get("kind")
     if kind and kind not in ("troupe", "team"):
         raise BadRequest(fields={"kind": [_l("Choose troupe or team.")]})
-    organization_id = request.args.get("organization_id")
-    if organization_id is not None and not organization_id.isdigit():
-        raise BadRequest(fields={"organization_id": [_l("Enter a number.")]})
     listing = queries.troupes_page(
         db.session, actor(), page=page, per_page=per_page, kind=kind,
-        organization_id=int(organization_id) if organization_id else None)
+        organization_id=int_arg("organization_id"))
     items = [troupe_out(troupe, count) for troupe, count in listing.items]
     return respond_page(Page(items, listing.page, listing.per_page, listing.total), TroupeOut)
 

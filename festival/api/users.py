@@ -9,7 +9,7 @@ from festival.accounts.queries import users_page
 from festival.accounts.services import create_user
 from festival.api.envelope import actor, page_params, parse_body, respond, respond_page
 from festival.api.registry import endpoint
-from festival.api.schemas import UserOut
+from festival.api.schemas import DbInt, UserOut
 from festival.core.clock import utcnow
 from festival.db import db
 from festival.web.auth import require
@@ -20,7 +20,7 @@ class UserCreate(BaseModel):
     password: str = Field(max_length=200)
     display_name: str = Field(max_length=80)
     role: Literal["admin", "organizer", "judge", "leader"]
-    organization_id: int | None = None
+    organization_id: DbInt | None = None
 
 
 @endpoint("/users", "POST", summary="Create a user account", who="admin", status=201,

@@ -10,6 +10,9 @@ T = TypeVar("T")
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
+# Far beyond any real list; a larger page number would only make an offset the database
+# cannot hold.
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -37,5 +40,7 @@ def paginate(session: Session, query: Select[Any], *, page: int, per_page: int) 
     total = session.execute(
         select(func.count()).select_from(query.order_by(None).subquery())
     ).scalar_one()
+    if page > MAX_PAGE:  # past the end, as any page after the last
+        return Page(items=[], page=page, per_page=per_page, total=total)
     rows = session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars()
     return Page(items=list(rows.unique()), page=page, per_page=per_page, total=total)

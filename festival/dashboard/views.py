@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from festival.core.clock import utcnow
+from festival.core.ids import db_int
 from festival.dashboard import charts, queries
 from festival.dashboard.queries import ProblemKind
 from festival.db import db
@@ -30,7 +31,7 @@ PROBLEM_LABELS = {
 
 def _page_arg(name: str) -> int:
     """Lenient, like ``web.paging``: a bad value falls back to the first page."""
-    return max(request.args.get(name, 1, type=int) or 1, 1)
+    return max(request.args.get(name, 1, type=db_int) or 1, 1)
 
 
 def _enum_arg(name: str, enum_type):
@@ -50,7 +51,7 @@ def show(festival_id: int):
     require(can_manage_festival(current_user, festival))
 
     troupe_kind = _enum_arg("troupes_kind", TroupeKind)
-    troupe_org = request.args.get("troupes_org", type=int)
+    troupe_org = request.args.get("troupes_org", type=db_int)
     problem = _enum_arg("problem", ProblemKind)
 
     counts = queries.status_counts(db.session, festival)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from festival.awards.permissions import can_see_awards
 from festival.core.clock import utcnow
 from festival.core.errors import Conflict, NotFound, ValidationFailed
+from festival.core.ids import db_int
 from festival.db import db
 from festival.festivals.forms import ConfirmForm
 from festival.festivals.models import Festival
@@ -41,7 +42,7 @@ def managed_program_or_404(program_id: int) -> Program:
 
 
 def _int_arg(name: str) -> int | None:
-    return request.args.get(name, type=int) or None
+    return request.args.get(name, type=db_int) or None
 
 
 @bp.get("/festivals/<int:festival_id>/programs")
@@ -89,7 +90,7 @@ def _prepare(form: ProgramForm, festival: Festival, troupe: Troupe) -> None:
 @login_required
 def submit(festival_id: int):
     festival = festival_or_404(festival_id)
-    troupe_id = request.values.get("troupe_id", type=int)
+    troupe_id = request.values.get("troupe_id", type=db_int)
     troupe = db.session.get(Troupe, troupe_id) if troupe_id else None
     if troupe is None:
         troupes = _submittable_troupes(festival)

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import LazyString, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -51,7 +51,14 @@ def zoned_datetime(value: datetime | None, zone: str) -> str:
     return f"{format_date(local, 'long')} {local:%H:%M}"
 
 
+def _plain_lazy_strings(value):
+    """Flask-Babel's lazy strings declare ``__html__``, so Jinja would print one holding user
+    text (a festival's name in a message) as markup; as plain ``str`` it is escaped."""
+    return str(value) if isinstance(value, LazyString) else value
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.finalize = _plain_lazy_strings
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["zoned"] = zoned_datetime
     app.jinja_env.filters["label"] = lambda value, kind: label(kind, value)
