@@ -9,7 +9,7 @@ PORT ?= 5000
 ICAL_CHECK_SRC ?= ../shared/tools/ical-check
 ICAL_CHECK := .cache/ical-check/check_ics.py
 
-.PHONY: run test fuzz install translations messages lint format db-upgrade demo clean ical-check
+.PHONY: run test fuzz bench install translations messages lint format db-upgrade demo clean ical-check
 
 run: install translations db-upgrade  ## set everything up and serve on http://127.0.0.1:5000
 	$(FLASK) demo --if-empty
@@ -21,6 +21,9 @@ test: install translations ical-check  ## run the whole test suite (SQLite; TEST
 
 fuzz: install translations  ## Schemathesis against /api/v1/openapi.json (FUZZ_MAX_EXAMPLES=25 per operation)
 	$(BIN)/pytest -q tests/fuzz
+
+bench: install translations  ## time pages, feeds and an import at 100 and 10,000 programs; writes bench.json (DATABASE_URL for PostgreSQL)
+	$(BIN)/python -m festival.bench $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 

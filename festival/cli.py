@@ -1,4 +1,4 @@
-"""Commands: ``flask --app festival create-user|demo|forget-login-attempts|backup|restore``."""
+"""Commands: ``flask --app festival create-user|demo|forget-login-attempts|backup|restore|bench-data``."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from festival.accounts.models import Role
 from festival.accounts.services import create_user, forget_old_login_attempts
+from festival.bench import register as register_bench_commands
 from festival.core.clock import utcnow
 from festival.core.errors import ValidationFailed
 from festival.db import db
@@ -20,6 +21,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(forget_login_attempts_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    register_bench_commands(app)
 
 
 @click.command("create-user")

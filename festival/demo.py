@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -69,6 +70,23 @@ DEMO_ACCOUNTS = [
     ("taichi", "太极拳展示队 钱教练", Role.leader, DISTRICT),
     ("choir", "银龄合唱团 郑团长", Role.leader, DISTRICT),
 ]
+
+# What each demo account shows best, for the demo's home page.
+DEMO_HINTS = {
+    "admin": _l("Accounts and organisations; every festival"),
+    "district": _l("The district selection: twelve programs screened in two rounds down to "
+                   "six; the 2027 festival taking programs"),
+    "city": _l("The city festival: six programs judged, the awards published"),
+    "province": _l("The provincial evaluation: 《和谐大家园》 wins a second prize"),
+    "judge1": _l("Score sheets and the results of the rounds this judge scored"),
+    "leader": _l("万年表歌舞团: programs, the Golden Autumn tour of twenty nursing homes, "
+                 "rehearsals"),
+    "taichi": _l("The 40-member tai chi team: daily practice, weekly training with "
+                 "attendance, the 24 October exhibition"),
+    "choir": _l("银龄合唱团 and its programs"),
+}
+for _number in range(2, 6):
+    DEMO_HINTS[f"judge{_number}"] = DEMO_HINTS["judge1"]
 
 # troupe name, kind, leader username, number of members
 DEMO_TROUPES = [
@@ -247,7 +265,8 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
         created=now,
     )
     schedules = _demo_schedules(session, users=users, troupes=by_name, members_of=members_of,
-                                city=city, next_festival=next_festival, now=now)
+                                district=festival, city=city, next_festival=next_festival,
+                                now=now)
     return {
         "organizations": len(organizations),
         "users": len(users),
@@ -262,7 +281,7 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
 
 
 def _demo_schedules(session: Session, *, users: dict[str, User], troupes: dict[str, Troupe],
-                    members_of: dict[str, list[Person]], city: Festival,
+                    members_of: dict[str, list[Person]], district: Festival, city: Festival,
                     next_festival: Festival, now: datetime) -> dict[str, int]:
     """The year's schedules of DOMAIN.md, each write at the moment it would have been made
     (so that attendance is taken after its session, whatever the real clock says); the 2027
@@ -323,6 +342,16 @@ def _demo_schedules(session: Session, *, users: dict[str, User], troupes: dict[s
             (absent if away else present).append(person.id)
         record_attendance(session, event=weekly, day=day, present_ids=present,
                           absent_ids=absent, actor=taichi, now=_at(day, 18))
+
+    # The 23rd Respect-the-Elderly Day (敬老日, the Double Ninth, 18 October 2026): the district
+    # celebrates on the square the day before, which moves the team's Saturday training.
+    events.append(create_event(session, details=EventDetails(
+        title="第23个敬老日（重阳节）庆祝活动", kind=EventKind.performance,
+        starts_at=_at(date(2026, 10, 17), 9), ends_at=_at(date(2026, 10, 17), 12),
+        location=TRAINING_GROUND, is_public=True,
+        notes="区老龄办主办，各老年文艺团体参加展演；太极拳展示队当天下午训练。"),
+        festival=district, zone=district.timezone, actor=users["district"],
+        now=_at(date(2026, 9, 28), 10), uid_domain=domain))
 
     # Golden Autumn service month: the deployment meeting of the city festival, then a tour
     # of consolation performances, one nursing home a day.

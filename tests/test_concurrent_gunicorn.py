@@ -53,7 +53,7 @@ def gunicorn(app, tmp_path):
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
          f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning",
-         "festival:create_app()"],
+         "festival.wsgi:app"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -26,6 +26,7 @@ MATRIX: dict[tuple[str, str], str] = {
     # public pages and plumbing
     ("GET", "/"): "200 200 200 200 200 200 200",
     ("GET", "/healthz"): "200 200 200 200 200 200 200",
+    ("GET", "/favicon.ico"): "301 301 301 301 301 301 301",
     ("GET", "/static/<path:filename>"): "200 200 200 200 200 200 200",
     ("GET", "/language/<code>"): "302 302 302 302 302 302 302",
     ("GET", "/login"): "200 200 200 200 200 200 200",
@@ -65,7 +66,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/troupes/<int:troupe_id>/edit"): "302 302 404 404 302 404 302",
     ("POST", "/troupes/<int:troupe_id>/members"): "302 422 404 404 422 404 422",
     ("POST", "/troupes/<int:troupe_id>/members/<int:person_id>/remove"):
-        "302 302 404 404 302 404 302",
+        "302 200 404 404 200 404 200",
     ("GET", "/people/<int:person_id>"): "302 200 404 404 200 404 200",
     # programs
     ("GET", "/festivals/<int:festival_id>/programs"): "302 200 200 403 200 403 200",

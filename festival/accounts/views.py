@@ -154,4 +154,6 @@ def organizations():
     page, per_page = page_args()
     listing = queries.organizations_page(db.session, page=page, per_page=per_page)
     return render_template("accounts/organizations.html", form=form, listing=listing,
-                           level_labels=LEVEL_LABELS, can_create=bool(parents))
+                           level_labels=LEVEL_LABELS,
+                           # An administrator creates top-level ones too, the first one included.
+                           can_create=bool(parents) or current_user.is_admin)

@@ -296,12 +296,13 @@ def save_scores(round_id: int, program_id: int):
     body = parse_body(ScoresIn)
     scores = services.save_scores(db.session, round_=round_, program_id=program_id,
                                   judge=actor(), values=body.scores, now=utcnow())
-    db.session.commit()
     weights = {c.id: c.weight for c in round_.criteria}
     total = sum((weights[s.criterion_id] * s.value for s in scores), Decimal(0))
-    return respond(ScoresOut(round_id=round_.id, program_id=program_id,
-                             scores={str(s.criterion_id): money(s.value) for s in scores},
-                             total=money(total)))
+    saved = ScoresOut(round_id=round_.id, program_id=program_id,
+                      scores={str(s.criterion_id): money(s.value) for s in scores},
+                      total=money(total))
+    db.session.commit()
+    return respond(saved)
 
 
 def results_out(round_: Round) -> ResultsOut:
@@ -313,7 +314,7 @@ def results_out(round_: Round) -> ResultsOut:
             program_id=i.program_id, title=i.title, troupe_name=i.troupe_name,
             category_name=i.category_name, score=money(i.score), rank=i.rank,
             judge_count=i.judge_count, advanced=i.advanced,
-            judge_totals={str(j): money(t) for j, t in i.judge_totals.items()},
+            judge_totals={str(j): scoring.units_text(u) for j, u in i.judge_units.items()},
             dropped_high_judge_id=i.dropped_high, dropped_low_judge_id=i.dropped_low,
             spread=money(i.spread)) for i in results.items])
 

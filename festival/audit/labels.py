@@ -1,14 +1,18 @@
 """What the audit log's stored codes are called on the page, in the reader's language, and the
 recorded changes as short readable text. Pure: no session, no request."""
 
+import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from festival.web.labels import LABELS
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # Every action string the services record (tests/audit/test_labels.py checks the code for more).
 ACTIONS = {
@@ -239,7 +243,13 @@ def _award(item: Any) -> str:
 
 
 def _moment(text: str, zone: str) -> str:
-    """An ISO moment with its offset as the wall time of ``zone``; other text unchanged."""
+    """An ISO moment with its offset as the wall time of ``zone``, an ISO date as the reader's
+    language writes it (2026年4月21日 00:00, April 21, 2026); other text unchanged."""
+    if len(text) == 10 and ISO_DATE.fullmatch(text):
+        try:
+            return format_date(date.fromisoformat(text), "long")
+        except ValueError:
+            return text
     if len(text) < 19 or text[4:5] != "-" or text[10:11] not in ("T", " "):
         return text
     try:
@@ -248,4 +258,5 @@ def _moment(text: str, zone: str) -> str:
         return text
     if moment.tzinfo is None:
         return text
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{format_date(local.date(), 'long')} {local:%H:%M}"

@@ -6,13 +6,13 @@ parse, call one service, commit and render.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from festival.accounts.models import Organization
 from festival.accounts.queries import organization_subtree
@@ -286,6 +286,11 @@ def create(festival_id: int):
     return _redirect_to_manage(festival.id, "awards")
 
 
+def award_count(festival_id: int) -> int:
+    return db.session.execute(select(func.count()).select_from(Award).where(
+        Award.festival_id == festival_id)).scalar_one()
+
+
 @dataclass(frozen=True)
 class AwardSummary:
     award: Award
@@ -342,9 +347,19 @@ def publish(festival_id: int):
     form = PublishForm()
     if not form.validate():
         return _render_manage(festival, publish_form=form, status=422)
+    now = utcnow()
+    awards = award_count(festival.id)
+    if (request.form.get("confirm") != "yes" and awards
+            and not permissions.awards_are_public(festival)):
+        # Publishing cannot be taken back once the notice period is over: ask first.
+        notice_days = form.notice_days.data
+        return render_template(
+            "awards/manage_publish.html", festival=festival, awards=awards,
+            notice_days=notice_days,
+            notice_until=now + timedelta(days=notice_days) if notice_days else None)
     try:
         services.publish(db.session, festival=festival, notice_days=form.notice_days.data,
-                         actor=current_user, now=utcnow())
+                         actor=current_user, now=now)
     except DomainError as error:
         db.session.rollback()
         show_errors_on_form(form, error)
@@ -364,6 +379,10 @@ def unpublish(festival_id: int):
     festival = managed_festival_or_404(festival_id)
     if not ConfirmForm().validate():
         abort(400)
+    if (request.form.get("confirm") != "yes"
+            and publication_of(festival, utcnow()).state == "notice"):
+        return render_template("awards/manage_unpublish.html", festival=festival,
+                               awards=award_count(festival.id))
     try:
         services.unpublish(db.session, festival=festival, actor=current_user, now=utcnow())
     except DomainError as error:

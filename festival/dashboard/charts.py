@@ -32,14 +32,17 @@ def _short(label: str) -> str:
 
 def horizontal_bar_chart(
     items: Sequence[tuple[str, int]], *, chart_id: str, title: str, description: str = "",
-    maximum: int | None = None,
+    maximum: int | None = None, value_texts: Sequence[str] | None = None,
 ) -> Markup:
-    """An accessible horizontal bar chart of (label, value); empty markup when there is no data."""
+    """An accessible horizontal bar chart of (label, value); empty markup when there is no data.
+    ``value_texts`` says each value otherwise than as a whole number (+0.54 for 54 hundredths)."""
     if not items:
         return Markup("")
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     height = ROW_HEIGHT * len(items)
-    summary = description or "; ".join(f"{label}: {value}" for label, value in items)
+    texts = list(value_texts) if value_texts is not None else [str(int(v)) for _, v in items]
+    summary = description or "; ".join(
+        f"{label}: {text}" for (label, _value), text in zip(items, texts, strict=True))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="dash-bar-chart" id="{escape(chart_id)}" '
         f'role="img" aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
@@ -47,8 +50,8 @@ def horizontal_bar_chart(
         f'<title id="{escape(title_id)}">{escape(title)}</title>',
         f'<desc id="{escape(desc_id)}">{escape(summary)}</desc>',
     ]
-    for row, ((label, value), percent) in enumerate(
-        zip(items, bar_percentages([value for _, value in items], maximum), strict=True)
+    for row, ((label, _value), percent, text) in enumerate(
+        zip(items, bar_percentages([value for _, value in items], maximum), texts, strict=True)
     ):
         top = row * ROW_HEIGHT
         baseline = top + LABEL_SIZE + 2
@@ -56,7 +59,7 @@ def horizontal_bar_chart(
         parts.append(
             f'<g class="bar-row">'
             f'<text x="0" y="{baseline}">{escape(_short(label))}</text>'
-            f'<text x="100%" y="{baseline}" text-anchor="end" font-weight="700">{int(value)}</text>'
+            f'<text x="100%" y="{baseline}" text-anchor="end" font-weight="700">{escape(text)}</text>'
             f'<rect class="bar-track" x="0" y="{bar_top}" width="100%" height="{BAR_HEIGHT}" '
             f'rx="4" fill="{TRACK}"/>'
             f'<rect class="bar" x="0" y="{bar_top}" width="{percent:g}%" height="{BAR_HEIGHT}" '

@@ -14,7 +14,7 @@ from festival.core.errors import DomainError, NotFound, ValidationFailed
 from festival.db import db
 from festival.festivals import permissions, queries, services
 from festival.festivals.forms import CategoryForm, ConfirmForm, FestivalForm
-from festival.festivals.models import Festival
+from festival.festivals.models import Festival, FestivalStatus
 from festival.programs.models import ProgramStatus
 from festival.troupes.queries import organizations_for_troupes, visible_troupes
 from festival.web.auth import require
@@ -103,6 +103,7 @@ def show(festival_id: int):
     return render_template(
         "festivals/show.html", festival=festival, can_manage=can_manage, counts=counts,
         category_form=CategoryForm(), confirm_form=ConfirmForm(), own_troupes=own_troupes,
+        is_leader=current_user.is_authenticated and current_user.role is Role.leader,
         level_labels=LEVEL_LABELS, statuses=[s.value for s in ProgramStatus],
         deadline_passed=utcnow() > festival.submission_deadline,
     )
@@ -138,6 +139,10 @@ def open_for_submissions(festival_id: int):
     require(permissions.can_manage_festival(current_user, festival))
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if (request.form.get("confirm") != "yes" and festival.categories
+            and festival.status is FestivalStatus.draft):
+        # The button asks first: an open festival is public and never goes back to draft.
+        return render_template("festivals/open.html", festival=festival)
     try:
         services.open_festival(db.session, festival=festival, actor=current_user, now=utcnow())
     except DomainError as error:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,12 @@ from festival.programs.eligibility import Performer, Rules, Submission, submissi
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
 from festival.troupes.models import Gender, MemberRole, Membership, Person, Troupe, TroupeKind
 from festival.troupes.services import TROUPE_NAME_MAX, person_problems
+
+
+def _long_date(value: date) -> LazyString:
+    """2026年10月24日 / October 24, 2026, in the reader's language when the message is shown."""
+    return LazyString(lambda: format_date(value, "long"))
+
 
 TROUPE_KINDS = {"troupe": TroupeKind.troupe, "团体": TroupeKind.troupe, "团": TroupeKind.troupe,
                 "team": TroupeKind.team, "队": TroupeKind.team, "方队": TroupeKind.team,
@@ -233,7 +240,7 @@ def _check_members(session: Session, *, festival: Festival, rows: list[ImportRow
                                      troupe=troupe.name))
         elif key in seen:
             plan.add(row, "name", _l("%(name)s (born %(day)s) is also on row %(row)d.",
-                                     name=name, day=birth_date.isoformat(), row=seen[key]))
+                                     name=name, day=_long_date(birth_date), row=seen[key]))
         else:
             seen[key] = row.number
             membership = Membership(troupe_id=troupe.id, role=MemberRole.member,

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.accounts.models import User
@@ -115,6 +115,10 @@ class RoundEntry(Base):
         ForeignKey("programs.id", ondelete="CASCADE"), index=True
     )
     advanced: Mapped[bool] = mapped_column(default=False)
+    # The aggregate of the judges' totals so far, kept by the services that change them, so
+    # a ranking reads one row per entry.
+    score: Mapped[Decimal | None] = mapped_column(Score2)
+    judge_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Frozen when the round closes, so published results never move.
     final_score: Mapped[Decimal | None] = mapped_column(Score2)
     final_rank: Mapped[int | None]
@@ -142,3 +146,19 @@ class Score(Base):
     )
     value: Mapped[Decimal] = mapped_column(Score2)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class JudgeTotal(Base):
+    """A judge's total for one entry, Σ weight × score in ten-thousandths (exact integers),
+    kept by ``save_scores`` beside the scores so that a ranking of 10,000 entries reads one
+    row per judge and entry instead of one per criterion."""
+
+    __tablename__ = "judge_totals"
+    # On SQLite the rows live in the primary key's b-tree: a ranking reads no second lookup.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("round_entries.id", ondelete="CASCADE"), primary_key=True)
+    judge_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True, index=True)
+    units: Mapped[int] = mapped_column(BigInteger)

@@ -1,28 +1,33 @@
-"""Reads of rounds: results in one pass over per-judge totals summed in SQL, score sheets."""
+"""Reads of rounds: the ranking from the scores and judge totals kept by the services, with
+the judges' statistics summed in SQL; score sheets."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, Select, case, cast, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from festival.accounts.models import User
-from festival.festivals.models import Category
+from festival.accounts.models import Organization, User
+from festival.festivals.models import Category, Festival
 from festival.judging import scoring
 from festival.judging.models import (
     Conflict,
     Criterion,
     JudgeAssignment,
+    JudgeTotal,
     Round,
     RoundEntry,
+    RoundStatus,
     Score,
 )
 from festival.programs.models import Program
 from festival.troupes.models import Troupe
 
+NO_CONFLICTS: frozenset[int] = frozenset()
 
-@dataclass
+
+@dataclass(slots=True)
 class ResultItem:
     program_id: int
     title: str
@@ -33,11 +38,17 @@ class ResultItem:
     rank: int | None
     judge_count: int
     advanced: bool
-    judge_totals: dict[int, Decimal]
-    conflicted_judges: set[int]
+    judge_units: dict[int, int]  # judge id → total in ten-thousandths (see add_details)
+    conflicted_judges: set[int] | frozenset[int]
     dropped_high: int | None
     dropped_low: int | None
     spread: Decimal | None
+    entry_id: int = 0
+
+    @property
+    def judge_totals(self) -> dict[int, Decimal]:
+        return {judge_id: scoring.from_units(units)
+                for judge_id, units in self.judge_units.items()}
 
 
 @dataclass
@@ -68,79 +79,105 @@ def round_judges(session: Session, round_id: int) -> list[User]:
 
 
 def round_results(session: Session, round_: Round) -> Results:
-    """The ranking, best first, with every judge's total; five queries whatever the size."""
+    """The ranking with every judge's total of every entry (exports, the API, closing)."""
+    results = ranking(session, round_)
+    add_details(session, results, results.items)
+    return results
+
+
+def ranking(session: Session, round_: Round) -> Results:
+    """The ranking, best first, from the entries' kept scores, with the judges' statistics
+    summed in SQL; five queries whatever the size. The items carry their titles, not their
+    troupes, categories or judge totals: see ``add_details``."""
     criteria = list(session.execute(select(Criterion).where(Criterion.round_id == round_.id)
                                     .order_by(Criterion.position)).scalars())
-    entries = session.execute(
-        select(RoundEntry, Program.title, Troupe.name, Category.name)
+    # Scores as whole hundredths: ints are ranked and fetched faster than Decimals.
+    cents = cast(func.round(RoundEntry.score * 100), Integer)
+    rows = session.execute(
+        select(RoundEntry.id, RoundEntry.program_id, RoundEntry.advanced, cents,
+               RoundEntry.judge_count, Program.title)
         .join(Program, RoundEntry.program_id == Program.id)
-        .join(Troupe, Program.troupe_id == Troupe.id)
-        .join(Category, Program.category_id == Category.id)
         .where(RoundEntry.round_id == round_.id)
-        .options(joinedload(RoundEntry.program).joinedload(Program.troupe)
-                 .joinedload(Troupe.organization))
     ).all()
     judges = round_judges(session, round_.id)
-    # Σ weight × score per (entry, judge), and how many criteria each judge scored. Summed
-    # as whole hundredths × hundredths: SQLite keeps NUMERIC as floating point, so a product
-    # such as 0.5 × 10.25 = 5.125 would come back cut to 5.12 before the rounding rule applies.
-    units = (cast(func.round(Score.value * 100), Integer)
-             * cast(func.round(Criterion.weight * 100), Integer))
-    totals = session.execute(
-        select(Score.entry_id, Score.judge_id, func.sum(units), func.count())
-        .join(Criterion, Score.criterion_id == Criterion.id)
-        .join(RoundEntry, Score.entry_id == RoundEntry.id)
-        .where(RoundEntry.round_id == round_.id)
-        .group_by(Score.entry_id, Score.judge_id)
-    ).all()
     conflicts = session.execute(select(Conflict.program_id, Conflict.judge_id).where(
         Conflict.round_id == round_.id)).all()
+    # Per judge: totals given, their sum, and the sum of the scores of the entries they
+    # scored (in hundredths: SQLite keeps NUMERIC as floating point).
+    given = {judge_id: (count, int(units), int(score_cents or 0))
+             for judge_id, count, units, score_cents in session.execute(
+                 select(JudgeTotal.judge_id, func.count(), func.sum(JudgeTotal.units),
+                        func.sum(cents))
+                 .join(RoundEntry, JudgeTotal.entry_id == RoundEntry.id)
+                 .where(RoundEntry.round_id == round_.id)
+                 .group_by(JudgeTotal.judge_id))}
 
-    judge_ids = {judge.id for judge in judges}
     conflicted: dict[int, set[int]] = defaultdict(set)
     for program_id, judge_id in conflicts:
         conflicted[program_id].add(judge_id)
-    per_entry: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for entry_id, judge_id, total, count in totals:
-        if count == len(criteria) and judge_id in judge_ids:
-            per_entry[entry_id][judge_id] = Decimal(int(total)).scaleb(-4)
-
-    items = []
-    missing = 0
-    for entry, title, troupe_name, category_name in entries:
-        judge_totals = {j: t for j, t in per_entry[entry.id].items()
-                        if j not in conflicted[entry.program_id]}
-        expected = judge_ids - conflicted[entry.program_id]
-        missing += len(expected - set(judge_totals))
-        result = scoring.aggregate(judge_totals, round_.aggregation.value)
-        items.append(ResultItem(
-            program_id=entry.program_id, title=title, troupe_name=troupe_name,
-            category_name=category_name,
-            organization_name=entry.program.troupe.organization.name,
-            score=result.score, rank=None, judge_count=len(judge_totals),
-            advanced=entry.advanced, judge_totals=judge_totals,
-            conflicted_judges=conflicted[entry.program_id], dropped_high=result.dropped_high,
-            dropped_low=result.dropped_low, spread=result.spread))
-    ranks = scoring.competition_ranks([(item.program_id, item.score) for item in items])
-    for item in items:
-        item.rank = ranks[item.program_id]
+    ranks = scoring.competition_ranks([(row[1], row[3]) for row in rows])
+    items = [ResultItem(
+        program_id=program_id, title=title, troupe_name="", category_name="",
+        organization_name="", score=None if score is None else Decimal(score).scaleb(-2),
+        rank=ranks[program_id], judge_count=judge_count, advanced=advanced, judge_units={},
+        conflicted_judges=conflicted.get(program_id, NO_CONFLICTS), dropped_high=None,
+        dropped_low=None,
+        spread=None, entry_id=entry_id)
+        for entry_id, program_id, advanced, score, judge_count, title in rows]
     items.sort(key=lambda item: (item.rank is None, item.rank or 0, item.title))
 
-    stats = []
+    judge_ids = {judge.id for judge in judges}
+    conflicts_of = defaultdict(int)
+    for _program_id, judge_id in conflicts:
+        conflicts_of[judge_id] += 1
+    stats, missing = [], 0
     for judge in judges:
-        own = [(item.judge_totals[judge.id], item.score) for item in items
-               if judge.id in item.judge_totals]
-        expected = sum(1 for item in items if judge.id not in item.conflicted_judges)
-        mean_total = (scoring.two_places(sum((t for t, _ in own), Decimal(0)) / len(own))
-                      if own else None)
-        deviations = [t - s for t, s in own if s is not None]
+        scored, units, score_cents = given.get(judge.id, (0, 0, 0))
+        expected = len(items) - conflicts_of[judge.id]
+        missing += expected - scored
         stats.append(JudgeStats(
-            judge=judge, scored=len(own), expected=expected, mean_total=mean_total,
-            mean_deviation=(scoring.two_places(sum(deviations, Decimal(0)) / len(deviations))
-                            if deviations else None)))
+            judge=judge, scored=scored, expected=expected,
+            mean_total=(scoring.two_places(scoring.from_units(units) / scored)
+                        if scored else None),
+            mean_deviation=(scoring.two_places(
+                (scoring.from_units(units) - Decimal(score_cents).scaleb(-2)) / scored)
+                if scored else None)))
     return Results(round=round_, items=items, judges=judges, judge_stats=stats,
-                   complete=missing == 0 and bool(items) and bool(judges), missing=missing,
+                   complete=missing == 0 and bool(items) and bool(judge_ids), missing=missing,
                    criteria=criteria)
+
+
+def add_details(session: Session, results: Results, items: list[ResultItem]) -> None:
+    """Fill in the troupe, category and organisation of ``items`` (all of them, or the page
+    shown), each judge's total and which were dropped; two queries."""
+    if not items:
+        return
+    some = len(items) < len(results.items)
+    entry_ids = [item.entry_id for item in items]
+    labels = (select(RoundEntry.id, Troupe.name, Category.name, Organization.name)
+              .join(Program, RoundEntry.program_id == Program.id)
+              .join(Troupe, Program.troupe_id == Troupe.id)
+              .join(Organization, Troupe.organization_id == Organization.id)
+              .join(Category, Program.category_id == Category.id)
+              .where(RoundEntry.round_id == results.round.id))
+    totals = (select(JudgeTotal.entry_id, JudgeTotal.judge_id, JudgeTotal.units)
+              .join(RoundEntry, JudgeTotal.entry_id == RoundEntry.id)
+              .where(RoundEntry.round_id == results.round.id))
+    if some:
+        labels = labels.where(RoundEntry.id.in_(entry_ids))
+        totals = totals.where(JudgeTotal.entry_id.in_(entry_ids))
+    names = {entry_id: rest for entry_id, *rest in session.execute(labels)}
+    by_entry: dict[int, dict[int, int]] = defaultdict(dict)
+    for entry_id, judge_id, units in session.execute(totals):
+        by_entry[entry_id][judge_id] = units
+    method = results.round.aggregation.value
+    for item in items:
+        item.troupe_name, item.category_name, item.organization_name = names[item.entry_id]
+        item.judge_units = by_entry[item.entry_id]
+        # Which totals are dropped, from the exact integers (the score is kept already).
+        result = scoring.aggregate(item.judge_units, method)
+        item.dropped_high, item.dropped_low = result.dropped_high, result.dropped_low
+        item.spread = None if result.spread is None else scoring.from_units(result.spread)
 
 
 @dataclass
@@ -150,31 +187,158 @@ class SheetRow:
     scores: dict[int, Decimal]  # criterion id → this judge's value
 
 
-def judge_sheet(session: Session, round_: Round, judge: User) -> tuple[list[Criterion],
-                                                                         list[SheetRow]]:
-    """A judge's entries (without their conflicts) and their own scores, nobody else's."""
-    criteria = list(session.execute(select(Criterion).where(Criterion.round_id == round_.id)
-                                    .order_by(Criterion.position)).scalars())
+def _judge_entries(round_: Round, judge: User) -> Select:
+    """The round's entries a judge scores: all but their conflicts, in the sheet's order."""
     conflicted = select(Conflict.program_id).where(Conflict.round_id == round_.id,
                                                    Conflict.judge_id == judge.id)
+    return select(RoundEntry).where(RoundEntry.round_id == round_.id,
+                                    RoundEntry.program_id.not_in(conflicted))
+
+
+def judge_sheet(session: Session, round_: Round, judge: User, *, offset: int = 0,
+                limit: int | None = None) -> tuple[list[Criterion], list[SheetRow]]:
+    """A judge's entries (without their conflicts), all or ``limit`` from ``offset``, and
+    their own scores of them, nobody else's."""
+    criteria = list(session.execute(select(Criterion).where(Criterion.round_id == round_.id)
+                                    .order_by(Criterion.position)).scalars())
     entries = list(session.execute(
-        select(RoundEntry).where(RoundEntry.round_id == round_.id,
-                                 RoundEntry.program_id.not_in(conflicted))
+        _judge_entries(round_, judge)
         .options(joinedload(RoundEntry.program).joinedload(Program.category),
                  joinedload(RoundEntry.program).joinedload(Program.troupe))
-        .order_by(RoundEntry.id)
+        .order_by(RoundEntry.id).offset(offset).limit(limit)
     ).scalars())
     own: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for entry_id, criterion_id, value in session.execute(
-        select(Score.entry_id, Score.criterion_id, Score.value)
-        .join(RoundEntry, Score.entry_id == RoundEntry.id)
-        .where(RoundEntry.round_id == round_.id, Score.judge_id == judge.id)
-    ):
+    scores = (select(Score.entry_id, Score.criterion_id, Score.value)
+              .join(RoundEntry, Score.entry_id == RoundEntry.id)
+              .where(RoundEntry.round_id == round_.id, Score.judge_id == judge.id))
+    if limit is not None:
+        scores = scores.where(Score.entry_id.in_([entry.id for entry in entries]))
+    for entry_id, criterion_id, value in session.execute(scores):
         own[entry_id][criterion_id] = value
     return criteria, [SheetRow(entry=e, program=e.program, scores=own[e.id]) for e in entries]
+
+
+def judge_progress(session: Session, round_: Round, judge: User) -> tuple[int, int]:
+    """(programs the judge scored in full, programs they score): two counts."""
+    total = session.execute(select(func.count()).select_from(
+        _judge_entries(round_, judge).subquery())).scalar_one()
+    scored = session.execute(
+        select(func.count()).select_from(JudgeTotal)
+        .join(RoundEntry, JudgeTotal.entry_id == RoundEntry.id)
+        .where(RoundEntry.round_id == round_.id, JudgeTotal.judge_id == judge.id)).scalar_one()
+    return scored, total
+
+
+def sheet_position(session: Session, round_: Round, judge: User, program_id: int) -> int:
+    """How many of the judge's entries come before the program's on the sheet."""
+    entry_id = (select(RoundEntry.id).where(RoundEntry.round_id == round_.id,
+                                            RoundEntry.program_id == program_id)
+                .scalar_subquery())
+    return session.execute(select(func.count()).select_from(
+        _judge_entries(round_, judge).where(RoundEntry.id < entry_id).subquery())).scalar_one()
 
 
 def festival_rounds(session: Session, festival_id: int) -> list[Round]:
     return list(session.execute(
         select(Round).where(Round.festival_id == festival_id).order_by(Round.position)
     ).scalars())
+
+
+@dataclass
+class RoundLine:
+    round: Round
+    festival_name: str
+    scored: int
+    total: int
+
+    @property
+    def left(self) -> int:
+        """Programs the judge has still to score in full."""
+        return max(self.total - self.scored, 0)
+
+
+def judge_rounds(session: Session, judge_id: int) -> list[RoundLine]:
+    """The judge's rounds, open first, with how many of their programs they scored fully;
+    four queries whatever the number of rounds and entries."""
+    rounds = session.execute(
+        select(Round, Festival.name)
+        .join(JudgeAssignment, JudgeAssignment.round_id == Round.id)
+        .join(Festival, Round.festival_id == Festival.id)
+        .where(JudgeAssignment.judge_id == judge_id)
+        .order_by(case((Round.status == RoundStatus.open, 0), else_=1),
+                  Round.created_at.desc(), Round.id.desc())
+    ).all()
+    conflicted = exists().where(Conflict.round_id == RoundEntry.round_id,
+                                Conflict.program_id == RoundEntry.program_id,
+                                Conflict.judge_id == judge_id)
+    to_score = dict(session.execute(
+        select(RoundEntry.round_id, func.count())
+        .join(JudgeAssignment, JudgeAssignment.round_id == RoundEntry.round_id)
+        .where(JudgeAssignment.judge_id == judge_id, ~conflicted)
+        .group_by(RoundEntry.round_id)).all())
+    criteria = dict(session.execute(
+        select(Criterion.round_id, func.count())
+        .join(JudgeAssignment, JudgeAssignment.round_id == Criterion.round_id)
+        .where(JudgeAssignment.judge_id == judge_id)
+        .group_by(Criterion.round_id)).all())
+    scored: dict[int, int] = defaultdict(int)
+    for round_id, _entry_id, count in session.execute(
+        select(RoundEntry.round_id, Score.entry_id, func.count())
+        .join(RoundEntry, Score.entry_id == RoundEntry.id)
+        .where(Score.judge_id == judge_id)
+        .group_by(RoundEntry.round_id, Score.entry_id)
+    ):
+        if count == criteria.get(round_id):
+            scored[round_id] += 1
+    return [RoundLine(round=round_, festival_name=festival_name, scored=scored[round_.id],
+                      total=to_score.get(round_.id, 0))
+            for round_, festival_name in rounds]
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    entries: int
+    judges: int
+    missing: int  # score sheets (program × judge, without conflicts) not complete yet
+
+    @property
+    def complete(self) -> bool:
+        return self.entries > 0 and self.judges > 0 and self.missing == 0
+
+
+def rounds_progress(session: Session, rounds: Select) -> dict[int, RoundProgress]:
+    """Entries, judges and missing score sheets of each round that ``rounds`` selects (a
+    ``select(Round.id)`` narrowed by festival or status): four queries whatever their number."""
+    chosen = rounds.subquery()
+
+    def per_round(column):
+        return dict(session.execute(
+            select(column, func.count()).where(column.in_(select(chosen.c.id)))
+            .group_by(column)).all())
+
+    entries = per_round(RoundEntry.round_id)
+    judges = per_round(JudgeAssignment.round_id)
+    conflicts = per_round(Conflict.round_id)
+    # Complete sheets: (entry, judge) pairs with a score for every criterion of the round.
+    sheets = (
+        select(RoundEntry.round_id.label("round_id"), func.count().label("n"))
+        .select_from(Score).join(RoundEntry, Score.entry_id == RoundEntry.id)
+        .join(JudgeAssignment, (JudgeAssignment.round_id == RoundEntry.round_id)
+              & (JudgeAssignment.judge_id == Score.judge_id))
+        .where(RoundEntry.round_id.in_(select(chosen.c.id)))
+        .group_by(RoundEntry.round_id, Score.entry_id, Score.judge_id).subquery())
+    criteria = (select(Criterion.round_id.label("round_id"), func.count().label("n"))
+                .group_by(Criterion.round_id).subquery())
+    complete = dict(session.execute(
+        select(sheets.c.round_id, func.count())
+        .join(criteria, (criteria.c.round_id == sheets.c.round_id) & (criteria.c.n == sheets.c.n))
+        .group_by(sheets.c.round_id)).all())
+    ids = set(entries) | set(judges)
+    progress = {}
+    for round_id in ids:
+        n_entries, n_judges = entries.get(round_id, 0), judges.get(round_id, 0)
+        expected = n_entries * n_judges - conflicts.get(round_id, 0)
+        progress[round_id] = RoundProgress(
+            entries=n_entries, judges=n_judges,
+            missing=max(expected - complete.get(round_id, 0), 0))
+    return progress

@@ -19,6 +19,24 @@ def judge_total(scores: Mapping[Hashable, Decimal], weights: Mapping[Hashable, D
     return sum((weights[criterion] * value for criterion, value in scores.items()), Decimal(0))
 
 
+def total_units(scores: Mapping[Hashable, Decimal], weights: Mapping[Hashable, Decimal]) -> int:
+    """``judge_total`` in ten-thousandths, as an exact integer (scores and weights have two
+    places): what the database sums and ranks."""
+    return sum(int(weights[criterion] * 100) * int(value * 100)
+               for criterion, value in scores.items())
+
+
+def from_units(units: int) -> Decimal:
+    return Decimal(int(units)).scaleb(-4)
+
+
+def units_text(units: int) -> str:
+    """A total in ten-thousandths as text with two places, rounded half up (a total is never
+    negative): ``two_places(from_units(units))`` without the Decimals."""
+    cents = (int(units) + 50) // 100
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
 @dataclass(frozen=True)
 class Aggregate:
     score: Decimal | None  # two places; None without any judge total
@@ -27,9 +45,10 @@ class Aggregate:
     spread: Decimal | None = None  # highest minus lowest judge total
 
 
-def aggregate(totals: Mapping[Hashable, Decimal], method: str) -> Aggregate:
+def aggregate(totals: Mapping[Hashable, Decimal | int], method: str) -> Aggregate:
     """``trimmed_mean``: with 3 or more totals drop exactly one highest and one lowest, then
-    average; with fewer, the plain mean. ``mean``: the plain mean. Rounded half up."""
+    average; with fewer, the plain mean. ``mean``: the plain mean. Rounded half up. Totals in
+    any one unit (ints of ten-thousandths too: the score is then in that unit)."""
     if not totals:
         return Aggregate(score=None)
     # Ties between judges: the first judge (by key) of the equal totals is the one dropped.
@@ -46,9 +65,11 @@ def aggregate(totals: Mapping[Hashable, Decimal], method: str) -> Aggregate:
     return Aggregate(score=two_places(sum(values, Decimal(0)) / len(values)), spread=spread)
 
 
-def competition_ranks(scores: Sequence[tuple[Hashable, Decimal | None]]) -> dict[Hashable, int | None]:
-    """Best first; equal scores (to two places) share a rank: 1, 2, 2, 4. No score, no rank."""
-    scored = sorted(((key, two_places(score)) for key, score in scores if score is not None),
+def competition_ranks(scores: Sequence[tuple[Hashable, Decimal | int | None]]) -> dict[Hashable, int | None]:
+    """Best first; equal scores (to two places) share a rank: 1, 2, 2, 4. No score, no rank.
+    Scores are Decimals, or whole hundredths as ints."""
+    scored = sorted(((key, score if isinstance(score, int) else two_places(score))
+                     for key, score in scores if score is not None),
                     key=lambda item: item[1], reverse=True)
     ranks: dict[Hashable, int | None] = {key: None for key, score in scores if score is None}
     previous = None

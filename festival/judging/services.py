@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from festival.accounts.models import Role, User
 from festival.audit.services import record
@@ -24,6 +25,7 @@ from festival.judging.models import (
     Aggregation,
     Criterion,
     JudgeAssignment,
+    JudgeTotal,
     Round,
     RoundEntry,
     RoundStatus,
@@ -32,7 +34,7 @@ from festival.judging.models import (
 from festival.judging.models import (
     Conflict as ConflictOfInterest,
 )
-from festival.judging.queries import round_results
+from festival.judging.queries import ranking
 from festival.programs.models import Program, ProgramStatus
 
 MAX_SCORE_LIMIT = Decimal("1000")
@@ -161,6 +163,19 @@ def _entry(session: Session, round_id: int, program_id: int) -> RoundEntry | Non
                                  RoundEntry.program_id == program_id)).scalar_one_or_none()
 
 
+def _refresh_entry_score(session: Session, round_: Round, entry: RoundEntry) -> None:
+    """The entry's score from its judges' totals. Only assigned judges without a conflict
+    have totals: save_scores refuses the others and declare_conflict removes theirs."""
+    totals = dict(session.execute(select(JudgeTotal.judge_id, JudgeTotal.units).where(
+        JudgeTotal.entry_id == entry.id)).all())
+    result = scoring.aggregate({judge_id: scoring.from_units(units)
+                                for judge_id, units in totals.items()},
+                               round_.aggregation.value)
+    entry.score = result.score
+    entry.judge_count = len(totals)
+    flag_modified(entry, "score")  # written even when unchanged: a save costs the same queries
+
+
 def declare_conflict(session: Session, *, round_: Round, judge_id: int, program_id: int,
                      reason: str = "", actor: User, now: datetime) -> ConflictOfInterest:
     """A judge will not score a program; any scores they gave it are removed."""
@@ -183,6 +198,9 @@ def declare_conflict(session: Session, *, round_: Round, judge_id: int, program_
         raise Conflict(_l("This conflict of interest is declared already."))
     removed = session.execute(delete(Score).where(
         Score.entry_id == entry.id, Score.judge_id == judge_id)).rowcount
+    session.execute(delete(JudgeTotal).where(
+        JudgeTotal.entry_id == entry.id, JudgeTotal.judge_id == judge_id))
+    _refresh_entry_score(session, round_, entry)
     conflict = ConflictOfInterest(round_id=round_.id, judge_id=judge_id, program_id=program_id,
                                   reason=reason, declared_by_id=actor.id, declared_at=now)
     session.add(conflict)
@@ -302,7 +320,14 @@ def save_scores(session: Session, *, round_: Round, program_id: int, judge: User
             changes[criterion.name] = [str(score.value), str(value)]
             score.value = value
             score.updated_at = now
+    units = scoring.total_units(given, {c.id: c.weight for c in criteria})
+    total = session.get(JudgeTotal, (entry.id, judge.id))
+    if total is None:
+        session.add(JudgeTotal(entry_id=entry.id, judge_id=judge.id, units=units))
+    else:
+        total.units = units
     session.flush()
+    _refresh_entry_score(session, round_, entry)
     if changes:
         record(session, actor=judge, action="save_scores", entity_type="round",
                entity_id=round_.id, changes={"program_id": program_id, **changes},
@@ -316,7 +341,7 @@ def close_round(session: Session, *, round_: Round, advance_program_ids: list[in
     """Freeze the scores and advance the best ``advance_count`` programs (or the chosen ones).
     A tie across the cut line must be decided with ``advance_program_ids``."""
     _ensure_open(round_)
-    results = round_results(session, round_)
+    results = ranking(session, round_)
     if not results.items:
         raise ValidationFailed(fields={"program_ids": [_l("The round has no programs.")]})
     if not results.complete:

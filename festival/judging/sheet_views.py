@@ -1,31 +1,28 @@
 """A judge's pages: their rounds, and one score sheet per round with a form per program."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import select
 
 from festival.accounts.models import Role
 from festival.core.clock import utcnow
 from festival.core.errors import NotFound, RoundClosed, ValidationFailed
+from festival.core.pagination import Page
 from festival.db import db
-from festival.festivals.models import Festival
 from festival.judging import permissions, queries, scoring, services
 from festival.judging.models import (
-    Conflict,
     Criterion,
-    JudgeAssignment,
     Round,
     RoundEntry,
     RoundStatus,
-    Score,
 )
 from festival.web.auth import require
 from festival.web.labels import ROUND_STATUS
+from festival.web.paging import page_args
 
 bp = Blueprint("judging_sheet", __name__)
 
@@ -72,10 +69,19 @@ class SheetLine:
     row_errors: list[str] = field(default_factory=list)
 
 
-def _sheet(round_: Round, *, failed_program_id: int | None = None,
+SHEET_PER_PAGE = 50
+
+
+def _sheet(round_: Round, *, page: int = 1, failed_program_id: int | None = None,
            posted: dict[int, str] | None = None, error=None):
-    """Everything the sheet shows, as prepared strings: this judge's own scores only."""
-    criteria, rows = queries.judge_sheet(db.session, round_, current_user)
+    """Everything one page of the sheet shows, as prepared strings: this judge's own scores
+    only, and their progress over the whole round."""
+    scored, total = queries.judge_progress(db.session, round_, current_user)
+    shown = Page(items=[], page=page, per_page=SHEET_PER_PAGE, total=total)
+    page = min(page, shown.pages)
+    criteria, rows = queries.judge_sheet(db.session, round_, current_user,
+                                         offset=(page - 1) * SHEET_PER_PAGE,
+                                         limit=SHEET_PER_PAGE)
     weights = {c.id: c.weight for c in criteria}
     lines = []
     for row in rows:
@@ -105,7 +111,11 @@ def _sheet(round_: Round, *, failed_program_id: int | None = None,
         "festival_name": round_.festival.name,
         "criteria": columns,
         "lines": lines,
-        "scored": sum(1 for line in lines if line.complete),
+        "scored": scored,
+        "total": total,
+        # Complete rows on other pages, for the progress the page's script counts.
+        "scored_elsewhere": scored - sum(1 for line in lines if line.complete),
+        "shown": Page(items=lines, page=page, per_page=SHEET_PER_PAGE, total=total),
         "is_closed": round_.status is RoundStatus.closed,
         "is_blind": round_.is_blind,
         "status_label": ROUND_STATUS.get(round_.status.value, round_.status.value),
@@ -116,13 +126,16 @@ def _sheet(round_: Round, *, failed_program_id: int | None = None,
 def sheet(round_id: int):
     """The judge's score sheet: every entry they score, a column per criterion."""
     round_ = scoring_round_or_404(round_id)
-    return render_template("judging/sheet.html", **_sheet(round_))
+    page, _per_page = page_args()
+    return render_template("judging/sheet.html", **_sheet(round_, page=page))
 
 
 @bp.post("/rounds/<int:round_id>/sheet/<int:program_id>")
 def save_row(round_id: int, program_id: int):
     """Save one row of the sheet (without JavaScript): every criterion of one program."""
     round_ = scoring_round_or_404(round_id)
+    page = queries.sheet_position(db.session, round_, current_user,
+                                  program_id) // SHEET_PER_PAGE + 1
     criteria = db.session.execute(select(Criterion.id).where(
         Criterion.round_id == round_.id).order_by(Criterion.position)).scalars().all()
     posted = {cid: request.form.get(f"score-{cid}", "").strip() for cid in criteria}
@@ -133,12 +146,13 @@ def save_row(round_id: int, program_id: int):
                              judge=current_user, values=values, now=utcnow())
     except RoundClosed as error:
         db.session.rollback()
-        context = _sheet(db.session.get(Round, round_id))
+        context = _sheet(db.session.get(Round, round_id), page=page)
         return render_template("judging/sheet.html", page_error=str(error.message),
                                **context), error.status
     except ValidationFailed as error:
         db.session.rollback()
-        context = _sheet(db.session.get(Round, round_id), failed_program_id=program_id,
+        context = _sheet(db.session.get(Round, round_id), page=page,
+                         failed_program_id=program_id,
                          posted=posted, error=error)
         return render_template("judging/sheet.html", **context), error.status
     db.session.commit()
@@ -147,59 +161,11 @@ def save_row(round_id: int, program_id: int):
     ).scalar_one().program.title
     flash(_("Scores for 《%(title)s》 saved.", title=title), "success")
     return redirect(url_for("judging_sheet.sheet", round_id=round_id,
-                            _anchor=f"program-{program_id}"))
-
-
-@dataclass
-class RoundLine:
-    round: Round
-    festival_name: str
-    status_label: str
-    scored: int
-    total: int
-
-
-def judge_rounds(judge_id: int) -> list[RoundLine]:
-    """The judge's rounds, open first, with how many of their programs they scored fully;
-    four queries whatever the number of rounds and entries."""
-    rounds = db.session.execute(
-        select(Round, Festival.name)
-        .join(JudgeAssignment, JudgeAssignment.round_id == Round.id)
-        .join(Festival, Round.festival_id == Festival.id)
-        .where(JudgeAssignment.judge_id == judge_id)
-        .order_by(case((Round.status == RoundStatus.open, 0), else_=1),
-                  Round.created_at.desc(), Round.id.desc())
-    ).all()
-    conflicted = exists().where(Conflict.round_id == RoundEntry.round_id,
-                                Conflict.program_id == RoundEntry.program_id,
-                                Conflict.judge_id == judge_id)
-    to_score = dict(db.session.execute(
-        select(RoundEntry.round_id, func.count())
-        .join(JudgeAssignment, JudgeAssignment.round_id == RoundEntry.round_id)
-        .where(JudgeAssignment.judge_id == judge_id, ~conflicted)
-        .group_by(RoundEntry.round_id)).all())
-    criteria = dict(db.session.execute(
-        select(Criterion.round_id, func.count())
-        .join(JudgeAssignment, JudgeAssignment.round_id == Criterion.round_id)
-        .where(JudgeAssignment.judge_id == judge_id)
-        .group_by(Criterion.round_id)).all())
-    scored: dict[int, int] = defaultdict(int)
-    for round_id, _entry_id, count in db.session.execute(
-        select(RoundEntry.round_id, Score.entry_id, func.count())
-        .join(RoundEntry, Score.entry_id == RoundEntry.id)
-        .where(Score.judge_id == judge_id)
-        .group_by(RoundEntry.round_id, Score.entry_id)
-    ):
-        if count == criteria.get(round_id):
-            scored[round_id] += 1
-    return [RoundLine(round=round_, festival_name=festival_name,
-                      status_label=ROUND_STATUS.get(round_.status.value, round_.status.value),
-                      scored=scored[round_.id], total=to_score.get(round_.id, 0))
-            for round_, festival_name in rounds]
+                            page=page if page > 1 else None, _anchor=f"program-{program_id}"))
 
 
 @bp.get("/judging")
 def my_rounds():
     """A judge's rounds, open first, each with its progress and a link to the sheet."""
     require(current_user.is_authenticated and current_user.role is Role.judge)
-    return render_template("judging/judge_home.html", rounds=judge_rounds(current_user.id))
+    return render_template("judging/judge_home.html", rounds=queries.judge_rounds(db.session, current_user.id))

@@ -18,16 +18,18 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload
 
 from festival.accounts.models import Level, Role, User
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError, NotFound, TieAtCutoff
+from festival.core.pagination import Page
 from festival.dashboard.charts import horizontal_bar_chart
 from festival.db import db
 from festival.festivals.models import Category, Festival, FestivalStatus
@@ -58,6 +60,7 @@ from festival.troupes.models import Troupe
 from festival.web.auth import require
 from festival.web.forms import choices, show_errors_on_form
 from festival.web.labels import ROUND_STATUS
+from festival.web.paging import page_args
 
 bp = Blueprint("judging", __name__)
 
@@ -126,37 +129,11 @@ class RoundRow:
 def rounds_overview(festival_id: int) -> list[RoundRow]:
     """The festival's rounds with entries, judges and missing score sheets: five queries."""
     rounds = queries.festival_rounds(db.session, festival_id)
-
-    def per_round(column):
-        return dict(db.session.execute(
-            select(column, func.count()).join(Round, Round.id == column)
-            .where(Round.festival_id == festival_id).group_by(column)).all())
-
-    entries = per_round(RoundEntry.round_id)
-    judges = per_round(JudgeAssignment.round_id)
-    conflicts = per_round(Conflict.round_id)
-    # Complete sheets: (entry, judge) pairs with a score for every criterion of the round.
-    sheets = (
-        select(RoundEntry.round_id.label("round_id"), func.count().label("n"))
-        .select_from(Score).join(RoundEntry, Score.entry_id == RoundEntry.id)
-        .join(Round, Round.id == RoundEntry.round_id)
-        .join(JudgeAssignment, (JudgeAssignment.round_id == RoundEntry.round_id)
-              & (JudgeAssignment.judge_id == Score.judge_id))
-        .where(Round.festival_id == festival_id)
-        .group_by(RoundEntry.round_id, Score.entry_id, Score.judge_id).subquery())
-    criteria = (select(Criterion.round_id.label("round_id"), func.count().label("n"))
-                .group_by(Criterion.round_id).subquery())
-    complete = dict(db.session.execute(
-        select(sheets.c.round_id, func.count())
-        .join(criteria, (criteria.c.round_id == sheets.c.round_id) & (criteria.c.n == sheets.c.n))
-        .group_by(sheets.c.round_id)).all())
-    rows = []
-    for round_ in rounds:
-        n_entries, n_judges = entries.get(round_.id, 0), judges.get(round_.id, 0)
-        expected = n_entries * n_judges - conflicts.get(round_.id, 0)
-        rows.append(RoundRow(round=round_, entries=n_entries, judges=n_judges,
-                             missing=max(expected - complete.get(round_.id, 0), 0)))
-    return rows
+    progress = queries.rounds_progress(
+        db.session, select(Round.id).where(Round.festival_id == festival_id))
+    empty = queries.RoundProgress(entries=0, judges=0, missing=0)
+    return [RoundRow(round=round_, entries=row.entries, judges=row.judges, missing=row.missing)
+            for round_ in rounds for row in [progress.get(round_.id, empty)]]
 
 
 @dataclass
@@ -487,13 +464,15 @@ def export_conflicts(round_id: int, fmt: str):
 
 def _deviation_chart(results: queries.Results):
     """Each judge's mean distance from the programs' scores: a judge far from the others has
-    the longest bar. The chart draws whole points; the label carries the exact signed value."""
-    items = [(f"{stat.judge.display_name} ({stat.mean_deviation:+.2f})",
-              int(abs(stat.mean_deviation).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
-             for stat in results.judge_stats if stat.mean_deviation is not None]
+    the longest bar, drawn in hundredths of a point; the number says it signed (+0.54)."""
+    stats = [stat for stat in results.judge_stats if stat.mean_deviation is not None]
+    items = [(stat.judge.display_name,
+              int((abs(stat.mean_deviation) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+             for stat in stats]
     return horizontal_bar_chart(
         items, chart_id=f"chart-round-{results.round.id}-deviation",
-        title=_("How far each judge scores from the program scores (mean, in points)"))
+        title=_("How far each judge scores from the program scores (mean, in points)"),
+        value_texts=[f"{stat.mean_deviation:+.2f}" for stat in stats])
 
 
 @bp.get("/rounds/<int:round_id>/results")
@@ -503,8 +482,15 @@ def results(round_id: int):
     round_, assigned = round_or_404(round_id)
     require(permissions.can_see_results(current_user, round_, is_assigned=assigned))
     manages = permissions.can_manage_round(current_user, round_)
-    data = queries.round_results(db.session, round_)
+    data = queries.ranking(db.session, round_)
+    page, per_page = page_args()
+    start = min((page - 1) * per_page, len(data.items))
+    shown = Page(items=data.items[start:start + per_page], page=page, per_page=per_page,
+                 total=len(data.items))
     closed = round_.status is RoundStatus.closed
+    queries.add_details(db.session, data, shown.items + [
+        item for item in data.items[:start] + data.items[start + per_page:]
+        if manages and closed and item.advanced])  # the advanced ones, to recommend
     places = round_.advance_count
     inside, tied = set(), set()
     if closed:
@@ -528,6 +514,7 @@ def results(round_id: int):
         recommended = recommendations_of_round(round_.id)
     return render_template(
         "judging/results.html", round=round_, festival=round_.festival, results=data,
+        shown=shown,
         manages=manages, closed=closed, places=places, filled=filled, inside=inside, tied=tied,
         show_troupes=manages or not round_.is_blind, outlier=outlier,
         chart=_deviation_chart(data) if manages else "", targets=targets,
@@ -615,6 +602,10 @@ def recommend(round_id: int):
     if target is None or not can_view_festival(current_user, target):
         flash(_("Choose a festival to recommend 《%(title)s》 to.", title=program.title), "error")
         return redirect(url_for("judging.results", round_id=round_id, _anchor=anchor))
+    if request.form.get("confirm") != "yes":
+        # A recommendation enters the program into the other festival: ask first.
+        return render_template("judging/recommend.html", round=round_, festival=round_.festival,
+                               program=program, target=target)
     try:
         services.recommend_program(db.session, program=program, target=target, category_id=None,
                                    actor=current_user, now=utcnow())

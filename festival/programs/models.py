@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.db import Base, UTCDateTime, str_enum
@@ -25,6 +25,11 @@ class Program(Base):
         UniqueConstraint("festival_id", "troupe_id", "title"),
         CheckConstraint("duration_minutes > 0 AND duration_minutes <= 600", name="duration_range"),
         CheckConstraint("length(title) >= 1", name="title_not_empty"),
+        # The organizer's list, newest first, a page at a time: read in index order, with
+        # no sort of the festival's every program (filtered by category and status too).
+        Index("ix_programs_festival_listing", "festival_id", "submitted_at", "id"),
+        Index("ix_programs_festival_category_status_listing", "festival_id", "category_id",
+              "status", "submitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

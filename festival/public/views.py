@@ -4,8 +4,17 @@ import re
 from urllib.parse import quote
 
 import segno
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from flask_babel import force_locale
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, format_date
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -15,12 +24,12 @@ from festival.awards import queries as award_queries
 from festival.awards.permissions import awards_are_public
 from festival.core.clock import utcnow
 from festival.db import db
-from festival.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from festival.demo import DEMO_ACCOUNTS, DEMO_HINTS, DEMO_PASSWORD
 from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.queries import festivals_page
 from festival.imports import exporters
-from festival.programs.queries import leader_overview
-from festival.public import queries
+from festival.public import home, queries
+from festival.web.i18n import current_language
 from festival.web.labels import label
 
 bp = Blueprint("public", __name__)
@@ -28,16 +37,35 @@ bp = Blueprint("public", __name__)
 
 @bp.get("/")
 def index():
-    show_demo = current_app.config["SHOW_DEMO_LOGINS"] and not current_user.is_authenticated
-    demo_accounts = DEMO_ACCOUNTS if show_demo else []
-    overview = None
-    if current_user.is_authenticated and current_user.role is Role.leader:
-        overview = leader_overview(db.session, current_user, now=utcnow())
-    festivals = festivals_page(db.session, current_user, page=1, per_page=6)
-    return render_template(
-        "public/index.html", demo_accounts=demo_accounts, demo_password=DEMO_PASSWORD,
-        role_labels=ROLE_LABELS, user=current_user, overview=overview, festivals=festivals,
-    )
+    """Everyone's home: what to do next for the signed-in role, the published award lists,
+    and (on a demo) the demo logins."""
+    now = utcnow()
+    role = current_user.role if current_user.is_authenticated else None
+    context = {"user": current_user, "published": home.published_festivals(db.session),
+               "leader": None, "judge": None, "office": None, "festivals": None,
+               "demo_groups": []}
+    if role is Role.leader:
+        context["leader"] = home.leader_home(db.session, current_user, now=now)
+    elif role is Role.judge:
+        context["judge"] = home.judge_home(db.session, current_user)
+    elif role in (Role.organizer, Role.admin):
+        context["office"] = home.office_home(db.session, current_user, now=now)
+    if role in (None, Role.judge):
+        context["festivals"] = festivals_page(db.session, current_user, page=1, per_page=6)
+    if current_app.config["SHOW_DEMO_LOGINS"] and role is None:
+        context["demo_groups"] = [
+            (ROLE_LABELS[group], [(username, name, DEMO_HINTS.get(username, ""))
+                                  for username, name, account_role, _org in DEMO_ACCOUNTS
+                                  if account_role is group])
+            for group in (Role.organizer, Role.leader, Role.judge, Role.admin)]
+    return render_template("public/index.html", demo_password=DEMO_PASSWORD, now=now,
+                           **context)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links: answer with the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/healthz")
@@ -144,7 +172,14 @@ def certificate(number: str):
     issued_on = queries.published_on(found.festival)
     return render_template("public/certificate.html", certificate=found,
                            qr=qr_svg(verify_url), verify_url=verify_url,
-                           issued_on=queries.chinese_date(issued_on) if issued_on else "")
+                           issued_on=_issued_on(issued_on))
+
+
+def _issued_on(day) -> str:
+    """As official Chinese documents write it (二〇二六年六月二十二日); in English, June 22, 2026."""
+    if day is None:
+        return ""
+    return format_date(day, "long") if current_language() == "en" else queries.chinese_date(day)
 
 
 @bp.get("/certificates/<number>/verify")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import force_locale
+from sqlalchemy import Connection
 
 from festival.core.clock import utcnow
 from festival.db import db
@@ -24,9 +25,19 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 @bp.get("/calendar/<secret>.ics")
 def troupe_feed(secret: str):
-    feed = queries.feed_by_secret(db.session, secret)
-    if feed is None:
-        abort(404)
+    # Calendar apps poll every feed every few hours: answer from the kept bytes on a
+    # connection of its own (no session) whenever they are current.
+    with _reading_connection() as connection:
+        state = queries.troupe_feed_state(connection, secret)
+        if state is None:
+            abort(404)
+        if state.is_current:
+            last_modified = state.changed_at.replace(microsecond=0)
+            if _not_modified(state.etag, last_modified):
+                return _response(None, state.etag, last_modified)
+            return _response(queries.feed_body(connection, state.id), state.etag,
+                             last_modified)
+    feed = db.session.get(CalendarFeed, state.id)
 
     def build() -> bytes:
         troupe = db.session.get(Troupe, feed.troupe_id)
@@ -57,6 +68,15 @@ def festival_feed(slug: str):
     return _serve(feed, build)
 
 
+def _reading_connection() -> Connection:
+    """A connection for one read. On PostgreSQL without a transaction, which would cost a
+    ROLLBACK's round trip at the end; SQLite reads open none, and would pay for switching."""
+    connection = db.engine.connect()
+    if connection.dialect.name != "sqlite":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
+
+
 def _domain() -> str:
     return current_app.config["CALENDAR_UID_DOMAIN"]
 
@@ -75,9 +95,16 @@ def _serve(feed: CalendarFeed, build: Callable[[], bytes]) -> Response:
         db.session.commit()
     last_modified = feed.changed_at.replace(microsecond=0)
     if _not_modified(etag, last_modified):
+        return _response(None, etag, last_modified)
+    return _response(body if body is not None else feed.body, etag, last_modified)
+
+
+def _response(body: bytes | None, etag: str, last_modified) -> Response:
+    """The feed's bytes, or 304 without them (``None``), with the caching headers."""
+    if body is None:
         response = Response(status=304)
     else:
-        response = Response(body if body is not None else feed.body, content_type=CONTENT_TYPE)
+        response = Response(body, content_type=CONTENT_TYPE)
         response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
     response.set_etag(etag)
     response.last_modified = last_modified

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Connection, and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from festival.festivals.models import Festival
@@ -54,7 +54,31 @@ def owner_events(session: Session, *, troupe_id: int | None = None,
                  after: datetime | None = None, before: datetime | None = None) -> list[Event]:
     """A troupe's or festival's events (those touching [after, before) when given), each with
     its cancellations and changed occurrences loaded: three queries."""
-    owner = _owner_filter(troupe_id, festival_id, public_only)
+    return _events_where(session, _owner_filter(troupe_id, festival_id, public_only),
+                         after=after, before=before)
+
+
+def leader_events(session: Session, leader_id: int, *, after: datetime,
+                  before: datetime) -> list[Event]:
+    """The events of every troupe a leader leads that touch [after, before), with their
+    troupe, cancellations and changed occurrences loaded: three queries."""
+    led = Event.troupe_id.in_(select(Troupe.id).where(Troupe.leader_id == leader_id))
+    return _events_where(session, led, after=after, before=before, with_troupe=True)
+
+
+def recorded_sessions(session: Session, leader_id: int, *,
+                      after: datetime) -> set[tuple[int, datetime]]:
+    """(event id, original start) of the sessions since ``after`` of a leader's troupes whose
+    attendance was taken: one query."""
+    return set(session.execute(
+        select(Attendance.event_id, Attendance.occurrence_at).distinct()
+        .join(Event, Attendance.event_id == Event.id)
+        .join(Troupe, Event.troupe_id == Troupe.id)
+        .where(Troupe.leader_id == leader_id, Attendance.occurrence_at >= after)).all())
+
+
+def _events_where(session: Session, owner, *, after: datetime | None, before: datetime | None,
+                  with_troupe: bool = False) -> list[Event]:
     window = []
     if before is not None or after is not None:
         # A changed occurrence may lie outside its series' span (before its first session or
@@ -68,8 +92,10 @@ def owner_events(session: Session, *, troupe_id: int | None = None,
             moved.append(EventOverride.ends_at > after)
         window.append(or_(and_(*span), Event.id.in_(
             select(EventOverride.event_id).where(*moved))))
-    events = list(session.execute(
-        select(Event).where(owner, *window).order_by(Event.starts_at, Event.id)).scalars())
+    query = select(Event).where(owner, *window).order_by(Event.starts_at, Event.id)
+    if with_troupe:
+        query = query.options(joinedload(Event.troupe))
+    events = list(session.execute(query).scalars())
     by_id = {event.id: event for event in events}
     for event in events:
         _set_loaded(event, "cancellations", [])
@@ -146,17 +172,45 @@ def feed_events(session: Session, *, troupe_id: int | None = None,
     return items
 
 
-def feed_by_secret(session: Session, secret: str) -> CalendarFeed | None:
-    """The troupe feed of a subscription URL's secret, found by its selector and then compared
-    in constant time."""
+@dataclass(frozen=True)
+class FeedState:
+    """What a poll is answered from: whether the kept bytes are current, and their ETag."""
+
+    id: int
+    version: int
+    body_version: int | None
+    etag: str | None
+    changed_at: datetime
+
+    @property
+    def is_current(self) -> bool:
+        return self.body_version == self.version and bool(self.etag)
+
+
+# Built once: a statement used again as the same object skips SQLAlchemy's work of matching
+# a new statement's columns to the cached one's, a third of a poll's time.
+_feeds = CalendarFeed.__table__.c
+_FEED_STATE = (select(_feeds.id, _feeds.secret, _feeds.version, _feeds.body_version,
+                      _feeds.etag, _feeds.changed_at)
+               .where(_feeds.selector == bindparam("selector"), _feeds.troupe_id.is_not(None)))
+_FEED_BODY = select(_feeds.body).where(_feeds.id == bindparam("feed_id"))
+
+
+def troupe_feed_state(connection: Connection, secret: str) -> FeedState | None:
+    """The state of the troupe feed of a subscription URL's secret, found by its selector
+    and compared in constant time: one small query, with no ORM session, so that a poll
+    answered 304 costs about what a static answer does."""
     if not secret or len(secret) > 64:
         return None
-    feed = session.execute(select(CalendarFeed).where(
-        CalendarFeed.selector == secret[:16], CalendarFeed.troupe_id.is_not(None))
-    ).scalar_one_or_none()
-    if feed is None or not hmac.compare_digest(feed.secret.encode(), secret.encode()):
+    row = connection.execute(_FEED_STATE, {"selector": secret[:16]}).first()
+    if row is None or not hmac.compare_digest(row.secret.encode(), secret.encode()):
         return None
-    return feed
+    return FeedState(id=row.id, version=row.version, body_version=row.body_version,
+                     etag=row.etag, changed_at=row.changed_at)
+
+
+def feed_body(connection: Connection, feed_id: int) -> bytes | None:
+    return connection.execute(_FEED_BODY, {"feed_id": feed_id}).scalar_one_or_none()
 
 
 def festival_by_slug(session: Session, slug: str) -> Festival | None:

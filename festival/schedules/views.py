@@ -591,8 +591,13 @@ def cancel_sessions(event_id: int):
         status = 422
     elif request.method == "POST":
         status = 422
-    return render_template("schedules/cancel.html", form=form, event=event, **_owner(event)
-                           ), status
+    # "Cancel this session" on the event's page asks about that one session first.
+    labels = ({choice.value: choice.label for choice in form.days.choices}
+              if request.method == "GET" else {})
+    single = request.args.get("day")
+    return render_template("schedules/cancel.html", form=form, event=event,
+                           single=(single, labels[single]) if single in labels else None,
+                           **_owner(event)), status
 
 
 @bp.post("/events/<int:event_id>/occurrences/<occurrence>/restore")

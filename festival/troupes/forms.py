@@ -32,4 +32,6 @@ class NewMemberForm(FlaskForm):
 
 class ExistingMemberForm(FlaskForm):
     person_id = SelectField(_l("Person"), coerce=_optional_int, validate_choice=False)
-    role = SelectField(_l("Role in the troupe"), choices=choices(MEMBER_ROLE.items()))
+    # Shown on the page of NewMemberForm: its own id, or both labels name the first select.
+    role = SelectField(_l("Role in the troupe"), choices=choices(MEMBER_ROLE.items()),
+                       id="existing-role")

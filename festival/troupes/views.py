@@ -1,6 +1,7 @@
 """Troupe pages: list, register, edit, members; a person's troupes."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -83,7 +84,7 @@ def show(troupe_id: int, new_form=None, existing_form=None, status=200):
     members = queries.members_page(db.session, troupe.id, page=page, per_page=per_page)
     existing_form = existing_form or ExistingMemberForm()
     existing_form.person_id.choices = choices(
-        (p.id, f"{p.name} ({p.birth_date.isoformat()})")
+        (p.id, f"{p.name} ({format_date(p.birth_date, 'long')})")
         for p in queries.people_to_add(db.session, current_user, troupe))
     return render_template(
         "troupes/show.html", troupe=troupe, members=members,
@@ -162,6 +163,9 @@ def remove_member(troupe_id: int, person_id: int):
     person = db.session.get(Person, person_id)
     if person is None or not ConfirmForm().validate_on_submit():
         raise NotFound()
+    if request.form.get("confirm") != "yes":
+        # The Remove button asks first, on a page of its own.
+        return render_template("troupes/remove_member.html", troupe=troupe, person=person)
     services.remove_member(db.session, troupe=troupe, person=person, actor=current_user,
                            now=utcnow())
     db.session.commit()

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
-from flask_babel import LazyString, format_date, format_datetime
+from flask_babel import LazyString, format_date, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -51,6 +51,15 @@ def zoned_datetime(value: datetime | None, zone: str) -> str:
     return f"{format_date(local, 'long')} {local:%H:%M}"
 
 
+def local_datetime(value: datetime | None) -> str:
+    """A moment as the wall time of the site's zone, e.g. 2026年4月20日 18:00 / April 20, 2026
+    18:00 (where no festival gives the zone: the audit log)."""
+    if value is None:
+        return ""
+    local = to_user_timezone(value)
+    return f"{format_date(local, 'long')} {local:%H:%M}"
+
+
 def _plain_lazy_strings(value):
     """Flask-Babel's lazy strings declare ``__html__``, so Jinja would print one holding user
     text (a festival's name in a message) as markup; as plain ``str`` it is escaped."""
@@ -62,7 +71,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["zoned"] = zoned_datetime
     app.jinja_env.filters["label"] = lambda value, kind: label(kind, value)
-    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "medium") if value else ""
+    app.jinja_env.filters["datetime"] = local_datetime
 
     @app.context_processor
     def inject_layout():

@@ -99,9 +99,12 @@
 
   function updateProgress() {
     var all = rows();
-    var scored = all.filter(function (row) { return row.dataset.complete === "true"; }).length;
+    // The sheet may be one page of several: rows elsewhere count as the server said.
+    var scored = Number(progressText.dataset.scoredElsewhere || 0) +
+      all.filter(function (row) { return row.dataset.complete === "true"; }).length;
+    var total = Number(progressText.dataset.total || all.length);
     progressText.textContent = messages.msgProgress
-      .replace("{scored}", String(scored)).replace("{total}", String(all.length));
+      .replace("{scored}", String(scored)).replace("{total}", String(total));
     if (progressBar) { progressBar.value = scored; }
   }
 

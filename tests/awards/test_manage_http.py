@@ -14,6 +14,7 @@ from festival.core.clock import utcnow
 from festival.festivals.models import FestivalStatus
 from festival.judging import services as judging
 from tests import factories
+from tests.html import Page
 
 NOW = factories.NOW
 EN = {"Accept-Language": "en"}
@@ -238,8 +239,15 @@ def test_publish_with_a_notice_period_then_unpublish(client, session, festival, 
     client.login(organizer.username)
     form = text(client.get(f"/festivals/{festival.id}/awards/manage", headers=EN))
     assert 'name="notice_days" type="text" value="7"' in form or 'value="7"' in form
-    published = client.post_form(f"/festivals/{festival.id}/awards/publish",
-                                 {"notice_days": "7"})
+    asked = Page(client.post_form(f"/festivals/{festival.id}/awards/publish",
+                                  {"notice_days": "7"}, headers=EN))
+    assert asked.h1 == f"Publish the awards of {festival.name}?"
+    assert "Public notice (公示) for 7 days, until" in asked.text
+    session.expire_all()
+    assert festival.published_at is None  # nothing happens before the answer
+    confirm = asked.form_with_button("Yes, publish them")
+    assert confirm.fields["notice_days"] == "7"
+    published = client.post(confirm.action, data=confirm.fields)
     assert published.status_code == 302, text(published)
     session.expire_all()
     assert festival.status is FestivalStatus.announced
@@ -252,7 +260,12 @@ def test_publish_with_a_notice_period_then_unpublish(client, session, festival, 
     assert again.status_code == 409
     assert "The results are published already." in text(again)
 
-    taken_down = client.post_form(f"/festivals/{festival.id}/awards/unpublish")
+    asked = Page(client.post_form(f"/festivals/{festival.id}/awards/unpublish", headers=EN))
+    assert asked.h1 == f"Take the awards of {festival.name} down?"
+    session.expire_all()
+    assert festival.published_at is not None
+    confirm = asked.form_with_button("Yes, take them down")
+    taken_down = client.post(confirm.action, data=confirm.fields)
     assert taken_down.status_code == 302
     session.expire_all()
     assert festival.published_at is None and festival.status is not FestivalStatus.announced

@@ -66,3 +66,11 @@ def test_long_labels_are_shortened_in_the_picture_but_whole_in_the_description()
 
 def test_bars_can_be_drawn_against_a_fixed_maximum():
     assert bar_percentages([60, 30, 120], maximum=100) == [60.0, 30.0, 100.0]
+
+
+def test_values_can_be_said_otherwise_than_as_whole_numbers():
+    svg = horizontal_bar_chart([("评委 刘老师", 33), ("评委 孙老师", 54)], chart_id="c", title="t",
+                               value_texts=["-0.33", "+0.54"])
+    assert ">-0.33</text>" in svg and ">+0.54</text>" in svg
+    assert "评委 孙老师: +0.54" in svg  # the description says the same
+    assert bar_widths(svg) == ["61.11%", "100%"]

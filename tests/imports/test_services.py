@@ -274,7 +274,7 @@ def test_member_rows_report_existing_members_repeats_and_bad_details(session, wo
         (2, "name"), (4, "name"), (5, "birth_date"), (6, "gender"), (6, "phone"),
         (7, "troupe"), (7, "name")]
     assert messages(result)[0][2] == "王秀英 is already a member of 万年表歌舞团."
-    assert messages(result)[1][2] == "周阿姨 (born 1950-05-01) is also on row 3."
+    assert messages(result)[1][2] == "周阿姨 (born May 1, 1950) is also on row 3."
     assert "1950-05-01, 1950/5/1 or 1950年5月1日" in messages(result)[2][2]
     assert count(session, Membership) == memberships_before
     assert count(session, Person) == 4

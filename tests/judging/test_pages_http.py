@@ -13,6 +13,7 @@ from festival.judging import services
 from festival.judging.models import Conflict, JudgeAssignment, Round, RoundEntry, RoundStatus
 from festival.programs.models import Program, ProgramStatus
 from tests import factories
+from tests.html import Page
 
 NOW = factories.NOW
 EN = {"Accept-Language": "en"}
@@ -160,7 +161,7 @@ def test_results_show_every_judges_total_and_mark_the_dropped_ones(client, sessi
     assert "26.00" in row  # spread 76 − 50
     assert "2 of 2 places filled" in page
     assert "Complete: every judge has scored" in page
-    assert 'class="dash-bar-chart"' in page and "评委3 (-4.83)" in page  # mean deviations
+    assert 'class="dash-bar-chart"' in page and ">-4.83</text>" in page  # mean deviations
     assert re.search(r"评委3 <span[^>]*>furthest from the others", page)
 
 
@@ -276,9 +277,15 @@ def test_recommending_an_advanced_program_creates_the_linked_program_upstairs(
     assert "Recommend 《节目0》 to…" in page and "南通市老年特色文化艺术节" in page
     assert "Recommend 《节目3》" not in page  # not advanced
 
-    response = client.post_form(f"/rounds/{round_.id}/recommend",
-                                {"program_id": programs[0].id, "festival_id": city_festival.id},
-                                headers=EN, follow_redirects=True)
+    asked = Page(client.post_form(f"/rounds/{round_.id}/recommend",
+                                  {"program_id": programs[0].id,
+                                   "festival_id": city_festival.id}, headers=EN))
+    assert asked.h1 == "Recommend 《节目0》 to 南通市老年特色文化艺术节?"
+    assert session.execute(select(Program).where(
+        Program.festival_id == city_festival.id)).first() is None
+    confirm = asked.form_with_button("Yes, recommend it")
+    response = client.post(confirm.action, data=confirm.fields, headers=EN,
+                           follow_redirects=True)
     assert "is recommended to 南通市老年特色文化艺术节" in text(response)
     linked = session.execute(select(Program).where(
         Program.festival_id == city_festival.id)).scalar_one()
@@ -289,8 +296,8 @@ def test_recommending_an_advanced_program_creates_the_linked_program_upstairs(
     assert "Recommended to" in text(response)
 
     refused = client.post_form(f"/rounds/{round_.id}/recommend",
-                               {"program_id": programs[3].id, "festival_id": city_festival.id},
-                               headers=EN, follow_redirects=True)
+                               {"program_id": programs[3].id, "festival_id": city_festival.id,
+                                "confirm": "yes"}, headers=EN, follow_redirects=True)
     assert "Only an advanced or awarded program can be recommended." in text(refused)
     elsewhere = factories.make_program(session, festival=city_festival)
     session.commit()
@@ -401,3 +408,34 @@ def test_results_cost_the_same_queries_for_4_and_12_programs(client, session, fe
     with count_queries() as many:
         assert client.get(path.format(id=large.id)).status_code == 200
     assert len(few) == len(many), "\n".join(many)
+
+
+def _ranking_rows(response) -> list[str]:
+    """Each row of the ranking table as its text."""
+    table = re.search(r'<table class="ranking">.*?<tbody>(.*?)</tbody>', text(response), re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+            for row in re.findall(r"<tr\b.*?</tr>", table.group(1), re.S)]
+
+
+def test_results_show_the_ranking_a_page_at_a_time_ranked_over_every_program(
+        client, session, festival, organizer):
+    """55 programs: page 1 holds ranks 1–50 with the cut line, page 2 ranks 51–55."""
+    programs = [factories.make_program(session, festival=festival, title=f"节目{i:02d}")
+                for i in range(55)]
+    judges = make_judges(session, 3)
+    round_ = make_round(session, festival, organizer, programs, judges, advance_count=2)
+    for number, program in enumerate(programs):  # 节目00 best, 节目54 last
+        score(session, round_, program, judges, [(60 - number, 0)] * 3)
+    session.commit()
+    client.login(organizer.username)
+    first = client.get(f"/rounds/{round_.id}/results", headers=EN)
+    rows = _ranking_rows(first)
+    assert len(rows) == 50
+    assert rows[0].startswith("1 《节目00》")
+    assert "Within the places" in rows[1] and "Within the places" not in rows[2]
+    assert "Page 1 of 2" in Page(first).text
+    second = client.get(f"/rounds/{round_.id}/results?page=2", headers=EN)
+    rows = _ranking_rows(second)
+    assert [row.split()[0] for row in rows] == ["51", "52", "53", "54", "55"]
+    assert rows[-1].startswith("55 《节目54》")
+    assert "6.00" in rows[-1]  # each judge's total of the rows shown: 60 − 54

@@ -10,7 +10,7 @@ from festival.audit.models import AuditEntry
 from festival.core.errors import Conflict, RoundClosed, TieAtCutoff, ValidationFailed
 from festival.festivals.models import FestivalStatus
 from festival.judging import services
-from festival.judging.models import Round, RoundEntry, RoundStatus, Score
+from festival.judging.models import JudgeTotal, Round, RoundEntry, RoundStatus, Score
 from festival.judging.queries import round_results
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
 from tests import factories
@@ -149,9 +149,10 @@ def test_results_are_complete_only_when_every_judge_scored_every_entry(session, 
     for program in world.programs:
         world.score_everyone(program, 50, 30)
     last_program, last_judge = world.programs[-1], world.judges[-1]
-    session.execute(Score.__table__.delete().where(Score.judge_id == last_judge.id,
-                                                   Score.entry_id == _entry_id(session, world,
-                                                                               last_program)))
+    entry_id = _entry_id(session, world, last_program)
+    for table in (Score.__table__, JudgeTotal.__table__):
+        session.execute(table.delete().where(table.c.judge_id == last_judge.id,
+                                             table.c.entry_id == entry_id))
     results = round_results(session, world.round)
     assert (results.complete, results.missing) == (False, 1)
     world.score(last_program, last_judge, 50, 30)
@@ -369,3 +370,67 @@ def test_score_changes_are_audited_with_old_and_new_values(session, world):
         {"program_id": program.id, "art": [50, Decimal("55.5")]},
     ]
     assert all(e.actor_id == judge.id for e in entries)
+
+
+# The totals and scores kept beside the scores, which the ranking reads
+
+def _kept(session, world, program):
+    entry = session.execute(select(RoundEntry).where(
+        RoundEntry.round_id == world.round.id, RoundEntry.program_id == program.id)).scalar_one()
+    totals = dict(session.execute(select(JudgeTotal.judge_id, JudgeTotal.units).where(
+        JudgeTotal.entry_id == entry.id)).all())
+    return entry.score, entry.judge_count, totals
+
+
+def test_saving_scores_keeps_the_judge_total_and_the_entry_score(session, world):
+    program = world.programs[0]
+    first, second, third = world.judges
+    world.score(program, first, "50.25", "30")  # 50.25 + 0.5 × 30 = 65.25
+    assert _kept(session, world, program) == (Decimal("65.25"), 1, {first.id: 652500})
+    world.score(program, second, 40, 20)  # 50
+    world.score(program, third, 60, 40)  # 80: three totals, the highest and lowest dropped
+    assert _kept(session, world, program)[:2] == (Decimal("65.25"), 3)
+    world.score(program, first, 45, 10)  # 50: now 50, 50, 80 → the middle one
+    score, count, totals = _kept(session, world, program)
+    assert (score, count, totals[first.id]) == (Decimal("50.00"), 3, 500000)
+    assert round_results(session, world.round).items[0].score == Decimal("50.00")
+
+
+def test_a_conflict_removes_the_judge_total_and_rescores_the_entry(session, world):
+    program = world.programs[0]
+    first, second, third = world.judges
+    for judge, art in ((first, 40), (second, 50), (third, 60)):
+        world.score(program, judge, art, 0)
+    assert _kept(session, world, program)[:2] == (Decimal("50.00"), 3)
+    services.declare_conflict(session, round_=world.round, judge_id=third.id,
+                              program_id=program.id, actor=world.admin, now=NOW)
+    score, count, totals = _kept(session, world, program)
+    assert (score, count, set(totals)) == (Decimal("45.00"), 2, {first.id, second.id})
+
+
+def test_the_kept_ranking_matches_the_scores_judge_by_judge(session):
+    """Whatever the scores, the ranking from kept totals equals the aggregate of every
+    judge's criterion scores, item by item (rounding half up at the end only)."""
+    import random
+
+    from festival.judging import scoring
+
+    world = World(session, judges=5, programs=12)
+    rng = random.Random(7)
+    for program in world.programs:
+        for judge in world.judges:
+            world.score(program, judge, f"{rng.randint(0, 6000) / 100:.2f}",
+                        f"{rng.randint(0, 80) / 2:.1f}")
+    results = round_results(session, world.round)
+    stored = session.execute(select(Score.entry_id, Score.judge_id, Score.criterion_id,
+                                    Score.value)).all()
+    weights = {c.id: c.weight for c in world.round.criteria}
+    by_entry = {}
+    for entry_id, judge_id, criterion_id, value in stored:
+        by_entry.setdefault(entry_id, {}).setdefault(judge_id, {})[criterion_id] = value
+    for item in results.items:
+        judges = by_entry[item.entry_id]
+        totals = {j: scoring.judge_total(scores, weights) for j, scores in judges.items()}
+        assert item.judge_totals == totals
+        assert item.score == scoring.aggregate(totals, "trimmed_mean").score
+    assert [i.rank for i in results.items] == sorted(i.rank for i in results.items)

@@ -267,3 +267,33 @@ def test_my_rounds_is_for_judges(client, login_as):
     assert client.get("/judging").status_code == 302
     login_as("leader")
     assert client.get("/judging").status_code == 403
+
+
+def test_a_long_sheet_comes_in_pages_and_saving_returns_to_the_rows_page(session, client):
+    """55 programs: 50 rows a page; progress counts the whole round; a row saved or refused
+    on page 2 brings the judge back to page 2."""
+    round_, programs, (judge,), _organizer = build_round(session, programs=55)
+    client.login(judge.username)
+    services.save_scores(session, round_=round_, program_id=programs[0].id, judge=judge,
+                         values={"艺术表现": 50, "编排": 30}, now=NOW)
+    session.commit()
+    en = {"Accept-Language": "en"}
+    first = client.get(f"/rounds/{round_.id}/sheet", headers=en).get_data(as_text=True)
+    assert first.count('class="sheet-row') == 50
+    assert "《节目49》" in first and "《节目50》" not in first
+    assert "1 of 55 programs scored" in first and "Page 1 of 2" in first
+    assert 'data-scored-elsewhere="0"' in first and 'data-total="55"' in first
+
+    saved = post_row(client, round_, programs[52], "40", "20")
+    assert saved.status_code == 302
+    assert saved.headers["Location"].endswith(f"/sheet?page=2#program-{programs[52].id}")
+    second = client.get(f"/rounds/{round_.id}/sheet?page=2", headers=en).get_data(as_text=True)
+    assert second.count('class="sheet-row') == 5 and "《节目52》" in second
+    assert "2 of 55 programs scored" in second
+    assert 'data-scored-elsewhere="1"' in second  # 节目0, on page 1
+
+    refused = post_row(client, round_, programs[53], "99", "20")
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "《节目53》" in html and "《节目0》" not in html
+    assert "艺术表现 is scored from 0 to 60." in html

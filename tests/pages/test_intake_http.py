@@ -10,6 +10,7 @@ from festival.festivals.models import Festival, FestivalStatus
 from festival.programs.models import Program, ProgramStatus
 from festival.troupes.models import Membership, Person, Troupe
 from tests import factories
+from tests.html import Page
 
 EN = {"Accept-Language": "en"}
 
@@ -55,7 +56,13 @@ def test_organizer_creates_a_festival_adds_a_category_and_opens_it(client, login
     added = client.post_form(f"/festivals/{festival.id}/categories",
                              {"name": "舞蹈", "max_duration_minutes": "8"})
     assert added.status_code == 302
-    client.post_form(f"/festivals/{festival.id}/open")
+    asked = Page(client.post_form(f"/festivals/{festival.id}/open", headers=EN))
+    assert asked.h1 == f"Open {festival.name} for submissions?"
+    assert "An open festival cannot go back to draft." in asked.text
+    session.refresh(festival)
+    assert festival.status is FestivalStatus.draft  # nothing happens before the answer
+    confirm = asked.form_with_button("Yes, open it")
+    assert client.post(confirm.action, data=confirm.fields).status_code == 302
     session.refresh(festival)
     assert festival.status is FestivalStatus.open
     page = text(client.get(f"/festivals/{festival.id}", headers=EN))

@@ -12,6 +12,7 @@ from festival.schedules import views as schedule_views
 from festival.schedules.models import Attendance, CalendarFeed, Event, EventCancellation
 from tests import factories
 from tests.checks import row_count
+from tests.html import Page
 
 EN = {"Accept-Language": "en"}
 ZONE = "Asia/Shanghai"
@@ -213,11 +214,20 @@ def test_the_cancel_form_removes_a_date_and_a_non_session_date_gets_the_message(
     assert row_count(session, EventCancellation) == 1
 
 
-def test_the_cancel_button_of_one_session_and_its_restore(client, session, team):
+def test_the_cancel_button_of_one_session_asks_first_then_cancels_and_restores(client, session,
+                                                                              team):
     troupe, leader, _ = team
     event = add_event(session, troupe, leader)
-    assert client.post_form(f"/events/{event.id}/cancel",
-                            {"days": "2027-05-22"}).status_code == 302
+    button = Page(client.get(f"/events/{event.id}", headers=EN)).link("Cancel this session")
+    assert button.href == f"/events/{event.id}/cancel?day=2027-05-01"  # a link: it asks first
+    asked = Page(client.get(f"/events/{event.id}/cancel?day=2027-05-22", headers=EN))
+    assert asked.h1 == "Cancel the session of Sat, May 22, 2027 09:00–11:00?"
+    assert asked.crumbs[-1] == "Cancel sessions"
+    assert row_count(session, EventCancellation) == 0
+    confirm = asked.form_with_button("Yes, cancel this session")
+    assert confirm.fields["days"] == "2027-05-22"
+    assert client.post(confirm.action, data=confirm.fields).status_code == 302
+    assert row_count(session, EventCancellation) == 1
     page = text_of(client.get(f"/events/{event.id}", headers=EN))
     row = page.split('id="session-2027-05-22"', 1)[1].split("</li>", 1)[0]
     assert "<del>" in row and "Restore this session" in row

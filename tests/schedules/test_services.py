@@ -579,8 +579,8 @@ def test_the_feed_secret_is_made_once_and_rotating_replaces_it(session, troupe, 
     rotated = services.rotate_feed_secret(session, troupe=troupe, actor=leader, now=NOW)
     session.commit()
     assert rotated.secret != secret and rotated.rotated_at == NOW
-    assert queries.feed_by_secret(session, secret) is None
-    assert queries.feed_by_secret(session, rotated.secret).troupe_id == troupe.id
+    assert queries.troupe_feed_state(session.connection(), secret) is None
+    assert queries.troupe_feed_state(session.connection(), rotated.secret).id == rotated.id
 
 
 # Clashes: warnings, never refusals
