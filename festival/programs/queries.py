@@ -30,8 +30,11 @@ def programs_page(session: Session, festival: Festival, viewer: User, *, page: i
                   per_page: int, status: str | None = None, category_id: int | None = None,
                   troupe_id: int | None = None, organization_id: int | None = None,
                   late: bool = False, with_performers: bool = False) -> Page[Program]:
+    # Loaded by id after the page is chosen: joined in, they let PostgreSQL's planner join
+    # and sort every program of the festival to find the newest fifty.
     query = programs_of(festival, viewer).options(
-        joinedload(Program.category), joinedload(Program.troupe).joinedload(Troupe.organization))
+        selectinload(Program.category),
+        selectinload(Program.troupe).joinedload(Troupe.organization))
     if with_performers:
         query = query.options(selectinload(Program.performers))
     if status:
