@@ -43,8 +43,14 @@ ical-check: install
 		&& $(BIN)/python -m pip install -q -r .cache/ical-check/requirements.txt; \
 	else echo "ical-check not installed (needs $(ICAL_CHECK_SRC) and npm): feed tests will skip"; fi
 
-translations: install  ## compile the .po catalogs into .mo files
-	$(BIN)/pybabel compile -d festival/translations
+CATALOGS := $(wildcard festival/translations/*/LC_MESSAGES/messages.po)
+
+translations: install $(CATALOGS:.po=.mo)  ## compile the .po catalogs into .mo files
+
+# Only when a catalog changed: CI runs two suites at once, and neither may read a .mo file
+# while the other rewrites it.
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
 
 messages: install  ## extract new strings and merge them into the catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* __pycache__' \
