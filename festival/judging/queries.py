@@ -259,7 +259,7 @@ class RoundLine:
 
 def judge_rounds(session: Session, judge_id: int) -> list[RoundLine]:
     """The judge's rounds, open first, with how many of their programs they scored fully;
-    four queries whatever the number of rounds and entries."""
+    three queries whatever the number of rounds and entries."""
     rounds = session.execute(
         select(Round, Festival.name)
         .join(JudgeAssignment, JudgeAssignment.round_id == Round.id)
@@ -276,21 +276,13 @@ def judge_rounds(session: Session, judge_id: int) -> list[RoundLine]:
         .join(JudgeAssignment, JudgeAssignment.round_id == RoundEntry.round_id)
         .where(JudgeAssignment.judge_id == judge_id, ~conflicted)
         .group_by(RoundEntry.round_id)).all())
-    criteria = dict(session.execute(
-        select(Criterion.round_id, func.count())
-        .join(JudgeAssignment, JudgeAssignment.round_id == Criterion.round_id)
-        .where(JudgeAssignment.judge_id == judge_id)
-        .group_by(Criterion.round_id)).all())
-    scored: dict[int, int] = defaultdict(int)
-    for round_id, _entry_id, count in session.execute(
-        select(RoundEntry.round_id, Score.entry_id, func.count())
-        .join(RoundEntry, Score.entry_id == RoundEntry.id)
-        .where(Score.judge_id == judge_id)
-        .group_by(RoundEntry.round_id, Score.entry_id)
-    ):
-        if count == criteria.get(round_id):
-            scored[round_id] += 1
-    return [RoundLine(round=round_, festival_name=festival_name, scored=scored[round_.id],
+    # A judge's total exists once they scored every criterion of the entry.
+    scored = dict(session.execute(
+        select(RoundEntry.round_id, func.count())
+        .join(JudgeTotal, JudgeTotal.entry_id == RoundEntry.id)
+        .where(JudgeTotal.judge_id == judge_id)
+        .group_by(RoundEntry.round_id)).all())
+    return [RoundLine(round=round_, festival_name=festival_name, scored=scored.get(round_.id, 0),
                       total=to_score.get(round_.id, 0))
             for round_, festival_name in rounds]
 
@@ -319,20 +311,14 @@ def rounds_progress(session: Session, rounds: Select) -> dict[int, RoundProgress
     entries = per_round(RoundEntry.round_id)
     judges = per_round(JudgeAssignment.round_id)
     conflicts = per_round(Conflict.round_id)
-    # Complete sheets: (entry, judge) pairs with a score for every criterion of the round.
-    sheets = (
-        select(RoundEntry.round_id.label("round_id"), func.count().label("n"))
-        .select_from(Score).join(RoundEntry, Score.entry_id == RoundEntry.id)
-        .join(JudgeAssignment, (JudgeAssignment.round_id == RoundEntry.round_id)
-              & (JudgeAssignment.judge_id == Score.judge_id))
-        .where(RoundEntry.round_id.in_(select(chosen.c.id)))
-        .group_by(RoundEntry.round_id, Score.entry_id, Score.judge_id).subquery())
-    criteria = (select(Criterion.round_id.label("round_id"), func.count().label("n"))
-                .group_by(Criterion.round_id).subquery())
+    # Complete sheets: the judge totals of assigned judges (kept once every criterion is in).
     complete = dict(session.execute(
-        select(sheets.c.round_id, func.count())
-        .join(criteria, (criteria.c.round_id == sheets.c.round_id) & (criteria.c.n == sheets.c.n))
-        .group_by(sheets.c.round_id)).all())
+        select(RoundEntry.round_id, func.count())
+        .join(JudgeTotal, JudgeTotal.entry_id == RoundEntry.id)
+        .join(JudgeAssignment, (JudgeAssignment.round_id == RoundEntry.round_id)
+              & (JudgeAssignment.judge_id == JudgeTotal.judge_id))
+        .where(RoundEntry.round_id.in_(select(chosen.c.id)))
+        .group_by(RoundEntry.round_id)).all())
     ids = set(entries) | set(judges)
     progress = {}
     for round_id in ids:
