@@ -31,21 +31,26 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from festival import models  # noqa: F401  (the whole schema, for Alembic)
-    from festival.db import db
+    from festival.db import db, ping_idle_connections
     from festival.extensions import csrf, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":  # a database file is never disconnected
+            ping_idle_connections(db.engine,
+                                  after_seconds=app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from festival.web import auth, errors, headers, i18n, templating, write_lock
+    from festival.web import auth, errors, headers, i18n, sessions, templating, write_lock
 
     i18n.init_app(app)
     auth.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
+    sessions.init_app(app)
     write_lock.init_app(app)
 
     from festival.accounts.views import bp as accounts_bp

@@ -1,11 +1,14 @@
 """The declarative base, the ``db`` handle and column types shared by every model."""
 
 import sqlite3
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import CheckConstraint, DateTime, Enum, MetaData, String, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.elements import conv
 from sqlalchemy.types import TypeDecorator
@@ -69,6 +72,34 @@ def _configure_sqlite(dbapi_connection, _record):
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def ping_idle_connections(engine: Engine, *, after_seconds: float,
+                          clock: Callable[[], float] = time.monotonic) -> None:
+    """Test a pooled connection before use only when it has been idle ``after_seconds``.
+
+    A server restart or an idle timeout closes connections that wait in the pool; testing
+    every connection at checkout (``pool_pre_ping``) would find them, but costs a round trip
+    on every request, a third of a calendar poll. A connection used a moment ago is alive;
+    the rare one that died since is caught by SQLAlchemy's disconnect handling, which
+    empties the pool.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _note_idle_since(dbapi_connection, record) -> None:
+        if dbapi_connection is not None:
+            record.info["idle_since"] = clock()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")  # cleared when the connection is replaced
+        if idle_since is None or clock() - idle_since < after_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool discards this connection and checks out a fresh one.
+            raise DisconnectionError("a pooled connection was closed while idle") from error
 
 
 def add_length_checks(metadata: MetaData) -> None:

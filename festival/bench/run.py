@@ -45,7 +45,7 @@ FEED_304_SHARE = 0.70
 FEED_SHARE = 0.25
 IMPORT_LIMIT_MB = 150
 IMPORT_ROWS = 10_000
-THROUGHPUT_WINDOW = 2.0  # seconds
+THROUGHPUT_WINDOW = 1.0  # seconds
 SECRET_KEY = "festival-bench-secret-key"  # noqa: S105  (a scratch app, never served beyond 127.0.0.1)
 
 
@@ -195,30 +195,38 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def measure(visitors: Visitors, counter: QueryCounter, probe: Probe, *, scale: int, runs: int,
-            warmups: int, budget: float) -> Timing:
-    """Median and 95th percentile of ``runs`` requests after ``warmups``; fewer runs (at least
-    five) when they would take longer than ``budget`` seconds, and fewer warm-ups (at least
-    one) when they take a quarter of it."""
+def measure(pairs: list[tuple["Scene", Probe]], *, runs: int, warmups: int,
+            budget: float) -> list[Timing]:
+    """Median and 95th percentile of ``runs`` requests of each (world, probe) pair, sent in
+    turn (in alternating order) so that whatever else the machine does weighs on every world
+    alike and large ÷ small holds still. Fewer runs (at least five) when they would take
+    longer than ``budget`` seconds, and fewer warm-ups (at least one) when they take a quarter
+    of it."""
     started = time.perf_counter()
     for number in range(warmups):
-        _check(probe, visitors.send(probe, number))
+        for scene, probe in pairs:
+            _check(probe, scene.visitors.send(probe, number))
         if time.perf_counter() - started > budget / 4:
             break
     gc.collect()
-    times, counts = [], set()
+    times: list[list[float]] = [[] for _ in pairs]
+    counts: list[set[int]] = [set() for _ in pairs]
     started = time.perf_counter()
     for number in range(runs):
-        counter.count = 0
-        before = time.perf_counter()
-        response = visitors.send(probe, warmups + number)
-        times.append((time.perf_counter() - before) * 1000)
-        counts.add(counter.count)
-        _check(probe, response)
+        order = range(len(pairs)) if number % 2 == 0 else reversed(range(len(pairs)))
+        for index in order:
+            scene, probe = pairs[index]
+            scene.counter.count = 0
+            before = time.perf_counter()
+            response = scene.visitors.send(probe, warmups + number)
+            times[index].append((time.perf_counter() - before) * 1000)
+            counts[index].add(scene.counter.count)
+            _check(probe, response)
         if number >= 4 and time.perf_counter() - started > budget:
             break
-    return Timing(probe.name, scale, round(statistics.median(times), 2),
-                  round(percentile(times, 0.95), 2), max(counts), len(times), counts)
+    return [Timing(probe.name, scene.scale, round(statistics.median(measured), 2),
+                   round(percentile(measured, 0.95), 2), max(counted), len(measured), counted)
+            for (scene, probe), measured, counted in zip(pairs, times, counts, strict=True)]
 
 
 def _check(probe: Probe, response) -> None:
@@ -238,35 +246,54 @@ def first_feed(visitors: Visitors, world: BenchWorld) -> tuple[float, str]:
     return round(elapsed, 2), response.headers["ETag"].strip('"')
 
 
-def measure_scale(app: Flask, world: BenchWorld, scale: int, args,
-                  profile: set[str]) -> tuple[list[Timing], float]:
+@dataclass
+class Scene:
+    """A generated world ready to be measured: its app, visitors and query counter."""
+
+    scale: int
+    url: str
+    app: Flask
+    world: BenchWorld
+    visitors: Visitors
+    counter: QueryCounter
+    feed_etag: str
+    feed_build_ms: float
+
+
+def set_scene(scale: int, url: str, app: Flask, world: BenchWorld) -> Scene:
     from festival.db import db
 
     with app.app_context():
         engine = db.engine
     visitors = Visitors(app, world)
     build_ms, etag = first_feed(visitors, world)
-    counter = QueryCounter(engine)
+    return Scene(scale, url, app, world, visitors, QueryCounter(engine), etag, build_ms)
+
+
+def measure_worlds(scenes: list[Scene], args, profile: set[str]) -> list[Timing]:
+    """Every probe on every world, the worlds' requests interleaved."""
     timings = []
     # As festival.wsgi does in production: what exists now is kept out of the collector's way.
     gc.collect()
     gc.freeze()
     try:
-        for probe in probes(world, etag):
-            timing = measure(visitors, counter, probe, scale=scale, runs=args.runs,
-                             warmups=args.warmups, budget=args.budget)
-            timings.append(timing)
-            note = "" if len(timing.query_counts) == 1 else (
-                f"  (query counts varied: {sorted(timing.query_counts)})")
-            print(f"  {probe.name:<22} median {timing.median_ms:9.2f} ms  p95 "
-                  f"{timing.p95_ms:9.2f} ms  {timing.queries:3d} queries  "
-                  f"{timing.runs:2d} runs{note}", flush=True)
+        by_scene = [probes(scene.world, scene.feed_etag) for scene in scenes]
+        for index, probe in enumerate(by_scene[0]):
+            pairs = [(scene, scene_probes[index])
+                     for scene, scene_probes in zip(scenes, by_scene, strict=True)]
+            measured = measure(pairs, runs=args.runs, warmups=args.warmups, budget=args.budget)
+            for timing in measured:
+                note = "" if len(timing.query_counts) == 1 else (
+                    f"  (query counts varied: {sorted(timing.query_counts)})")
+                print(f"  {timing.name:<22} {timing.scale:>6}  median {timing.median_ms:9.2f} "
+                      f"ms  p95 {timing.p95_ms:9.2f} ms  {timing.queries:3d} queries  "
+                      f"{timing.runs:2d} runs{note}", flush=True)
+            timings.extend(measured)
             if probe.name in profile:
-                print(profile_probe(visitors, probe), flush=True)
+                print(profile_probe(scenes[-1].visitors, pairs[-1][1]), flush=True)
     finally:
         gc.unfreeze()
-        counter.close()
-    return timings, build_ms
+    return timings
 
 
 def profile_probe(visitors: Visitors, probe: Probe) -> str:
@@ -558,9 +585,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--large", type=int, default=10_000, help="programs of the large world")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmups", type=int, default=3)
-    parser.add_argument("--budget", type=float, default=20.0,
+    parser.add_argument("--budget", type=float, default=30.0,
                         help="seconds per measurement before it stops short of --runs (≥ 5)")
-    parser.add_argument("--load-seconds", type=float, default=10.0)
+    parser.add_argument("--load-seconds", type=float, default=12.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--no-import", action="store_true")
@@ -576,6 +603,43 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+SMALL_WORLD_SCHEMA = "bench_small_world"
+
+
+def world_url(shared_url: str | None, workdir: Path, scale: int, *, large: bool) -> str:
+    """Where a world is generated: the large one in DATABASE_URL (or a scratch SQLite file),
+    the small one beside it, so that both can be measured in turn: another scratch file, or on
+    PostgreSQL a schema of its own in the same database."""
+    if shared_url and large:
+        return shared_url
+    if not shared_url or make_url(shared_url).get_backend_name() == "sqlite":
+        return f"sqlite:///{workdir / f'bench-{scale}.sqlite'}"
+    from sqlalchemy import create_engine
+
+    engine = create_engine(shared_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {SMALL_WORLD_SCHEMA}"))
+    finally:
+        engine.dispose()
+    url = make_url(shared_url).update_query_dict(
+        {"options": f"-csearch_path={SMALL_WORLD_SCHEMA}"})
+    return url.render_as_string(hide_password=False)
+
+
+def drop_small_world_schema(shared_url: str) -> None:
+    if make_url(shared_url).get_backend_name() == "sqlite":
+        return
+    from sqlalchemy import create_engine
+
+    engine = create_engine(shared_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {SMALL_WORLD_SCHEMA} CASCADE"))
+    finally:
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     from festival.db import db
 
@@ -586,22 +650,20 @@ def main(argv: list[str] | None = None) -> int:
     allow_emptying = args.empty_database or (
         shared_url is not None and "bench" in (make_url(shared_url).database or ""))
     profile = {name.strip() for name in args.profile.split(",") if name.strip()}
-    timings: dict[int, list[Timing]] = {}
-    feed_builds: dict[int, float] = {}
+    scenes = []
     try:
         for scale in (args.small, args.large):
-            url = shared_url or f"sqlite:///{workdir / f'bench-{scale}.sqlite'}"
+            url = world_url(shared_url, workdir, scale, large=scale == args.large)
             app = make_app(url, workdir)
-            prepare_database(app, allow_emptying=allow_emptying or not shared_url)
+            prepare_database(app, allow_emptying=allow_emptying or url != shared_url)
             world, seconds = generate_world(app, scale)
             print(f"{scale} programs: data generated in {seconds:.1f} s "
                   f"({sum(world.rows.values())} rows)", flush=True)
-            timings[scale], feed_builds[scale] = measure_scale(
-                app, world, scale, args, profile if scale == args.large else set())
-            print(f"  feed first build {feed_builds[scale]:.2f} ms", flush=True)
-            if scale != args.large:
-                with app.app_context():
-                    db.engine.dispose()  # no idle connection of this app holds the tables
+            scenes.append(set_scene(scale, url, app, world))
+        print("requests, the two worlds' in turn:", flush=True)
+        timings = measure_worlds(scenes, args, profile)
+        feed_builds = {scene.scale: scene.feed_build_ms for scene in scenes}
+        url, app, world = scenes[-1].url, scenes[-1].app, scenes[-1].world
         info = machine(url, app)
         rates = None
         if not args.no_throughput:
@@ -613,7 +675,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_import:
             print(f"import of {IMPORT_ROWS} members (.xlsx) in a process of its own", flush=True)
             import_mb = round(import_memory(url, app, world, workdir, IMPORT_ROWS)["growth_mb"], 1)
-        report = build_report(make_url(url).get_backend_name(), info, timings, args.small,
+        report = build_report(make_url(url).get_backend_name(), info,
+                              {scale: [t for t in timings if t.scale == scale]
+                               for scale in (args.small, args.large)}, args.small,
                               args.large, rates, import_mb, feed_builds)
         text_report = render(report)
         print(text_report, end="")
@@ -627,6 +691,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  [{mark:^7}] {target}: {figures}")
         return 1 if failed and args.strict else 0
     finally:
+        for scene in scenes:
+            scene.counter.close()
+            with scene.app.app_context():
+                db.engine.dispose()
+        if shared_url and not args.keep:
+            drop_small_world_schema(shared_url)
         if args.keep:
             print(f"scratch files kept in {workdir}")
         else:

@@ -131,3 +131,16 @@ def test_a_secret_right_only_in_its_first_characters_answers_404(app, session, a
     assert client.get(f"/calendar/{forged}.ics").status_code == 404
     assert client.get(f"/calendar/{secret[:16]}.ics").status_code == 404
     assert client.get(f"/calendar/{secret}.ics").status_code == 200
+
+
+def test_a_feed_neither_reads_nor_sets_the_session_cookie(app, session, api, client, team):
+    troupe, leader = team
+    client.login(leader.username)
+    path = api.as_user(leader).get(f"/api/v1/troupes/{troupe.id}/calendar").get_json()[
+        "url"].removeprefix("http://localhost")
+    for feed in (client.get(path), client.get("/calendar/not-a-secret.ics")):
+        assert "Set-Cookie" not in feed.headers
+        assert "Cookie" not in feed.headers.get("Vary", "")
+    assert "taichi" not in client.get("/calendar/not-a-secret.ics").get_data(as_text=True)
+    # The browser's login is untouched: its next page is still the leader's.
+    assert "taichi" in client.get("/").get_data(as_text=True)
