@@ -91,9 +91,11 @@ def ranking(session: Session, round_: Round) -> Results:
     troupes, categories or judge totals: see ``add_details``."""
     criteria = list(session.execute(select(Criterion).where(Criterion.round_id == round_.id)
                                     .order_by(Criterion.position)).scalars())
-    # Scores as whole hundredths: ints are ranked and fetched faster than Decimals.
+    # Scores as whole hundredths: ints are ranked and fetched faster than Decimals. Plain
+    # rows, read on the session's connection: the ORM's loading took as long as the query.
+    connection = session.connection()
     cents = cast(func.round(RoundEntry.score * 100), Integer)
-    rows = session.execute(
+    rows = connection.execute(
         select(RoundEntry.id, RoundEntry.program_id, RoundEntry.advanced, cents,
                RoundEntry.judge_count, Program.title)
         .join(Program, RoundEntry.program_id == Program.id)
@@ -105,7 +107,7 @@ def ranking(session: Session, round_: Round) -> Results:
     # Per judge: totals given, their sum, and the sum of the scores of the entries they
     # scored (in hundredths: SQLite keeps NUMERIC as floating point).
     given = {judge_id: (count, int(units), int(score_cents or 0))
-             for judge_id, count, units, score_cents in session.execute(
+             for judge_id, count, units, score_cents in connection.execute(
                  select(JudgeTotal.judge_id, func.count(), func.sum(JudgeTotal.units),
                         func.sum(cents))
                  .join(RoundEntry, JudgeTotal.entry_id == RoundEntry.id)
@@ -166,9 +168,10 @@ def add_details(session: Session, results: Results, items: list[ResultItem]) -> 
     if some:
         labels = labels.where(RoundEntry.id.in_(entry_ids))
         totals = totals.where(JudgeTotal.entry_id.in_(entry_ids))
-    names = {entry_id: rest for entry_id, *rest in session.execute(labels)}
+    connection = session.connection()  # plain rows, no ORM loading (see ``ranking``)
+    names = {entry_id: rest for entry_id, *rest in connection.execute(labels)}
     by_entry: dict[int, dict[int, int]] = defaultdict(dict)
-    for entry_id, judge_id, units in session.execute(totals):
+    for entry_id, judge_id, units in connection.execute(totals):
         by_entry[entry_id][judge_id] = units
     method = results.round.aggregation.value
     for item in items:
