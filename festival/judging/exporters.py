@@ -50,11 +50,12 @@ def results_table(results: Results,
         base = [item.rank if item.rank is not None else "", item.title, item.troupe_name,
                 item.organization_name, item.category_name, _number(item.score),
                 _number(item.spread), str(_l("yes")) if item.advanced else str(_l("no"))]
+        totals = item.judge_totals
         for judge in results.judges:
             values = criterion_scores.get((item.program_id, judge.id), {})
             if judge.id in item.conflicted_judges:
                 mark = CONFLICT
-            elif judge.id not in item.judge_totals:
+            elif judge.id not in totals:
                 mark = NOT_SCORED
             elif judge.id == item.dropped_high:
                 mark = DROPPED_HIGH
@@ -64,7 +65,7 @@ def results_table(results: Results,
                 mark = COUNTED
             rows.append([*base, judge.display_name,
                          *(_number(values.get(c.id)) for c in criteria),
-                         _number(item.judge_totals.get(judge.id)), str(mark)])
+                         _number(totals.get(judge.id)), str(mark)])
     return header, rows
 
 
