@@ -31,19 +31,20 @@ NO_CONFLICTS: frozenset[int] = frozenset()
 class ResultItem:
     program_id: int
     title: str
-    troupe_name: str
-    category_name: str
-    organization_name: str
     score: Decimal | None
     rank: int | None
     judge_count: int
     advanced: bool
-    judge_units: dict[int, int]  # judge id → total in ten-thousandths (see add_details)
     conflicted_judges: set[int] | frozenset[int]
-    dropped_high: int | None
-    dropped_low: int | None
-    spread: Decimal | None
-    entry_id: int = 0
+    entry_id: int
+    # Filled in by ``add_details``, for the rows shown only.
+    troupe_name: str = ""
+    category_name: str = ""
+    organization_name: str = ""
+    judge_units: dict[int, int] = field(default_factory=dict)  # judge id → ten-thousandths
+    dropped_high: int | None = None
+    dropped_low: int | None = None
+    spread: Decimal | None = None
 
     @property
     def judge_totals(self) -> dict[int, Decimal]:
@@ -118,14 +119,11 @@ def ranking(session: Session, round_: Round) -> Results:
     for program_id, judge_id in conflicts:
         conflicted[program_id].add(judge_id)
     ranks = scoring.competition_ranks([(row[1], row[3]) for row in rows])
-    items = [ResultItem(
-        program_id=program_id, title=title, troupe_name="", category_name="",
-        organization_name="", score=None if score is None else Decimal(score).scaleb(-2),
-        rank=ranks[program_id], judge_count=judge_count, advanced=advanced, judge_units={},
-        conflicted_judges=conflicted.get(program_id, NO_CONFLICTS), dropped_high=None,
-        dropped_low=None,
-        spread=None, entry_id=entry_id)
-        for entry_id, program_id, advanced, score, judge_count, title in rows]
+    # Positional and without the details: 10,000 of them are built for every ranking.
+    items = [ResultItem(program_id, title, None if score is None else Decimal(score).scaleb(-2),
+                        ranks[program_id], judge_count, advanced,
+                        conflicted.get(program_id, NO_CONFLICTS), entry_id)
+             for entry_id, program_id, advanced, score, judge_count, title in rows]
     items.sort(key=lambda item: (item.rank is None, item.rank or 0, item.title))
 
     judge_ids = {judge.id for judge in judges}
