@@ -11,6 +11,7 @@ from festival.accounts.models import Level, Organization, User
 from festival.audit.services import record
 from festival.core.errors import Conflict, ValidationFailed
 from festival.festivals.models import Category, Festival, FestivalStatus
+from festival.schedules.services import owner_changed
 
 NAME_MAX = 200
 CATEGORY_NAME_MAX = 80
@@ -149,6 +150,8 @@ def update_festival(
         record(session, actor=actor, action="update_festival", entity_type="festival",
                entity_id=festival.id, changes=changes,
                organization_id=festival.organization_id, festival_id=festival.id, now=now)
+    if changes.keys() & {"name", "timezone"}:  # its public feed's name and local times
+        owner_changed(session, festival_id=festival.id, now=now)
     session.flush()
     return festival
 

@@ -142,10 +142,27 @@ def touch_feed(session: Session, *, troupe_id: int | None = None,
             feed.selector = feed.secret[:SELECTOR_LENGTH]
         session.add(feed)
     else:
-        feed.version += 1
-        feed.changed_at = max(now, feed.changed_at)
+        _bump(feed, now)
     session.flush()
     return feed
+
+
+def owner_changed(session: Session, *, troupe_id: int | None = None,
+                  festival_id: int | None = None, now: datetime) -> None:
+    """Raise the version of a troupe's or festival's feed after a change of what it shows
+    besides events (a name, a festival's time zone), so that calendar apps fetch it again.
+    A feed nobody has subscribed to yet is left unmade."""
+    owner = CalendarFeed.troupe_id == troupe_id if troupe_id else (
+        CalendarFeed.festival_id == festival_id)
+    feed = session.execute(select(CalendarFeed).where(owner)).scalar_one_or_none()
+    if feed is not None:
+        _bump(feed, now)
+        session.flush()
+
+
+def _bump(feed: CalendarFeed, now: datetime) -> None:
+    feed.version += 1
+    feed.changed_at = max(now, feed.changed_at)
 
 
 def _touch_owner(session: Session, event: Event, now: datetime) -> None:

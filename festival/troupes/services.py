@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from festival.accounts.models import Organization, Role, User
 from festival.audit.services import record
 from festival.core.errors import Conflict, ValidationFailed
+from festival.schedules.services import owner_changed
 from festival.troupes.models import Gender, MemberRole, Membership, Person, Troupe, TroupeKind
 
 TROUPE_NAME_MAX = 120
@@ -96,6 +97,8 @@ def update_troupe(
         record(session, actor=actor, action="update_troupe", entity_type="troupe",
                entity_id=troupe.id, changes=changes,
                organization_id=troupe.organization_id, now=now)
+    if "name" in changes:  # the name of its calendar in subscribers' apps
+        owner_changed(session, troupe_id=troupe.id, now=now)
     session.flush()
     return troupe
 

@@ -144,3 +144,20 @@ def test_a_feed_neither_reads_nor_sets_the_session_cookie(app, session, api, cli
     assert "taichi" not in client.get("/calendar/not-a-secret.ics").get_data(as_text=True)
     # The browser's login is untouched: its next page is still the leader's.
     assert "taichi" in client.get("/").get_data(as_text=True)
+
+
+def test_renaming_a_troupe_renames_its_calendar_in_subscribers_apps(app, session, api, client,
+                                                                     team):
+    troupe, leader = team
+    caller = api.as_user(leader)
+    caller.post(f"/api/v1/troupes/{troupe.id}/events", json=WEEKLY)
+    path = caller.get(f"/api/v1/troupes/{troupe.id}/calendar").get_json()["url"].removeprefix(
+        "http://localhost")
+    before = client.get(path)
+    assert "X-WR-CALNAME:太极拳展示队" in before.get_data(as_text=True)
+
+    assert caller.patch(f"/api/v1/troupes/{troupe.id}",
+                        json={"name": "崇川太极拳展示队"}).status_code == 200
+    after = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert "X-WR-CALNAME:崇川太极拳展示队" in after.get_data(as_text=True)

@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from festival.core.errors import Conflict, ValidationFailed
+from festival.festivals import services as festivals
 from festival.schedules import queries, services
 from festival.schedules.models import (
     Attendance,
@@ -19,6 +20,7 @@ from festival.schedules.models import (
 )
 from festival.schedules.services import EventDetails
 from festival.schedules.tours import TourStop
+from festival.troupes import services as troupes
 from festival.troupes.models import Membership
 from tests import factories
 from tests.checks import row_count
@@ -673,3 +675,34 @@ def test_two_events_of_a_troupe_without_members_at_once_are_a_clash(session, tro
     assert [clash.kind for clash in queries.clashes_for(session, mine)] == ["troupe"]
 
 
+
+
+def test_a_festivals_new_name_or_time_zone_bumps_its_feed_and_other_changes_do_not(
+        session, festival, organizer):
+    services.create_event(session, details=details(rule=None, is_public=True),
+                          festival=festival, zone=festival.timezone, actor=organizer, now=NOW)
+    session.commit()
+    feed = session.execute(select(CalendarFeed)).scalar_one()
+
+    def update(**changes):
+        facts = {"name": festival.name, "year": festival.year, "starts_on": festival.starts_on,
+                 "ends_on": festival.ends_on, "timezone": festival.timezone,
+                 "submission_deadline": festival.submission_deadline.astimezone(
+                     ZoneInfo(festival.timezone)).replace(tzinfo=None),
+                 "min_performer_age": festival.min_performer_age,
+                 "description": festival.description}
+        festivals.update_festival(session, festival=festival, actor=organizer, now=NOW,
+                                  **{**facts, **changes})
+        session.commit()
+        return feed.version
+
+    assert update(description="新的说明") == 1
+    assert update(name="第二届南通市老年文化艺术节") == 2
+    assert update(timezone="Asia/Urumqi") == 3
+
+
+def test_renaming_a_troupe_without_a_feed_makes_none(session, troupe, leader):
+    troupes.update_troupe(session, troupe=troupe, name="新名字", kind=troupe.kind,
+                          leader_id=troupe.leader_id, actor=leader, now=NOW)
+    session.commit()
+    assert feed_version(session, troupe) is None
