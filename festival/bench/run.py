@@ -614,28 +614,25 @@ def world_url(shared_url: str | None, workdir: Path, scale: int, *, large: bool)
         return shared_url
     if not shared_url or make_url(shared_url).get_backend_name() == "sqlite":
         return f"sqlite:///{workdir / f'bench-{scale}.sqlite'}"
-    from sqlalchemy import create_engine
-
-    engine = create_engine(shared_url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {SMALL_WORLD_SCHEMA}"))
-    finally:
-        engine.dispose()
+    _execute_once(shared_url, f"CREATE SCHEMA IF NOT EXISTS {SMALL_WORLD_SCHEMA}")
     url = make_url(shared_url).update_query_dict(
         {"options": f"-csearch_path={SMALL_WORLD_SCHEMA}"})
     return url.render_as_string(hide_password=False)
 
 
 def drop_small_world_schema(shared_url: str) -> None:
-    if make_url(shared_url).get_backend_name() == "sqlite":
-        return
+    if make_url(shared_url).get_backend_name() != "sqlite":
+        _execute_once(shared_url, f"DROP SCHEMA IF EXISTS {SMALL_WORLD_SCHEMA} CASCADE")
+
+
+def _execute_once(url: str, statement: str) -> None:
+    """One statement on an engine of its own, committed and closed."""
     from sqlalchemy import create_engine
 
-    engine = create_engine(shared_url)
+    engine = create_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SMALL_WORLD_SCHEMA} CASCADE"))
+            connection.execute(text(statement))
     finally:
         engine.dispose()
 

@@ -131,9 +131,7 @@ def new_feed_secret() -> str:
 def touch_feed(session: Session, *, troupe_id: int | None = None,
                festival_id: int | None = None, now: datetime) -> CalendarFeed:
     """Bump the version of a troupe's or festival's feed (making it if it is the first change)."""
-    owner = CalendarFeed.troupe_id == troupe_id if troupe_id else (
-        CalendarFeed.festival_id == festival_id)
-    feed = session.execute(select(CalendarFeed).where(owner)).scalar_one_or_none()
+    feed = _feed_of(session, troupe_id=troupe_id, festival_id=festival_id)
     if feed is None:
         feed = CalendarFeed(troupe_id=troupe_id, festival_id=festival_id, version=1,
                             changed_at=now, created_at=now)
@@ -152,12 +150,17 @@ def owner_changed(session: Session, *, troupe_id: int | None = None,
     """Raise the version of a troupe's or festival's feed after a change of what it shows
     besides events (a name, a festival's time zone), so that calendar apps fetch it again.
     A feed nobody has subscribed to yet is left unmade."""
-    owner = CalendarFeed.troupe_id == troupe_id if troupe_id else (
-        CalendarFeed.festival_id == festival_id)
-    feed = session.execute(select(CalendarFeed).where(owner)).scalar_one_or_none()
+    feed = _feed_of(session, troupe_id=troupe_id, festival_id=festival_id)
     if feed is not None:
         _bump(feed, now)
         session.flush()
+
+
+def _feed_of(session: Session, *, troupe_id: int | None,
+             festival_id: int | None) -> CalendarFeed | None:
+    owner = CalendarFeed.troupe_id == troupe_id if troupe_id else (
+        CalendarFeed.festival_id == festival_id)
+    return session.execute(select(CalendarFeed).where(owner)).scalar_one_or_none()
 
 
 def _bump(feed: CalendarFeed, now: datetime) -> None:

@@ -25,6 +25,12 @@ def team(session):
     return troupe, leader
 
 
+def subscription_path(api, troupe, leader) -> str:
+    """The troupe's feed as its subscribe page gives it, without the host."""
+    url = api.as_user(leader).get(f"/api/v1/troupes/{troupe.id}/calendar").get_json()["url"]
+    return url.removeprefix("http://localhost")
+
+
 def sequence_of(body: str, recurrence_id: str | None = None) -> int:
     for block in body.split("BEGIN:VEVENT")[1:]:
         has_id = "RECURRENCE-ID" in block
@@ -46,9 +52,7 @@ def test_team_feed_shows_practice_training_a_cancelled_day_and_a_moved_session(
                          json={"starts_at": "2027-05-15T14:00:00",
                                "ends_at": "2027-05-15T16:00:00"})
     assert moved.status_code == 200, moved.get_json()
-    url = caller.get(f"/api/v1/troupes/{troupe.id}/calendar").get_json()["url"]
-
-    response = client.get(url.removeprefix("http://localhost"))
+    response = client.get(subscription_path(api, troupe, leader))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     occurrences = ical_check(response.data, "2027-05-01", "2027-05-16")
@@ -68,8 +72,7 @@ def test_changing_one_session_raises_its_sequence_and_the_etag(app, session, api
     troupe, leader = team
     caller = api.as_user(leader)
     weekly = caller.post(f"/api/v1/troupes/{troupe.id}/events", json=WEEKLY).get_json()
-    path = caller.get(f"/api/v1/troupes/{troupe.id}/calendar").get_json()["url"].removeprefix(
-        "http://localhost")
+    path = subscription_path(api, troupe, leader)
     before = client.get(path)
     base = sequence_of(before.get_data(as_text=True))
 
@@ -89,8 +92,7 @@ def test_an_unchanged_feed_answers_304_and_is_byte_identical(app, session, api, 
     troupe, leader = team
     caller = api.as_user(leader)
     caller.post(f"/api/v1/troupes/{troupe.id}/events", json=WEEKLY)
-    path = caller.get(f"/api/v1/troupes/{troupe.id}/calendar").get_json()["url"].removeprefix(
-        "http://localhost")
+    path = subscription_path(api, troupe, leader)
     first, second = client.get(path), client.get(path)
     assert first.data == second.data
     assert first.headers["ETag"] == second.headers["ETag"]
@@ -125,8 +127,7 @@ def test_a_wrong_secret_answers_404(app, client):
 def test_a_secret_right_only_in_its_first_characters_answers_404(app, session, api, client,
                                                                   team):
     troupe, leader = team
-    url = api.as_user(leader).get(f"/api/v1/troupes/{troupe.id}/calendar").get_json()["url"]
-    secret = url.rsplit("/", 1)[1].removesuffix(".ics")
+    secret = subscription_path(api, troupe, leader).rsplit("/", 1)[1].removesuffix(".ics")
     forged = secret[:16] + ("A" if secret[16] != "A" else "B") + secret[17:]
     assert client.get(f"/calendar/{forged}.ics").status_code == 404
     assert client.get(f"/calendar/{secret[:16]}.ics").status_code == 404
@@ -136,8 +137,7 @@ def test_a_secret_right_only_in_its_first_characters_answers_404(app, session, a
 def test_a_feed_neither_reads_nor_sets_the_session_cookie(app, session, api, client, team):
     troupe, leader = team
     client.login(leader.username)
-    path = api.as_user(leader).get(f"/api/v1/troupes/{troupe.id}/calendar").get_json()[
-        "url"].removeprefix("http://localhost")
+    path = subscription_path(api, troupe, leader)
     for feed in (client.get(path), client.get("/calendar/not-a-secret.ics")):
         assert "Set-Cookie" not in feed.headers
         assert "Cookie" not in feed.headers.get("Vary", "")
@@ -151,8 +151,7 @@ def test_renaming_a_troupe_renames_its_calendar_in_subscribers_apps(app, session
     troupe, leader = team
     caller = api.as_user(leader)
     caller.post(f"/api/v1/troupes/{troupe.id}/events", json=WEEKLY)
-    path = caller.get(f"/api/v1/troupes/{troupe.id}/calendar").get_json()["url"].removeprefix(
-        "http://localhost")
+    path = subscription_path(api, troupe, leader)
     before = client.get(path)
     assert "X-WR-CALNAME:太极拳展示队" in before.get_data(as_text=True)
 
