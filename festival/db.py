@@ -4,12 +4,15 @@ import sqlite3
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import CheckConstraint, DateTime, Enum, MetaData, String, event
+from sqlalchemy import CheckConstraint, DateTime, Enum, MetaData, String, event, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.elements import conv
 from sqlalchemy.types import TypeDecorator
 
@@ -27,6 +30,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+ModelT = TypeVar("ModelT", bound=Base)
 
 
 class UTCDateTime(TypeDecorator):
@@ -116,3 +120,30 @@ def add_length_checks(metadata: MetaData) -> None:
                 continue
             table.append_constraint(
                 CheckConstraint(f"length({column.name}) <= {length}", name=name))
+
+
+def locked(session: Session, model: type[ModelT], ident: int, *,
+           shared: bool = False) -> ModelT | None:
+    """The row ``model`` ``ident``, read again under a row lock held until the transaction ends.
+
+    A value derived from other rows (an entry's score from its judges' totals, a feed's version)
+    is right only if no one changes those rows between the read and the write. Every writer
+    locks the row that owns them first (FOR UPDATE; FOR SHARE when it only needs the owner
+    unchanged), so concurrent writers take turns and each derives from what the previous one
+    committed. The ORM object is refreshed from the locked row. SQLite renders no FOR UPDATE:
+    there a writing request holds the whole database from its first statement (web/write_lock).
+    """
+    return session.execute(
+        select(model).filter_by(id=ident).with_for_update(read=shared)
+        .execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def insert_if_absent(session: Session, model: type, values: dict, *, key: list[str]) -> bool:
+    """INSERT ... ON CONFLICT (key) DO NOTHING on either database: two requests creating the
+    same row at the same moment make one row, and neither fails. True if this one inserted."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    made = session.execute(
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+        .returning(*model.__table__.primary_key.columns)).first()
+    return made is not None

@@ -15,7 +15,8 @@ from festival.audit.services import record
 from festival.awards import allocation
 from festival.awards.models import Award, AwardTier
 from festival.awards.permissions import awards_are_public
-from festival.core.errors import Conflict, TieAtBoundary, ValidationFailed
+from festival.core.errors import Conflict, NotFound, TieAtBoundary, ValidationFailed
+from festival.db import locked
 from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.judging.models import Round, RoundEntry, RoundStatus
 from festival.programs.models import Program
@@ -39,8 +40,11 @@ def _new_award(session: Session, *, festival: Festival, tier: AwardTier, actor: 
     return award
 
 
-def _ensure_changeable(festival: Festival, now: datetime) -> None:
-    """Awards change until publication, and during the public notice period."""
+def _lock_changeable(session: Session, festival: Festival, now: datetime) -> None:
+    """Awards change until publication, and during the public notice period. The festival is
+    locked first (``db.locked``): award changes and publication take turns, so a double submit
+    finds the awards the first one made, and nothing changes a list being published."""
+    locked(session, Festival, festival.id)
     if festival.published_at is not None and (
             festival.notice_until is None or now >= festival.notice_until):
         raise Conflict(_l("The results are final; awards can no longer change."))
@@ -94,7 +98,7 @@ def allocate_awards(session: Session, *, festival: Festival, round_id: int,
                     minimums: Mapping[str, Decimal] | None = None, actor: User,
                     now: datetime) -> list[Award]:
     """Save the allocation ``preview_allocation`` shows; vacant places make no award."""
-    _ensure_changeable(festival, now)
+    _lock_changeable(session, festival, now)
     slots = preview_allocation(session, festival=festival, round_id=round_id, tiers=tiers,
                                minimums=minimums)
     keys = [slot.key for slot in slots if slot.key is not None]
@@ -123,7 +127,7 @@ def create_award(session: Session, *, festival: Festival, tier: AwardTier | str,
                  now: datetime) -> Award:
     """A manual award: a prize tier to a program of this festival, or an award to an
     organisation, with an optional category-specific title."""
-    _ensure_changeable(festival, now)
+    _lock_changeable(session, festival, now)
     problems: dict[str, list] = {}
     try:
         tier = AwardTier(tier)
@@ -163,7 +167,9 @@ def create_award(session: Session, *, festival: Festival, tier: AwardTier | str,
 
 def remove_award(session: Session, *, award: Award, actor: User, now: datetime) -> None:
     """A correction before the results are final; the audit log keeps what it was."""
-    _ensure_changeable(award.festival, now)
+    _lock_changeable(session, award.festival, now)
+    if session.get(Award, award.id, populate_existing=True) is None:
+        raise NotFound(_l("This award was removed already."))
     record(session, actor=actor, action="remove_award", entity_type="award", entity_id=award.id,
            changes={"tier": award.tier.value, "program_id": award.program_id,
                     "organization_id": award.organization_id,
@@ -177,6 +183,7 @@ def remove_award(session: Session, *, award: Award, actor: User, now: datetime) 
 def publish(session: Session, *, festival: Festival, notice_days: int = 0, actor: User,
             now: datetime) -> Festival:
     """Publish the award list; with notice days it is under public notice (公示) until then."""
+    locked(session, Festival, festival.id)
     if awards_are_public(festival):
         raise Conflict(_l("The results are published already."))
     if not 0 <= notice_days <= MAX_NOTICE_DAYS:
@@ -198,6 +205,7 @@ def publish(session: Session, *, festival: Festival, notice_days: int = 0, actor
 
 def unpublish(session: Session, *, festival: Festival, actor: User, now: datetime) -> Festival:
     """Take the list down again: only during the public notice period."""
+    locked(session, Festival, festival.id)
     if not awards_are_public(festival):
         raise Conflict(_l("The results are not published."))
     if festival.notice_until is None or now >= festival.notice_until:

@@ -19,6 +19,7 @@ from festival.core.errors import (
     TieAtCutoff,
     ValidationFailed,
 )
+from festival.db import locked
 from festival.festivals.models import Festival, FestivalStatus
 from festival.judging import scoring
 from festival.judging.models import (
@@ -157,10 +158,16 @@ def assign_judge(session: Session, *, round_: Round, user_id: int, actor: User,
     return assignment
 
 
-def _entry(session: Session, round_id: int, program_id: int) -> RoundEntry | None:
+def _locked_entry(session: Session, round_: Round, program_id: int) -> RoundEntry | None:
+    """The entry of ``program_id``, locked for a change of its scores (see ``db.locked``):
+    saves for one program take turns, each deriving the score from the totals committed
+    before it, and the round is held open (shared) until the save commits."""
+    locked(session, Round, round_.id, shared=True)
+    _ensure_open(round_)
     return session.execute(
-        select(RoundEntry).where(RoundEntry.round_id == round_id,
-                                 RoundEntry.program_id == program_id)).scalar_one_or_none()
+        select(RoundEntry).where(RoundEntry.round_id == round_.id,
+                                 RoundEntry.program_id == program_id)
+        .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def _refresh_entry_score(session: Session, round_: Round, entry: RoundEntry) -> None:
@@ -179,11 +186,10 @@ def _refresh_entry_score(session: Session, round_: Round, entry: RoundEntry) -> 
 def declare_conflict(session: Session, *, round_: Round, judge_id: int, program_id: int,
                      reason: str = "", actor: User, now: datetime) -> ConflictOfInterest:
     """A judge will not score a program; any scores they gave it are removed."""
-    _ensure_open(round_)
+    entry = _locked_entry(session, round_, program_id)
     problems: dict[str, list] = {}
     if not is_assigned(session, round_.id, judge_id):
         problems["user_id"] = [_l("This judge is not assigned to the round.")]
-    entry = _entry(session, round_.id, program_id)
     if entry is None:
         problems["program_id"] = [_l("This program does not take part in the round.")]
     reason = (reason or "").strip()
@@ -264,11 +270,11 @@ def add_entries(session: Session, *, round_: Round, program_ids: list[int], acto
 def save_scores(session: Session, *, round_: Round, program_id: int, judge: User,
                 values: Mapping[str, object], now: datetime) -> list[Score]:
     """A judge's scores for one program: every criterion, each within 0..its maximum.
-    Criteria are named by id or by name. Every change is in the audit log."""
-    _ensure_open(round_)
+    Criteria are named by id or by name. Every change is in the audit log. Saving the same
+    scores again changes nothing, and concurrent saves for one program take turns."""
+    entry = _locked_entry(session, round_, program_id)
     if not is_assigned(session, round_.id, judge.id):
         raise Forbidden(_l("You are not a judge of this round."))
-    entry = _entry(session, round_.id, program_id)
     if entry is None:
         raise NotFound(_l("This program does not take part in the round."))
     conflicted = session.execute(select(ConflictOfInterest.id).where(
@@ -305,7 +311,8 @@ def save_scores(session: Session, *, round_: Round, program_id: int, judge: User
     if problems:
         raise ValidationFailed(fields=problems)
     existing = {s.criterion_id: s for s in session.execute(select(Score).where(
-        Score.entry_id == entry.id, Score.judge_id == judge.id)).scalars()}
+        Score.entry_id == entry.id, Score.judge_id == judge.id)
+        .execution_options(populate_existing=True)).scalars()}
     changes = {}
     for criterion in criteria:
         value = given[criterion.id]
@@ -321,7 +328,7 @@ def save_scores(session: Session, *, round_: Round, program_id: int, judge: User
             score.value = value
             score.updated_at = now
     units = scoring.total_units(given, {c.id: c.weight for c in criteria})
-    total = session.get(JudgeTotal, (entry.id, judge.id))
+    total = session.get(JudgeTotal, (entry.id, judge.id), populate_existing=True)
     if total is None:
         session.add(JudgeTotal(entry_id=entry.id, judge_id=judge.id, units=units))
     else:
@@ -339,7 +346,9 @@ def save_scores(session: Session, *, round_: Round, program_id: int, judge: User
 def close_round(session: Session, *, round_: Round, advance_program_ids: list[int] | None,
                 actor: User, now: datetime) -> list[int]:
     """Freeze the scores and advance the best ``advance_count`` programs (or the chosen ones).
-    A tie across the cut line must be decided with ``advance_program_ids``."""
+    A tie across the cut line must be decided with ``advance_program_ids``. The round is
+    locked first: saves in progress finish before the scores are read, later ones are refused."""
+    locked(session, Round, round_.id)
     _ensure_open(round_)
     results = ranking(session, round_)
     if not results.items:

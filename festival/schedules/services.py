@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from festival.accounts.models import User
 from festival.audit.services import record
+from festival.core import bounds
 from festival.core.errors import Conflict, NotFound, ValidationFailed
+from festival.db import insert_if_absent, locked
 from festival.festivals.models import Festival
 from festival.schedules import recurrence
 from festival.schedules.models import (
@@ -65,6 +67,14 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
+def _out_of_range(zone: ZoneInfo, **moments: datetime | None) -> dict[str, list]:
+    """The moments whose date, as given and in the event's zone, lies outside the dates the
+    application holds (``core.bounds``): nothing is stored that a calendar cannot show."""
+    return {name: [bounds.date_message()] for name, moment in moments.items()
+            if moment is not None and not (bounds.day_in_range(moment)
+                                           and bounds.day_in_range(_local(moment, zone)))}
+
+
 def _checked(details: EventDetails, zone: ZoneInfo) -> tuple[EventDetails, str | None]:
     """The details cleaned, with the rule in canonical form; every problem at once otherwise."""
     problems: dict[str, list] = {}
@@ -82,6 +92,9 @@ def _checked(details: EventDetails, zone: ZoneInfo) -> tuple[EventDetails, str |
         problems["location"] = [_l("Use at most %(n)d characters.", n=LOCATION_MAX)]
     if len(notes) > NOTES_MAX:
         problems["notes"] = [_l("Use at most %(n)d characters.", n=NOTES_MAX)]
+    outside = _out_of_range(zone, starts_at=details.starts_at, ends_at=details.ends_at)
+    if outside:
+        raise ValidationFailed(fields=problems | outside)
     starts_at, ends_at = _local(details.starts_at, zone), _local(details.ends_at, zone)
     if ends_at <= starts_at:
         problems["ends_at"] = [_l("The end must be after the start.")]
@@ -130,18 +143,23 @@ def new_feed_secret() -> str:
 
 def touch_feed(session: Session, *, troupe_id: int | None = None,
                festival_id: int | None = None, now: datetime) -> CalendarFeed:
-    """Bump the version of a troupe's or festival's feed (making it if it is the first change)."""
+    """Bump the version of a troupe's or festival's feed (making it if it is the first change).
+    Concurrent changes each raise it: the feed row is locked first (``db.locked``), and two
+    first changes at once make one feed."""
     feed = _feed_of(session, troupe_id=troupe_id, festival_id=festival_id)
-    if feed is None:
-        feed = CalendarFeed(troupe_id=troupe_id, festival_id=festival_id, version=1,
-                            changed_at=now, created_at=now)
-        if troupe_id:
-            feed.secret = new_feed_secret()
-            feed.selector = feed.secret[:SELECTOR_LENGTH]
-        session.add(feed)
-    else:
+    if feed is not None:
         _bump(feed, now)
-    session.flush()
+        session.flush()
+        return feed
+    secret = new_feed_secret() if troupe_id else None
+    owner = {"troupe_id": troupe_id} if troupe_id else {"festival_id": festival_id}
+    made = insert_if_absent(session, CalendarFeed, {
+        **owner, "version": 1, "changed_at": now, "created_at": now, "secret": secret,
+        "selector": secret[:SELECTOR_LENGTH] if secret else None}, key=list(owner))
+    feed = _feed_of(session, troupe_id=troupe_id, festival_id=festival_id)
+    if not made:  # another request made it a moment ago
+        _bump(feed, now)
+        session.flush()
     return feed
 
 
@@ -158,9 +176,12 @@ def owner_changed(session: Session, *, troupe_id: int | None = None,
 
 def _feed_of(session: Session, *, troupe_id: int | None,
              festival_id: int | None) -> CalendarFeed | None:
+    """The feed, locked for a change of its version (``db.locked``)."""
     owner = CalendarFeed.troupe_id == troupe_id if troupe_id else (
         CalendarFeed.festival_id == festival_id)
-    return session.execute(select(CalendarFeed).where(owner)).scalar_one_or_none()
+    return session.execute(
+        select(CalendarFeed).where(owner).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def _bump(feed: CalendarFeed, now: datetime) -> None:
@@ -204,6 +225,7 @@ def update_event(session: Session, *, event: Event, details: EventDetails, actor
     """Change a whole series; cancellations, changed occurrences and attendance follow their
     session to its new time on the same day, and are dropped when that day has no session any
     more. Returns how many were dropped."""
+    locked(session, Event, event.id)  # changes of one event take turns
     tz = ZoneInfo(event.timezone)
     cleaned, rule = _checked(details, tz)
     old_start, old_rule = event.starts_at.astimezone(tz), event.rrule
@@ -282,6 +304,8 @@ def delete_event(session: Session, *, event: Event, actor: User, now: datetime) 
 def _original_start(event: Event, day: date, *, field_name: str = "occurrence") -> datetime:
     """The UTC start of the series' session on a local day; a 422 naming the day otherwise."""
     tz = ZoneInfo(event.timezone)
+    if not bounds.day_in_range(day):
+        raise ValidationFailed(fields={field_name: [bounds.date_message()]})
     start = recurrence.start_on(event.starts_at.astimezone(tz), event.rrule, day)
     if start is None:
         raise ValidationFailed(fields={field_name: [
@@ -295,6 +319,7 @@ def cancel_occurrences(session: Session, *, event: Event, days: Sequence[date], 
 
     Every day must be a session of the series; days already cancelled are left as they are.
     """
+    locked(session, Event, event.id)  # changes of one event take turns
     if not event.rrule:
         raise ValidationFailed(fields={"occurrence": [
             _l("This event does not repeat: delete it instead of cancelling one session.")]})
@@ -327,6 +352,7 @@ def cancel_occurrences(session: Session, *, event: Event, days: Sequence[date], 
 def restore_occurrence(session: Session, *, event: Event, day: date, actor: User,
                        now: datetime) -> None:
     """Undo a cancellation or a change of one session: it is back as the series has it."""
+    locked(session, Event, event.id)  # changes of one event take turns
     original = _original_start(event, day)
     removed = session.execute(delete(EventCancellation).where(
         EventCancellation.event_id == event.id, EventCancellation.occurrence_at == original)
@@ -347,10 +373,14 @@ def change_occurrence(session: Session, *, event: Event, day: date,
                       title: str | None = None, location: str | None = None, actor: User,
                       now: datetime) -> EventOverride:
     """Move or rename one session of a series; calendars show it as a changed occurrence."""
+    locked(session, Event, event.id)  # changes of one event take turns
     if not event.rrule:
         raise ValidationFailed(fields={"occurrence": [
             _l("This event does not repeat: edit the event itself.")]})
     tz = ZoneInfo(event.timezone)
+    outside = _out_of_range(tz, starts_at=starts_at, ends_at=ends_at)
+    if outside:
+        raise ValidationFailed(fields=outside)
     original = _original_start(event, day)
     if original in {row.occurrence_at for row in event.cancellations}:
         raise Conflict(_l("This session is cancelled; restore it before changing it."))
@@ -438,6 +468,7 @@ def record_attendance(session: Session, *, event: Event, day: date, present_ids:
                       absent_ids: Sequence[int], actor: User, now: datetime) -> dict[str, int]:
     """Who came to one session of a troupe's event: ticks for members only, on the day of the
     session or later. Replaces what was recorded for the people named."""
+    locked(session, Event, event.id)  # changes of one event take turns
     if event.troupe_id is None:
         raise NotFound()
     tz = ZoneInfo(event.timezone)

@@ -1,8 +1,9 @@
 """Errors as the error JSON under /api, as a page in the user's language elsewhere."""
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from festival.core.errors import DomainError, Unauthorized
@@ -67,7 +68,31 @@ def handle_server_error(error: InternalServerError):
     return error_page(500, message)
 
 
+SAME_MOMENT = _l("Someone saved the same thing at the same moment. "
+                 "Please reload the page to see it, and try again if it is still needed.")
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    return getattr(error.orig, "sqlstate", None) == "23505" or str(error.orig).startswith(
+        "UNIQUE constraint failed")
+
+
+def handle_integrity_error(error: IntegrityError):
+    """A unique row written by two requests at once, that a service did not foresee: the
+    loser's transaction is rolled back whole and it is told so, instead of a server error.
+    (Writers that derive values lock their owner row first: see ``db.locked``.)"""
+    db.session.rollback()
+    if not is_unique_violation(error):  # a check the services missed: a real server error
+        current_app.logger.error("integrity error", exc_info=error)
+        return handle_server_error(InternalServerError())
+    current_app.logger.warning("unique violation answered 409: %s", error.orig)
+    if wants_json():
+        return error_json("conflict", SAME_MOMENT, 409)
+    return error_page(409, SAME_MOMENT)
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)
