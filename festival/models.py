@@ -1,6 +1,6 @@
 """Imports every model so that the metadata (and Alembic) sees the whole schema."""
 
-from festival.accounts.models import ApiToken, LoginAttempt, Organization, User
+from festival.accounts.models import ApiToken, LoginAttempt, LoginThrottle, Organization, User
 from festival.audit.models import AuditEntry
 from festival.awards.models import Award
 from festival.db import Base, add_length_checks
@@ -21,6 +21,6 @@ add_length_checks(Base.metadata)
 __all__ = [
     "ApiToken", "Attendance", "AuditEntry", "Award", "CalendarFeed", "Category", "Conflict",
     "Criterion", "Event", "EventCancellation", "EventOverride", "Festival", "JudgeAssignment",
-    "LoginAttempt", "Membership", "Organization", "Person", "Program", "ProgramPerformer",
-    "Round", "RoundEntry", "Score", "Troupe", "User",
+    "LoginAttempt", "LoginThrottle", "Membership", "Organization", "Person", "Program",
+    "ProgramPerformer", "Round", "RoundEntry", "Score", "Troupe", "User",
 ]

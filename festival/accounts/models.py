@@ -6,8 +6,9 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from festival.accounts.usernames import normalize_username
 from festival.db import Base, UTCDateTime, str_enum
 
 
@@ -58,6 +59,7 @@ class User(UserMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Always in normalize_username's form, so the unique constraint is the whole rule.
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(80))
@@ -66,11 +68,16 @@ class User(UserMixin, Base):
         ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
     is_active: Mapped[bool] = mapped_column(default=True)
-    # Part of the login session's id: changing it (password change) ends every other session.
+    # Part of the login session's id (get_id): a new one (logout, password change) ends every
+    # session that carries the old one, copied cookies included.
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization | None] = relationship()
+
+    @validates("username")
+    def _normalize_username(self, _key: str, value: str) -> str:
+        return normalize_username(value)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_nonce}"
@@ -96,7 +103,7 @@ class ApiToken(Base):
 
 
 class LoginAttempt(Base):
-    """Failed and successful logins, kept in the database so every worker sees the same limit."""
+    """Failed and successful logins, a record kept for a while (forget_old_login_attempts)."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -109,3 +116,26 @@ class LoginAttempt(Base):
     address: Mapped[str] = mapped_column(String(64))
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     succeeded: Mapped[bool]
+
+
+class ThrottleScope(enum.StrEnum):
+    account = "account"  # one username from one address
+    address = "address"  # every username from one address
+
+
+class LoginThrottle(Base):
+    """Failed logins in the current window, one row per account and address and one per address.
+
+    The limit is enforced on these rows, not on a count of ``login_attempts``: one upsert adds
+    the attempt and reads the total under the row's lock before the password is checked, so
+    attempts in parallel (several workers, several hosts) cannot all pass the check.
+    """
+
+    __tablename__ = "login_throttles"
+
+    scope: Mapped[ThrottleScope] = mapped_column(str_enum(ThrottleScope, "throttle_scope"),
+                                                 primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" for an address
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    failures: Mapped[int]

@@ -7,21 +7,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from festival.accounts.models import (
     ApiToken,
     Level,
     LoginAttempt,
+    LoginThrottle,
     Organization,
     Role,
+    ThrottleScope,
     User,
     new_session_nonce,
 )
 from festival.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, password_matches
+from festival.accounts.usernames import normalize_username
 from festival.audit.services import record
 from festival.core.errors import TooManyRequests, ValidationFailed
+from festival.db import UTCDateTime
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 ROLES_NEEDING_ORGANIZATION = {Role.organizer}
@@ -40,15 +46,13 @@ def create_user(
 ) -> User:
     """Create an account; every problem with the input is reported at once."""
     problems: dict[str, list] = {}
-    username = username.strip()
+    username = normalize_username(username)
     display_name = display_name.strip()
     if not USERNAME_PATTERN.match(username):
         problems["username"] = [
             _l("Use 3 to 64 letters, digits, dots, dashes or underscores.")
         ]
-    elif session.execute(
-        select(User.id).where(func.lower(User.username) == username.lower())
-    ).first():
+    elif session.execute(select(User.id).where(User.username == username)).first():
         problems["username"] = [_l("This username is already taken.")]
     problems.update(_password_problems(password))
     if not 1 <= len(display_name) <= 80:
@@ -84,7 +88,8 @@ def create_user(
 def change_password(
     session: Session, *, user: User, current_password: str, new_password: str, now: datetime
 ) -> None:
-    """Change one's own password; other sessions of the account end."""
+    """Change one's own password; every session and every API token of the account ends (the
+    view logs its own session in again)."""
     problems: dict[str, list] = {}
     if not password_matches(user.password_hash, current_password):
         problems["current_password"] = [_l("This is not your current password.")]
@@ -93,10 +98,28 @@ def change_password(
     if problems:
         raise ValidationFailed(fields=problems)
     user.password_hash = hash_password(new_password)
-    user.session_nonce = new_session_nonce()
+    end_sessions(session, user=user)
+    revoke_api_tokens(session, user=user, now=now)
     record(session, actor=user, action="change_password", entity_type="user", entity_id=user.id,
            organization_id=user.organization_id, now=now)
     session.flush()
+
+
+def end_sessions(session: Session, *, user: User) -> None:
+    """End every browser session of ``user``, on every device: each carries the session nonce
+    in its id (User.get_id), and the loader refuses an id with an old one."""
+    user.session_nonce = new_session_nonce()
+    session.flush()
+
+
+def revoke_api_tokens(session: Session, *, user: User, now: datetime) -> int:
+    """Revoke every live bearer token of ``user``; returns how many."""
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return result.rowcount or 0
 
 
 def _password_problems(password: str) -> dict[str, list]:
@@ -125,38 +148,79 @@ def authenticate(
 ) -> User | None:
     """The active user with these credentials, or None; the attempt is recorded either way.
 
-    Raises TooManyRequests when this account has failed too often from this
-    address, or the address too often overall, within the window. The caller
-    commits even when the answer is None, so failures count.
+    Raises TooManyRequests when this account has failed too often from this address, or the
+    address too often overall, within the window. The attempt is counted as a failure before
+    the password is checked, by one statement per limit that also checks it under a row lock
+    held until the transaction ends, so attempts in parallel wait for each other instead of
+    all passing; a success gives its count back. The caller commits even when the answer is
+    None, so failures count; a refusal changes nothing.
     """
-    username = username.strip()[:64]
+    username = normalize_username(username)[:64]
     address = (address or "unknown")[:64]
-    since = now - limits.window
-    failures = (
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since)
-    )
-    by_account = session.execute(
-        failures.where(func.lower(LoginAttempt.username) == username.lower(),
-                       LoginAttempt.address == address)
-    ).scalar_one()
-    by_address = session.execute(failures.where(LoginAttempt.address == address)).scalar_one()
-    if by_account >= limits.max_failures or by_address >= limits.max_failures_per_address:
-        raise TooManyRequests()
+    # Always the address's row first, then the account's: one order, so no deadlock.
+    keys = [(ThrottleScope.address, address, "", limits.max_failures_per_address),
+            (ThrottleScope.account, address, username, limits.max_failures)]
+    counted: list[tuple[ThrottleScope, str, str]] = []
+    for scope, key_address, key_username, limit in keys:
+        if not _count_failure(session, scope=scope, address=key_address, username=key_username,
+                              limit=limit, now=now, window=limits.window):
+            _forgive_failures(session, counted)
+            raise TooManyRequests()
+        counted.append((scope, key_address, key_username))
 
-    user = session.execute(
-        select(User).where(func.lower(User.username) == username.lower())
-    ).scalar_one_or_none()
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     ok = password_matches(user.password_hash if user else None, password)
     ok = ok and user is not None and user.is_active
+    if ok:
+        _forgive_failures(session, counted)
     session.add(LoginAttempt(username=username, address=address, attempted_at=now, succeeded=ok))
     session.flush()
     return user if ok else None
 
 
+def _count_failure(
+    session: Session, *, scope: ThrottleScope, address: str, username: str, limit: int,
+    now: datetime, window: timedelta,
+) -> bool:
+    """Add one failure to this key unless it has ``limit`` already in its window (a window
+    over starts again at one); True if added. INSERT ... ON CONFLICT DO UPDATE ... WHERE
+    ... RETURNING, on PostgreSQL and SQLite alike: the check and the count are one step."""
+    table = LoginThrottle.__table__
+    expired = table.c.window_started_at <= literal(now - window, UTCDateTime())
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(table)
+        .values(scope=scope, address=address, username=username, window_started_at=now,
+                failures=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.scope, table.c.address, table.c.username],
+            set_={"failures": case((expired, 1), else_=table.c.failures + 1),
+                  "window_started_at": case((expired, literal(now, UTCDateTime())),
+                                            else_=table.c.window_started_at)},
+            where=or_(expired, table.c.failures < limit),
+        )
+        .returning(table.c.failures)
+    )
+    return session.execute(statement).first() is not None
+
+
+def _forgive_failures(session: Session, keys: list[tuple[ThrottleScope, str, str]]) -> None:
+    """Take back the failure counted on each key (a success, or another limit refused)."""
+    for scope, address, username in keys:
+        session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.scope == scope, LoginThrottle.address == address,
+                   LoginThrottle.username == username)
+            .values(failures=LoginThrottle.failures - 1)
+        )
+
+
 def forget_old_login_attempts(session: Session, *, now: datetime, keep: timedelta) -> int:
-    """Delete login attempts older than ``keep``; returns how many went."""
+    """Delete login attempts (and login limits' windows) older than ``keep``; returns how many
+    attempts went."""
+    session.execute(
+        delete(LoginThrottle).where(LoginThrottle.window_started_at < now - keep)
+    )
     result = session.execute(
         LoginAttempt.__table__.delete().where(LoginAttempt.attempted_at < now - keep)
     )
@@ -193,6 +257,7 @@ def token_for(session: Session, plain: str, *, now: datetime) -> ApiToken | None
 
 
 def revoke_api_token(session: Session, *, token: ApiToken, now: datetime) -> None:
+    """Revoke one bearer token (the one a request came with)."""
     token.revoked_at = now
     session.flush()
 

@@ -78,6 +78,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # Signed cookies cannot be taken back: a new nonce makes every copy of this user's session
+    # cookie (on every device) worthless, not only this browser's.
+    services.end_sessions(db.session, user=current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "success")
     return redirect(url_for("public.index"))
@@ -97,7 +101,9 @@ def change_password():
             show_errors_on_form(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # keep this session; the new nonce ends the others
+            # Keep this session under the new nonce; every other one has ended. The user itself,
+            # not the current_user proxy: Flask-Login keeps what it is given for the request.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("public.index"))
     return render_template("accounts/password.html", form=form)

@@ -4,11 +4,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session, joinedload
 
 from festival.accounts.models import Role, User
 from festival.accounts.queries import organization_subtree
+from festival.accounts.usernames import normalize_username
 from festival.audit.models import AuditEntry
 from festival.core.pagination import Page, paginate
 from festival.festivals.models import Festival
@@ -44,7 +45,7 @@ def _filtered(query: Select, filters: AuditFilters) -> Select:
     if filters.entity_type:
         query = query.where(AuditEntry.entity_type == filters.entity_type)
     if filters.username:
-        actor = select(User.id).where(func.lower(User.username) == filters.username.lower())
+        actor = select(User.id).where(User.username == normalize_username(filters.username))
         query = query.where(AuditEntry.actor_id == actor.scalar_subquery())
     if filters.since is not None:
         query = query.where(AuditEntry.at >= filters.since)
