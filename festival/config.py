@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -30,6 +31,13 @@ DEFAULTS = {
     "SHOW_DEMO_LOGINS": False,
     # How many reverse proxies (nginx, a load balancer) stand in front and set X-Forwarded-*.
     "TRUSTED_PROXIES": 0,
+    # The site's address as visitors reach it (https://festival.example.org, with any path
+    # prefix): every absolute URL (certificates, QR codes, feed links) is built from it, never
+    # from the request's Host header (festival.web.external_urls). FESTIVAL_BASE_URL.
+    "BASE_URL": None,
+    # Strict-Transport-Security on answers over HTTPS (behind TRUSTED_PROXIES, as the proxy's
+    # X-Forwarded-Proto says): true sends HSTS_DEFAULT, false nothing, a string itself.
+    "HSTS": True,
     # The domain in every calendar event's UID: set it to the site's own domain once, before
     # the first event, and never change it (calendar apps key events by UID).
     "CALENDAR_UID_DOMAIN": "festival.invalid",
@@ -48,8 +56,20 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if test_config:
         app.config.from_mapping(test_config)
+    if app.config.get("BASE_URL"):
+        app.config["BASE_URL"] = canonical_base_url(app.config["BASE_URL"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def canonical_base_url(value: str) -> str:
+    """``https://host[:port][/prefix]`` without a trailing slash; anything else stops the start."""
+    parts = urlsplit(str(value).strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"FESTIVAL_BASE_URL must look like https://festival.example.org, "
+                         f"not {value!r}")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
 def _instance_secret_key(instance: Path) -> str:

@@ -29,6 +29,7 @@ from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.queries import festivals_page
 from festival.imports import exporters
 from festival.public import home, queries
+from festival.web.external_urls import external_url
 from festival.web.i18n import current_language
 from festival.web.labels import label
 
@@ -168,7 +169,7 @@ def qr_svg(url: str) -> Markup:
 @bp.get("/certificates/<number>")
 def certificate(number: str):
     found = _certificate_or_404(number)
-    verify_url = url_for("public.verify_certificate", number=number, _external=True)
+    verify_url = external_url("public.verify_certificate", number=number)
     issued_on = queries.published_on(found.festival)
     return render_template("public/certificate.html", certificate=found,
                            qr=qr_svg(verify_url), verify_url=verify_url,

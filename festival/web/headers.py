@@ -1,11 +1,39 @@
-"""Security headers on every response."""
+"""Security headers on every response; ``Cache-Control: no-store`` on every private one;
+HSTS over HTTPS."""
 
-from flask import Flask
+from flask import Flask, current_app, g, request, session
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+HSTS_DEFAULT = "max-age=31536000; includeSubDomains"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def is_private(response) -> bool:
+    """Whether the answer is for one person only, so that no cache, shared or the browser's,
+    may keep it: an answer built for a logged-in user (by session or token), an API answer to
+    credentials, any answer to a write, one that sets a cookie or the session, and one that
+    carries a CSRF token (the session's own). Calendar feeds (reached by their URL, without a
+    session), static files and public pages read without logging in keep their caching."""
+    user = g.get("_login_user")  # set only when this answer looked at the user
+    if user is not None and user.is_authenticated:
+        return True
+    if request.method not in SAFE_METHODS or "Authorization" in request.headers:
+        return True
+    if "Set-Cookie" in response.headers or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g:
+        return True
+    # Reading flask.session marks it accessed, so Flask adds Vary: Cookie to an answer with a
+    # session cookie: harmless. A feed's session is a null one, which nothing saves.
+    return session.modified or (bool(session) and current_app.session_interface
+                                .should_set_cookie(current_app, session))
+
+
+def hsts_value(setting) -> str | None:
+    if setting is True:
+        return HSTS_DEFAULT
+    return setting or None
 
 
 def init_app(app: Flask) -> None:
@@ -15,4 +43,11 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if is_private(response) and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
+        # request.is_secure: HTTPS here, or (TRUSTED_PROXIES) as the proxy's X-Forwarded-Proto
+        # says; a client's own X-Forwarded-Proto is ignored without a trusted proxy.
+        hsts = hsts_value(current_app.config.get("HSTS"))
+        if hsts and request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", hsts)
         return response
