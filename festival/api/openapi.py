@@ -47,10 +47,11 @@ def openapi_document():
 
 @cache
 def build_document() -> dict:
-    models = {ep.body for ep in ENDPOINTS if ep.body} | {ep.response for ep in ENDPOINTS if ep.response}
+    responses = {model for ep in ENDPOINTS for model in ep.response_models}
+    models = {ep.body for ep in ENDPOINTS if ep.body} | responses
     ordered = sorted(models, key=lambda m: m.__name__)
     _, definitions = models_json_schema(
-        [(m, "serialization" if m in {e.response for e in ENDPOINTS} and m not in
+        [(m, "serialization" if m in responses and m not in
           {e.body for e in ENDPOINTS} else "validation") for m in ordered],
         ref_template="#/components/schemas/{model}",
     )
@@ -86,7 +87,9 @@ def build_document() -> dict:
         if ep.status == 204:
             operation["responses"]["204"] = {"description": "Done"}
         else:
-            schema: dict = _ref(ep.response) if ep.response else {"type": "object"}
+            refs = [_ref(model) for model in ep.response_models]
+            schema: dict = ({"anyOf": refs} if len(refs) > 1 else refs[0]) if refs else {
+                "type": "object"}
             if ep.paginated:
                 schema = {
                     "type": "object",

@@ -17,11 +17,19 @@ class Endpoint:
     who: str
     status: int = 200
     body: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
+    # One model, or one per audience (each audience's serializer names every field it shows):
+    # documented as anyOf.
+    response: type[BaseModel] | tuple[type[BaseModel], ...] | None = None
     paginated: bool = False
     query: dict[str, dict] = field(default_factory=dict)
     errors: tuple[int, ...] = ()
     public: bool = False
+
+    @property
+    def response_models(self) -> tuple[type[BaseModel], ...]:
+        if self.response is None:
+            return ()
+        return self.response if isinstance(self.response, tuple) else (self.response,)
 
 
 ENDPOINTS: list[Endpoint] = []

@@ -1,16 +1,16 @@
 """Screening rounds: /festivals/{id}/rounds, judges, conflicts, entries, sheets, scores,
 results, close; and /programs/{id}/recommend."""
 
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Literal
+from decimal import Decimal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
 
 from festival.api.envelope import actor, parse_body, respond
 from festival.api.festivals import managed_festival, visible_festival
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
-from festival.api.schemas import DbInt, ProgramOut, program_out
+from festival.api.schemas import DbInt, Number, ProgramOut, program_out
 from festival.core.clock import utcnow
 from festival.core.errors import NotFound
 from festival.db import db
@@ -19,23 +19,6 @@ from festival.judging import permissions, queries, scoring, services
 from festival.judging.models import Round
 from festival.programs.queries import program_for
 from festival.web.auth import require
-
-MAX_NUMBER_DIGITS = 12  # before the decimal point; scores and weights are far smaller
-
-
-def _not_huge(value):
-    """Refuse a number too large for a score (1e26 would break two-place rounding); text that
-    is not a number goes on to the service, which says so."""
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return value
-    if number.is_finite() and number.adjusted() >= MAX_NUMBER_DIGITS:
-        raise ValueError("too large")
-    return value
-
-
-Number = Annotated[Decimal | str, BeforeValidator(_not_huge)]
 
 
 class CriterionIn(BaseModel):
@@ -59,7 +42,9 @@ class CriterionOut(BaseModel):
     weight: str
 
 
-class RoundOut(BaseModel):
+class JudgeRoundOut(BaseModel):
+    """A round as its judges see it: not who else judges it."""
+
     id: int
     festival_id: int
     name: str
@@ -69,8 +54,13 @@ class RoundOut(BaseModel):
     status: str
     is_blind: bool
     criteria: list[CriterionOut]
-    judge_ids: list[int]
     entry_count: int
+
+
+class RoundOut(JudgeRoundOut):
+    """A round as its organizers see it."""
+
+    judge_ids: list[int]
 
 
 class JudgeAdd(BaseModel):
@@ -119,25 +109,38 @@ class ScoresOut(BaseModel):
     total: str
 
 
-class ResultOut(BaseModel):
+class JudgeResultOut(BaseModel):
+    """One program of the ranking as the round's judges see it after the close: the
+    contract's fields, ``troupe_name`` null in a blind round; no judge's total."""
+
     program_id: int
     title: str
-    troupe_name: str
+    troupe_name: str | None
     category_name: str
     score: str | None
     rank: int | None
     judge_count: int
     advanced: bool
+
+
+class JudgeResultsOut(BaseModel):
+    round_id: int
+    status: str
+    complete: bool
+    items: list[JudgeResultOut]
+
+
+class ResultOut(JudgeResultOut):
+    """One program of the ranking as the round's organizers see it: every judge's total."""
+
+    troupe_name: str
     judge_totals: dict[str, str]
     dropped_high_judge_id: int | None
     dropped_low_judge_id: int | None
     spread: str | None
 
 
-class ResultsOut(BaseModel):
-    round_id: int
-    status: str
-    complete: bool
+class ResultsOut(JudgeResultsOut):
     missing_sheets: int
     items: list[ResultOut]
 
@@ -161,28 +164,39 @@ def criterion_out(criterion) -> CriterionOut:
                         weight=money(criterion.weight))
 
 
-def round_out(round_: Round) -> RoundOut:
-    judges = queries.round_judges(db.session, round_.id)
-    return RoundOut(
+def round_out(round_: Round, audience: permissions.RoundAudience) -> JudgeRoundOut:
+    """The round as ``audience`` sees it (the serializer of its audience)."""
+    seen = dict(
         id=round_.id, festival_id=round_.festival_id, name=round_.name, position=round_.position,
         aggregation=round_.aggregation.value, advance_count=round_.advance_count,
         status=round_.status.value, is_blind=round_.is_blind,
         criteria=[criterion_out(c) for c in round_.criteria],
-        judge_ids=[j.id for j in judges], entry_count=services.entry_count(db.session, round_.id))
+        entry_count=services.entry_count(db.session, round_.id))
+    if not audience.sees_judges:
+        return JudgeRoundOut(**seen)
+    judges = queries.round_judges(db.session, round_.id)
+    return RoundOut(**seen, judge_ids=[j.id for j in judges])
+
+
+def round_with_audience(round_id: int) -> tuple[Round, permissions.RoundAudience]:
+    """The round and who the caller is to it; 404 for anyone who neither runs nor judges it
+    (as on the pages)."""
+    require(actor().is_authenticated)
+    round_ = get_or_404(Round, round_id)
+    audience = permissions.round_audience(
+        actor(), round_, is_assigned=services.is_assigned(db.session, round_.id, actor().id))
+    if audience is None:
+        raise NotFound()
+    return round_, audience
 
 
 def visible_round(round_id: int) -> Round:
-    require(actor().is_authenticated)
-    round_ = get_or_404(Round, round_id)
-    assigned = services.is_assigned(db.session, round_.id, actor().id)
-    if not (permissions.can_manage_round(actor(), round_) or assigned):
-        raise NotFound()
-    return round_
+    return round_with_audience(round_id)[0]
 
 
 def managed_round(round_id: int) -> Round:
-    round_ = visible_round(round_id)
-    require(permissions.can_manage_round(actor(), round_))
+    round_, audience = round_with_audience(round_id)
+    require(audience.manages)
     return round_
 
 
@@ -198,7 +212,7 @@ def create_round(festival_id: int):
         is_blind=body.is_blind, actor=actor(), now=utcnow())
     db.session.commit()
     db.session.refresh(round_)
-    return respond(round_out(round_), 201)
+    return respond(round_out(round_, permissions.ORGANIZER), 201)
 
 
 class RoundList(BaseModel):
@@ -210,13 +224,14 @@ class RoundList(BaseModel):
 def list_rounds(festival_id: int):
     festival = managed_festival(festival_id)
     rounds = queries.festival_rounds(db.session, festival.id)
-    return respond(RoundList(items=[round_out(r) for r in rounds]))
+    return respond(RoundList(items=[round_out(r, permissions.ORGANIZER) for r in rounds]))
 
 
-@endpoint("/rounds/<int:round_id>", "GET", summary="One round", who="its organizers and judges",
-          response=RoundOut, errors=(401, 404))
+@endpoint("/rounds/<int:round_id>", "GET", summary="One round",
+          who="its organizers; its judges (without the other judges)",
+          response=(RoundOut, JudgeRoundOut), errors=(401, 404))
 def get_round(round_id: int):
-    return respond(round_out(visible_round(round_id)))
+    return respond(round_out(*round_with_audience(round_id)))
 
 
 @endpoint("/rounds/<int:round_id>/judges", "POST", summary="Assign a judge",
@@ -228,7 +243,7 @@ def assign_judge(round_id: int):
     services.assign_judge(db.session, round_=round_, user_id=body.user_id, actor=actor(),
                           now=utcnow())
     db.session.commit()
-    return respond(round_out(round_), 201)
+    return respond(round_out(round_, permissions.ORGANIZER), 201)
 
 
 class ConflictOut(BaseModel):
@@ -305,28 +320,38 @@ def save_scores(round_id: int, program_id: int):
     return respond(saved)
 
 
-def results_out(round_: Round) -> ResultsOut:
-    results = queries.round_results(db.session, round_)
+def _ranked(item: queries.ResultItem) -> dict:
+    return dict(program_id=item.program_id, title=item.title, troupe_name=item.troupe_name,
+                category_name=item.category_name, score=money(item.score), rank=item.rank,
+                judge_count=item.judge_count, advanced=item.advanced)
+
+
+def results_out(round_: Round, audience: permissions.RoundAudience) -> JudgeResultsOut:
+    """The results as ``audience`` sees them, built from what the results page of that
+    audience is built from (``queries.round_results`` with the same audience)."""
+    results = queries.round_results(db.session, round_, audience)
+    if not audience.sees_judges:
+        return JudgeResultsOut(
+            round_id=round_.id, status=round_.status.value, complete=results.complete,
+            items=[JudgeResultOut(**_ranked(i)) for i in results.items])
     return ResultsOut(
         round_id=round_.id, status=round_.status.value, complete=results.complete,
         missing_sheets=results.missing,
         items=[ResultOut(
-            program_id=i.program_id, title=i.title, troupe_name=i.troupe_name,
-            category_name=i.category_name, score=money(i.score), rank=i.rank,
-            judge_count=i.judge_count, advanced=i.advanced,
+            **_ranked(i),
             judge_totals={str(j): scoring.units_text(u) for j, u in i.judge_units.items()},
             dropped_high_judge_id=i.dropped_high, dropped_low_judge_id=i.dropped_low,
             spread=money(i.spread)) for i in results.items])
 
 
 @endpoint("/rounds/<int:round_id>/results", "GET", summary="The ranking, best first",
-          who="organizers; the round's judges after it is closed", response=ResultsOut,
-          errors=(401, 403, 404))
+          who="organizers (with every judge's total); the round's judges after it is closed "
+              "(the ranking only)",
+          response=(ResultsOut, JudgeResultsOut), errors=(401, 403, 404))
 def get_results(round_id: int):
-    round_ = visible_round(round_id)
-    require(permissions.can_see_results(
-        actor(), round_, is_assigned=services.is_assigned(db.session, round_.id, actor().id)))
-    return respond(results_out(round_))
+    round_, audience = round_with_audience(round_id)
+    require(permissions.can_see_results(audience, round_))
+    return respond(results_out(round_, audience))
 
 
 @endpoint("/rounds/<int:round_id>/close", "POST", summary="Close the round and advance the best",
@@ -338,7 +363,7 @@ def close_round(round_id: int):
     services.close_round(db.session, round_=round_, advance_program_ids=body.advance_program_ids,
                          actor=actor(), now=utcnow())
     db.session.commit()
-    return respond(round_out(round_))
+    return respond(round_out(round_, permissions.ORGANIZER))
 
 
 @endpoint("/programs/<int:program_id>/recommend", "POST",

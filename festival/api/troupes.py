@@ -6,9 +6,8 @@ from typing import Literal
 from flask import request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
-from festival.accounts.models import Organization, Role
+from festival.accounts.models import Organization
 from festival.api.envelope import (
     actor,
     int_arg,
@@ -17,7 +16,6 @@ from festival.api.envelope import (
     respond,
     respond_page,
 )
-from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
 from festival.api.schemas import DbInt, PersonOut, TroupeOut
 from festival.core.clock import utcnow
@@ -25,7 +23,7 @@ from festival.core.errors import BadRequest, NotFound, ValidationFailed
 from festival.core.pagination import Page
 from festival.db import db
 from festival.troupes import permissions, queries, services
-from festival.troupes.models import Membership, Person, Troupe
+from festival.troupes.models import Membership, Troupe
 from festival.web.auth import require
 
 
@@ -137,20 +135,6 @@ def create_person():
     return respond(PersonOut.model_validate(person), 201)
 
 
-def attachable_person(person_id: int) -> Person:
-    """A person the caller may add to a troupe: leaders only people of their own troupes or
-    people in no troupe yet; organizers anyone."""
-    person = get_or_404(Person, person_id)
-    user = actor()
-    if user.role is Role.leader:
-        leader_ids = set(db.session.execute(
-            select(Troupe.leader_id).join(Membership).where(Membership.person_id == person.id)
-        ).scalars())
-        if leader_ids and user.id not in leader_ids:
-            raise NotFound()
-    return person
-
-
 @endpoint("/troupes/<int:troupe_id>/members", "POST",
           summary="Add a member: an existing person by id, or a new one",
           who="organizer; that troupe's leader", status=201, body=MemberAdd, response=PersonOut,
@@ -160,7 +144,8 @@ def add_member(troupe_id: int):
     body = parse_body(MemberAdd)
     now = utcnow()
     if body.person_id is not None:
-        person = attachable_person(body.person_id)
+        # Only someone the caller may already reach; anyone else is 404, as an unknown id.
+        person = queries.load_person(db.session, actor(), body.person_id)
     elif body.name is None:
         raise ValidationFailed(fields={"person_id": [_l("Send person_id, or name and birth_date.")]})
     else:
@@ -189,7 +174,7 @@ def list_members(troupe_id: int):
           status=204, errors=(401, 404))
 def remove_member(troupe_id: int, person_id: int):
     troupe = managed_troupe(troupe_id)
-    person = get_or_404(Person, person_id)
+    person = queries.load_person(db.session, actor(), person_id)
     if db.session.get(Membership, (troupe.id, person.id)) is None:
         raise NotFound()
     services.remove_member(db.session, troupe=troupe, person=person, actor=actor(), now=utcnow())

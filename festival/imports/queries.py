@@ -14,6 +14,7 @@ from festival.accounts.models import Organization, Role, User
 from festival.festivals.models import Category, Festival
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
 from festival.troupes.models import Membership, Person, Troupe
+from festival.troupes.queries import person_is_visible
 
 
 def _subtree(root_id: int):
@@ -58,20 +59,25 @@ def members_under(session: Session, festival: Festival) -> list[MemberFact]:
     return [MemberFact(*row) for row in rows]
 
 
-def people_by_name_and_birth_date(session: Session) -> dict[tuple[str, date], int]:
-    """(name, date of birth) → the oldest person record with them, to reuse on import."""
+def people_by_name_and_birth_date(session: Session,
+                                  viewer: User) -> dict[tuple[str, date], int]:
+    """(name, date of birth) → the oldest person record with them that ``viewer`` may reach,
+    to reuse on import (someone out of reach with the same name and birthday is not linked:
+    the import registers a person of its own)."""
     rows = session.execute(
         select(Person.name, Person.birth_date, func.min(Person.id))
+        .where(person_is_visible(viewer))
         .group_by(Person.name, Person.birth_date)
     )
     return {(name, birth_date): person_id for name, birth_date, person_id in rows}
 
 
 def leader_ids_by_username(session: Session) -> dict[str, int]:
-    """Accounts with the troupe leader role, by username (case-insensitive)."""
+    """Accounts with the troupe leader role, by username (stored normalised: look names up
+    with accounts.usernames.normalize_username)."""
     rows = session.execute(
         select(User.username, User.id).where(User.role == Role.leader, User.is_active.is_(True)))
-    return {username.casefold(): user_id for username, user_id in rows}
+    return {username: user_id for username, user_id in rows}
 
 
 def categories_of(session: Session, festival: Festival) -> list[Category]:

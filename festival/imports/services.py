@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from festival.accounts.models import Organization, User
+from festival.accounts.usernames import normalize_username
 from festival.audit.services import record
 from festival.festivals.models import Festival, FestivalStatus
 from festival.imports import queries
@@ -177,7 +178,7 @@ def _check_troupes(session: Session, *, festival: Festival, rows: list[ImportRow
                 "There is no organisation called %(name)s under the festival's organisation.",
                 name=organization_text))
         username = cell_text(row.values["leader_username"])
-        leader_id = leaders.get(username.casefold()) if username else None
+        leader_id = leaders.get(normalize_username(username)) if username else None
         if username and leader_id is None:
             plan.add(row, "leader_username", _l(
                 "There is no account %(username)s with the troupe leader role.",
@@ -211,7 +212,7 @@ def _check_members(session: Session, *, festival: Festival, rows: list[ImportRow
     troupes = _Troupes(queries.organizations_under(session, festival),
                        queries.troupes_under(session, festival))
     memberships = {(m.troupe_id, m.person_id) for m in queries.members_under(session, festival)}
-    people = queries.people_by_name_and_birth_date(session)
+    people = queries.people_by_name_and_birth_date(session, actor)
     new_people: dict[tuple[str, date], Person] = {}
     seen: dict[tuple[int, str, date], int] = {}
     for row in rows:

@@ -21,6 +21,7 @@ from festival.judging.models import (
     RoundStatus,
     Score,
 )
+from festival.judging.permissions import ORGANIZER, RoundAudience
 from festival.programs.models import Program
 from festival.troupes.models import Troupe
 
@@ -37,10 +38,11 @@ class ResultItem:
     advanced: bool
     conflicted_judges: set[int] | frozenset[int]
     entry_id: int
-    # Filled in by ``add_details``, for the rows shown only.
-    troupe_name: str = ""
+    # Filled in by ``add_details``, for the rows shown only; the judges' totals and the troupe
+    # only for an audience that sees them (else empty and None).
+    troupe_name: str | None = ""
     category_name: str = ""
-    organization_name: str = ""
+    organization_name: str | None = ""
     judge_units: dict[int, int] = field(default_factory=dict)  # judge id → ten-thousandths
     dropped_high: int | None = None
     dropped_low: int | None = None
@@ -63,7 +65,11 @@ class JudgeStats:
 
 @dataclass
 class Results:
+    """A round's ranking as one audience sees it: ``judges`` and ``judge_stats`` are empty,
+    and the items carry no judge's total, for an audience that does not see the judges."""
+
     round: Round
+    audience: RoundAudience
     items: list[ResultItem]
     judges: list[User]
     judge_stats: list[JudgeStats]
@@ -79,17 +85,21 @@ def round_judges(session: Session, round_id: int) -> list[User]:
     ).scalars())
 
 
-def round_results(session: Session, round_: Round) -> Results:
-    """The ranking with every judge's total of every entry (exports, the API, closing)."""
-    results = ranking(session, round_)
+def round_results(session: Session, round_: Round,
+                  audience: RoundAudience = ORGANIZER) -> Results:
+    """The ranking with the details of every entry, as ``audience`` sees it (the organizers:
+    every judge's total, for the exports, the API and closing)."""
+    results = ranking(session, round_, audience)
     add_details(session, results, results.items)
     return results
 
 
-def ranking(session: Session, round_: Round) -> Results:
+def ranking(session: Session, round_: Round, audience: RoundAudience = ORGANIZER) -> Results:
     """The ranking, best first, from the entries' kept scores, with the judges' statistics
-    summed in SQL; five queries whatever the size. The items carry their titles, not their
-    troupes, categories or judge totals: see ``add_details``."""
+    summed in SQL (for an audience that sees the judges); five queries whatever the size. The
+    items carry their titles, not their troupes, categories or judge totals: see
+    ``add_details``. The rules (closing a round) read it whole; pages and the API pass the
+    viewer's audience."""
     criteria = list(session.execute(select(Criterion).where(Criterion.round_id == round_.id)
                                     .order_by(Criterion.position)).scalars())
     # Scores as whole hundredths: ints are ranked and fetched faster than Decimals. Plain
@@ -116,7 +126,7 @@ def ranking(session: Session, round_: Round) -> Results:
                  .group_by(JudgeTotal.judge_id))}
 
     conflicted: dict[int, set[int]] = defaultdict(set)
-    for program_id, judge_id in conflicts:
+    for program_id, judge_id in conflicts if audience.sees_judges else ():
         conflicted[program_id].add(judge_id)
     ranks = scoring.competition_ranks([(row[1], row[3]) for row in rows])
     # Positional and without the details: 10,000 of them are built for every ranking.
@@ -142,16 +152,20 @@ def ranking(session: Session, round_: Round) -> Results:
             mean_deviation=(scoring.two_places(
                 (scoring.from_units(units) - Decimal(score_cents).scaleb(-2)) / scored)
                 if scored else None)))
-    return Results(round=round_, items=items, judges=judges, judge_stats=stats,
-                   complete=missing == 0 and bool(items) and bool(judge_ids), missing=missing,
-                   criteria=criteria)
+    complete = missing == 0 and bool(items) and bool(judge_ids)
+    if not audience.sees_judges:
+        judges, stats = [], []
+    return Results(round=round_, audience=audience, items=items, judges=judges,
+                   judge_stats=stats, complete=complete, missing=missing, criteria=criteria)
 
 
 def add_details(session: Session, results: Results, items: list[ResultItem]) -> None:
     """Fill in the troupe, category and organisation of ``items`` (all of them, or the page
-    shown), each judge's total and which were dropped; two queries."""
+    shown), and for an audience that sees the judges each judge's total and which were
+    dropped; two queries (one without the judges)."""
     if not items:
         return
+    audience = results.audience
     some = len(items) < len(results.items)
     entry_ids = [item.entry_id for item in items]
     labels = (select(RoundEntry.id, Troupe.name, Category.name, Organization.name)
@@ -168,12 +182,17 @@ def add_details(session: Session, results: Results, items: list[ResultItem]) -> 
         totals = totals.where(JudgeTotal.entry_id.in_(entry_ids))
     connection = session.connection()  # plain rows, no ORM loading (see ``ranking``)
     names = {entry_id: rest for entry_id, *rest in connection.execute(labels)}
+    for item in items:
+        item.troupe_name, item.category_name, item.organization_name = names[item.entry_id]
+        if not audience.sees_troupes:
+            item.troupe_name = item.organization_name = None
+    if not audience.sees_judges:
+        return
     by_entry: dict[int, dict[int, int]] = defaultdict(dict)
     for entry_id, judge_id, units in connection.execute(totals):
         by_entry[entry_id][judge_id] = units
     method = results.round.aggregation.value
     for item in items:
-        item.troupe_name, item.category_name, item.organization_name = names[item.entry_id]
         item.judge_units = by_entry[item.entry_id]
         # Which totals are dropped, from the exact integers (the score is kept already).
         result = scoring.aggregate(item.judge_units, method)

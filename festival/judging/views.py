@@ -90,9 +90,9 @@ def managed_festival_or_404(festival_id: int) -> Festival:
     return festival
 
 
-def round_or_404(round_id: int) -> tuple[Round, bool]:
-    """The round and whether the viewer judges it; unknown to anyone who neither runs nor
-    judges it (as in the API)."""
+def round_or_404(round_id: int) -> tuple[Round, permissions.RoundAudience]:
+    """The round and who the viewer is to it (what they see of it); unknown to anyone who
+    neither runs nor judges it (as in the API)."""
     require(current_user.is_authenticated)
     round_ = db.session.execute(
         select(Round).where(Round.id == round_id)
@@ -100,15 +100,17 @@ def round_or_404(round_id: int) -> tuple[Round, bool]:
     ).scalar_one_or_none()
     if round_ is None:
         raise NotFound()
-    assigned = services.is_assigned(db.session, round_.id, current_user.id)
-    if not (permissions.can_manage_round(current_user, round_) or assigned):
+    audience = permissions.round_audience(
+        current_user, round_,
+        is_assigned=services.is_assigned(db.session, round_.id, current_user.id))
+    if audience is None:
         raise NotFound()
-    return round_, assigned
+    return round_, audience
 
 
 def managed_round_or_404(round_id: int) -> Round:
-    round_, _assigned = round_or_404(round_id)
-    require(permissions.can_manage_round(current_user, round_))
+    round_, audience = round_or_404(round_id)
+    require(audience.manages)
     return round_
 
 
@@ -408,8 +410,8 @@ def _after_conflict(round_: Round, manages: bool):
 @bp.post("/rounds/<int:round_id>/conflicts")
 def declare_conflict(round_id: int):
     """An organizer declares a conflict for any judge of the round; a judge for themselves."""
-    round_, assigned = round_or_404(round_id)
-    manages = permissions.can_manage_round(current_user, round_)
+    round_, audience = round_or_404(round_id)
+    manages, assigned = audience.manages, audience.name == "judge"
     form = ConflictForm()
     if not manages:  # a judge speaks for themselves only
         form.user_id.raw_data, form.user_id.data = [str(current_user.id)], current_user.id
@@ -478,11 +480,12 @@ def _deviation_chart(results: queries.Results):
 @bp.get("/rounds/<int:round_id>/results")
 def results(round_id: int):
     """The ranking with every judge's total, completeness, judge statistics and the cut line;
-    organizers at any time, the round's judges once it is closed (ranking only)."""
-    round_, assigned = round_or_404(round_id)
-    require(permissions.can_see_results(current_user, round_, is_assigned=assigned))
-    manages = permissions.can_manage_round(current_user, round_)
-    data = queries.ranking(db.session, round_)
+    organizers at any time, the round's judges once it is closed (what their audience sees:
+    the ranking only, the same as the API gives them)."""
+    round_, audience = round_or_404(round_id)
+    require(permissions.can_see_results(audience, round_))
+    manages = audience.manages
+    data = queries.ranking(db.session, round_, audience)
     page, per_page = page_args()
     start = min((page - 1) * per_page, len(data.items))
     shown = Page(items=data.items[start:start + per_page], page=page, per_page=per_page,
@@ -516,7 +519,7 @@ def results(round_id: int):
         "judging/results.html", round=round_, festival=round_.festival, results=data,
         shown=shown,
         manages=manages, closed=closed, places=places, filled=filled, inside=inside, tied=tied,
-        show_troupes=manages or not round_.is_blind, outlier=outlier,
+        show_troupes=audience.sees_troupes, outlier=outlier,
         chart=_deviation_chart(data) if manages else "", targets=targets,
         recommended=recommended, recommend_form=RecommendForm(formdata=None))
 

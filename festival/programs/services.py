@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from festival.accounts.models import User
@@ -13,6 +13,7 @@ from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.programs.eligibility import Performer, Rules, Submission, submission_problems
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
 from festival.troupes.models import Membership, Person, Troupe
+from festival.troupes.queries import person_is_visible
 
 
 def _check(
@@ -24,10 +25,13 @@ def _check(
     submission: Submission,
     may_submit_late: bool,
     now: datetime,
+    viewer: User,
     editing: Program | None = None,
     allow_screening: bool = False,
 ) -> Category | None:
-    """Raise ValidationFailed with every problem of this submission; return its category."""
+    """Raise ValidationFailed with every problem of this submission; return its category.
+    A performer who is neither a member of the troupe nor someone ``viewer`` may reach is
+    named like an id that no person has: nothing of them (name, age) is told."""
     category = session.get(Category, category_id) if category_id is not None else None
     if category is not None and category.festival_id != festival.id:
         category = None
@@ -50,7 +54,8 @@ def _check(
             select(Person.id, Person.name, Person.birth_date, Membership.troupe_id)
             .outerjoin(Membership, and_(Membership.person_id == Person.id,
                                         Membership.troupe_id == troupe.id))
-            .where(Person.id.in_(submission.performer_ids[:400]))
+            .where(Person.id.in_(submission.performer_ids[:400]),
+                   or_(Membership.troupe_id.is_not(None), person_is_visible(viewer)))
         )
     ]
     taken = select(Program.id).where(
@@ -88,7 +93,7 @@ def submit_program(
     submission = Submission(title=title, duration_minutes=duration_minutes,
                             performer_ids=list(performer_ids))
     _check(session, festival=festival, troupe=troupe, category_id=category_id,
-           submission=submission, may_submit_late=may_submit_late, now=now,
+           submission=submission, may_submit_late=may_submit_late, now=now, viewer=actor,
            allow_screening=allow_screening)
     program = Program(
         festival_id=festival.id, troupe_id=troupe.id, category_id=category_id,
@@ -144,7 +149,7 @@ def update_program(
     _check(session, festival=program.festival, troupe=program.troupe, category_id=new_category,
            submission=Submission(title=new_title, duration_minutes=new_minutes,
                                  performer_ids=new_ids),
-           may_submit_late=True, now=now, editing=program)
+           may_submit_late=True, now=now, viewer=actor, editing=program)
     changes = {}
     for field, value in (("title", new_title.strip()), ("category_id", new_category),
                          ("duration_minutes", new_minutes)):

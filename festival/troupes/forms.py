@@ -5,20 +5,16 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from festival.web.forms import choices
+from festival.web.forms import choices, optional_db_id
 from festival.web.labels import GENDER, MEMBER_ROLE, TROUPE_KIND
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class TroupeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=choices(TROUPE_KIND.items()),
                        description=_l("A team (like a tai chi team) is scheduled like a troupe."))
-    organization_id = SelectField(_l("Organisation"), coerce=_optional_int, validate_choice=False)
-    leader_id = SelectField(_l("Leader"), coerce=_optional_int, validate_choice=False)
+    organization_id = SelectField(_l("Organisation"), coerce=optional_db_id, validate_choice=False)
+    leader_id = SelectField(_l("Leader"), coerce=optional_db_id, validate_choice=False)
 
 
 class NewMemberForm(FlaskForm):
@@ -31,7 +27,7 @@ class NewMemberForm(FlaskForm):
 
 
 class ExistingMemberForm(FlaskForm):
-    person_id = SelectField(_l("Person"), coerce=_optional_int, validate_choice=False)
+    person_id = SelectField(_l("Person"), coerce=optional_db_id, validate_choice=False)
     # Shown on the page of NewMemberForm: its own id, or both labels name the first select.
     role = SelectField(_l("Role in the troupe"), choices=choices(MEMBER_ROLE.items()),
                        id="existing-role")

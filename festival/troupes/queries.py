@@ -1,10 +1,13 @@
 """Reads of troupes and people, scoped to who is asking."""
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from festival.accounts.models import Organization, Role, User
 from festival.accounts.queries import organization_subtree
+from festival.audit.models import AuditEntry
+from festival.core.errors import NotFound
+from festival.core.ids import DB_INT_MAX
 from festival.core.pagination import Page, paginate
 from festival.troupes.models import Membership, Person, Troupe
 
@@ -20,6 +23,44 @@ def visible_troupes(viewer: User) -> Select:
         tree = organization_subtree(viewer.organization_id)
         return query.where(Troupe.organization_id.in_(select(tree.c.id)))
     return query.where(False)
+
+
+def person_is_visible(viewer: User) -> ColumnElement[bool]:
+    """A condition on ``Person``: ``viewer`` may reach this person, their date of birth and
+    phone. That is a member of a troupe they manage (a leader's own troupes; an organizer's
+    organisation and those under it), or someone they registered who is in no troupe (yet);
+    admins reach everyone. Every path that takes a person's id goes through it, and answers a
+    person out of reach exactly as one that does not exist."""
+    if not viewer.is_authenticated:
+        return false()
+    if viewer.role is Role.admin:
+        return true()
+    # Correlated to Person only: the condition may sit in a query that joins memberships.
+    member = aliased(Membership)
+    managed = visible_troupes(viewer).with_only_columns(Troupe.id).scalar_subquery()
+    in_managed_troupe = (select(member.person_id)
+                         .where(member.person_id == Person.id, member.troupe_id.in_(managed))
+                         .correlate(Person).exists())
+    in_no_troupe = ~(select(member.person_id).where(member.person_id == Person.id)
+                     .correlate(Person).exists())
+    registered_by_viewer = select(AuditEntry.id).where(
+        AuditEntry.entity_type == "person", AuditEntry.entity_id == Person.id,
+        AuditEntry.action == "create_person", AuditEntry.actor_id == viewer.id,
+    ).correlate(Person).exists()
+    return or_(in_managed_troupe, and_(in_no_troupe, registered_by_viewer))
+
+
+def load_person(session: Session, viewer: User, person_id: int | None) -> Person:
+    """The person if ``viewer`` may reach them (``person_is_visible``); NotFound otherwise,
+    the same answer as for an id that no person has."""
+    if person_id is None or not -DB_INT_MAX - 1 <= person_id <= DB_INT_MAX:
+        raise NotFound()  # no person has it (the database would refuse the number)
+    person = session.execute(
+        select(Person).where(Person.id == person_id, person_is_visible(viewer))
+    ).scalar_one_or_none()
+    if person is None:
+        raise NotFound()
+    return person
 
 
 MEMBER_COUNT = (
@@ -73,9 +114,10 @@ def all_members(session: Session, troupe_id: int) -> list[Person]:
     ).scalars())
 
 
-def person_troupes(session: Session, person_id: int) -> list[Troupe]:
+def person_troupes(session: Session, viewer: User, person_id: int) -> list[Troupe]:
+    """The troupes of a person that ``viewer`` manages (not the others the person is in)."""
     return list(session.execute(
-        select(Troupe).join(Membership).where(Membership.person_id == person_id)
+        visible_troupes(viewer).join(Membership).where(Membership.person_id == person_id)
         .options(joinedload(Troupe.organization)).order_by(Troupe.name)
     ).scalars())
 

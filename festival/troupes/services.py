@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from festival.accounts.models import Organization, Role, User
 from festival.audit.services import record
+from festival.core import bounds
 from festival.core.errors import Conflict, ValidationFailed
 from festival.schedules.services import owner_changed
 from festival.troupes.models import Gender, MemberRole, Membership, Person, Troupe, TroupeKind
@@ -111,7 +112,7 @@ def person_problems(*, name: str, birth_date: date | None, gender: str | None,
         problems["name"] = [_l("Enter a name of 1 to %(n)d characters.", n=PERSON_NAME_MAX)]
     if birth_date is None:
         problems["birth_date"] = [_l("Enter the date of birth.")]
-    elif not date(1900, 1, 2) <= birth_date <= today:
+    elif not bounds.EARLIEST_BIRTH_DATE <= birth_date <= today:
         problems["birth_date"] = [_l("Enter a date of birth between 1900 and today.")]
     if gender:
         try:

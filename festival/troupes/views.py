@@ -5,14 +5,14 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from festival.accounts.models import Organization, Role
+from festival.accounts.models import Organization
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError, NotFound, ValidationFailed
 from festival.db import db
 from festival.festivals.forms import ConfirmForm
 from festival.troupes import permissions, queries, services
 from festival.troupes.forms import ExistingMemberForm, NewMemberForm, TroupeForm
-from festival.troupes.models import Person, Troupe
+from festival.troupes.models import Membership, Troupe
 from festival.web.auth import require
 from festival.web.forms import choices, show_errors_on_form
 from festival.web.paging import page_args
@@ -123,10 +123,7 @@ def add_member(troupe_id: int):
     if request.form.get("person_id"):
         form = ExistingMemberForm()
         if form.validate_on_submit():
-            person = db.session.get(Person, form.person_id.data)
-            allowed = {p.id for p in queries.people_to_add(db.session, current_user, troupe)}
-            if person is None or person.id not in allowed:
-                raise NotFound()
+            person = queries.load_person(db.session, current_user, form.person_id.data)
             try:
                 services.add_member(db.session, troupe=troupe, person=person,
                                     role=form.role.data, actor=current_user, now=now)
@@ -160,8 +157,10 @@ def add_member(troupe_id: int):
 @login_required
 def remove_member(troupe_id: int, person_id: int):
     troupe = managed_troupe_or_404(troupe_id)
-    person = db.session.get(Person, person_id)
-    if person is None or not ConfirmForm().validate_on_submit():
+    person = queries.load_person(db.session, current_user, person_id)
+    if db.session.get(Membership, (troupe.id, person.id)) is None:
+        raise NotFound()  # not a member here: nothing to remove, nothing to show
+    if not ConfirmForm().validate_on_submit():
         raise NotFound()
     if request.form.get("confirm") != "yes":
         # The Remove button asks first, on a page of its own.
@@ -177,9 +176,7 @@ def remove_member(troupe_id: int, person_id: int):
 @bp.get("/people/<int:person_id>")
 @login_required
 def person(person_id: int):
-    person = db.session.get(Person, person_id)
-    troupes = queries.person_troupes(db.session, person_id) if person else []
-    visible = [t for t in troupes if permissions.can_manage_troupe(current_user, t)]
-    if person is None or not (visible or current_user.role is Role.admin):
-        raise NotFound()
+    """A person's details and those of their troupes that the viewer manages."""
+    person = queries.load_person(db.session, current_user, person_id)
+    troupes = queries.person_troupes(db.session, current_user, person.id)
     return render_template("troupes/person.html", person=person, troupes=troupes)

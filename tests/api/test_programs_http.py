@@ -11,6 +11,7 @@ from festival.audit.models import AuditEntry
 from festival.core.clock import utcnow
 from festival.festivals.models import FestivalStatus
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
+from festival.troupes.models import Person
 from tests import factories
 
 
@@ -103,7 +104,9 @@ def test_a_leader_submits_a_program_for_their_troupe(world, session):
 
 
 def test_a_performer_who_is_not_a_member_is_named_with_the_troupe(world, session):
-    outsider = world.person(member=False)
+    # Someone the leader registered (so may name), who is not in the troupe.
+    outsider = session.get(Person, world.as_leader.post("/api/v1/people", json={
+        "name": "Zhao Min", "birth_date": "1950-01-01"}).get_json()["id"])
     error = refused(world.submit(performer_ids=[world.members[0].id, outsider.id]))
     assert error["fields"] == {"performer_ids": ["Zhao Min is not a member of Red Maple."]}
     assert stored_programs(session) == 0

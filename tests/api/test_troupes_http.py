@@ -128,8 +128,10 @@ def test_adding_a_new_person_as_member_creates_them_and_counts_them(app, session
 def test_adding_an_existing_person_by_id(app, session, api):
     leader = factories.make_user(session, role="leader")
     troupe = factories.make_troupe(session, leader=leader)
-    person = factories.make_person(session)
     caller = api.as_user(leader)
+    # A person the leader registered (POST /people) and so may link to their troupe.
+    person = session.get(Person, caller.post("/api/v1/people", json={
+        "name": "王芳", "birth_date": "1958-03-12"}).get_json()["id"])
     response = caller.post(f"/api/v1/troupes/{troupe.id}/members", json={"person_id": person.id})
     assert response.status_code == 201
     assert response.get_json()["id"] == person.id

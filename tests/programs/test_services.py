@@ -69,7 +69,10 @@ def test_submit_program_stores_it_as_submitted_with_its_performers(session, worl
 
 
 def test_submit_program_refuses_a_performer_who_is_not_a_member(session, world, english):
-    outsider = factories.make_person(session, name="Zhao Min")
+    # Someone the leader knows (from their other troupe), but not a member of this one.
+    other = factories.make_troupe(session, organization=world["troupe"].organization,
+                                  leader=world["leader"])
+    outsider = factories.make_person(session, name="Zhao Min", troupe=other)
     problems = refusal(session, world, performer_ids=[world["members"][0].id, outsider.id])
     assert problems == {"performer_ids": ["Zhao Min is not a member of Red Maple."]}
 
