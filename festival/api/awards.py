@@ -1,6 +1,5 @@
 """Awards: /festivals/{id}/awards, allocate, publish (and unpublish)."""
 
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -9,7 +8,7 @@ from festival.api.envelope import actor, parse_body, respond
 from festival.api.festivals import managed_festival
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
-from festival.api.schemas import DbInt, FestivalOut
+from festival.api.schemas import BoundedDecimal, DbInt, FestivalOut
 from festival.awards import permissions, queries, services
 from festival.awards.models import Award
 from festival.core.clock import utcnow
@@ -33,8 +32,8 @@ class AwardIn(BaseModel):
 
 class TierCount(BaseModel):
     tier: ProgramTier
-    count: int = Field(ge=0, le=1000)
-    min_score: Decimal | None = None
+    count: DbInt = Field(ge=0, le=1000)
+    min_score: BoundedDecimal | None = None
 
 
 class AllocateIn(BaseModel):

@@ -8,6 +8,7 @@ from flask_login import current_user
 from pydantic import BaseModel, ValidationError
 
 from festival.accounts.services import token_for
+from festival.api.schemas import OUT_OF_BOUNDS
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, TooLarge, Unauthorized, ValidationFailed
 from festival.core.ids import DB_INT_MAX
@@ -76,6 +77,8 @@ def parse_body(model: type[M]) -> M:
 def _message_for(problem: dict):
     kind = problem["type"]
     context = problem.get("ctx") or {}
+    if kind == OUT_OF_BOUNDS:
+        return context["message"]
     if kind == "missing":
         return _l("This field is required.")
     if kind == "string_too_long":

@@ -1,11 +1,11 @@
 """Schedules: events and series of troupes and festivals, single occurrences, attendance and
 the troupe's secret calendar feed."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, Field
 
@@ -13,8 +13,9 @@ from festival.api.envelope import actor, page_params, parse_body, respond, respo
 from festival.api.festivals import managed_festival
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
-from festival.api.schemas import DbInt
+from festival.api.schemas import DbInt, EventDateTime, EventDay
 from festival.api.troupes import managed_troupe
+from festival.core import bounds
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, NotFound, ValidationFailed
 from festival.core.pagination import Page
@@ -24,6 +25,7 @@ from festival.festivals.models import Festival
 from festival.schedules import permissions, queries, services
 from festival.schedules.models import Event
 from festival.web.auth import require
+from festival.web.external_urls import external_url, webcal_url
 
 Kind = Literal["rehearsal", "training", "practice", "performance", "exhibition", "meeting"]
 
@@ -31,8 +33,8 @@ Kind = Literal["rehearsal", "training", "practice", "performance", "exhibition",
 class EventCreate(BaseModel):
     title: str = Field(max_length=200)
     kind: Kind
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: EventDateTime
+    ends_at: EventDateTime
     location: str = Field(default="", max_length=200)
     rrule: str | None = Field(default=None, max_length=500)
     notes: str = Field(default="", max_length=4000)
@@ -42,8 +44,8 @@ class EventCreate(BaseModel):
 class EventUpdate(BaseModel):
     title: str | None = Field(default=None, max_length=200)
     kind: Kind | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: EventDateTime | None = None
+    ends_at: EventDateTime | None = None
     location: str | None = Field(default=None, max_length=200)
     rrule: str | None = Field(default=None, max_length=500)
     notes: str | None = Field(default=None, max_length=4000)
@@ -51,13 +53,13 @@ class EventUpdate(BaseModel):
 
 
 class CancellationIn(BaseModel):
-    occurrence: date | datetime | None = None
-    occurrences: list[date | datetime] | None = Field(default=None, max_length=400)
+    occurrence: EventDay | None = None
+    occurrences: list[EventDay] | None = Field(default=None, max_length=400)
 
 
 class OccurrenceChange(BaseModel):
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: EventDateTime | None = None
+    ends_at: EventDateTime | None = None
     title: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=200)
 
@@ -183,9 +185,14 @@ def _window() -> tuple[datetime, datetime] | None:
     try:
         first = (date.fromisoformat(raw_from) if raw_from
                  else utcnow().astimezone(zone).date() - timedelta(days=30))
-        last = date.fromisoformat(raw_to) if raw_to else first + timedelta(days=366)
+        last = date.fromisoformat(raw_to) if raw_to else None
     except ValueError:
         raise BadRequest(fields={"from": [_l("Enter a date as YYYY-MM-DD.")]}) from None
+    outside = {name: [bounds.date_message()] for name, day in (("from", first), ("to", last))
+               if day is not None and not bounds.day_in_range(day)}
+    if outside:
+        raise BadRequest(fields=outside)
+    last = last or first + timedelta(days=366)
     if last < first or (last - first).days > 800:
         raise BadRequest(fields={"to": [_l("Give a period of at most two years that starts before it ends.")]})
     return (datetime.combine(first, time(0), zone),
@@ -386,7 +393,7 @@ def record_attendance(event_id: int, occurrence: str):
 def troupe_attendance(troupe_id: int):
     troupe = managed_troupe(troupe_id)
     page, per_page = page_params()
-    window = _window() or (datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
+    window = _window() or (bounds.EARLIEST_MOMENT, bounds.LATEST_MOMENT)
     rows = queries.attendance_rates(db.session, troupe.id, *window)
     items = [MemberAttendanceOut(person_id=r.person_id, name=r.name, sessions=r.sessions,
                                  attended=r.attended,
@@ -396,8 +403,8 @@ def troupe_attendance(troupe_id: int):
 
 
 def calendar_out(feed) -> CalendarOut:
-    url = url_for("feeds.troupe_feed", secret=feed.secret, _external=True)
-    return CalendarOut(url=url, webcal_url="webcal://" + url.split("://", 1)[1])
+    url = external_url("feeds.troupe_feed", secret=feed.secret)
+    return CalendarOut(url=url, webcal_url=webcal_url(url))
 
 
 @endpoint("/troupes/<int:troupe_id>/calendar", "GET", summary="The troupe's secret feed URL",

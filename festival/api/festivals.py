@@ -1,6 +1,5 @@
 """Festivals and their categories: /festivals, /festivals/{id}, open, categories."""
 
-from datetime import date, datetime
 from typing import Literal
 
 from flask import request
@@ -18,7 +17,14 @@ from festival.api.envelope import (
 )
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
-from festival.api.schemas import CategoryOut, DbInt, FestivalDetailOut, FestivalOut
+from festival.api.schemas import (
+    CategoryOut,
+    DbInt,
+    EventDate,
+    EventDateTime,
+    FestivalDetailOut,
+    FestivalOut,
+)
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, NotFound, ValidationFailed
 from festival.db import db
@@ -34,9 +40,9 @@ class FestivalCreate(BaseModel):
     level: LevelName
     organization_id: DbInt
     year: DbInt
-    starts_on: date
-    ends_on: date
-    submission_deadline: datetime
+    starts_on: EventDate
+    ends_on: EventDate
+    submission_deadline: EventDateTime
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
     min_performer_age: DbInt = 60
     description: str = Field(default="", max_length=4000)

@@ -1,15 +1,46 @@
 """Serializers shared by several resources; each names every field it shows."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic_core import PydanticCustomError
 
+from festival.core import bounds
 from festival.core.ids import DB_INT_MAX
 
-# Integers in request bodies go to 32-bit database columns (PostgreSQL's integer): a larger
-# one is refused as a bad value (422) before it reaches a query, which would fail on it.
-DbInt = Annotated[int, Field(ge=-DB_INT_MAX - 1, le=DB_INT_MAX)]
+# Integers in request bodies are JSON integers (never true, "12" or 12.0: a wrong type, 400)
+# and go to 32-bit database columns (PostgreSQL's integer): a larger one is refused as a bad
+# value (422) before it reaches a query, which would fail on it.
+DbInt = Annotated[int, Strict(), Field(ge=-DB_INT_MAX - 1, le=DB_INT_MAX)]
+
+# The error type of a value outside ``core.bounds``; its ``message`` says which values fit.
+OUT_OF_BOUNDS = "out_of_bounds"
+
+
+def _within_dates(value: date | datetime) -> date | datetime:
+    if not bounds.day_in_range(value):
+        raise PydanticCustomError(OUT_OF_BOUNDS, "{message}", {"message": bounds.date_message()})
+    return value
+
+
+def _not_huge(value):
+    """Refuse a number too large to hold (1e26 would break two-place rounding); text that is
+    not a number goes on to the service, which says so."""
+    if bounds.out_of_range_number(value):
+        raise PydanticCustomError(OUT_OF_BOUNDS, "{message}",
+                                  {"message": bounds.number_message()})
+    return value
+
+
+# Dates and datetimes of what happens (events, sessions, festivals): within ``core.bounds``.
+EventDate = Annotated[date, AfterValidator(_within_dates)]
+EventDateTime = Annotated[datetime, AfterValidator(_within_dates)]
+EventDay = Annotated[date | datetime, AfterValidator(_within_dates)]
+# A score, maximum, weight or minimum: a number or a decimal string, never too large.
+Number = Annotated[Decimal | str, BeforeValidator(_not_huge)]
+BoundedDecimal = Annotated[Decimal, BeforeValidator(_not_huge)]
 
 
 class Output(BaseModel):

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from festival.audit.labels import ACTIONS, ENTITY_TYPES, KINDS
+from festival.web.forms import WithinDates
 
 NOT_A_CHOICE = _l("Choose one of the list.")
 
@@ -32,8 +33,8 @@ class AuditFilterForm(FlaskForm):
     entity_type = SelectField(_l("Record"), default="", invalid_choice_message=NOT_A_CHOICE)
     who = StringField(_l("Who (username)"), validators=[Optional(), Length(max=64)])
     festival_id = SelectField(_l("Festival"), default="", invalid_choice_message=NOT_A_CHOICE)
-    date_from = LooseDateField(_l("From"), validators=[Optional()])
-    date_to = LooseDateField(_l("To (inclusive)"), validators=[Optional()])
+    date_from = LooseDateField(_l("From"), validators=[Optional(), WithinDates()])
+    date_to = LooseDateField(_l("To (inclusive)"), validators=[Optional(), WithinDates()])
 
     def fill_choices(self, festivals: list[tuple[int, str, int]]) -> None:
         """Kinds of change, then every action; record types; the viewer's festivals."""

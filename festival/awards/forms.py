@@ -7,17 +7,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from festival.awards.allocation import PROGRAM_TIERS
 from festival.awards.services import MAX_NOTICE_DAYS, TITLE_MAX
-from festival.web.forms import choices
+from festival.web.forms import WithinNumbers, choices, optional_db_id
 from festival.web.labels import AWARD_TIER
 
 DEFAULT_NOTICE_DAYS = 7
-
-
-def optional_id(value) -> int | None:
-    """A select's value: an id, or None for the empty choice."""
-    if value in (None, ""):
-        return None
-    return int(value)
 
 
 class TierRowForm(Form):
@@ -27,7 +20,7 @@ class TierRowForm(Form):
                                                                                    max=1000)],
                          render_kw={"inputmode": "numeric"})
     min_score = DecimalField(_l("Minimum score"), places=2,
-                             validators=[Optional(), NumberRange(min=0)],
+                             validators=[Optional(), NumberRange(min=0), WithinNumbers()],
                              render_kw={"inputmode": "decimal"})
 
 
@@ -35,7 +28,7 @@ class AllocateForm(FlaskForm):
     """Hand prize tiers down a closed round's ranking: first, second, third, excellence,
     special, in that order."""
 
-    round_id = SelectField(_l("Closed round"), coerce=optional_id, validate_choice=False,
+    round_id = SelectField(_l("Closed round"), coerce=optional_db_id, validate_choice=False,
                            validators=[InputRequired()], id="allocate-round")
     tiers = FieldList(FormField(TierRowForm), min_entries=len(PROGRAM_TIERS),
                       max_entries=len(PROGRAM_TIERS))
@@ -58,13 +51,13 @@ class AwardForm(FlaskForm):
 
     tier = SelectField(_l("Award"), choices=choices(AWARD_TIER.items()),
                        validators=[InputRequired()], id="award-tier")
-    program_id = SelectField(_l("Program"), coerce=optional_id, validate_choice=False,
+    program_id = SelectField(_l("Program"), coerce=optional_db_id, validate_choice=False,
                              validators=[Optional()], id="award-program",
                              description=_l("For a prize to a program."))
-    organization_id = SelectField(_l("Organisation"), coerce=optional_id, validate_choice=False,
+    organization_id = SelectField(_l("Organisation"), coerce=optional_db_id, validate_choice=False,
                                   validators=[Optional()], id="award-organization",
                                   description=_l("For an organisation award."))
-    category_id = SelectField(_l("Category"), coerce=optional_id, validate_choice=False,
+    category_id = SelectField(_l("Category"), coerce=optional_db_id, validate_choice=False,
                               validators=[Optional()], id="award-category",
                               description=_l("Leave empty to use the program's category."))
     title = StringField(_l("Title on the certificate"),

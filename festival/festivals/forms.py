@@ -13,18 +13,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from festival.accounts.forms import LEVEL_LABELS
-from festival.web.forms import choices
+from festival.core import bounds
+from festival.web.forms import WithinDates, choices, db_id
 
 
 class FestivalForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     level = SelectField(_l("Level"), choices=choices((lv.value, label) for lv, label in LEVEL_LABELS.items()))
-    organization_id = SelectField(_l("Organising office"), coerce=int, validate_choice=False)
-    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
-    starts_on = DateField(_l("First day"), validators=[InputRequired()])
-    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    organization_id = SelectField(_l("Organising office"), coerce=db_id,
+                                  validate_choice=False)
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(bounds.FIRST_YEAR, bounds.LAST_YEAR)])
+    starts_on = DateField(_l("First day"), validators=[InputRequired(), WithinDates()])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(), WithinDates()])
     submission_deadline = DateTimeLocalField(
-        _l("Submission deadline"), validators=[InputRequired()], format="%Y-%m-%dT%H:%M",
+        _l("Submission deadline"), validators=[InputRequired(), WithinDates()], format="%Y-%m-%dT%H:%M",
         description=_l("Local time of the festival."))
     timezone = StringField(_l("Time zone"), default="Asia/Shanghai",
                            validators=[DataRequired(), Length(max=64)])

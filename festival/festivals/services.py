@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from festival.accounts.models import Level, Organization, User
 from festival.audit.services import record
+from festival.core import bounds
 from festival.core.errors import Conflict, ValidationFailed
 from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.schedules.services import owner_changed
@@ -35,6 +36,7 @@ def _festival_problems(
     year: int,
     starts_on: date,
     ends_on: date,
+    submission_deadline: datetime,
     timezone: str,
     min_performer_age: int,
     description: str,
@@ -48,9 +50,14 @@ def _festival_problems(
         problems["level"] = [_l("Choose one of: district, city, province, other.")]
     if organization_id is None or session.get(Organization, organization_id) is None:
         problems["organization_id"] = [_l("No such organisation.")]
-    if not 2000 <= year <= 2100:
+    if not bounds.FIRST_YEAR <= year <= bounds.LAST_YEAR:
         problems["year"] = [_l("Enter a year between 2000 and 2100.")]
-    if ends_on < starts_on:
+    outside = {name: [bounds.date_message()] for name, value in (
+        ("starts_on", starts_on), ("ends_on", ends_on),
+        ("submission_deadline", submission_deadline)) if not bounds.day_in_range(value)}
+    if outside:
+        problems.update(outside)
+    elif ends_on < starts_on:
         problems["ends_on"] = [_l("The festival cannot end before it starts.")]
     if timezone not in _zones():
         problems["timezone"] = [_l("Unknown time zone; for China use Asia/Shanghai.")]
@@ -88,8 +95,8 @@ def create_festival(
     name, description = name.strip(), (description or "").strip()
     problems = _festival_problems(
         session, name=name, level=level, organization_id=organization_id, year=year,
-        starts_on=starts_on, ends_on=ends_on, timezone=timezone,
-        min_performer_age=min_performer_age, description=description,
+        starts_on=starts_on, ends_on=ends_on, submission_deadline=submission_deadline,
+        timezone=timezone, min_performer_age=min_performer_age, description=description,
     )
     if problems:
         raise ValidationFailed(fields=problems)
@@ -129,7 +136,8 @@ def update_festival(
     name, description = name.strip(), (description or "").strip()
     problems = _festival_problems(
         session, name=name, level=festival.level, organization_id=festival.organization_id,
-        year=year, starts_on=starts_on, ends_on=ends_on, timezone=timezone,
+        year=year, starts_on=starts_on, ends_on=ends_on,
+        submission_deadline=submission_deadline, timezone=timezone,
         min_performer_age=min_performer_age, description=description,
     )
     if problems:

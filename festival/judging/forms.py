@@ -12,9 +12,9 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from festival.web.forms import choices
+from festival.web.forms import WithinNumbers, choices, db_id, whole_number
 
 AGGREGATION_LABELS = {
     "trimmed_mean": _l("Drop the highest and lowest, then average"),
@@ -27,9 +27,11 @@ class CriterionRowForm(Form):
     """One row of the criteria table; a row without a name and a maximum is ignored."""
 
     name = StringField(_l("Criterion"), validators=[Optional(), Length(max=80)])
-    max_score = StringField(_l("Maximum score"), validators=[Optional(), Length(max=12)],
+    max_score = StringField(_l("Maximum score"),
+                            validators=[Optional(), Length(max=12), WithinNumbers()],
                             render_kw={"inputmode": "decimal"})
-    weight = StringField(_l("Weight"), default="1", validators=[Optional(), Length(max=12)],
+    weight = StringField(_l("Weight"), default="1",
+                         validators=[Optional(), Length(max=12), WithinNumbers()],
                          render_kw={"inputmode": "decimal"})
 
     def is_blank(self) -> bool:
@@ -43,7 +45,7 @@ class RoundForm(FlaskForm):
         _l("How the judges' totals make the score"),
         choices=choices(AGGREGATION_LABELS.items()), default="trimmed_mean")
     advance_count = IntegerField(
-        _l("Places (programs that advance)"), validators=[Optional(), NumberRange(min=0)],
+        _l("Places (programs that advance)"), validators=[Optional(), whole_number(0)],
         description=_l("Leave empty to choose the advancing programs by hand when closing."))
     is_blind = BooleanField(_l("Blind: judges do not see the troupes' names"))
     criteria = FieldList(FormField(CriterionRowForm), min_entries=CRITERION_ROWS,
@@ -51,14 +53,14 @@ class RoundForm(FlaskForm):
 
 
 class JudgeForm(FlaskForm):
-    user_id = SelectField(_l("Judge account"), coerce=int, validate_choice=False,
+    user_id = SelectField(_l("Judge account"), coerce=db_id, validate_choice=False,
                           validators=[InputRequired()], id="judge-account")
 
 
 class ConflictForm(FlaskForm):
-    user_id = SelectField(_l("Judge"), coerce=int, validate_choice=False,
+    user_id = SelectField(_l("Judge"), coerce=db_id, validate_choice=False,
                           validators=[InputRequired()], id="conflict-judge")
-    program_id = SelectField(_l("Program"), coerce=int, validate_choice=False,
+    program_id = SelectField(_l("Program"), coerce=db_id, validate_choice=False,
                              validators=[InputRequired()], id="conflict-program")
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)],
                          description=_l("For example: the judge coaches this troupe."))
@@ -67,9 +69,9 @@ class ConflictForm(FlaskForm):
 class CloseForm(FlaskForm):
     """The confirmed list: programs above the line (hidden) and the ones chosen at a tie."""
 
-    advance_program_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    advance_program_ids = SelectMultipleField(coerce=db_id, validate_choice=False)
 
 
 class RecommendForm(FlaskForm):
-    program_id = IntegerField(validators=[Optional()])
-    festival_id = SelectField(_l("Recommend to"), coerce=int, validate_choice=False)
+    program_id = IntegerField(validators=[Optional(), whole_number(1)])
+    festival_id = SelectField(_l("Recommend to"), coerce=db_id, validate_choice=False)

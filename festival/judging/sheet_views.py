@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from festival.accounts.models import Role
+from festival.core import bounds
 from festival.core.clock import utcnow
 from festival.core.errors import NotFound, RoundClosed, ValidationFailed
 from festival.core.pagination import Page
@@ -141,7 +142,13 @@ def save_row(round_id: int, program_id: int):
     posted = {cid: request.form.get(f"score-{cid}", "").strip() for cid in criteria}
     # An empty input is a missing criterion, which the service names.
     values = {str(cid): value for cid, value in posted.items() if value != ""}
+    # A number too large to hold is refused here, as the API's schema does, before the
+    # service would try to round it.
+    huge = {key: [bounds.number_message()] for key, value in values.items()
+            if bounds.out_of_range_number(value)}
     try:
+        if huge:
+            raise ValidationFailed(fields=huge)
         services.save_scores(db.session, round_=round_, program_id=program_id,
                              judge=current_user, values=values, now=utcnow())
     except RoundClosed as error:

@@ -6,6 +6,8 @@ from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField,
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival.web.forms import db_id
+
 
 class CheckboxListField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -15,9 +17,9 @@ class CheckboxListField(SelectMultipleField):
 class ProgramForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)],
                         description=_l("Without the book-title marks, e.g. 和谐大家园."))
-    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    category_id = SelectField(_l("Category"), coerce=db_id, validate_choice=False)
     duration_minutes = IntegerField(_l("Duration (minutes)"),
                                     validators=[InputRequired(), NumberRange(1, 600)])
-    performer_ids = CheckboxListField(_l("Performers"), coerce=int, validate_choice=False,
+    performer_ids = CheckboxListField(_l("Performers"), coerce=db_id, validate_choice=False,
                                       description=_l("Tick everyone who performs."))
     version = HiddenField(validators=[Optional()])

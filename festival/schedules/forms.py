@@ -21,7 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.schedules.models import EventKind
 from festival.schedules.recurrence import MAX_INTERVAL, MAX_OCCURRENCES, WEEKDAYS
-from festival.web.forms import choices
+from festival.web.forms import WithinDates, choices
 from festival.web.labels import label
 
 A_MONDAY = date(2024, 1, 1)
@@ -48,11 +48,11 @@ class EventForm(FlaskForm):
     title = StringField(_l("Name of the event"), validators=[DataRequired(), Length(max=200)],
                         description=_l("e.g. 每周集中训练, 排练, 慰问演出"))
     kind = SelectField(_l("Kind"), choices=kind_choices())
-    day = DateField(_l("Date"), validators=[InputRequired()],
+    day = DateField(_l("Date"), validators=[InputRequired(), WithinDates()],
                     description=_l("For a repeating event: the first session."))
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
-    end_day = DateField(_l("Ends on another day"), validators=[Optional()],
+    end_day = DateField(_l("Ends on another day"), validators=[Optional(), WithinDates()],
                         description=_l("Only for an event over several days; leave empty "
                                        "otherwise."))
     location = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
@@ -70,7 +70,7 @@ class EventForm(FlaskForm):
                                                 "weekday of the first session."))
     ends = RadioField(_l("The repeat ends"), default="until", choices=choices([
         ("until", _l("on a date")), ("count", _l("after a number of sessions"))]))
-    until = DateField(_l("Last day"), validators=[Optional()])
+    until = DateField(_l("Last day"), validators=[Optional(), WithinDates()])
     count = IntegerField(_l("Number of sessions"),
                          validators=[Optional(), NumberRange(1, MAX_OCCURRENCES)])
 
@@ -92,7 +92,7 @@ class CancelForm(FlaskForm):
 class OccurrenceForm(FlaskForm):
     """One session of a series, moved or renamed on its own."""
 
-    day = DateField(_l("Date"), validators=[InputRequired()])
+    day = DateField(_l("Date"), validators=[InputRequired(), WithinDates()])
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
     title = StringField(_l("Name of the event"), validators=[DataRequired(), Length(max=200)])
@@ -107,7 +107,7 @@ class TourForm(FlaskForm):
     kind = SelectField(_l("Kind"), default=EventKind.performance.value, choices=kind_choices())
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
-    first_day = DateField(_l("First day"), validators=[Optional()],
+    first_day = DateField(_l("First day"), validators=[Optional(), WithinDates()],
                           description=_l("Lines without a date start on this day, one day after another."))
     stops = TextAreaField(_l("Venues, one a line"), validators=[Length(max=20000)],
                           description=_l("Write \"2026-09-10 骑岸镇敬老院\", or only the venue "

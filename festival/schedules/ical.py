@@ -4,15 +4,23 @@ What the calendar apps need (see shared/tools/ical-check/FEEDS.md): every time w
 TZID and that zone's VTIMEZONE, never floating; stable UIDs; DTSTAMP and LAST-MODIFIED
 from the last change, never "now"; RRULE with UNTIL in UTC; cancellations as EXDATE;
 one changed occurrence as an override with the same UID and a RECURRENCE-ID.
+
+An event with a time outside the dates the application holds (``core.bounds``), or one that
+cannot be written, is left out rather than failing the whole feed; the services refuse such
+times in the first place.
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event, vRecur, vText
 
+from festival.core import bounds
+
 PRODID = "-//festival//Troupe and festival schedules//ZH"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,13 +62,27 @@ def build_calendar(*, name: str, calendar_uid: str, timezone: str,
     calendar.add("x-wr-timezone", timezone)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
+    written = []
     for event in sorted(events, key=lambda item: (item.starts_at, item.uid)):
-        calendar.add_component(_vevent(event))
-        for override in sorted(event.overrides, key=lambda item: item.original_start):
-            calendar.add_component(_override(event, override))
-    if events:
-        first = min(event.starts_at for event in events).date()
-        last = max(event.series_ends_at for event in events).date()
+        overrides = sorted(event.overrides, key=lambda item: item.original_start)
+        moments = [event.starts_at, event.ends_at, event.series_ends_at,
+                   *(moment for override in overrides
+                     for moment in (override.original_start, override.starts_at,
+                                    override.ends_at))]
+        try:
+            if not all(bounds.day_in_range(moment) for moment in moments):
+                raise ValueError("a time outside the dates the application holds")
+            components = [_vevent(event), *(_override(event, item) for item in overrides)]
+        except (ValueError, OverflowError, TypeError):
+            log.warning("event %s left out of the calendar %s", event.uid, calendar_uid,
+                        exc_info=True)
+            continue
+        for component in components:
+            calendar.add_component(component)
+        written.append(event)
+    if written:
+        first = min(event.starts_at for event in written).date()
+        last = max(event.series_ends_at for event in written).date()
         calendar.add_missing_timezones(first_date=date(first.year - 1, 1, 1),
                                        last_date=date(last.year + 2, 1, 1))
         for zone in calendar.timezones:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Dialect, and_, bindparam, case, func, or_, se
 from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from festival.core import bounds
 from festival.festivals.models import Festival
 from festival.schedules import recurrence
 from festival.schedules.ical import FeedEvent, FeedOverride
@@ -149,11 +150,20 @@ def month_weeks(month: date) -> list[list[date]]:
 
 def feed_events(session: Session, *, troupe_id: int | None = None,
                 festival_id: int | None = None, public_only: bool = False) -> list[FeedEvent]:
-    """Everything a feed shows, as plain values for ``ical.build_calendar``."""
+    """Everything a feed shows, as plain values for ``ical.build_calendar``: the events within
+    the dates the application holds (a row outside them, which the services refuse, is left
+    out rather than failing the feed)."""
     items = []
     for event in owner_events(session, troupe_id=troupe_id, festival_id=festival_id,
-                              public_only=public_only):
+                              public_only=public_only, after=bounds.EARLIEST_MOMENT,
+                              before=bounds.LATEST_MOMENT):
         tz = ZoneInfo(event.timezone)
+        if not all(bounds.EARLIEST_MOMENT <= moment <= bounds.LATEST_MOMENT for moment in (
+                event.starts_at, event.ends_at, event.series_ends_at,
+                *(moment for row in event.overrides
+                  for moment in (row.occurrence_at, row.starts_at, row.ends_at)),
+                *(row.occurrence_at for row in event.cancellations))):
+            continue
         duration = event.ends_at - event.starts_at
         overrides = [FeedOverride(
             original_start=row.occurrence_at.astimezone(tz), starts_at=row.starts_at.astimezone(tz),

@@ -325,6 +325,8 @@ def cancel_occurrences(session: Session, *, event: Event, days: Sequence[date], 
             _l("This event does not repeat: delete it instead of cancelling one session.")]})
     if not days:
         raise ValidationFailed(fields={"occurrence": [_l("Choose at least one date.")]})
+    if not all(bounds.day_in_range(day) for day in days):
+        raise ValidationFailed(fields={"occurrence": [bounds.date_message()]})
     bad = []
     originals = []
     for day in sorted(set(days)):

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from festival.core import bounds
+
 MAX_STOPS = 100
 VENUE_MAX = 200
 LINE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})?[\s,，、]*(.*?)\s*$")
@@ -44,6 +46,10 @@ def parse_tour_lines(text: str, first_day: date | None) -> tuple[list[TourStop],
         if day is None:
             problems.append(_l("Line %(n)d: give a date, or the tour's first day above.",
                                n=number))
+            continue
+        if not bounds.day_in_range(day):
+            problems.append(_l("Line %(n)d: %(problem)s", n=number,
+                               problem=bounds.date_message()))
             continue
         if not venue:
             problems.append(_l("Line %(n)d: name the venue.", n=number))

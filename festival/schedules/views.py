@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from festival.core import bounds
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, DomainError, NotFound, ValidationFailed
 from festival.dashboard import charts
@@ -30,14 +31,15 @@ from festival.troupes import queries as troupe_queries
 from festival.troupes.models import Troupe
 from festival.troupes.permissions import can_manage_troupe
 from festival.web.auth import require
+from festival.web.external_urls import external_url, webcal_url
 from festival.web.forms import choices, show_errors_on_form
 from festival.web.i18n import current_language
 
 bp = Blueprint("schedules", __name__)
 
-# Far enough to hold any series (at most 1000 sessions, each at most 14 days long).
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+# Every session of every series lies between these two.
+EARLIEST = bounds.EARLIEST_MOMENT
+LATEST = bounds.LATEST_MOMENT
 UPCOMING_ON_EVENT_PAGE = 20
 RECENT_ON_EVENT_PAGE = 10
 UPCOMING_TO_CANCEL = 60
@@ -210,7 +212,7 @@ def _month_arg(today: date) -> date:
     match = MONTH_ARG.match(request.args.get("month", ""))
     if match:
         year, month = int(match.group(1)), int(match.group(2))
-        if 1900 <= year <= 2199 and 1 <= month <= 12:
+        if bounds.FIRST_YEAR <= year <= bounds.LAST_YEAR and 1 <= month <= 12:
             return date(year, month, 1)
     return today.replace(day=1)
 
@@ -290,10 +292,6 @@ def festival_schedule(festival_id: int):
                            show_public=True, **calendar)
 
 
-def _webcal(url: str) -> str:
-    return "webcal://" + url.split("://", 1)[1]
-
-
 @bp.get("/festivals/<slug>/calendar")
 def public_calendar(slug: str):
     festival = queries.festival_by_slug(db.session, slug)
@@ -301,9 +299,9 @@ def public_calendar(slug: str):
         raise NotFound()
     calendar = _calendar(ZoneInfo(festival.timezone), festival_id=festival.id,
                          public_only=True, managers=False)
-    feed_url = url_for("feeds.festival_feed", slug=festival.slug, _external=True)
+    feed_url = external_url("feeds.festival_feed", slug=festival.slug)
     return render_template("schedules/public_calendar.html", festival=festival,
-                           feed_url=feed_url, webcal_url=_webcal(feed_url), **calendar)
+                           feed_url=feed_url, webcal_url=webcal_url(feed_url), **calendar)
 
 
 # Events and series.
@@ -751,6 +749,9 @@ def _period(today: date) -> tuple[date, date, list[str]]:
         except ValueError:
             problems.append(_("%(text)s is not a date (YYYY-MM-DD).", text=raw[:20]))
             continue
+        if not bounds.day_in_range(value):
+            problems.append(str(bounds.date_message()))
+            continue
         if name == "from":
             first = value
         else:
@@ -839,11 +840,11 @@ def qr_svg(url: str) -> Markup:
 def troupe_calendar(troupe_id: int):
     troupe = managed_troupe_or_404(troupe_id)
     feed = services.feed_for_troupe(db.session, troupe=troupe, now=utcnow())
-    feed_url = url_for("feeds.troupe_feed", secret=feed.secret, _external=True)
-    webcal_url = _webcal(feed_url)
+    feed_url = external_url("feeds.troupe_feed", secret=feed.secret)
+    webcal = webcal_url(feed_url)
     db.session.commit()
     return render_template("schedules/subscribe.html", troupe=troupe, feed_url=feed_url,
-                           webcal_url=webcal_url, qr=qr_svg(webcal_url))
+                           webcal_url=webcal, qr=qr_svg(webcal))
 
 
 @bp.route("/troupes/<int:troupe_id>/calendar/rotate", methods=["GET", "POST"])
