@@ -57,6 +57,8 @@ class Person(Base):
     gender: Mapped[Gender | None] = mapped_column(str_enum(Gender, "gender"))
     phone: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who registered the person: the only one who reaches them while they are in no troupe.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="person")
 

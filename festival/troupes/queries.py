@@ -5,7 +5,6 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from festival.accounts.models import Organization, Role, User
 from festival.accounts.queries import organization_subtree
-from festival.audit.models import AuditEntry
 from festival.core.errors import NotFound
 from festival.core.ids import DB_INT_MAX
 from festival.core.pagination import Page, paginate
@@ -43,11 +42,7 @@ def person_is_visible(viewer: User) -> ColumnElement[bool]:
                          .correlate(Person).exists())
     in_no_troupe = ~(select(member.person_id).where(member.person_id == Person.id)
                      .correlate(Person).exists())
-    registered_by_viewer = select(AuditEntry.id).where(
-        AuditEntry.entity_type == "person", AuditEntry.entity_id == Person.id,
-        AuditEntry.action == "create_person", AuditEntry.actor_id == viewer.id,
-    ).correlate(Person).exists()
-    return or_(in_managed_troupe, and_(in_no_troupe, registered_by_viewer))
+    return or_(in_managed_troupe, and_(in_no_troupe, Person.created_by_id == viewer.id))
 
 
 def load_person(session: Session, viewer: User, person_id: int | None) -> Person:

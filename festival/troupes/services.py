@@ -141,7 +141,7 @@ def create_person(
     if problems:
         raise ValidationFailed(fields=problems)
     person = Person(name=name, birth_date=birth_date, gender=Gender(gender) if gender else None,
-                    phone=phone, created_at=now)
+                    phone=phone, created_at=now, created_by_id=actor.id)
     session.add(person)
     session.flush()
     record(session, actor=actor, action="create_person", entity_type="person",
