@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 from werkzeug.serving import make_server
@@ -103,6 +104,18 @@ def empty_tables() -> None:
             connection.execute(table.delete())
         connection.commit()
         connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+@pytest.fixture
+def english_messages(request):
+    """Messages rendered in the test's own app context read in English (requests made through
+    the test client choose their language as usual)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("app")
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from flask_babel import force_locale
 
 from festival.core import bounds
 from festival.core.errors import ValidationFailed
@@ -22,15 +21,7 @@ OUTSIDE_DAYS = [date(1, 1, 1), date(1999, 12, 31), date(2101, 1, 1), date(9999, 
 MESSAGE = "Enter a date from 2000-01-01 to 2100-12-31."
 
 
-@pytest.fixture(autouse=True)
-def english_messages(request):
-    """Messages rendered in these tests' own app context read in English."""
-    if "app" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("app")
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 # The bounds themselves (pure)

@@ -1,15 +1,8 @@
-"""Messages rendered in these tests' own app context read in English (requests made through
-the test client choose their language as usual)."""
+"""Every schedule test reads its messages in English (``english_messages`` in tests/conftest)."""
 
 import pytest
-from flask_babel import force_locale
 
 
 @pytest.fixture(autouse=True)
-def english_messages(request):
-    if "app" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("app")
-    with force_locale("en"):
-        yield
+def _schedule_messages_in_english(english_messages):
+    yield
