@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from festival.accounts.models import Role, User
 from festival.audit.services import record
+from festival.core import bounds
 from festival.core.errors import (
     Conflict,
     Forbidden,
@@ -43,16 +44,19 @@ MAX_WEIGHT = Decimal("100")
 
 
 def _decimal(value) -> Decimal | None:
-    """A number or a decimal string as Decimal with at most two places; None if it is not."""
+    """A number or decimal text with at most two places, as a Decimal of exactly two places
+    (``0e-1000000000`` is 0.00, which the database holds); None if it is not one, or is too
+    large to hold (``bounds.decimal_in_range``)."""
     if isinstance(value, bool) or value is None:
         return None
     try:
         number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+        if not bounds.decimal_in_range(number):
+            return None
+        two_places = number.quantize(scoring.TWO_PLACES)
     except (InvalidOperation, ValueError):
         return None
-    if not number.is_finite() or number != number.quantize(scoring.TWO_PLACES):
-        return None
-    return number
+    return two_places if two_places == number else None
 
 
 def create_round(
@@ -288,11 +292,17 @@ def save_scores(session: Session, *, round_: Round, program_id: int, judge: User
     by_key = {str(c.id): c for c in criteria} | {c.name: c for c in criteria}
     problems: dict[str, list] = {}
     given: dict[int, Decimal] = {}
+    named: set[int] = set()
     for key, raw in values.items():
         criterion = by_key.get(str(key))
         if criterion is None:
             problems.setdefault(str(key), []).append(_l("There is no such criterion."))
             continue
+        if criterion.id in named:  # by its id and by its name
+            problems.setdefault(str(key), []).append(
+                _l("%(criterion)s is scored twice.", criterion=criterion.name))
+            continue
+        named.add(criterion.id)
         value = _decimal(raw)
         if value is None:
             problems.setdefault(str(key), []).append(
@@ -303,7 +313,6 @@ def save_scores(session: Session, *, round_: Round, program_id: int, judge: User
                 max=format(criterion.max_score.normalize(), "f")))
         else:
             given[criterion.id] = value
-    named = {by_key[str(key)].id for key in values if str(key) in by_key}
     for criterion in criteria:
         if criterion.id not in named:
             problems.setdefault(str(criterion.id), []).append(

@@ -45,8 +45,9 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if is_private(response) and "no-store" not in response.headers.get("Cache-Control", ""):
             response.headers["Cache-Control"] = "no-store"
-        # request.is_secure: HTTPS here, or (TRUSTED_PROXIES) as the proxy's X-Forwarded-Proto
-        # says; a client's own X-Forwarded-Proto is ignored without a trusted proxy.
+        # request.is_secure: the scheme the WSGI server reports, which follows X-Forwarded-Proto
+        # only from a proxy it trusts: ours with TRUSTED_PROXIES (ProxyFix), gunicorn's own
+        # from --forwarded-allow-ips (loopback by default: an nginx on the same host).
         hsts = hsts_value(current_app.config.get("HSTS"))
         if hsts and request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", hsts)

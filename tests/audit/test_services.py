@@ -35,7 +35,7 @@ def test_scores_round_awards_and_status_changes_are_recorded_with_who_when_and_w
     assert {(e.actor_id, e.at, e.organization_id, e.festival_id, e.entity_id)
             for e in scores} == {(world.judge.id, NOW, world.office.id, world.festival.id,
                                   world.round.id)}
-    assert scores[0].changes["艺术表现"] == [None, "90"]
+    assert scores[0].changes["艺术表现"] == [None, "90.00"]
     (closed,) = by_action["close_round"]
     assert (closed.actor_id, closed.at, closed.organization_id, closed.festival_id) == (
         world.organizer.id, NOW + DAY, world.office.id, world.festival.id)

@@ -110,7 +110,7 @@ def test_saving_a_row_stores_the_scores_then_a_change_is_audited_with_old_and_ne
                               .order_by(AuditEntry.id)).scalars().all()
     assert len(entries) == 2
     assert entries[-1].actor_id == judge.id
-    assert entries[-1].changes == {"program_id": programs[0].id, "艺术表现": ["55.50", "56"]}
+    assert entries[-1].changes == {"program_id": programs[0].id, "艺术表现": ["55.50", "56.00"]}
     assert entries[-1].at is not None
     assert stored_scores(session, judge.id) == 2
 
