@@ -138,12 +138,16 @@ def locked(session: Session, model: type[ModelT], ident: int, *,
         .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
+def upsert_insert(session: Session):
+    """The dialect's ``insert``, which has ``on_conflict_do_nothing`` / ``_do_update``: the
+    application's two databases write INSERT ... ON CONFLICT alike."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
 def insert_if_absent(session: Session, model: type, values: dict, *, key: list[str]) -> bool:
     """INSERT ... ON CONFLICT (key) DO NOTHING on either database: two requests creating the
     same row at the same moment make one row, and neither fails. True if this one inserted."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     made = session.execute(
-        insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+        upsert_insert(session)(model).values(**values).on_conflict_do_nothing(index_elements=key)
         .returning(*model.__table__.primary_key.columns)).first()
     return made is not None

@@ -8,8 +8,6 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from festival.accounts.models import (
@@ -27,7 +25,7 @@ from festival.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, pass
 from festival.accounts.usernames import normalize_username
 from festival.audit.services import record
 from festival.core.errors import TooManyRequests, ValidationFailed
-from festival.db import UTCDateTime
+from festival.db import UTCDateTime, upsert_insert
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 ROLES_NEEDING_ORGANIZATION = {Role.organizer}
@@ -187,9 +185,8 @@ def _count_failure(
     ... RETURNING, on PostgreSQL and SQLite alike: the check and the count are one step."""
     table = LoginThrottle.__table__
     expired = table.c.window_started_at <= literal(now - window, UTCDateTime())
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(table)
+        upsert_insert(session)(table)
         .values(scope=scope, address=address, username=username, window_started_at=now,
                 failures=1)
         .on_conflict_do_update(
