@@ -61,10 +61,12 @@ messages: install  ## extract new strings and merge them into the catalogs
 db-upgrade: install
 	$(FLASK) db upgrade
 
-lint: install
+lint: install  ## ruff's checks and its formatting, as CI runs them
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
-format: install
+format: install  ## format the code and apply ruff's safe fixes
+	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:

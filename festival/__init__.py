@@ -37,8 +37,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name != "sqlite":  # a database file is never disconnected
-            ping_idle_connections(db.engine,
-                                  after_seconds=app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
+            ping_idle_connections(
+                db.engine, after_seconds=app.config["DATABASE_PING_AFTER_IDLE_SECONDS"]
+            )
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -68,8 +69,22 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from festival.schedules.views import bp as schedules_bp
     from festival.troupes.views import bp as troupes_bp
 
-    for blueprint in (public_bp, accounts_bp, festivals_bp, troupes_bp, programs_bp,
-                      dashboard_bp, imports_bp, judging_bp, judging_sheet_bp, awards_bp, schedules_bp, feeds_bp, audit_bp, api_bp):
+    for blueprint in (
+        public_bp,
+        accounts_bp,
+        festivals_bp,
+        troupes_bp,
+        programs_bp,
+        dashboard_bp,
+        imports_bp,
+        judging_bp,
+        judging_sheet_bp,
+        awards_bp,
+        schedules_bp,
+        feeds_bp,
+        audit_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, for cookie-authenticated writes only
 

@@ -76,8 +76,7 @@ class Summary:
     seconds: float
 
     def line(self) -> str:
-        return (f"{self.tables} tables, {self.rows} rows, {self.bytes} bytes "
-                f"in {self.seconds:.2f} s")
+        return f"{self.tables} tables, {self.rows} rows, {self.bytes} bytes in {self.seconds:.2f} s"
 
 
 @dataclass(frozen=True)
@@ -115,8 +114,10 @@ def _codec(column) -> tuple[Encode, Decode]:
         kind = kind.impl_instance
     if isinstance(kind, Enum):
         enum_class = kind.enum_class
-        return ((lambda v: v.value if isinstance(v, enum.Enum) else v),
-                (lambda v: enum_class(v)) if enum_class else _same)
+        return (
+            (lambda v: v.value if isinstance(v, enum.Enum) else v),
+            (lambda v: enum_class(v)) if enum_class else _same,
+        )
     if isinstance(kind, DateTime):
         return (lambda v: v.isoformat()), datetime.fromisoformat
     if isinstance(kind, Date):
@@ -128,8 +129,10 @@ def _codec(column) -> tuple[Encode, Decode]:
     if isinstance(kind, Numeric):
         return str, Decimal
     if isinstance(kind, LargeBinary):
-        return ((lambda v: base64.b64encode(bytes(v)).decode("ascii")),
-                (lambda v: base64.b64decode(v, validate=True)))
+        return (
+            (lambda v: base64.b64encode(bytes(v)).decode("ascii")),
+            (lambda v: base64.b64decode(v, validate=True)),
+        )
     if isinstance(kind, Boolean):
         return bool, _check(bool)
     if isinstance(kind, JSON):
@@ -150,13 +153,16 @@ def _check(python_type: type) -> Decode:
         if not isinstance(value, python_type) or (python_type is int and isinstance(value, bool)):
             raise ValueError(f"expected {python_type.__name__}, found {value!r}")
         return value
+
     return decode
 
 
 def _convert(functions: list[Callable[[Any], Any]], values) -> list[Any]:
     """Each value through its column's function; None (NULL) and pass-through as they are."""
-    return [value if function is _same or value is None else function(value)
-            for function, value in zip(functions, values, strict=True)]
+    return [
+        value if function is _same or value is None else function(value)
+        for function, value in zip(functions, values, strict=True)
+    ]
 
 
 # The schema revision
@@ -176,8 +182,9 @@ def database_revision(connection: Connection) -> str:
 # Writing
 
 
-def write_backup(engine: Engine, metadata: MetaData, path: Path, *,
-                 batch_rows: int = BATCH_ROWS) -> Summary:
+def write_backup(
+    engine: Engine, metadata: MetaData, path: Path, *, batch_rows: int = BATCH_ROWS
+) -> Summary:
     """Write every table to ``path`` from one consistent snapshot of the database."""
     started = time.perf_counter()
     tables = metadata.sorted_tables
@@ -189,14 +196,17 @@ def write_backup(engine: Engine, metadata: MetaData, path: Path, *,
         with open(descriptor, "wb") as raw, engine.connect() as connection:
             _begin_snapshot(connection)
             header = {
-                "format": FORMAT, "version": FORMAT_VERSION,
+                "format": FORMAT,
+                "version": FORMAT_VERSION,
                 "alembic_revision": database_revision(connection),
                 "dialect": connection.dialect.name,
                 "created_at": utcnow().isoformat(),
                 "tables": [table.name for table in tables],
             }
-            with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as zipped, \
-                    io.BufferedWriter(zipped, buffer_size=1 << 16) as out:
+            with (
+                gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as zipped,
+                io.BufferedWriter(zipped, buffer_size=1 << 16) as out,
+            ):
                 out.write(_line(header))
                 for table in tables:
                     total += _write_table(connection, table, out, batch_rows)
@@ -227,7 +237,8 @@ def _write_table(connection: Connection, table: Table, out, batch_rows: int) -> 
     count = 0
     # yield_per: a server-side cursor on PostgreSQL, fetchmany on SQLite.
     result = connection.execution_options(yield_per=batch_rows).execute(
-        select(table).order_by(*table.primary_key.columns))
+        select(table).order_by(*table.primary_key.columns)
+    )
     for partition in result.partitions():
         for row in partition:
             out.write(_line(_convert(encoders, row)))
@@ -246,8 +257,10 @@ def _line(value: Any) -> bytes:
 def copy_sqlite_file(engine: Engine, path: Path) -> Summary:
     """SQLite only: a consistent copy of the live database file (the online backup API)."""
     if engine.dialect.name != "sqlite":
-        raise BackupError("--sqlite-file copies an SQLite database; this one is "
-                          f"{engine.dialect.name}. Use the portable format.")
+        raise BackupError(
+            "--sqlite-file copies an SQLite database; this one is "
+            f"{engine.dialect.name}. Use the portable format."
+        )
     started = time.perf_counter()
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -258,11 +271,16 @@ def copy_sqlite_file(engine: Engine, path: Path) -> Summary:
             with engine.connect() as connection:
                 connection.connection.driver_connection.backup(target)
             target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            names = [row[0] for row in target.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version'")]
-            rows = sum(target.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-                       for name in names)
+            names = [
+                row[0]
+                for row in target.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version'"
+                )
+            ]
+            rows = sum(
+                target.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names
+            )
         finally:
             target.close()
         os.replace(partial, path)
@@ -293,17 +311,21 @@ class BackupReader:
             raise BackupError(
                 f"{self.path} is a copy of an SQLite database file (backup --sqlite-file), not "
                 "a portable backup: stop the application and put it in place of the database "
-                "file instead.")
+                "file instead."
+            )
         self._file = gzip.open(self.path, "rb")
         header = self._next()
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise self._damaged("it does not start with a festival backup header")
         if header.get("version") != FORMAT_VERSION:
-            raise BackupError(f"{self.path} is a backup of format version "
-                              f"{header.get('version')}; this version of festival reads "
-                              f"version {FORMAT_VERSION}.")
+            raise BackupError(
+                f"{self.path} is a backup of format version "
+                f"{header.get('version')}; this version of festival reads "
+                f"version {FORMAT_VERSION}."
+            )
         if not isinstance(header.get("alembic_revision"), str) or not isinstance(
-                header.get("tables"), list):
+            header.get("tables"), list
+        ):
             raise self._damaged("its header has no revision or no list of tables")
         self.header = header
         return self
@@ -313,8 +335,7 @@ class BackupReader:
 
     def _damaged(self, reason: str) -> BackupError:
         where = f" (line {self.line_number})" if self.line_number else ""
-        return BackupError(f"{self.path} is damaged or is not a festival backup: "
-                           f"{reason}{where}.")
+        return BackupError(f"{self.path} is damaged or is not a festival backup: {reason}{where}.")
 
     def _next(self, *, end_allowed: bool = False) -> Any:
         try:
@@ -340,7 +361,9 @@ class BackupReader:
             raise BackupError(
                 f"{self.path} does not hold the tables of this schema"
                 + (f"; missing: {', '.join(missing)}" if missing else "")
-                + (f"; unknown: {', '.join(extra)}" if extra else "") + ".")
+                + (f"; unknown: {', '.join(extra)}" if extra else "")
+                + "."
+            )
         total = 0
         for table in self.metadata.sorted_tables:
             start = self._next()
@@ -348,8 +371,9 @@ class BackupReader:
                 raise self._damaged(f"the section of table {table.name} is missing")
             columns = start.get("columns")
             if not isinstance(columns, list) or sorted(columns) != sorted(table.columns.keys()):
-                raise BackupError(f"{self.path}: the columns of {table.name} differ from this "
-                                  "schema's.")
+                raise BackupError(
+                    f"{self.path}: the columns of {table.name} differ from this schema's."
+                )
             counter = [0]
             rows = self._rows(table, columns, counter)
             yield table, rows
@@ -357,32 +381,38 @@ class BackupReader:
                 pass
             total += counter[0]
         end = self._next()
-        if not (isinstance(end, dict) and end.get("end_of_backup") is True
-                and end.get("rows") == total):
+        if not (
+            isinstance(end, dict) and end.get("end_of_backup") is True and end.get("rows") == total
+        ):
             raise self._damaged("its closing line is missing or counts other rows")
         if self._next(end_allowed=True) is not None:
             raise self._damaged("it goes on after its closing line")
 
-    def _rows(self, table: Table, columns: list[str], counter: list[int]
-              ) -> Iterator[dict[str, Any]]:
+    def _rows(
+        self, table: Table, columns: list[str], counter: list[int]
+    ) -> Iterator[dict[str, Any]]:
         decoders = [_codec(table.columns[name])[1] for name in columns]
         while True:
             line = self._next()
             if isinstance(line, list):
                 if len(line) != len(columns):
-                    raise self._damaged(f"a row of {table.name} has {len(line)} values, "
-                                        f"not {len(columns)}")
+                    raise self._damaged(
+                        f"a row of {table.name} has {len(line)} values, not {len(columns)}"
+                    )
                 try:
                     row = dict(zip(columns, _convert(decoders, line), strict=True))
                 except (ValueError, TypeError, LookupError) as error:
-                    raise self._damaged(f"a value of {table.name} cannot be read ({error})"
-                                        ) from None
+                    raise self._damaged(
+                        f"a value of {table.name} cannot be read ({error})"
+                    ) from None
                 counter[0] += 1
                 yield row
             elif isinstance(line, dict) and line.get("end") == table.name:
                 if line.get("rows") != counter[0]:
-                    raise self._damaged(f"the section of {table.name} should have "
-                                        f"{line.get('rows')} rows but has {counter[0]}")
+                    raise self._damaged(
+                        f"the section of {table.name} should have "
+                        f"{line.get('rows')} rows but has {counter[0]}"
+                    )
                 return
             else:
                 raise self._damaged(f"the section of {table.name} has a line that is not a row")
@@ -412,14 +442,16 @@ def check_revision(connection: Connection, backup_revision: str) -> None:
             f"The backup is of schema revision {backup_revision} but the database is at "
             f"revision {revision}: bring the database to revision {backup_revision} "
             f"(`flask db upgrade {backup_revision}` or `flask db downgrade {backup_revision}`, "
-            "with the code of that version), restore, then upgrade.")
+            "with the code of that version), restore, then upgrade."
+        )
 
 
 # Restoring
 
 
-def restore_backup(engine: Engine, metadata: MetaData, path: Path, *,
-                   batch_rows: int = BATCH_ROWS) -> Summary:
+def restore_backup(
+    engine: Engine, metadata: MetaData, path: Path, *, batch_rows: int = BATCH_ROWS
+) -> Summary:
     """Replace every row of the database with the backup's, in one transaction: the database
     holds either all of its old rows or all of the backup's. Check the file first
     (``check_backup``): a damaged file is refused before anything changes, and damage found
@@ -460,7 +492,8 @@ def _empty(connection: Connection, tables: list[Table]) -> None:
         # One statement for all tables: no order, no self-references to unhook, and its lock
         # keeps the application's workers out until the restore commits.
         connection.exec_driver_sql(
-            "TRUNCATE TABLE " + ", ".join(preparer.format_table(table) for table in tables))
+            "TRUNCATE TABLE " + ", ".join(preparer.format_table(table) for table in tables)
+        )
         return
     for table in reversed(tables):
         for column in _self_references(table):
@@ -469,8 +502,9 @@ def _empty(connection: Connection, tables: list[Table]) -> None:
         connection.execute(table.delete())
 
 
-def _insert(connection: Connection, table: Table, rows: Iterator[dict[str, Any]],
-            batch_rows: int) -> int:
+def _insert(
+    connection: Connection, table: Table, rows: Iterator[dict[str, Any]], batch_rows: int
+) -> int:
     references = _self_references(table)
     key = table.primary_key.columns[0] if references else None  # organizations.id, programs.id
     inserted: set = set()
@@ -494,11 +528,18 @@ def _insert(connection: Connection, table: Table, rows: Iterator[dict[str, Any]]
         connection.execute(table.insert(), batch)
         count += len(batch)
     for column in references:
-        pending = [{"_key": item["_key"], "_value": item["_value"]}
-                   for item in later if item["_column"] == column.key]
+        pending = [
+            {"_key": item["_key"], "_value": item["_value"]}
+            for item in later
+            if item["_column"] == column.key
+        ]
         if pending:
-            connection.execute(table.update().where(key == bindparam("_key"))
-                               .values({column.key: bindparam("_value")}), pending)
+            connection.execute(
+                table.update()
+                .where(key == bindparam("_key"))
+                .values({column.key: bindparam("_value")}),
+                pending,
+            )
     return count
 
 
@@ -511,7 +552,10 @@ def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
             continue  # memberships, judge_assignments...: no sequence
         column = preparer.format_column(key[0])
         # setval(..., false): the next id is MAX + 1, or 1 in an empty table.
-        connection.execute(text(
-            f"SELECT setval(pg_get_serial_sequence(:table, :column), "
-            f"COALESCE(MAX({column}), 0) + 1, false) FROM {preparer.format_table(table)}"),
-            {"table": preparer.format_table(table), "column": key[0].name})
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
+                f"COALESCE(MAX({column}), 0) + 1, false) FROM {preparer.format_table(table)}"
+            ),
+            {"table": preparer.format_table(table), "column": key[0].name},
+        )

@@ -34,9 +34,14 @@ def create_user_command(username, role, password, display_name, organization_id)
     """Create a user account (prompts for the password)."""
     try:
         user = create_user(
-            db.session, username=username, password=password,
-            display_name=display_name or username, role=role,
-            organization_id=organization_id, actor=None, now=utcnow(),
+            db.session,
+            username=username,
+            password=password,
+            display_name=display_name or username,
+            role=role,
+            organization_id=organization_id,
+            actor=None,
+            now=utcnow(),
         )
     except ValidationFailed as error:
         db.session.rollback()
@@ -79,9 +84,12 @@ def forget_login_attempts_command(days):
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-@click.option("--sqlite-file", is_flag=True,
-              help="SQLite only: write a copy of the database file itself (online backup API) "
-                   "instead of the portable archive.")
+@click.option(
+    "--sqlite-file",
+    is_flag=True,
+    help="SQLite only: write a copy of the database file itself (online backup API) "
+    "instead of the portable archive.",
+)
 def backup_command(file: Path, force: bool, sqlite_file: bool):
     """Write the whole database to FILE, a portable archive (gzip of JSON lines) that
     `restore` reads on SQLite and PostgreSQL alike; safe while the application runs."""
@@ -126,7 +134,9 @@ def restore_command(file: Path, yes: bool):
     if not yes:
         click.confirm(
             f"Replace ALL data of {db.engine.url.render_as_string(hide_password=True)} with the "
-            f"{info.rows} rows of the backup made {header.get('created_at')}?", abort=True)
+            f"{info.rows} rows of the backup made {header.get('created_at')}?",
+            abort=True,
+        )
     try:
         summary = restore_backup(db.engine, db.metadata, file)
     except (BackupError, DBAPIError) as error:

@@ -65,10 +65,17 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 def canonical_base_url(value: str) -> str:
     """``https://host[:port][/prefix]`` without a trailing slash; anything else stops the start."""
     parts = urlsplit(str(value).strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
-            or parts.fragment or parts.username or parts.password:
-        raise ValueError(f"FESTIVAL_BASE_URL must look like https://festival.example.org, "
-                         f"not {value!r}")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+    ):
+        raise ValueError(
+            f"FESTIVAL_BASE_URL must look like https://festival.example.org, not {value!r}"
+        )
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 

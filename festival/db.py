@@ -78,8 +78,9 @@ def _configure_sqlite(dbapi_connection, _record):
         cursor.close()
 
 
-def ping_idle_connections(engine: Engine, *, after_seconds: float,
-                          clock: Callable[[], float] = time.monotonic) -> None:
+def ping_idle_connections(
+    engine: Engine, *, after_seconds: float, clock: Callable[[], float] = time.monotonic
+) -> None:
     """Test a pooled connection before use only when it has been idle ``after_seconds``.
 
     A server restart or an idle timeout closes connections that wait in the pool; testing
@@ -119,11 +120,13 @@ def add_length_checks(metadata: MetaData) -> None:
             if name in existing or conv(f"ck_{table.name}_{name}") in existing:
                 continue
             table.append_constraint(
-                CheckConstraint(f"length({column.name}) <= {length}", name=name))
+                CheckConstraint(f"length({column.name}) <= {length}", name=name)
+            )
 
 
-def locked(session: Session, model: type[ModelT], ident: int, *,
-           shared: bool = False) -> ModelT | None:
+def locked(
+    session: Session, model: type[ModelT], ident: int, *, shared: bool = False
+) -> ModelT | None:
     """The row ``model`` ``ident``, read again under a row lock held until the transaction ends.
 
     A value derived from other rows (an entry's score from its judges' totals, a feed's version)
@@ -134,8 +137,11 @@ def locked(session: Session, model: type[ModelT], ident: int, *,
     there a writing request holds the whole database from its first statement (web/write_lock).
     """
     return session.execute(
-        select(model).filter_by(id=ident).with_for_update(read=shared)
-        .execution_options(populate_existing=True)).scalar_one_or_none()
+        select(model)
+        .filter_by(id=ident)
+        .with_for_update(read=shared)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
 
 
 def upsert_insert(session: Session):
@@ -148,6 +154,9 @@ def insert_if_absent(session: Session, model: type, values: dict, *, key: list[s
     """INSERT ... ON CONFLICT (key) DO NOTHING on either database: two requests creating the
     same row at the same moment make one row, and neither fails. True if this one inserted."""
     made = session.execute(
-        upsert_insert(session)(model).values(**values).on_conflict_do_nothing(index_elements=key)
-        .returning(*model.__table__.primary_key.columns)).first()
+        upsert_insert(session)(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=key)
+        .returning(*model.__table__.primary_key.columns)
+    ).first()
     return made is not None

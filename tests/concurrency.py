@@ -18,9 +18,14 @@ from festival.db import db
 
 def _waiting_for_a_lock(app) -> bool:
     with app.app_context(), db.engine.connect() as connection:
-        return bool(connection.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            "AND datname = current_database()")).scalar_one())
+        return bool(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+            ).scalar_one()
+        )
 
 
 def at_once(app, first, second, *, method: str = "PUT") -> tuple[object, object]:

@@ -24,8 +24,9 @@ from tests import factories
 # In CI a skipped test is a failure: a missing browser or database must not pass quietly.
 STRICT_SKIPS = os.environ.get("FESTIVAL_STRICT_SKIPS") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ICAL_CHECK = os.path.join(os.path.dirname(__file__), os.pardir, ".cache", "ical-check",
-                          "check_ics.py")
+ICAL_CHECK = os.path.join(
+    os.path.dirname(__file__), os.pardir, ".cache", "ical-check", "check_ics.py"
+)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -34,7 +35,9 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if STRICT_SKIPS and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
-        report.longrepr = f"skipped, which FESTIVAL_STRICT_SKIPS=1 turns into a failure: {report.longrepr}"
+        report.longrepr = (
+            f"skipped, which FESTIVAL_STRICT_SKIPS=1 turns into a failure: {report.longrepr}"
+        )
 
 
 def database_url(tmp_path_factory) -> str:
@@ -92,8 +95,9 @@ def empty_tables() -> None:
         # DELETE, not TRUNCATE: on tables of a few rows it is many times faster. Rows that
         # point at rows of their own table are unhooked first.
         with db.engine.begin() as connection:
-            connection.execute(text("UPDATE organizations SET parent_id = NULL "
-                                    "WHERE parent_id IS NOT NULL"))
+            connection.execute(
+                text("UPDATE organizations SET parent_id = NULL WHERE parent_id IS NOT NULL")
+            )
             for table in tables:
                 connection.execute(table.delete())
         return
@@ -208,9 +212,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -229,8 +239,9 @@ def page(browser, app, live_server, tmp_path):
 @pytest.fixture
 def office(session):
     city = factories.make_organization(session, level="city", name="南通市老龄办")
-    district = factories.make_organization(session, level="district", name="崇川区老龄办",
-                                           parent=city)
+    district = factories.make_organization(
+        session, level="district", name="崇川区老龄办", parent=city
+    )
     session.commit()
     return district
 
@@ -244,8 +255,9 @@ def festival(session, office):
 
 @pytest.fixture
 def organizer(session, office):
-    user = factories.make_user(session, role="organizer", organization=office,
-                               username="organizer1")
+    user = factories.make_user(
+        session, role="organizer", organization=office, username="organizer1"
+    )
     session.commit()
     return user
 
@@ -264,9 +276,25 @@ def ical_check(tmp_path_factory):
         feed, report_path = folder / "feed.ics", folder / "report.json"
         feed.write_bytes(body)
         finished = subprocess.run(
-            [sys.executable, ICAL_CHECK, str(feed), "--from", start, "--to", end, "--tz", zone,
-             "--warnings-as-errors", "--json", str(report_path), "-q"],
-            capture_output=True, text=True, timeout=180)
+            [
+                sys.executable,
+                ICAL_CHECK,
+                str(feed),
+                "--from",
+                start,
+                "--to",
+                end,
+                "--tz",
+                zone,
+                "--warnings-as-errors",
+                "--json",
+                str(report_path),
+                "-q",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert finished.returncode == 0, finished.stdout + finished.stderr
         report = json.loads(report_path.read_text())
         assert report["agree"] is True
@@ -276,8 +304,13 @@ def ical_check(tmp_path_factory):
 
         local = ZoneInfo(zone)
         occurrences = next(iter(report["parsers"].values()))
-        return [(datetime.fromisoformat(o["start"]).astimezone(local).strftime("%Y-%m-%d %H:%M"),
-                 datetime.fromisoformat(o["end"]).astimezone(local).strftime("%Y-%m-%d %H:%M"),
-                 o["summary"]) for o in occurrences]
+        return [
+            (
+                datetime.fromisoformat(o["start"]).astimezone(local).strftime("%Y-%m-%d %H:%M"),
+                datetime.fromisoformat(o["end"]).astimezone(local).strftime("%Y-%m-%d %H:%M"),
+                o["summary"],
+            )
+            for o in occurrences
+        ]
 
     return check

@@ -12,39 +12,71 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 _numbers = itertools.count(1)
 
 
-def make_organization(session, *, name: str | None = None, level: str = "district",
-                 parent: Organization | None = None) -> Organization:
+def make_organization(
+    session, *, name: str | None = None, level: str = "district", parent: Organization | None = None
+) -> Organization:
     return create_organization(
-        session, name=name or f"Office {next(_numbers)}", level=Level(level),
-        parent_id=parent.id if parent else None, actor=None, now=NOW,
+        session,
+        name=name or f"Office {next(_numbers)}",
+        level=Level(level),
+        parent_id=parent.id if parent else None,
+        actor=None,
+        now=NOW,
     )
 
 
-def make_user(session, *, role: str = "leader", username: str | None = None,
-         organization: Organization | None = None, password: str = PASSWORD,
-         display_name: str | None = None) -> User:
+def make_user(
+    session,
+    *,
+    role: str = "leader",
+    username: str | None = None,
+    organization: Organization | None = None,
+    password: str = PASSWORD,
+    display_name: str | None = None,
+) -> User:
     if organization is None and Role(role) is Role.organizer:
         organization = make_organization(session)
     username = username or f"{role}{next(_numbers)}"
     return create_user(
-        session, username=username, password=password, display_name=display_name or username,
-        role=role, organization_id=organization.id if organization else None, actor=None, now=NOW,
+        session,
+        username=username,
+        password=password,
+        display_name=display_name or username,
+        role=role,
+        organization_id=organization.id if organization else None,
+        actor=None,
+        now=NOW,
     )
 
 
-def make_troupe(session, *, name: str | None = None, organization: Organization | None = None,
-           kind: str = "troupe", leader: User | None = None) -> Troupe:
+def make_troupe(
+    session,
+    *,
+    name: str | None = None,
+    organization: Organization | None = None,
+    kind: str = "troupe",
+    leader: User | None = None,
+) -> Troupe:
     organization = organization or make_organization(session)
-    troupe = Troupe(name=name or f"Troupe {next(_numbers)}", kind=TroupeKind(kind),
-                    organization_id=organization.id, leader_id=leader.id if leader else None,
-                    created_at=NOW)
+    troupe = Troupe(
+        name=name or f"Troupe {next(_numbers)}",
+        kind=TroupeKind(kind),
+        organization_id=organization.id,
+        leader_id=leader.id if leader else None,
+        created_at=NOW,
+    )
     session.add(troupe)
     session.flush()
     return troupe
 
 
-def make_person(session, *, name: str | None = None, birth_date: date = date(1950, 5, 1),
-           troupe: Troupe | None = None) -> Person:
+def make_person(
+    session,
+    *,
+    name: str | None = None,
+    birth_date: date = date(1950, 5, 1),
+    troupe: Troupe | None = None,
+) -> Person:
     person = Person(name=name or f"Person {next(_numbers)}", birth_date=birth_date, created_at=NOW)
     session.add(person)
     session.flush()
@@ -67,8 +99,9 @@ class ApiClient:
         from festival.db import db
 
         db.session.commit()
-        response = self.client.post("/api/v1/auth/tokens",
-                                    json={"username": user.username, "password": PASSWORD})
+        response = self.client.post(
+            "/api/v1/auth/tokens", json={"username": user.username, "password": PASSWORD}
+        )
         assert response.status_code == 201, response.get_json()
         return ApiClient(self.app, response.get_json()["token"], language)
 
@@ -94,33 +127,63 @@ class ApiClient:
         return self.client.delete(url, headers=self._headers(headers), **kwargs)
 
 
-def make_festival(session, *, organization: Organization | None = None, level: str = "district",
-                  status: str = "open", starts_on: date = date(2026, 5, 1),
-                  deadline: datetime = datetime(2026, 4, 20, 16, 0, tzinfo=UTC),
-                  min_performer_age: int = 60, categories: tuple[str, ...] = ("舞蹈", "歌舞"),
-                  max_minutes: int | None = 8, name: str | None = None):
+def make_festival(
+    session,
+    *,
+    organization: Organization | None = None,
+    level: str = "district",
+    status: str = "open",
+    starts_on: date = date(2026, 5, 1),
+    deadline: datetime = datetime(2026, 4, 20, 16, 0, tzinfo=UTC),
+    min_performer_age: int = 60,
+    categories: tuple[str, ...] = ("舞蹈", "歌舞"),
+    max_minutes: int | None = 8,
+    name: str | None = None,
+):
     """A festival (open by default) with categories, run by ``organization``."""
     from festival.festivals.models import FestivalStatus
     from festival.festivals.services import add_category, create_festival
 
     organization = organization or make_organization(session, level=level)
     festival = create_festival(
-        session, name=name or f"Festival {next(_numbers)}", level=level,
-        organization_id=organization.id, year=starts_on.year, starts_on=starts_on,
-        ends_on=starts_on, submission_deadline=deadline, min_performer_age=min_performer_age,
-        actor=None, now=NOW,
+        session,
+        name=name or f"Festival {next(_numbers)}",
+        level=level,
+        organization_id=organization.id,
+        year=starts_on.year,
+        starts_on=starts_on,
+        ends_on=starts_on,
+        submission_deadline=deadline,
+        min_performer_age=min_performer_age,
+        actor=None,
+        now=NOW,
     )
     for category in categories:
-        add_category(session, festival=festival, name=category, max_duration_minutes=max_minutes,
-                     actor=None, now=NOW)
+        add_category(
+            session,
+            festival=festival,
+            name=category,
+            max_duration_minutes=max_minutes,
+            actor=None,
+            now=NOW,
+        )
     festival.status = FestivalStatus(status)
     session.flush()
     return festival
 
 
-def make_program(session, *, festival, troupe=None, category=None, title: str | None = None,
-                 duration_minutes: int = 6, performers: int = 3, actor: User | None = None,
-                 now: datetime = NOW):
+def make_program(
+    session,
+    *,
+    festival,
+    troupe=None,
+    category=None,
+    title: str | None = None,
+    duration_minutes: int = 6,
+    performers: int = 3,
+    actor: User | None = None,
+    now: datetime = NOW,
+):
     """A submitted program with eligible performers who are members of ``troupe``."""
     from festival.programs.services import submit_program
 
@@ -128,8 +191,14 @@ def make_program(session, *, festival, troupe=None, category=None, title: str | 
     people = [make_person(session, troupe=troupe) for _ in range(performers)]
     category = category or festival.categories[0]
     return submit_program(
-        session, festival=festival, troupe=troupe, category_id=category.id,
-        title=title or f"Program {next(_numbers)}", duration_minutes=duration_minutes,
-        performer_ids=[p.id for p in people], may_submit_late=True,
-        actor=actor or make_user(session, role="admin"), now=now,
+        session,
+        festival=festival,
+        troupe=troupe,
+        category_id=category.id,
+        title=title or f"Program {next(_numbers)}",
+        duration_minutes=duration_minutes,
+        performer_ids=[p.id for p in people],
+        may_submit_late=True,
+        actor=actor or make_user(session, role="admin"),
+        now=now,
     )

@@ -5,13 +5,52 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 HIDDEN = {"script", "style", "template", "head"}
 # Elements that start on a new line: their text never runs into the text around them.
-BLOCKS = {"p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-          "header", "footer", "nav", "main", "dt", "dd", "ul", "ol", "table", "form", "button",
-          "option", "label", "figcaption"}
+BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "td",
+    "th",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "dt",
+    "dd",
+    "ul",
+    "ol",
+    "table",
+    "form",
+    "button",
+    "option",
+    "label",
+    "figcaption",
+}
 
 
 def squeeze(text: str) -> str:
@@ -73,17 +112,24 @@ class _Reader(HTMLParser):
         return None
 
     def _hidden(self) -> bool:
-        return any(item.tag in HIDDEN or "visually-hidden" in self._classes(item.attrs)
-                   for item in self.stack)
+        return any(
+            item.tag in HIDDEN or "visually-hidden" in self._classes(item.attrs)
+            for item in self.stack
+        )
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "br" or tag in BLOCKS:
             self.handle_data(" ")
         if tag == "form":
-            self.forms.append(Form(action=attrs.get("action") or "",
-                                   method=(attrs.get("method") or "get").lower(), fields={},
-                                   buttons=[]))
+            self.forms.append(
+                Form(
+                    action=attrs.get("action") or "",
+                    method=(attrs.get("method") or "get").lower(),
+                    fields={},
+                    buttons=[],
+                )
+            )
         sent = attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs
         if tag == "input" and self._inside("form") and self.forms and sent:
             self.forms[-1].fields[attrs.get("name") or ""] = attrs.get("value") or ""
@@ -133,12 +179,19 @@ class _Reader(HTMLParser):
                 self.forms[-1].buttons.append(text)
         elif item.tag == "li" and self._inside("nav", "breadcrumbs") and self.crumbs:
             self.crumbs[-1].append(text)
-        elif item.tag == "p" and "step-text" in self._classes(item.attrs) and self._step is not None:
+        elif (
+            item.tag == "p" and "step-text" in self._classes(item.attrs) and self._step is not None
+        ):
             self._step["text"] = text
         elif item.tag == "li" and "step" in self._classes(item.attrs) and self._step is not None:
-            self.steps.append(Step(text=self._step.get("text", ""),
-                                   action=self._step.get("action", ""),
-                                   href=self._step.get("href", ""), urgent=self._step["urgent"]))
+            self.steps.append(
+                Step(
+                    text=self._step.get("text", ""),
+                    action=self._step.get("action", ""),
+                    href=self._step.get("href", ""),
+                    urgent=self._step["urgent"],
+                )
+            )
             self._step = None
 
     def handle_data(self, data):
@@ -178,8 +231,7 @@ class Page:
         return found[0]
 
     def has_link(self, text: str, href: str | None = None) -> bool:
-        return any(text in link.text and (href is None or link.href == href)
-                   for link in self.links)
+        return any(text in link.text and (href is None or link.href == href) for link in self.links)
 
     def step(self, text: str) -> Step:
         """The step whose sentence contains ``text``."""

@@ -44,8 +44,10 @@ def test_test_config_wins_over_everything(tmp_path, monkeypatch):
 
 
 def test_healthz_answers_without_the_database(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent/dir/x.sqlite"},
-                     instance_path=str(tmp_path))
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent/dir/x.sqlite"},
+        instance_path=str(tmp_path),
+    )
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
     assert response.get_data(as_text=True) == "ok"

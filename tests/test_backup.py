@@ -29,9 +29,13 @@ SUMMARY = re.compile(r"(\d+) tables, (\d+) rows, (\d+) bytes in \d+\.\d\d s")
 def snapshot(session) -> dict[str, list[tuple]]:
     """Every row of every table, ordered by primary key, as the database has it now."""
     session.commit()
-    rows = {table.name: [tuple(row) for row in session.execute(
-        select(table).order_by(*table.primary_key.columns))]
-        for table in db.metadata.sorted_tables}
+    rows = {
+        table.name: [
+            tuple(row)
+            for row in session.execute(select(table).order_by(*table.primary_key.columns))
+        ]
+        for table in db.metadata.sorted_tables
+    }
     session.commit()  # no transaction left open: a restore locks every table
     return rows
 
@@ -44,8 +48,13 @@ def load_demo(app, client) -> None:
     """The demo festival, with one calendar feed's bytes cached (a LargeBinary value)."""
     result = cli(app, "demo")
     assert result.exit_code == 0, result.output
-    feed = db.session.execute(select(CalendarFeed).where(CalendarFeed.secret.isnot(None))
-                              .order_by(CalendarFeed.id)).scalars().first()
+    feed = (
+        db.session.execute(
+            select(CalendarFeed).where(CalendarFeed.secret.isnot(None)).order_by(CalendarFeed.id)
+        )
+        .scalars()
+        .first()
+    )
     assert client.get(f"/calendar/{feed.secret}.ics").status_code == 200
     db.session.expire_all()
     assert isinstance(db.session.get(CalendarFeed, feed.id).body, bytes)
@@ -97,15 +106,23 @@ def rewrite(path, change) -> None:
 def delete_a_troupe_without_programs(session) -> None:
     """Its memberships, events (and their attendance) and calendar feed go with it."""
     with_programs = select(Program.troupe_id)
-    troupe = session.execute(select(Troupe).where(Troupe.id.not_in(with_programs))
-                             .order_by(Troupe.id)).scalars().first()
-    assert session.execute(select(func.count()).select_from(Membership)
-                           .where(Membership.troupe_id == troupe.id)).scalar_one() > 0
+    troupe = (
+        session.execute(select(Troupe).where(Troupe.id.not_in(with_programs)).order_by(Troupe.id))
+        .scalars()
+        .first()
+    )
+    assert (
+        session.execute(
+            select(func.count()).select_from(Membership).where(Membership.troupe_id == troupe.id)
+        ).scalar_one()
+        > 0
+    )
     session.execute(delete(Troupe).where(Troupe.id == troupe.id))
 
 
-def test_restore_brings_back_every_row_and_new_rows_get_the_next_ids(app, session,
-                                                                     loaded_demo, tmp_path):
+def test_restore_brings_back_every_row_and_new_rows_get_the_next_ids(
+    app, session, loaded_demo, tmp_path
+):
     path = tmp_path / "festival.jsonl.gz"
     result = cli(app, "backup", str(path))
     assert result.exit_code == 0, result.output
@@ -114,16 +131,34 @@ def test_restore_brings_back_every_row_and_new_rows_get_the_next_ids(app, sessio
     assert tables == len(before) == len(db.metadata.sorted_tables)
     assert rows == sum(len(table_rows) for table_rows in before.values())
     assert size == path.stat().st_size
-    assert all(before[name] for name in ("organizations", "users", "troupes", "people",
-                                         "programs", "rounds", "scores", "awards", "events",
-                                         "attendance", "audit_entries", "calendar_feeds"))
+    assert all(
+        before[name]
+        for name in (
+            "organizations",
+            "users",
+            "troupes",
+            "people",
+            "programs",
+            "rounds",
+            "scores",
+            "awards",
+            "events",
+            "attendance",
+            "audit_entries",
+            "calendar_feeds",
+        )
+    )
 
     delete_a_troupe_without_programs(session)
     factories.make_user(session, role="judge", username="after_backup")
     session.commit()
     changed = snapshot(session)
     assert {name for name in before if before[name] != changed[name]} >= {
-        "troupes", "memberships", "users", "events"}
+        "troupes",
+        "memberships",
+        "users",
+        "events",
+    }
 
     result = cli(app, "restore", "--yes", str(path))
 
@@ -133,9 +168,14 @@ def test_restore_brings_back_every_row_and_new_rows_get_the_next_ids(app, sessio
     for name, table_rows in before.items():
         assert after[name] == table_rows, name
     # The sequences follow the restored rows: new rows get the next ids, no IntegrityError.
-    organization = create_organization(session, name="新的老龄办", level=Level.district,
-                                       parent_id=before["organizations"][0][0], actor=None,
-                                       now=NOW)
+    organization = create_organization(
+        session,
+        name="新的老龄办",
+        level=Level.district,
+        parent_id=before["organizations"][0][0],
+        actor=None,
+        now=NOW,
+    )
     user = factories.make_user(session, role="judge", username="after_restore")
     troupe = factories.make_troupe(session, organization=organization)
     session.commit()
@@ -144,8 +184,7 @@ def test_restore_brings_back_every_row_and_new_rows_get_the_next_ids(app, sessio
     assert troupe.id == max(row[0] for row in before["troupes"]) + 1
 
 
-def test_a_backup_restores_into_a_database_that_is_emptied_since(app, session, demo,
-                                                                  backup_file):
+def test_a_backup_restores_into_a_database_that_is_emptied_since(app, session, demo, backup_file):
     before = snapshot(session)
     session.remove()
     empty_tables()
@@ -157,8 +196,9 @@ def test_a_backup_restores_into_a_database_that_is_emptied_since(app, session, d
     assert snapshot(session) == before
 
 
-def test_restore_refuses_a_backup_of_another_revision_and_changes_nothing(app, session,
-                                                                         backup_file):
+def test_restore_refuses_a_backup_of_another_revision_and_changes_nothing(
+    app, session, backup_file
+):
     with gzip.open(backup_file, "rt") as handle:
         revision = json.loads(handle.readline())["alembic_revision"]
 
@@ -182,8 +222,9 @@ def test_restore_refuses_a_backup_of_another_revision_and_changes_nothing(app, s
 
 def section(lines, table: str) -> int:
     """The index of the line that starts the section of ``table``."""
-    return next(i for i, line in enumerate(lines)
-                if isinstance(line, dict) and line.get("table") == table)
+    return next(
+        i for i, line in enumerate(lines) if isinstance(line, dict) and line.get("table") == table
+    )
 
 
 def drop_a_row(lines):
@@ -204,7 +245,7 @@ def cut_the_end(lines):
 
 def truncate(path):
     content = path.read_bytes()
-    path.write_bytes(content[:len(content) // 2])
+    path.write_bytes(content[: len(content) // 2])
 
 
 def flip_a_byte(path):
@@ -217,12 +258,18 @@ def not_gzip(path):
     path.write_text("id,name\n1,万年表歌舞团\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize("damage", [
-    truncate, flip_a_byte, not_gzip,
-    lambda path: rewrite(path, drop_a_row),
-    lambda path: rewrite(path, spoil_a_date),
-    lambda path: rewrite(path, cut_the_end),
-], ids=["truncated", "flipped-byte", "not-gzip", "row-missing", "bad-date", "no-closing-line"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        truncate,
+        flip_a_byte,
+        not_gzip,
+        lambda path: rewrite(path, drop_a_row),
+        lambda path: rewrite(path, spoil_a_date),
+        lambda path: rewrite(path, cut_the_end),
+    ],
+    ids=["truncated", "flipped-byte", "not-gzip", "row-missing", "bad-date", "no-closing-line"],
+)
 def test_restore_refuses_a_damaged_file_and_changes_nothing(app, session, backup_file, damage):
     damage(backup_file)
     factories.make_user(session, role="judge", username="after_backup")
@@ -294,8 +341,9 @@ def test_backup_reads_every_table_at_one_moment_while_others_write(app, session,
         if not added and "FROM organizations" in statement and "SELECT" in statement:
             added.append(True)
             with db.engine.begin() as other:
-                other.execute(insert(Person).values(name="后来的人", birth_date=NOW.date(),
-                                                    created_at=NOW))
+                other.execute(
+                    insert(Person).values(name="后来的人", birth_date=NOW.date(), created_at=NOW)
+                )
 
     path = tmp_path / "during.jsonl.gz"
     event.listen(db.engine, "before_cursor_execute", add_a_person_meanwhile)
@@ -321,7 +369,8 @@ def test_the_file_is_gzipped_json_lines_readable_by_its_owner_only(app, backup_f
 
 
 def test_sqlite_file_copies_a_live_sqlite_database_and_is_refused_on_postgresql(
-        app, session, demo, tmp_path):
+    app, session, demo, tmp_path
+):
     path = tmp_path / "copy.sqlite"
     result = cli(app, "backup", "--sqlite-file", str(path))
     if db.engine.dialect.name != "sqlite":
@@ -340,8 +389,9 @@ def test_sqlite_file_copies_a_live_sqlite_database_and_is_refused_on_postgresql(
     assert refused.exit_code == 1 and "copy of an SQLite database file" in refused.output
 
 
-def test_restore_unhooks_organisations_and_programs_that_point_at_later_rows(app, session,
-                                                                            tmp_path):
+def test_restore_unhooks_organisations_and_programs_that_point_at_later_rows(
+    app, session, tmp_path
+):
     """An office moved under an office created after it: restore inserts it before its parent
     exists, and must link it afterwards."""
     first = factories.make_organization(session, name="先建的办", level="district")

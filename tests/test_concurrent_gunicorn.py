@@ -55,13 +55,31 @@ def free_port() -> int:
 def gunicorn(app, tmp_path):
     """The app under gunicorn, in worker processes of its own, on the test database."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "FESTIVAL_SECRET_KEY": "test-secret-key", "FESTIVAL_INSTANCE_PATH": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "FESTIVAL_SECRET_KEY": "test-secret-key",
+        "FESTIVAL_INSTANCE_PATH": str(tmp_path),
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
-         f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning",
-         "festival.wsgi:app"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            "festival.wsgi:app",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -100,27 +118,39 @@ def worker_pids(master_pid: int) -> list[int]:
 def scores_for(index: int, program_id: int, passage: int) -> tuple[str, str]:
     """The art and layout scores judge ``index`` gives ``program_id`` in pass ``passage``."""
     return f"{20 + index + passage}.{(program_id + passage) % 4 * 25:02d}", str(
-        (program_id * 7 + index + passage) % 41)
+        (program_id * 7 + index + passage) % 41
+    )
 
 
 def test_twenty_judges_saving_twice_at_once_with_a_worker_killed_keep_every_score_right(
-        session, gunicorn):
+    session, gunicorn
+):
     base, master_pid = gunicorn
     festival = factories.make_festival(session)
     admin = factories.make_user(session, role="admin")
-    programs = [factories.make_program(session, festival=festival, title=f"节目{n}")
-                for n in range(PROGRAMS)]
+    programs = [
+        factories.make_program(session, festival=festival, title=f"节目{n}")
+        for n in range(PROGRAMS)
+    ]
     round_ = services.create_round(
-        session, festival=festival, name="初选",
-        criteria=[{"name": "艺术表现", "max_score": 60, "weight": "1.50"},
-                  {"name": "编排", "max_score": 40}],
-        actor=admin, now=factories.NOW)
+        session,
+        festival=festival,
+        name="初选",
+        criteria=[
+            {"name": "艺术表现", "max_score": 60, "weight": "1.50"},
+            {"name": "编排", "max_score": 40},
+        ],
+        actor=admin,
+        now=factories.NOW,
+    )
     judges = [factories.make_user(session, role="judge") for _ in range(JUDGES)]
     for judge in judges:
-        services.assign_judge(session, round_=round_, user_id=judge.id, actor=admin,
-                              now=factories.NOW)
-    services.add_entries(session, round_=round_, program_ids=[p.id for p in programs],
-                         actor=admin, now=factories.NOW)
+        services.assign_judge(
+            session, round_=round_, user_id=judge.id, actor=admin, now=factories.NOW
+        )
+    services.add_entries(
+        session, round_=round_, program_ids=[p.id for p in programs], actor=admin, now=factories.NOW
+    )
     session.commit()
     art_id, layout_id = (c.id for c in round_.criteria)
     round_id, program_ids = round_.id, [p.id for p in programs]
@@ -131,8 +161,11 @@ def test_twenty_judges_saving_twice_at_once_with_a_worker_killed_keep_every_scor
 
     tokens = []
     for username in usernames:
-        status, body = call(f"{base}/api/v1/auth/tokens", "POST",
-                            {"username": username, "password": factories.PASSWORD})
+        status, body = call(
+            f"{base}/api/v1/auth/tokens",
+            "POST",
+            {"username": username, "password": factories.PASSWORD},
+        )
         assert status == 201, body
         tokens.append(json.loads(body)["token"])
 
@@ -151,8 +184,9 @@ def test_twenty_judges_saving_twice_at_once_with_a_worker_killed_keep_every_scor
                 body = {"scores": {str(art_id): art, str(layout_id): layout}}
                 url = f"{base}/api/v1/rounds/{round_id}/scores/{program_id}"
                 # A double submit: the same save twice at the same moment.
-                twins = [threading.Thread(target=save, args=(url, body, tokens[index]))
-                         for _ in range(2)]
+                twins = [
+                    threading.Thread(target=save, args=(url, body, tokens[index])) for _ in range(2)
+                ]
                 for twin in twins:
                     twin.start()
                 for twin in twins:
@@ -172,13 +206,20 @@ def test_twenty_judges_saving_twice_at_once_with_a_worker_killed_keep_every_scor
     assert [a for a in answers if a[0] != 200][:3] == []
     assert not any("locked" in body for _, body in answers)
 
-    stored = {(s.entry_id, s.judge_id, s.criterion_id): s.value
-              for s in db.session.execute(select(Score)).scalars()}
+    stored = {
+        (s.entry_id, s.judge_id, s.criterion_id): s.value
+        for s in db.session.execute(select(Score)).scalars()
+    }
     assert len(stored) == JUDGES * PROGRAMS * 2  # none lost, none doubled
-    entries = {e.program_id: e for e in db.session.execute(
-        select(RoundEntry).where(RoundEntry.round_id == round_id)).scalars()}
-    kept_totals = {(t.entry_id, t.judge_id): t.units
-                   for t in db.session.execute(select(JudgeTotal)).scalars()}
+    entries = {
+        e.program_id: e
+        for e in db.session.execute(
+            select(RoundEntry).where(RoundEntry.round_id == round_id)
+        ).scalars()
+    }
+    kept_totals = {
+        (t.entry_id, t.judge_id): t.units for t in db.session.execute(select(JudgeTotal)).scalars()
+    }
     assert len(kept_totals) == JUDGES * PROGRAMS
     weights = {art_id: Decimal("1.50"), layout_id: Decimal(1)}
     for program_id in program_ids:
@@ -191,10 +232,11 @@ def test_twenty_judges_saving_twice_at_once_with_a_worker_killed_keep_every_scor
             totals[judge_id] = scoring.total_units(given, weights)
             assert kept_totals[(entry.id, judge_id)] == totals[judge_id]
         expected = scoring.aggregate(
-            {judge: scoring.from_units(units) for judge, units in totals.items()},
-            "trimmed_mean").score
+            {judge: scoring.from_units(units) for judge, units in totals.items()}, "trimmed_mean"
+        ).score
         assert (entry.score, entry.judge_count) == (expected, JUDGES), program_id
-    saved_audits = db.session.execute(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "save_scores")).scalar_one()
+    saved_audits = db.session.execute(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "save_scores")
+    ).scalar_one()
     # A double submit writes one audit entry: the second save changes nothing.
     assert saved_audits == JUDGES * PROGRAMS * PASSES

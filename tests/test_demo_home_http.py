@@ -19,8 +19,7 @@ from tests.html import Page
 EN = {"Accept-Language": "en"}
 
 
-def test_the_demo_holds_the_festival_of_domain_md_and_its_home_leads_into_it(app, client,
-                                                                             session):
+def test_the_demo_holds_the_festival_of_domain_md_and_its_home_leads_into_it(app, client, session):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     festivals = {(f.year, f.level.value): f for f in session.execute(select(Festival)).scalars()}
@@ -29,40 +28,63 @@ def test_the_demo_holds_the_festival_of_domain_md_and_its_home_leads_into_it(app
 
     # The district: twelve programs screened in two rounds down to six, sent to the city.
     def programs_of(festival):
-        return list(session.execute(select(Program).where(
-            Program.festival_id == festival.id)).scalars())
+        return list(
+            session.execute(select(Program).where(Program.festival_id == festival.id)).scalars()
+        )
 
     assert len(programs_of(district)) == 12
-    rounds = list(session.execute(select(Round).where(Round.festival_id == district.id)
-                                  .order_by(Round.position)).scalars())
-    assert [(r.name, r.status) for r in rounds] == [("初选", RoundStatus.closed),
-                                                    ("复选", RoundStatus.closed)]
-    entries = [(len(session.execute(select(RoundEntry).where(
-        RoundEntry.round_id == r.id)).all()), len(session.execute(select(RoundEntry).where(
-            RoundEntry.round_id == r.id, RoundEntry.advanced.is_(True))).all())) for r in rounds]
+    rounds = list(
+        session.execute(
+            select(Round).where(Round.festival_id == district.id).order_by(Round.position)
+        ).scalars()
+    )
+    assert [(r.name, r.status) for r in rounds] == [
+        ("初选", RoundStatus.closed),
+        ("复选", RoundStatus.closed),
+    ]
+    entries = [
+        (
+            len(session.execute(select(RoundEntry).where(RoundEntry.round_id == r.id)).all()),
+            len(
+                session.execute(
+                    select(RoundEntry).where(
+                        RoundEntry.round_id == r.id, RoundEntry.advanced.is_(True)
+                    )
+                ).all()
+            ),
+        )
+        for r in rounds
+    ]
     assert entries == [(12, 8), (8, 6)]
     sent = programs_of(city)
     assert len(sent) == 6 and all(p.recommended_from_id for p in sent)
 
     # The city: all six win (one second, two third, three excellence prizes), and the district
     # office the excellent organisation award; the province: 《和谐大家园》's second prize.
-    city_awards = list(session.execute(select(Award).where(
-        Award.festival_id == city.id)).scalars())
+    city_awards = list(session.execute(select(Award).where(Award.festival_id == city.id)).scalars())
     assert Counter(a.tier.value for a in city_awards) == {
-        "second": 1, "third": 2, "excellence": 3, "organization": 1}
-    office = session.get(Organization, next(a.organization_id for a in city_awards
-                                             if a.tier.value == "organization"))
+        "second": 1,
+        "third": 2,
+        "excellence": 3,
+        "organization": 1,
+    }
+    office = session.get(
+        Organization, next(a.organization_id for a in city_awards if a.tier.value == "organization")
+    )
     assert office.name == "崇川区老龄工作委员会办公室"
-    [provincial] = session.execute(select(Award).where(
-        Award.festival_id == province.id)).scalars()
+    [provincial] = session.execute(select(Award).where(Award.festival_id == province.id)).scalars()
     assert (provincial.tier.value, provincial.title) == ("second", "舞蹈类节目二等奖")
     assert session.get(Program, provincial.program_id).title == "和谐大家园"
     assert city.status is province.status is FestivalStatus.announced
 
     # The tai chi team: forty members with their coach.
     team = session.execute(select(Troupe).where(Troupe.name == "太极拳展示队")).scalar_one()
-    roles = Counter(m.role for m in session.execute(select(Membership).where(
-        Membership.troupe_id == team.id)).scalars())
+    roles = Counter(
+        m.role
+        for m in session.execute(
+            select(Membership).where(Membership.troupe_id == team.id)
+        ).scalars()
+    )
     assert roles == {MemberRole.member: 39, MemberRole.coach: 1}
 
     # The 23rd Respect-the-Elderly Day is on the district's public calendar.
@@ -93,7 +115,8 @@ def test_the_demo_holds_the_festival_of_domain_md_and_its_home_leads_into_it(app
     assert step.urgent is False
     leader_home = home_of("leader")
     assert "Next: 排练" in leader_home.text or "Take the roll of 排练" in " ".join(
-        step.text for step in leader_home.steps)
+        step.text for step in leader_home.steps
+    )
     judge_home = home_of("judge1")
     assert "Closed rounds" in judge_home.text and judge_home.has_link("Results")
     admin_home = home_of("admin")

@@ -117,16 +117,30 @@ def kill_during(app, session, tmp_path, task: dict, probes: dict[str, str]) -> d
     session.remove()
     url = database_url(app)
     db.engine.dispose()  # the killed process is alone on the database, as a whole server is
-    script, task_file, seen_file = (tmp_path / "die_before_commit.py", tmp_path / "task.json",
-                                    tmp_path / "seen.json")
+    script, task_file, seen_file = (
+        tmp_path / "die_before_commit.py",
+        tmp_path / "task.json",
+        tmp_path / "seen.json",
+    )
     script.write_text(SCRIPT, encoding="utf-8")
-    task_file.write_text(json.dumps({**task, "probes": probes, "seen": str(seen_file)},
-                                    ensure_ascii=False), encoding="utf-8")
-    environment = {**os.environ, "DATABASE_URL": url,
-                   "FESTIVAL_INSTANCE_PATH": app.instance_path,
-                   "FESTIVAL_SECRET_KEY": app.config["SECRET_KEY"]}
-    finished = subprocess.run([sys.executable, str(script), str(task_file)], env=environment,
-                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180)
+    task_file.write_text(
+        json.dumps({**task, "probes": probes, "seen": str(seen_file)}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "FESTIVAL_INSTANCE_PATH": app.instance_path,
+        "FESTIVAL_SECRET_KEY": app.config["SECRET_KEY"],
+    }
+    finished = subprocess.run(
+        [sys.executable, str(script), str(task_file)],
+        env=environment,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert finished.returncode == -signal.SIGKILL, finished.stderr
     return json.loads(seen_file.read_text(encoding="utf-8"))
 
@@ -147,8 +161,9 @@ def restarted(app):
 
 def api_as(fresh, username: str) -> factories.ApiClient:
     """The restarted app's API with a bearer token of ``username`` (a write: a new token)."""
-    response = fresh.test_client().post("/api/v1/auth/tokens", json={
-        "username": username, "password": factories.PASSWORD})
+    response = fresh.test_client().post(
+        "/api/v1/auth/tokens", json={"username": username, "password": factories.PASSWORD}
+    )
     assert response.status_code == 201, response.get_json()
     return factories.ApiClient(fresh, response.get_json()["token"])
 
@@ -192,8 +207,15 @@ def import_world(session):
 
 
 def member_rows() -> list[dict]:
-    return [{"troupe": "万年表歌舞团", "name": f"新成员{n}", "birth_date": "1950-05-01",
-             "gender": "女" if n % 2 else "男"} for n in range(MEMBERS)]
+    return [
+        {
+            "troupe": "万年表歌舞团",
+            "name": f"新成员{n}",
+            "birth_date": "1950-05-01",
+            "gender": "女" if n % 2 else "男",
+        }
+        for n in range(MEMBERS)
+    ]
 
 
 def member_csv() -> bytes:
@@ -210,14 +232,19 @@ IMPORT_PROBES = {
 
 
 def test_a_server_killed_during_an_import_stores_none_of_it_and_restarts_clean(
-        app, session, tmp_path, import_world):
+    app, session, tmp_path, import_world
+):
     festival, troupe, organizer = (item.id for item in import_world)
     username = import_world[2].username
     before = probe(session, IMPORT_PROBES)
 
-    seen = kill_during(app, session, tmp_path,
-                       {"kind": "import", "festival_id": festival, "actor_id": organizer,
-                        "rows": member_rows()}, IMPORT_PROBES)
+    seen = kill_during(
+        app,
+        session,
+        tmp_path,
+        {"kind": "import", "festival_id": festival, "actor_id": organizer, "rows": member_rows()},
+        IMPORT_PROBES,
+    )
 
     # It died with the whole import flushed into its transaction...
     assert seen["people"] == before["people"] + MEMBERS
@@ -238,9 +265,14 @@ def test_a_server_killed_during_an_import_stores_none_of_it_and_restarts_clean(
         assert members.status_code == 200 and members.get_json()["total"] == 5
 
         response = client.raw.post(
-            f"/festivals/{festival}/import", content_type="multipart/form-data",
-            data={"kind": "members", "file": (io.BytesIO(member_csv()), "members.csv"),
-                  "csrf_token": client.csrf_token()})
+            f"/festivals/{festival}/import",
+            content_type="multipart/form-data",
+            data={
+                "kind": "members",
+                "file": (io.BytesIO(member_csv()), "members.csv"),
+                "csrf_token": client.csrf_token(),
+            },
+        )
 
         assert response.status_code == 302, response.get_data(as_text=True)
         assert api.get(f"/api/v1/troupes/{troupe}/members").get_json()["total"] == 5 + MEMBERS
@@ -256,24 +288,37 @@ def test_a_server_killed_during_an_import_stores_none_of_it_and_restarts_clean(
 def round_world(session):
     """A round of four programs, every sheet of three judges scored, no tie at the cut of 2."""
     festival = factories.make_festival(session)
-    organizer = factories.make_user(session, role="organizer",
-                                    organization=festival.organization)
-    programs = [factories.make_program(session, festival=festival, title=f"节目{i}")
-                for i in range(4)]
+    organizer = factories.make_user(session, role="organizer", organization=festival.organization)
+    programs = [
+        factories.make_program(session, festival=festival, title=f"节目{i}") for i in range(4)
+    ]
     judges = [factories.make_user(session, role="judge") for _ in range(3)]
     round_ = judging.create_round(
-        session, festival=festival, name="初选", aggregation="mean",
-        criteria=[{"name": "艺术表现", "max_score": 100, "weight": 1}], advance_count=2,
-        actor=organizer, now=NOW)
+        session,
+        festival=festival,
+        name="初选",
+        aggregation="mean",
+        criteria=[{"name": "艺术表现", "max_score": 100, "weight": 1}],
+        advance_count=2,
+        actor=organizer,
+        now=NOW,
+    )
     for judge in judges:
         judging.assign_judge(session, round_=round_, user_id=judge.id, actor=organizer, now=NOW)
-    judging.add_entries(session, round_=round_, program_ids=[p.id for p in programs],
-                        actor=organizer, now=NOW)
+    judging.add_entries(
+        session, round_=round_, program_ids=[p.id for p in programs], actor=organizer, now=NOW
+    )
     [criterion] = round_.criteria
     for rank, program in enumerate(programs):
         for judge in judges:
-            judging.save_scores(session, round_=round_, program_id=program.id, judge=judge,
-                                values={str(criterion.id): 90 - 10 * rank}, now=NOW)
+            judging.save_scores(
+                session,
+                round_=round_,
+                program_id=program.id,
+                judge=judge,
+                values={str(criterion.id): 90 - 10 * rank},
+                now=NOW,
+            )
     session.commit()
     return round_, programs, organizer
 
@@ -281,19 +326,19 @@ def round_world(session):
 def round_probes(round_id: int, festival_id: int) -> dict[str, str]:
     return {
         "open": f"SELECT count(*) FROM rounds WHERE id = {round_id} AND status = 'open' "
-                "AND closed_at IS NULL",
+        "AND closed_at IS NULL",
         "ranked": f"SELECT count(*) FROM round_entries WHERE round_id = {round_id} "
-                  "AND final_rank IS NOT NULL",
-        "advanced": f"SELECT count(*) FROM round_entries WHERE round_id = {round_id} "
-                    "AND advanced",
+        "AND final_rank IS NOT NULL",
+        "advanced": f"SELECT count(*) FROM round_entries WHERE round_id = {round_id} AND advanced",
         "screening": f"SELECT count(*) FROM programs WHERE festival_id = {festival_id} "
-                     "AND status = 'screening'",
+        "AND status = 'screening'",
         "audit_entries": "SELECT count(*) FROM audit_entries",
     }
 
 
 def test_a_server_killed_while_closing_a_round_leaves_it_open_and_restarts_clean(
-        app, session, tmp_path, round_world):
+    app, session, tmp_path, round_world
+):
     round_, programs, organizer = round_world
     round_id, festival_id = round_.id, round_.festival_id
     best_two = {programs[0].id, programs[1].id}
@@ -302,8 +347,13 @@ def test_a_server_killed_while_closing_a_round_leaves_it_open_and_restarts_clean
     before = probe(session, probes)
     assert before["open"] == 1 and before["advanced"] == 0 and before["screening"] == 4
 
-    seen = kill_during(app, session, tmp_path,
-                       {"kind": "close", "round_id": round_id, "actor_id": organizer_id}, probes)
+    seen = kill_during(
+        app,
+        session,
+        tmp_path,
+        {"kind": "close", "round_id": round_id, "actor_id": organizer_id},
+        probes,
+    )
 
     assert seen["open"] == 0 and seen["ranked"] == 4 and seen["advanced"] == 2
     assert seen["screening"] == 0
@@ -328,6 +378,9 @@ def test_a_server_killed_while_closing_a_round_leaves_it_open_and_restarts_clean
     after = probe(session, probes)
     assert after["open"] == 0 and after["ranked"] == 4 and after["advanced"] == 2
     assert after["screening"] == 0
-    assert {row[0] for row in session.execute(text(
-        f"SELECT program_id FROM round_entries WHERE round_id = {round_id} AND advanced"))
+    assert {
+        row[0]
+        for row in session.execute(
+            text(f"SELECT program_id FROM round_entries WHERE round_id = {round_id} AND advanced")
+        )
     } == best_two

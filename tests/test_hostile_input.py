@@ -87,16 +87,24 @@ def build_world(session) -> World:
 
     now = utcnow()
     today = now.astimezone(ZoneInfo(ZONE)).date()
-    city = create_organization(session, name=text("ZQcity"), level="city", parent_id=None,
-                               actor=None, now=now)
-    office = create_organization(session, name=text("ZQoffice"), level="district",
-                                 parent_id=city.id, actor=None, now=now)
+    city = create_organization(
+        session, name=text("ZQcity"), level="city", parent_id=None, actor=None, now=now
+    )
+    office = create_organization(
+        session, name=text("ZQoffice"), level="district", parent_id=city.id, actor=None, now=now
+    )
 
     def user(role: str, marker: str, organization=None):
-        return create_user(session, username=f"{role}-{marker.lower()}",
-                           password=factories.PASSWORD, display_name=text(marker), role=role,
-                           organization_id=organization.id if organization else None,
-                           actor=None, now=now)
+        return create_user(
+            session,
+            username=f"{role}-{marker.lower()}",
+            password=factories.PASSWORD,
+            display_name=text(marker),
+            role=role,
+            organization_id=organization.id if organization else None,
+            actor=None,
+            now=now,
+        )
 
     users = {
         "admin": user("admin", "ZQadmin"),
@@ -109,153 +117,313 @@ def build_world(session) -> World:
 
     def festival(marker: str):
         made = festivals.create_festival(
-            session, name=text(marker), level="district", organization_id=office.id,
-            year=today.year, starts_on=today + timedelta(days=40),
-            ends_on=today + timedelta(days=41), submission_deadline=now + timedelta(days=30),
+            session,
+            name=text(marker),
+            level="district",
+            organization_id=office.id,
+            year=today.year,
+            starts_on=today + timedelta(days=40),
+            ends_on=today + timedelta(days=41),
+            submission_deadline=now + timedelta(days=30),
             description=text(marker + "desc", hostile(marker + "desc") + "\n" + PAYLOAD),
-            actor=admin, now=now)
+            actor=admin,
+            now=now,
+        )
         for n in (1, 2):
-            festivals.add_category(session, festival=made, name=text(f"{marker}cat{n}"),
-                                   max_duration_minutes=10, actor=admin, now=now)
+            festivals.add_category(
+                session,
+                festival=made,
+                name=text(f"{marker}cat{n}"),
+                max_duration_minutes=10,
+                actor=admin,
+                now=now,
+            )
         festivals.open_festival(session, festival=made, actor=admin, now=now)
         return made
 
     announced, open_festival = festival("ZQfest"), festival("ZQfesttwo")
-    troupe = troupes.create_troupe(session, name=text("ZQtroupe"), organization_id=office.id,
-                                   leader_id=users["leader"].id, actor=admin, now=now)
+    troupe = troupes.create_troupe(
+        session,
+        name=text("ZQtroupe"),
+        organization_id=office.id,
+        leader_id=users["leader"].id,
+        actor=admin,
+        now=now,
+    )
     formula_troupe = troupes.create_troupe(
-        session, name=text("formula-troupe", FORMULAS["troupe"]), organization_id=office.id,
-        leader_id=users["leader"].id, actor=admin, now=now)
+        session,
+        name=text("formula-troupe", FORMULAS["troupe"]),
+        organization_id=office.id,
+        leader_id=users["leader"].id,
+        actor=admin,
+        now=now,
+    )
 
-    def person(marker: str, owner: Troupe, *, name: str | None = None,
-               phone: str | None = None):
+    def person(marker: str, owner: Troupe, *, name: str | None = None, phone: str | None = None):
         made = troupes.create_person(
-            session, name=name or text(marker), birth_date=date(1950, 5, 1), gender="female",
-            phone=phone or text(marker + "ph", f"{marker[-1]}{SHORT_PAYLOAD}"), actor=admin,
-            now=now)
+            session,
+            name=name or text(marker),
+            birth_date=date(1950, 5, 1),
+            gender="female",
+            phone=phone or text(marker + "ph", f"{marker[-1]}{SHORT_PAYLOAD}"),
+            actor=admin,
+            now=now,
+        )
         troupes.add_member(session, troupe=owner, person=made, actor=admin, now=now)
         return made
 
     people = [person(f"ZQperson{n}", troupe) for n in range(1, 4)]
-    formula_person = person("formula-person", formula_troupe,
-                            name=text("formula-person", FORMULAS["person"]),
-                            phone=text("formula-phone", FORMULAS["phone"]))
+    formula_person = person(
+        "formula-person",
+        formula_troupe,
+        name=text("formula-person", FORMULAS["person"]),
+        phone=text("formula-phone", FORMULAS["phone"]),
+    )
 
-    def program(marker: str, target, owner: Troupe, performers, category: int = 0,
-                title: str | None = None):
+    def program(
+        marker: str, target, owner: Troupe, performers, category: int = 0, title: str | None = None
+    ):
         return submit_program(
-            session, festival=target, troupe=owner, category_id=target.categories[category].id,
-            title=title or text(marker), duration_minutes=6,
-            performer_ids=[p.id for p in performers], may_submit_late=True, actor=admin,
-            now=now)
+            session,
+            festival=target,
+            troupe=owner,
+            category_id=target.categories[category].id,
+            title=title or text(marker),
+            duration_minutes=6,
+            performer_ids=[p.id for p in performers],
+            may_submit_late=True,
+            actor=admin,
+            now=now,
+        )
 
     first = program("ZQprogone", announced, troupe, people)
     second = program("ZQprogtwo", announced, troupe, people[:2], category=1)
     third = program("ZQprogthree", announced, troupe, people[1:])
-    formula_program = program("formula-program", announced, formula_troupe, [formula_person],
-                              title=text("formula-program", FORMULAS["program"]))
+    formula_program = program(
+        "formula-program",
+        announced,
+        formula_troupe,
+        [formula_person],
+        title=text("formula-program", FORMULAS["program"]),
+    )
     editable = program("ZQprogfour", open_festival, troupe, people)
 
     # Round 1: two judges; the second has a conflict with the third program; closed.
     round_one = judging.create_round(
-        session, festival=announced, name=text("ZQroundone"),
-        criteria=[{"name": text("ZQcritone"), "max_score": 10},
-                  {"name": text("ZQcrittwo"), "max_score": 10, "weight": 2}],
-        advance_count=2, actor=admin, now=now)
+        session,
+        festival=announced,
+        name=text("ZQroundone"),
+        criteria=[
+            {"name": text("ZQcritone"), "max_score": 10},
+            {"name": text("ZQcrittwo"), "max_score": 10, "weight": 2},
+        ],
+        advance_count=2,
+        actor=admin,
+        now=now,
+    )
     for judge in (users["judge"], judge2):
         judging.assign_judge(session, round_=round_one, user_id=judge.id, actor=admin, now=now)
     entered = [first, second, third, formula_program]
-    judging.add_entries(session, round_=round_one, program_ids=[p.id for p in entered],
-                        actor=admin, now=now)
-    judging.declare_conflict(session, round_=round_one, judge_id=judge2.id, program_id=third.id,
-                             reason=text("ZQreason"), actor=admin, now=now)
+    judging.add_entries(
+        session, round_=round_one, program_ids=[p.id for p in entered], actor=admin, now=now
+    )
+    judging.declare_conflict(
+        session,
+        round_=round_one,
+        judge_id=judge2.id,
+        program_id=third.id,
+        reason=text("ZQreason"),
+        actor=admin,
+        now=now,
+    )
     criteria = [str(c.id) for c in round_one.criteria]
     for score, entry in zip((9, 8, 5, 7), entered, strict=True):
         for judge in (users["judge"], judge2):
             if judge is judge2 and entry is third:
                 continue
-            judging.save_scores(session, round_=round_one, program_id=entry.id, judge=judge,
-                                values=dict.fromkeys(criteria, score), now=now)
-    judging.close_round(session, round_=round_one, advance_program_ids=None, actor=admin,
-                        now=now)
-    allocated = awards.allocate_awards(session, festival=announced, round_id=round_one.id,
-                                       tiers=[("first", 1), ("second", 1)], actor=admin, now=now)
-    special = awards.create_award(session, festival=announced, tier="special",
-                                  program_id=third.id, title=text("ZQawardone"), actor=admin,
-                                  now=now)
-    awards.create_award(session, festival=announced, tier="excellence",
-                        program_id=formula_program.id,
-                        title=text("formula-award", FORMULAS["award"]), actor=admin, now=now)
-    awards.create_award(session, festival=announced, tier="organization",
-                        organization_id=office.id, title=text("ZQawardtwo"), actor=admin,
-                        now=now)
+            judging.save_scores(
+                session,
+                round_=round_one,
+                program_id=entry.id,
+                judge=judge,
+                values=dict.fromkeys(criteria, score),
+                now=now,
+            )
+    judging.close_round(session, round_=round_one, advance_program_ids=None, actor=admin, now=now)
+    allocated = awards.allocate_awards(
+        session,
+        festival=announced,
+        round_id=round_one.id,
+        tiers=[("first", 1), ("second", 1)],
+        actor=admin,
+        now=now,
+    )
+    special = awards.create_award(
+        session,
+        festival=announced,
+        tier="special",
+        program_id=third.id,
+        title=text("ZQawardone"),
+        actor=admin,
+        now=now,
+    )
+    awards.create_award(
+        session,
+        festival=announced,
+        tier="excellence",
+        program_id=formula_program.id,
+        title=text("formula-award", FORMULAS["award"]),
+        actor=admin,
+        now=now,
+    )
+    awards.create_award(
+        session,
+        festival=announced,
+        tier="organization",
+        organization_id=office.id,
+        title=text("ZQawardtwo"),
+        actor=admin,
+        now=now,
+    )
     # Round 2: open, the judge scores the advanced programs.
     round_two = judging.create_round(
-        session, festival=announced, name=text("ZQroundtwo"),
-        criteria=[{"name": text("ZQcritthree"), "max_score": 10}], actor=admin, now=now)
-    judging.assign_judge(session, round_=round_two, user_id=users["judge"].id, actor=admin,
-                         now=now)
-    judging.add_entries(session, round_=round_two, program_ids=[first.id, second.id],
-                        actor=admin, now=now)
-    judging.save_scores(session, round_=round_two, program_id=first.id, judge=users["judge"],
-                        values={str(round_two.criteria[0].id): 6}, now=now)
+        session,
+        festival=announced,
+        name=text("ZQroundtwo"),
+        criteria=[{"name": text("ZQcritthree"), "max_score": 10}],
+        actor=admin,
+        now=now,
+    )
+    judging.assign_judge(session, round_=round_two, user_id=users["judge"].id, actor=admin, now=now)
+    judging.add_entries(
+        session, round_=round_two, program_ids=[first.id, second.id], actor=admin, now=now
+    )
+    judging.save_scores(
+        session,
+        round_=round_two,
+        program_id=first.id,
+        judge=users["judge"],
+        values={str(round_two.criteria[0].id): 6},
+        now=now,
+    )
     awards.publish(session, festival=announced, notice_days=0, actor=admin, now=now)
 
     # The troupe's weekly training: began two weeks ago; last week's session moved and renamed,
     # next week's cancelled, attendance taken at the first.
     start = datetime.combine(today - timedelta(days=14), time(9, 0))
     training = schedules.create_event(
-        session, troupe=troupe, zone=ZONE, actor=admin, now=now,
+        session,
+        troupe=troupe,
+        zone=ZONE,
+        actor=admin,
+        now=now,
         details=schedules.EventDetails(
-            title=text("ZQevent", hostile("ZQevent") + ICAL_TAIL), kind="training",
-            starts_at=start, ends_at=start + timedelta(hours=2),
+            title=text("ZQevent", hostile("ZQevent") + ICAL_TAIL),
+            kind="training",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
             location=text("ZQlocation", hostile("ZQlocation") + ICAL_TAIL),
             notes=text("ZQnotes", hostile("ZQnotes") + ICAL_TAIL + "\n第二行, 还有; 分号"),
-            rule="FREQ=WEEKLY;COUNT=10"))
+            rule="FREQ=WEEKLY;COUNT=10",
+        ),
+    )
     first_day, moved_day = start.date(), start.date() + timedelta(days=7)
     schedules.change_occurrence(
-        session, event=training, day=moved_day, starts_at=start + timedelta(days=7, hours=1),
+        session,
+        event=training,
+        day=moved_day,
+        starts_at=start + timedelta(days=7, hours=1),
         title=text("ZQsession", hostile("ZQsession") + ICAL_TAIL),
         location=text("ZQsessionplace", hostile("ZQsessionplace") + ICAL_TAIL),
-        actor=admin, now=now)
-    schedules.cancel_occurrences(session, event=training, days=[start.date() + timedelta(days=21)],
-                                 actor=admin, now=now)
-    schedules.record_attendance(session, event=training, day=first_day,
-                                present_ids=[people[0].id, people[1].id],
-                                absent_ids=[people[2].id], actor=admin, now=now)
+        actor=admin,
+        now=now,
+    )
+    schedules.cancel_occurrences(
+        session, event=training, days=[start.date() + timedelta(days=21)], actor=admin, now=now
+    )
+    schedules.record_attendance(
+        session,
+        event=training,
+        day=first_day,
+        present_ids=[people[0].id, people[1].id],
+        absent_ids=[people[2].id],
+        actor=admin,
+        now=now,
+    )
     tour = schedules.create_tour(
-        session, troupe=troupe, title=text("ZQtour"), kind="performance",
-        stops=[TourStop(today + timedelta(days=3), text("ZQvenueone")),
-               TourStop(today + timedelta(days=4), text("ZQvenuetwo"))],
-        start_time=time(14, 0), end_time=time(16, 0), notes=text("ZQtournotes"), zone=ZONE,
-        actor=admin, now=now)
+        session,
+        troupe=troupe,
+        title=text("ZQtour"),
+        kind="performance",
+        stops=[
+            TourStop(today + timedelta(days=3), text("ZQvenueone")),
+            TourStop(today + timedelta(days=4), text("ZQvenuetwo")),
+        ],
+        start_time=time(14, 0),
+        end_time=time(16, 0),
+        notes=text("ZQtournotes"),
+        zone=ZONE,
+        actor=admin,
+        now=now,
+    )
     festival_events = [
         schedules.create_event(
-            session, festival=target, zone=ZONE, actor=admin, now=now,
+            session,
+            festival=target,
+            zone=ZONE,
+            actor=admin,
+            now=now,
             details=schedules.EventDetails(
-                title=text(marker), kind="performance",
+                title=text(marker),
+                kind="performance",
                 starts_at=datetime.combine(today + timedelta(days=2), time(19, 0)),
                 ends_at=datetime.combine(today + timedelta(days=2), time(21, 0)),
-                location=text(marker + "place"), notes=text(marker + "notes"), is_public=True))
-        for target, marker in ((announced, "ZQopening"), (open_festival, "ZQgala"))]
+                location=text(marker + "place"),
+                notes=text(marker + "notes"),
+                is_public=True,
+            ),
+        )
+        for target, marker in ((announced, "ZQopening"), (open_festival, "ZQgala"))
+    ]
     feed = schedules.feed_for_troupe(session, troupe=troupe, now=now)
     session.commit()
     values = {
-        "award_id": [special.id], "number": [allocated[0].certificate_number],
+        "award_id": [special.id],
+        "number": [allocated[0].certificate_number],
         "slug": [announced.slug, open_festival.slug],
         "festival_id": [announced.id, open_festival.id],
-        "troupe_id": [troupe.id, formula_troupe.id], "program_id": [first.id, editable.id],
-        "person_id": [people[0].id], "round_id": [round_one.id, round_two.id],
-        "event_id": [training.id, *(event.id for event in tour),
-                     *(event.id for event in festival_events)],
+        "troupe_id": [troupe.id, formula_troupe.id],
+        "program_id": [first.id, editable.id],
+        "person_id": [people[0].id],
+        "round_id": [round_one.id, round_two.id],
+        "event_id": [
+            training.id,
+            *(event.id for event in tour),
+            *(event.id for event in festival_events),
+        ],
         "occurrence": [first_day.isoformat(), moved_day.isoformat()],
-        "secret": [feed.secret], "kind": ["programs"], "fmt": ["csv"], "code": ["en"],
+        "secret": [feed.secret],
+        "kind": ["programs"],
+        "fmt": ["csv"],
+        "code": ["en"],
         "filename": ["favicon.svg"],
     }
-    return World(users=users, values=values, texts=texts, ids={
-        "troupe": troupe.id, "formula_troupe": formula_troupe.id, "announced": announced.id,
-        "open_festival": open_festival.id, "round_one": round_one.id, "training": training.id,
-        "people": [p.id for p in people], "editable": editable.id, "slug": announced.slug})
+    return World(
+        users=users,
+        values=values,
+        texts=texts,
+        ids={
+            "troupe": troupe.id,
+            "formula_troupe": formula_troupe.id,
+            "announced": announced.id,
+            "open_festival": open_festival.id,
+            "round_one": round_one.id,
+            "training": training.id,
+            "people": [p.id for p in people],
+            "editable": editable.id,
+            "slug": announced.slug,
+        },
+    )
 
 
 def hostile_markers(world: World) -> set[str]:
@@ -299,7 +467,7 @@ def raw_payload_near(page: str) -> str | None:
     for marker in RAW_MARKERS:
         index = page.find(marker)
         if index >= 0:
-            return page[max(0, index - 120): index + 80]
+            return page[max(0, index - 120) : index + 80]
     return None
 
 
@@ -359,35 +527,70 @@ def test_messages_naming_what_people_typed_are_escaped(app, session, world):
     troupe = session.get(Troupe, world.ids["troupe"])
     festival_id = world.ids["open_festival"]
     # An under-age performer named with the payload: the eligibility message names her.
-    young = troupes.create_person(session, name=hostile("ZQyoung"),
-                                  birth_date=now.date().replace(year=now.year - 50),
-                                  actor=world.users["admin"], now=now)
+    young = troupes.create_person(
+        session,
+        name=hostile("ZQyoung"),
+        birth_date=now.date().replace(year=now.year - 50),
+        actor=world.users["admin"],
+        now=now,
+    )
     troupes.add_member(session, troupe=troupe, person=young, actor=world.users["admin"], now=now)
     session.commit()
     response = leader.post_form(
         f"/festivals/{festival_id}/programs/new?troupe_id={troupe.id}",
-        {"troupe_id": troupe.id, "title": hostile("ZQnewprogram"),
-         "category_id": session.get(Program, world.ids["editable"]).category_id,
-         "duration_minutes": 5, "performer_ids": [young.id]})
+        {
+            "troupe_id": troupe.id,
+            "title": hostile("ZQnewprogram"),
+            "category_id": session.get(Program, world.ids["editable"]).category_id,
+            "duration_minutes": 5,
+            "performer_ids": [young.id],
+        },
+    )
     assert response.status_code == 422
     assert_escaped(response, hostile("ZQyoung"), hostile("ZQnewprogram"))
 
     # A tie at the cut line: the refusal names the tied programs.
     festival = session.get(Program, world.ids["editable"]).festival
-    other = submit_program(session, festival=festival, troupe=troupe,
-                           category_id=festival.categories[0].id, title=hostile("ZQtied"),
-                           duration_minutes=5, performer_ids=world.ids["people"],
-                           may_submit_late=True, actor=world.users["admin"], now=now)
-    round_ = judging.create_round(session, festival=festival, name=hostile("ZQtieround"),
-                                  criteria=[{"name": "x", "max_score": 10}], advance_count=1,
-                                  actor=world.users["admin"], now=now)
-    judging.assign_judge(session, round_=round_, user_id=world.users["judge"].id,
-                         actor=world.users["admin"], now=now)
-    judging.add_entries(session, round_=round_, program_ids=[world.ids["editable"], other.id],
-                        actor=world.users["admin"], now=now)
+    other = submit_program(
+        session,
+        festival=festival,
+        troupe=troupe,
+        category_id=festival.categories[0].id,
+        title=hostile("ZQtied"),
+        duration_minutes=5,
+        performer_ids=world.ids["people"],
+        may_submit_late=True,
+        actor=world.users["admin"],
+        now=now,
+    )
+    round_ = judging.create_round(
+        session,
+        festival=festival,
+        name=hostile("ZQtieround"),
+        criteria=[{"name": "x", "max_score": 10}],
+        advance_count=1,
+        actor=world.users["admin"],
+        now=now,
+    )
+    judging.assign_judge(
+        session, round_=round_, user_id=world.users["judge"].id, actor=world.users["admin"], now=now
+    )
+    judging.add_entries(
+        session,
+        round_=round_,
+        program_ids=[world.ids["editable"], other.id],
+        actor=world.users["admin"],
+        now=now,
+    )
     for program_id in (world.ids["editable"], other.id):
-        judging.save_scores(session, round_=round_, program_id=program_id,
-                            judge=world.users["judge"], values={"x": 7}, now=now)
+        judging.save_scores(
+            session,
+            round_=round_,
+            program_id=program_id,
+            judge=world.users["judge"],
+            values={"x": 7},
+            now=now,
+        )
     session.commit()
     response = organizer.post_form(f"/rounds/{round_.id}/close")
     assert response.status_code == 422, response.get_data(as_text=True)
@@ -396,26 +599,52 @@ def test_messages_naming_what_people_typed_are_escaped(app, session, world):
     # A list of import problems that quotes the file's names (a troupe twice in one file).
     name = hostile("ZQimported")
     response = organizer.raw.post(
-        f"/festivals/{festival_id}/import", content_type="multipart/form-data",
-        data={"kind": "troupes", "csrf_token": organizer.csrf_token(),
-              "file": (io.BytesIO(xlsx_bytes([["团体名称"], [name], [name]])), "t.xlsx")})
+        f"/festivals/{festival_id}/import",
+        content_type="multipart/form-data",
+        data={
+            "kind": "troupes",
+            "csrf_token": organizer.csrf_token(),
+            "file": (io.BytesIO(xlsx_bytes([["团体名称"], [name], [name]])), "t.xlsx"),
+        },
+    )
     assert response.status_code == 200
     assert_escaped(response, name)
 
     # A notice flashed after a redirect quotes the new troupe's name.
-    response = leader.post_form("/troupes/new", {"name": hostile("ZQflashed"),
-                                                 "kind": "troupe",
-                                                 "organization_id": troupe.organization_id},
-                                follow_redirects=True)
+    response = leader.post_form(
+        "/troupes/new",
+        {"name": hostile("ZQflashed"), "kind": "troupe", "organization_id": troupe.organization_id},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert_escaped(response, hostile("ZQflashed"))
 
 
 # Every query parameter that a page reads (grep request.args and request.values in festival/).
-QUERY_PARAMETERS = ("all", "category_id", "from", "kind", "level", "month", "next",
-                    "organization_id", "page", "per_page", "print", "problem", "problems_page",
-                    "q", "status", "to", "troupe_id", "troupes_kind", "troupes_org",
-                    "troupes_page", "view", "year")
+QUERY_PARAMETERS = (
+    "all",
+    "category_id",
+    "from",
+    "kind",
+    "level",
+    "month",
+    "next",
+    "organization_id",
+    "page",
+    "per_page",
+    "print",
+    "problem",
+    "problems_page",
+    "q",
+    "status",
+    "to",
+    "troupe_id",
+    "troupes_kind",
+    "troupes_org",
+    "troupes_page",
+    "view",
+    "year",
+)
 
 
 def test_query_parameters_are_not_reflected_as_markup(app, world):
@@ -522,8 +751,16 @@ def test_calendar_feed_escapes_commas_semicolons_and_newlines(app, world):
     assert tour == {texts["ZQvenueone"], texts["ZQvenuetwo"]}
     # On the wire: every comma, semicolon, backslash and newline of the text is escaped, so no
     # text can end its line early or add a property of its own.
-    assert b"SUMMARY:" + texts["ZQevent"].replace(", ", "\\, ").replace("; ", "\\; ").replace(
-        "\\后", "\\\\后").encode() + b"\r\n" in lines
+    assert (
+        b"SUMMARY:"
+        + texts["ZQevent"]
+        .replace(", ", "\\, ")
+        .replace("; ", "\\; ")
+        .replace("\\后", "\\\\后")
+        .encode()
+        + b"\r\n"
+        in lines
+    )
     assert b"\\n\xe7\xac\xac\xe4\xba\x8c\xe8\xa1\x8c" in lines  # \n then 第二行
     for line in lines.split(b"\r\n"):
         assert not line.startswith(b"\xe7\xac\xac\xe4\xba\x8c"), "a newline was not escaped"
@@ -531,11 +768,11 @@ def test_calendar_feed_escapes_commas_semicolons_and_newlines(app, world):
 
 # Oversized bodies and uploads
 
+
 def test_an_api_body_over_the_limit_is_refused_with_413(app, world):
     limit = app.config["API_MAX_BODY_BYTES"]
     api = factories.ApiClient(app).as_user(world.users["admin"])
-    response = api.post("/api/v1/organizations",
-                        json={"name": "x" * (limit + 1), "level": "city"})
+    response = api.post("/api/v1/organizations", json={"name": "x" * (limit + 1), "level": "city"})
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "too_large"
 
@@ -546,27 +783,39 @@ def test_an_api_body_of_unknown_length_over_the_limit_is_refused_with_413(app, w
     api = factories.ApiClient(app).as_user(world.users["admin"])
     body = b'{"name": "' + b"x" * (limit + 1) + b'", "level": "city"}'
     response = api.client.post(
-        "/api/v1/organizations", input_stream=io.BytesIO(body),
-        content_type="application/json", headers=api._headers({"Transfer-Encoding": "chunked"}),
-        environ_overrides={"wsgi.input_terminated": True})
+        "/api/v1/organizations",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers=api._headers({"Transfer-Encoding": "chunked"}),
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "too_large"
 
 
 def test_deeply_nested_json_is_a_400_not_a_crash(app, world):
     api = factories.ApiClient(app).as_user(world.users["admin"])
-    response = api.client.post("/api/v1/organizations", data="[" * 100_000 + "]" * 100_000,
-                               content_type="application/json", headers=api._headers(None))
+    response = api.client.post(
+        "/api/v1/organizations",
+        data="[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+        headers=api._headers(None),
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_request"
 
 
 def upload(client: Client, festival_id: int, content: bytes, filename: str):
     return client.raw.post(
-        f"/festivals/{festival_id}/import", content_type="multipart/form-data",
+        f"/festivals/{festival_id}/import",
+        content_type="multipart/form-data",
         headers={"Accept-Language": "en"},
-        data={"kind": "troupes", "csrf_token": client.csrf_token(),
-              "file": (io.BytesIO(content), filename)})
+        data={
+            "kind": "troupes",
+            "csrf_token": client.csrf_token(),
+            "file": (io.BytesIO(content), filename),
+        },
+    )
 
 
 def test_an_upload_over_the_limit_is_refused_with_a_413_page(app, world):
@@ -596,10 +845,12 @@ def files_named(name: str, *folders: str) -> dict[str, int]:
     return found
 
 
-@pytest.mark.parametrize("filename", ["../../../../tmp/evil.xlsx", "..\\..\\evil.xlsx",
-                                      "/tmp/evil.xlsx"])
+@pytest.mark.parametrize(
+    "filename", ["../../../../tmp/evil.xlsx", "..\\..\\evil.xlsx", "/tmp/evil.xlsx"]
+)
 def test_path_tricks_in_an_upload_name_write_nothing_and_import_as_usual(
-        app, session, world, filename):
+    app, session, world, filename
+):
     organizer = client_for(app, world, "organizer")
     folders = ("/tmp", app.instance_path, os.getcwd())
     before = files_named("evil.xlsx", *folders)

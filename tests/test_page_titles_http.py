@@ -12,8 +12,17 @@ from tests.html import Page
 
 SITE = "老年文化艺术节"
 # The pages the main menu leads to, and the account pages: no breadcrumbs above them.
-TOP_PAGES = {"/", "/festivals", "/troupes", "/judging", "/admin/organizations", "/admin/users",
-             "/audit", "/login", "/account/password"}
+TOP_PAGES = {
+    "/",
+    "/festivals",
+    "/troupes",
+    "/judging",
+    "/admin/organizations",
+    "/admin/users",
+    "/audit",
+    "/login",
+    "/account/password",
+}
 SKIPPED = re.compile(r"^/(static|language|logout|calendar|api)/|\.(csv|xlsx|ics|pdf)$|print=1")
 # Enough pages for every kind of page a role reaches, not every program of the demo.
 PAGES_PER_ROLE = 70
@@ -43,8 +52,7 @@ def crawl(client, limit: int) -> dict[str, Page]:
         pages[url] = page
         for link in page.links:
             href = link.href.split("#")[0]
-            if (not href.startswith("/") or SKIPPED.search(href)
-                    or shape(href) in seen):
+            if not href.startswith("/") or SKIPPED.search(href) or shape(href) in seen:
                 continue
             seen.add(shape(href))
             queue.append(href)
@@ -93,8 +101,7 @@ def crumb_problems(client, url: str, page: Page) -> list[str]:
     return problems
 
 
-def test_every_page_has_its_heading_as_title_working_breadcrumbs_and_readable_dates(app,
-                                                                                    client):
+def test_every_page_has_its_heading_as_title_working_breadcrumbs_and_readable_dates(app, client):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     problems: list[str] = []

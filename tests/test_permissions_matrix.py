@@ -65,8 +65,10 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/troupes/<int:troupe_id>/edit"): "302 200 404 404 200 404 200",
     ("POST", "/troupes/<int:troupe_id>/edit"): "302 302 404 404 302 404 302",
     ("POST", "/troupes/<int:troupe_id>/members"): "302 422 404 404 422 404 422",
-    ("POST", "/troupes/<int:troupe_id>/members/<int:person_id>/remove"):
-        "302 200 404 404 200 404 200",
+    (
+        "POST",
+        "/troupes/<int:troupe_id>/members/<int:person_id>/remove",
+    ): "302 200 404 404 200 404 200",
     ("GET", "/people/<int:person_id>"): "302 200 404 404 200 404 200",
     # programs
     ("GET", "/festivals/<int:festival_id>/programs"): "302 200 200 403 200 403 200",
@@ -100,8 +102,10 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/people"): "401 400 400 403 400 400 400",
     ("GET", "/api/v1/troupes/<int:troupe_id>/members"): "401 200 404 404 200 404 200",
     ("POST", "/api/v1/troupes/<int:troupe_id>/members"): "401 422 404 404 422 404 422",
-    ("DELETE", "/api/v1/troupes/<int:troupe_id>/members/<int:person_id>"):
-        "401 204 404 404 204 404 204",
+    (
+        "DELETE",
+        "/api/v1/troupes/<int:troupe_id>/members/<int:person_id>",
+    ): "401 204 404 404 204 404 204",
     # API: programs
     ("GET", "/api/v1/festivals/<int:festival_id>/programs"): "401 200 200 403 200 403 200",
     ("POST", "/api/v1/festivals/<int:festival_id>/programs"): "401 400 400 403 400 403 400",
@@ -164,12 +168,15 @@ MATRIX: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/events/<int:event_id>"): "401 200 404 404 200 404 200",
     ("DELETE", "/api/v1/events/<int:event_id>"): "401 204 404 404 204 404 204",
     ("POST", "/api/v1/events/<int:event_id>/cancellations"): "401 422 404 404 422 404 422",
-    ("PATCH", "/api/v1/events/<int:event_id>/occurrences/<occurrence>"):
-        "401 200 404 404 200 404 200",
-    ("DELETE", "/api/v1/events/<int:event_id>/occurrences/<occurrence>"):
-        "401 204 404 404 204 404 204",
-    ("PUT", "/api/v1/events/<int:event_id>/attendance/<occurrence>"):
-        "401 200 404 404 200 404 200",
+    (
+        "PATCH",
+        "/api/v1/events/<int:event_id>/occurrences/<occurrence>",
+    ): "401 200 404 404 200 404 200",
+    (
+        "DELETE",
+        "/api/v1/events/<int:event_id>/occurrences/<occurrence>",
+    ): "401 204 404 404 204 404 204",
+    ("PUT", "/api/v1/events/<int:event_id>/attendance/<occurrence>"): "401 200 404 404 200 404 200",
     ("GET", "/api/v1/troupes/<int:troupe_id>/attendance"): "401 200 404 404 200 404 200",
     ("GET", "/api/v1/troupes/<int:troupe_id>/calendar"): "401 200 404 404 200 404 200",
     ("POST", "/api/v1/troupes/<int:troupe_id>/calendar/rotate"): "401 200 404 404 200 404 200",
@@ -196,8 +203,10 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/events/<int:event_id>/delete"): "302 302 404 404 302 404 302",
     ("POST", "/events/<int:event_id>/edit"): "302 422 404 404 422 404 422",
     ("POST", "/events/<int:event_id>/occurrences/<occurrence>"): "302 422 404 404 422 404 422",
-    ("POST", "/events/<int:event_id>/occurrences/<occurrence>/restore"):
-        "302 302 404 404 302 404 302",
+    (
+        "POST",
+        "/events/<int:event_id>/occurrences/<occurrence>/restore",
+    ): "302 302 404 404 302 404 302",
     ("POST", "/festivals/<int:festival_id>/events/new"): "302 403 403 403 422 403 422",
     ("POST", "/troupes/<int:troupe_id>/calendar/rotate"): "302 302 404 404 302 404 302",
     ("POST", "/troupes/<int:troupe_id>/events/new"): "302 422 404 404 422 404 422",
@@ -212,7 +221,8 @@ def test_matrix_covers_every_route(app):
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert routes == set(MATRIX), (
-        f"missing from MATRIX: {routes - set(MATRIX)}; stale: {set(MATRIX) - routes}")
+        f"missing from MATRIX: {routes - set(MATRIX)}; stale: {set(MATRIX) - routes}"
+    )
 
 
 @pytest.fixture
@@ -221,8 +231,12 @@ def world(session):
     office = factories.make_organization(session, level="district", parent=city)
     sibling = factories.make_organization(session, level="district", parent=city)
     deadline = datetime.now(UTC) + timedelta(days=30)
-    festival = factories.make_festival(session, organization=office, deadline=deadline,
-                                       starts_on=(deadline + timedelta(days=10)).date())
+    festival = factories.make_festival(
+        session,
+        organization=office,
+        deadline=deadline,
+        starts_on=(deadline + timedelta(days=10)).date(),
+    )
     users = {
         "owner": factories.make_user(session, role="leader"),
         "other_leader": factories.make_user(session, role="leader"),
@@ -232,42 +246,90 @@ def world(session):
         "admin": factories.make_user(session, role="admin"),
     }
     troupe = factories.make_troupe(session, organization=office, leader=users["owner"])
-    program = factories.make_program(session, festival=festival, troupe=troupe,
-                                     actor=users["admin"])
+    program = factories.make_program(
+        session, festival=festival, troupe=troupe, actor=users["admin"]
+    )
     # A second festival of the office is in screening: one round, its judge, one entry.
-    screened = factories.make_festival(session, organization=office, deadline=deadline,
-                                       starts_on=(deadline + timedelta(days=10)).date())
-    entry = factories.make_program(session, festival=screened, troupe=troupe,
-                                   actor=users["admin"])
-    round_ = judging.create_round(session, festival=screened, name="初选",
-                                  criteria=[{"name": "表现", "max_score": 10}], advance_count=1,
-                                  actor=users["admin"], now=factories.NOW)
-    judging.assign_judge(session, round_=round_, user_id=users["judge"].id,
-                         actor=users["admin"], now=factories.NOW)
-    judging.add_entries(session, round_=round_, program_ids=[entry.id], actor=users["admin"],
-                        now=factories.NOW)
-    award = create_award(session, festival=festival, tier="special", program_id=program.id,
-                         actor=users["admin"], now=factories.NOW)
+    screened = factories.make_festival(
+        session,
+        organization=office,
+        deadline=deadline,
+        starts_on=(deadline + timedelta(days=10)).date(),
+    )
+    entry = factories.make_program(session, festival=screened, troupe=troupe, actor=users["admin"])
+    round_ = judging.create_round(
+        session,
+        festival=screened,
+        name="初选",
+        criteria=[{"name": "表现", "max_score": 10}],
+        advance_count=1,
+        actor=users["admin"],
+        now=factories.NOW,
+    )
+    judging.assign_judge(
+        session, round_=round_, user_id=users["judge"].id, actor=users["admin"], now=factories.NOW
+    )
+    judging.add_entries(
+        session, round_=round_, program_ids=[entry.id], actor=users["admin"], now=factories.NOW
+    )
+    award = create_award(
+        session,
+        festival=festival,
+        tier="special",
+        program_id=program.id,
+        actor=users["admin"],
+        now=factories.NOW,
+    )
     # The troupe trains every Saturday (its first session is past, so attendance may be
     # taken); the festival has a public event; the troupe's feed has a secret.
     training = schedules.create_event(
-        session, troupe=troupe, zone="Asia/Shanghai", actor=users["admin"], now=factories.NOW,
+        session,
+        troupe=troupe,
+        zone="Asia/Shanghai",
+        actor=users["admin"],
+        now=factories.NOW,
         details=schedules.EventDetails(
-            title="每周集中训练", kind="training", starts_at=datetime(2026, 1, 3, 9, 0),
-            ends_at=datetime(2026, 1, 3, 11, 0), rule="FREQ=WEEKLY;BYDAY=SA;COUNT=10"))
+            title="每周集中训练",
+            kind="training",
+            starts_at=datetime(2026, 1, 3, 9, 0),
+            ends_at=datetime(2026, 1, 3, 11, 0),
+            rule="FREQ=WEEKLY;BYDAY=SA;COUNT=10",
+        ),
+    )
     schedules.create_event(
-        session, festival=festival, zone="Asia/Shanghai", actor=users["admin"],
-        now=factories.NOW, details=schedules.EventDetails(
-            title="开幕式", kind="performance", starts_at=datetime(2026, 5, 1, 9, 0),
-            ends_at=datetime(2026, 5, 1, 11, 0), is_public=True))
+        session,
+        festival=festival,
+        zone="Asia/Shanghai",
+        actor=users["admin"],
+        now=factories.NOW,
+        details=schedules.EventDetails(
+            title="开幕式",
+            kind="performance",
+            starts_at=datetime(2026, 5, 1, 9, 0),
+            ends_at=datetime(2026, 5, 1, 11, 0),
+            is_public=True,
+        ),
+    )
     feed = schedules.feed_for_troupe(session, troupe=troupe, now=factories.NOW)
     session.commit()
-    values = {"award_id": award.id, "slug": festival.slug, "number": award.certificate_number,
-              "festival_id": festival.id, "troupe_id": troupe.id, "program_id": program.id,
-              "person_id": program.performers[0].person_id, "kind": "programs", "fmt": "csv",
-              "code": "en", "filename": "favicon.svg", "round_id": round_.id,
-              "entry_id": entry.id, "event_id": training.id, "occurrence": "2026-01-10",
-              "secret": feed.secret}
+    values = {
+        "award_id": award.id,
+        "slug": festival.slug,
+        "number": award.certificate_number,
+        "festival_id": festival.id,
+        "troupe_id": troupe.id,
+        "program_id": program.id,
+        "person_id": program.performers[0].person_id,
+        "kind": "programs",
+        "fmt": "csv",
+        "code": "en",
+        "filename": "favicon.svg",
+        "round_id": round_.id,
+        "entry_id": entry.id,
+        "event_id": training.id,
+        "occurrence": "2026-01-10",
+        "secret": feed.secret,
+    }
     return users, values
 
 
@@ -279,12 +341,12 @@ def test_route_answers_each_role_as_expected(app, world, client, api, method, ru
     user = users.get(role)
     if "/rounds/" in rule:  # a program of a round is the round's entry
         values = {**values, "program_id": values["entry_id"]}
-    path = re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda match: str(values[match.group(1)]),
-                  rule)
+    path = re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda match: str(values[match.group(1)]), rule)
     if rule.startswith("/api/"):
         caller = api.as_user(user) if user else api
-        response = caller.client.open(path, method=method, headers=caller._headers(None),
-                                      json={} if method != "GET" else None)
+        response = caller.client.open(
+            path, method=method, headers=caller._headers(None), json={} if method != "GET" else None
+        )
     else:
         if user:
             client.login(user.username)

@@ -43,43 +43,66 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(app):
 
 def test_foreign_keys_are_enforced_by_the_database(session):
     with pytest.raises(IntegrityError):
-        session.execute(insert(Organization).values(
-            name="Orphan", level="district", parent_id=9999, created_at=factories.NOW))
+        session.execute(
+            insert(Organization).values(
+                name="Orphan", level="district", parent_id=9999, created_at=factories.NOW
+            )
+        )
     session.rollback()
 
 
 def test_check_constraints_are_enforced_by_the_database(session):
     office = factories.make_organization(session)
     with pytest.raises(IntegrityError):
-        session.execute(insert(Festival).values(
-            name="Backwards", slug="backwards", level="district", organization_id=office.id,
-            year=2026, starts_on=date(2026, 5, 2), ends_on=date(2026, 5, 1),
-            submission_deadline=factories.NOW, timezone="Asia/Shanghai", min_performer_age=60,
-            status="draft", description="", notice_days=0, created_at=factories.NOW,
-            updated_at=factories.NOW))
+        session.execute(
+            insert(Festival).values(
+                name="Backwards",
+                slug="backwards",
+                level="district",
+                organization_id=office.id,
+                year=2026,
+                starts_on=date(2026, 5, 2),
+                ends_on=date(2026, 5, 1),
+                submission_deadline=factories.NOW,
+                timezone="Asia/Shanghai",
+                min_performer_age=60,
+                status="draft",
+                description="",
+                notice_days=0,
+                created_at=factories.NOW,
+                updated_at=factories.NOW,
+            )
+        )
     session.rollback()
 
 
 def test_enum_columns_refuse_unknown_values_in_the_database(session):
     with pytest.raises(IntegrityError):
-        session.execute(text(
-            "INSERT INTO organizations (name, level, created_at) "
-            "VALUES ('Bad level', 'galaxy', '2026-01-01 00:00:00')"))
+        session.execute(
+            text(
+                "INSERT INTO organizations (name, level, created_at) "
+                "VALUES ('Bad level', 'galaxy', '2026-01-01 00:00:00')"
+            )
+        )
     session.rollback()
 
 
 def test_unique_constraints_are_enforced_by_the_database(session):
     factories.make_organization(session, name="Same name")
     with pytest.raises(IntegrityError):
-        session.execute(insert(Organization).values(
-            name="Same name", level="city", created_at=factories.NOW))
+        session.execute(
+            insert(Organization).values(name="Same name", level="city", created_at=factories.NOW)
+        )
     session.rollback()
 
 
 def test_datetimes_come_back_as_aware_utc(session):
     shanghai = timezone(timedelta(hours=8))
-    person = Person(name="Time", birth_date=date(1950, 1, 1),
-                    created_at=datetime(2026, 10, 24, 9, 30, tzinfo=shanghai))
+    person = Person(
+        name="Time",
+        birth_date=date(1950, 1, 1),
+        created_at=datetime(2026, 10, 24, 9, 30, tzinfo=shanghai),
+    )
     session.add(person)
     session.commit()
     session.expire_all()
@@ -89,8 +112,9 @@ def test_datetimes_come_back_as_aware_utc(session):
 
 
 def test_naive_datetimes_are_refused(session):
-    session.add(Person(name="Naive", birth_date=date(1950, 1, 1),
-                       created_at=datetime(2026, 1, 1, 8, 0)))
+    session.add(
+        Person(name="Naive", birth_date=date(1950, 1, 1), created_at=datetime(2026, 1, 1, 8, 0))
+    )
     with pytest.raises(StatementError, match="naive datetime"):
         session.flush()
     session.rollback()
@@ -108,8 +132,11 @@ def test_database_has_exactly_the_check_constraints_of_the_models(app):
 def test_over_long_text_is_refused_by_the_database_itself(session):
     office = factories.make_organization(session)
     with pytest.raises((IntegrityError, DataError)):
-        session.execute(text(
-            "INSERT INTO troupes (name, kind, organization_id, created_at) "
-            "VALUES (:name, 'troupe', :office, '2026-01-01 00:00:00')"),
-            {"name": "团" * 121, "office": office.id})
+        session.execute(
+            text(
+                "INSERT INTO troupes (name, kind, organization_id, created_at) "
+                "VALUES (:name, 'troupe', :office, '2026-01-01 00:00:00')"
+            ),
+            {"name": "团" * 121, "office": office.id},
+        )
     session.rollback()

@@ -54,9 +54,7 @@ def new_session_nonce() -> str:
 
 class User(UserMixin, Base):
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint("length(username) >= 3", name="username_length"),
-    )
+    __table_args__ = (CheckConstraint("length(username) >= 3", name="username_length"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Always in normalize_username's form, so the unique constraint is the whole rule.
@@ -133,8 +131,9 @@ class LoginThrottle(Base):
 
     __tablename__ = "login_throttles"
 
-    scope: Mapped[ThrottleScope] = mapped_column(str_enum(ThrottleScope, "throttle_scope"),
-                                                 primary_key=True)
+    scope: Mapped[ThrottleScope] = mapped_column(
+        str_enum(ThrottleScope, "throttle_scope"), primary_key=True
+    )
     address: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" for an address
     window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

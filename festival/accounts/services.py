@@ -47,9 +47,7 @@ def create_user(
     username = normalize_username(username)
     display_name = display_name.strip()
     if not USERNAME_PATTERN.match(username):
-        problems["username"] = [
-            _l("Use 3 to 64 letters, digits, dots, dashes or underscores.")
-        ]
+        problems["username"] = [_l("Use 3 to 64 letters, digits, dots, dashes or underscores.")]
     elif session.execute(select(User.id).where(User.username == username)).first():
         problems["username"] = [_l("This username is already taken.")]
     problems.update(_password_problems(password))
@@ -77,9 +75,16 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    record(session, actor=actor, action="create_user", entity_type="user", entity_id=user.id,
-           changes={"username": username, "role": role.value},
-           organization_id=user.organization_id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="create_user",
+        entity_type="user",
+        entity_id=user.id,
+        changes={"username": username, "role": role.value},
+        organization_id=user.organization_id,
+        now=now,
+    )
     return user
 
 
@@ -91,15 +96,26 @@ def change_password(
     problems: dict[str, list] = {}
     if not password_matches(user.password_hash, current_password):
         problems["current_password"] = [_l("This is not your current password.")]
-    problems.update({("new_password" if k == "password" else k): v
-                     for k, v in _password_problems(new_password).items()})
+    problems.update(
+        {
+            ("new_password" if k == "password" else k): v
+            for k, v in _password_problems(new_password).items()
+        }
+    )
     if problems:
         raise ValidationFailed(fields=problems)
     user.password_hash = hash_password(new_password)
     end_sessions(session, user=user)
     revoke_api_tokens(session, user=user, now=now)
-    record(session, actor=user, action="change_password", entity_type="user", entity_id=user.id,
-           organization_id=user.organization_id, now=now)
+    record(
+        session,
+        actor=user,
+        action="change_password",
+        entity_type="user",
+        entity_id=user.id,
+        organization_id=user.organization_id,
+        now=now,
+    )
     session.flush()
 
 
@@ -156,12 +172,21 @@ def authenticate(
     username = normalize_username(username)[:64]
     address = (address or "unknown")[:64]
     # Always the address's row first, then the account's: one order, so no deadlock.
-    keys = [(ThrottleScope.address, address, "", limits.max_failures_per_address),
-            (ThrottleScope.account, address, username, limits.max_failures)]
+    keys = [
+        (ThrottleScope.address, address, "", limits.max_failures_per_address),
+        (ThrottleScope.account, address, username, limits.max_failures),
+    ]
     counted: list[tuple[ThrottleScope, str, str]] = []
     for scope, key_address, key_username, limit in keys:
-        if not _count_failure(session, scope=scope, address=key_address, username=key_username,
-                              limit=limit, now=now, window=limits.window):
+        if not _count_failure(
+            session,
+            scope=scope,
+            address=key_address,
+            username=key_username,
+            limit=limit,
+            now=now,
+            window=limits.window,
+        ):
             _forgive_failures(session, counted)
             raise TooManyRequests()
         counted.append((scope, key_address, key_username))
@@ -177,8 +202,14 @@ def authenticate(
 
 
 def _count_failure(
-    session: Session, *, scope: ThrottleScope, address: str, username: str, limit: int,
-    now: datetime, window: timedelta,
+    session: Session,
+    *,
+    scope: ThrottleScope,
+    address: str,
+    username: str,
+    limit: int,
+    now: datetime,
+    window: timedelta,
 ) -> bool:
     """Add one failure to this key unless it has ``limit`` already in its window (a window
     over starts again at one); True if added. INSERT ... ON CONFLICT DO UPDATE ... WHERE
@@ -187,13 +218,15 @@ def _count_failure(
     expired = table.c.window_started_at <= literal(now - window, UTCDateTime())
     statement = (
         upsert_insert(session)(table)
-        .values(scope=scope, address=address, username=username, window_started_at=now,
-                failures=1)
+        .values(scope=scope, address=address, username=username, window_started_at=now, failures=1)
         .on_conflict_do_update(
             index_elements=[table.c.scope, table.c.address, table.c.username],
-            set_={"failures": case((expired, 1), else_=table.c.failures + 1),
-                  "window_started_at": case((expired, literal(now, UTCDateTime())),
-                                            else_=table.c.window_started_at)},
+            set_={
+                "failures": case((expired, 1), else_=table.c.failures + 1),
+                "window_started_at": case(
+                    (expired, literal(now, UTCDateTime())), else_=table.c.window_started_at
+                ),
+            },
             where=or_(expired, table.c.failures < limit),
         )
         .returning(table.c.failures)
@@ -206,8 +239,11 @@ def _forgive_failures(session: Session, keys: list[tuple[ThrottleScope, str, str
     for scope, address, username in keys:
         session.execute(
             update(LoginThrottle)
-            .where(LoginThrottle.scope == scope, LoginThrottle.address == address,
-                   LoginThrottle.username == username)
+            .where(
+                LoginThrottle.scope == scope,
+                LoginThrottle.address == address,
+                LoginThrottle.username == username,
+            )
             .values(failures=LoginThrottle.failures - 1)
         )
 
@@ -215,9 +251,7 @@ def _forgive_failures(session: Session, keys: list[tuple[ThrottleScope, str, str
 def forget_old_login_attempts(session: Session, *, now: datetime, keep: timedelta) -> int:
     """Delete login attempts (and login limits' windows) older than ``keep``; returns how many
     attempts went."""
-    session.execute(
-        delete(LoginThrottle).where(LoginThrottle.window_started_at < now - keep)
-    )
+    session.execute(delete(LoginThrottle).where(LoginThrottle.window_started_at < now - keep))
     result = session.execute(
         LoginAttempt.__table__.delete().where(LoginAttempt.attempted_at < now - keep)
     )
@@ -295,7 +329,14 @@ def create_organization(
     organization = Organization(name=name, level=level, parent_id=parent_id, created_at=now)
     session.add(organization)
     session.flush()
-    record(session, actor=actor, action="create_organization", entity_type="organization",
-           entity_id=organization.id, changes={"name": name, "level": level.value},
-           organization_id=organization.id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="create_organization",
+        entity_type="organization",
+        entity_id=organization.id,
+        changes={"name": name, "level": level.value},
+        organization_id=organization.id,
+        now=now,
+    )
     return organization

@@ -52,8 +52,12 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(
-                db.session, username=form.username.data, password=form.password.data,
-                address=request.remote_addr or "", now=utcnow(), limits=login_limits(),
+                db.session,
+                username=form.username.data,
+                password=form.password.data,
+                address=request.remote_addr or "",
+                now=utcnow(),
+                limits=login_limits(),
             )
         except TooManyRequests as error:
             form.form_errors.append(str(error.message))
@@ -94,8 +98,11 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(
-                db.session, user=current_user, current_password=form.current_password.data,
-                new_password=form.new_password.data, now=utcnow(),
+                db.session,
+                user=current_user,
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+                now=utcnow(),
             )
         except ValidationFailed as error:
             show_errors_on_form(form, error)
@@ -119,9 +126,14 @@ def users():
     if form.validate_on_submit():
         try:
             user = services.create_user(
-                db.session, username=form.username.data, password=form.password.data,
-                display_name=form.display_name.data, role=form.role.data,
-                organization_id=form.organization_id.data, actor=current_user, now=utcnow(),
+                db.session,
+                username=form.username.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+                role=form.role.data,
+                organization_id=form.organization_id.data,
+                actor=current_user,
+                now=utcnow(),
             )
         except ValidationFailed as error:
             show_errors_on_form(form, error)
@@ -131,8 +143,9 @@ def users():
             return redirect(url_for("accounts.users"))
     page, per_page = page_args()
     listing = queries.users_page(db.session, page=page, per_page=per_page)
-    return render_template("accounts/users.html", form=form, listing=listing,
-                           role_labels=ROLE_LABELS)
+    return render_template(
+        "accounts/users.html", form=form, listing=listing, role_labels=ROLE_LABELS
+    )
 
 
 @bp.route("/admin/organizations", methods=["GET", "POST"])
@@ -148,8 +161,12 @@ def organizations():
         require(permissions.can_create_organization(current_user, parent))
         try:
             organization = services.create_organization(
-                db.session, name=form.name.data, level=form.level.data,
-                parent_id=form.parent_id.data, actor=current_user, now=utcnow(),
+                db.session,
+                name=form.name.data,
+                level=form.level.data,
+                parent_id=form.parent_id.data,
+                actor=current_user,
+                now=utcnow(),
             )
         except ValidationFailed as error:
             show_errors_on_form(form, error)
@@ -159,7 +176,11 @@ def organizations():
             return redirect(url_for("accounts.organizations"))
     page, per_page = page_args()
     listing = queries.organizations_page(db.session, page=page, per_page=per_page)
-    return render_template("accounts/organizations.html", form=form, listing=listing,
-                           level_labels=LEVEL_LABELS,
-                           # An administrator creates top-level ones too, the first one included.
-                           can_create=bool(parents) or current_user.is_admin)
+    return render_template(
+        "accounts/organizations.html",
+        form=form,
+        listing=listing,
+        level_labels=LEVEL_LABELS,
+        # An administrator creates top-level ones too, the first one included.
+        can_create=bool(parents) or current_user.is_admin,
+    )

@@ -10,8 +10,7 @@ from festival.core.ids import DB_INT_MAX
 def refuse_impossible_ids(_endpoint, values) -> None:
     """An id in the path beyond the database's integers names nothing: 404 before a query
     fails on it (Flask's int converter takes any size)."""
-    if values and any(isinstance(value, int) and value > DB_INT_MAX
-                      for value in values.values()):
+    if values and any(isinstance(value, int) and value > DB_INT_MAX for value in values.values()):
         raise NotFound()
 
 

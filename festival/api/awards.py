@@ -64,8 +64,9 @@ class AwardList(BaseModel):
 
 
 def award_out(row: queries.AwardRow) -> AwardOut:
-    return AwardOut(**{**row.__dict__,
-                       "score": None if row.score is None else f"{two_places(row.score):.2f}"})
+    return AwardOut(
+        **{**row.__dict__, "score": None if row.score is None else f"{two_places(row.score):.2f}"}
+    )
 
 
 def awards_of(festival_id: int, ids: set[int] | None = None) -> AwardList:
@@ -73,38 +74,63 @@ def awards_of(festival_id: int, ids: set[int] | None = None) -> AwardList:
     return AwardList(items=[award_out(r) for r in rows if ids is None or r.id in ids])
 
 
-@endpoint("/festivals/<int:festival_id>/awards", "POST", summary="Give an award by hand",
-          who="the festival's organizers", status=201, body=AwardIn, response=AwardOut,
-          errors=(400, 401, 403, 404, 409, 422))
+@endpoint(
+    "/festivals/<int:festival_id>/awards",
+    "POST",
+    summary="Give an award by hand",
+    who="the festival's organizers",
+    status=201,
+    body=AwardIn,
+    response=AwardOut,
+    errors=(400, 401, 403, 404, 409, 422),
+)
 def create_award(festival_id: int):
     festival = managed_festival(festival_id)
     body = parse_body(AwardIn)
-    award = services.create_award(db.session, festival=festival, **body.model_dump(),
-                                  actor=actor(), now=utcnow())
+    award = services.create_award(
+        db.session, festival=festival, **body.model_dump(), actor=actor(), now=utcnow()
+    )
     db.session.commit()
     return respond(awards_of(festival.id, {award.id}).items[0], 201)
 
 
-@endpoint("/festivals/<int:festival_id>/awards/allocate", "POST",
-          summary="Allocate prize tiers down a closed round's ranking",
-          who="the festival's organizers", status=201, body=AllocateIn, response=AwardList,
-          errors=(400, 401, 403, 404, 409, 422))
+@endpoint(
+    "/festivals/<int:festival_id>/awards/allocate",
+    "POST",
+    summary="Allocate prize tiers down a closed round's ranking",
+    who="the festival's organizers",
+    status=201,
+    body=AllocateIn,
+    response=AwardList,
+    errors=(400, 401, 403, 404, 409, 422),
+)
 def allocate(festival_id: int):
     festival = managed_festival(festival_id)
     body = parse_body(AllocateIn)
     minimums = {t.tier: t.min_score for t in body.tiers if t.min_score is not None}
     awards = services.allocate_awards(
-        db.session, festival=festival, round_id=body.round_id,
-        tiers=[(t.tier, t.count) for t in body.tiers], minimums=minimums, actor=actor(),
-        now=utcnow())
+        db.session,
+        festival=festival,
+        round_id=body.round_id,
+        tiers=[(t.tier, t.count) for t in body.tiers],
+        minimums=minimums,
+        actor=actor(),
+        now=utcnow(),
+    )
     db.session.commit()
     made = {row.id: row for row in awards_of(festival.id, {a.id for a in awards}).items}
     return respond(AwardList(items=[made[a.id] for a in awards]), 201)  # by rank, as allocated
 
 
-@endpoint("/festivals/<int:festival_id>/awards", "GET", summary="The festival's awards",
-          who="organizers; anyone once published", response=AwardList, errors=(404,),
-          public=True)
+@endpoint(
+    "/festivals/<int:festival_id>/awards",
+    "GET",
+    summary="The festival's awards",
+    who="organizers; anyone once published",
+    response=AwardList,
+    errors=(404,),
+    public=True,
+)
 def list_awards(festival_id: int):
     festival = get_or_404(Festival, festival_id)
     if not permissions.can_see_awards(actor(), festival):
@@ -112,8 +138,14 @@ def list_awards(festival_id: int):
     return respond(awards_of(festival.id))
 
 
-@endpoint("/awards/<int:award_id>", "DELETE", summary="Remove an award (a correction)",
-          who="the festival's organizers", status=204, errors=(401, 403, 404, 409))
+@endpoint(
+    "/awards/<int:award_id>",
+    "DELETE",
+    summary="Remove an award (a correction)",
+    who="the festival's organizers",
+    status=204,
+    errors=(401, 403, 404, 409),
+)
 def remove_award(award_id: int):
     require(actor().is_authenticated)
     award = get_or_404(Award, award_id)
@@ -123,22 +155,33 @@ def remove_award(award_id: int):
     return "", 204
 
 
-@endpoint("/festivals/<int:festival_id>/publish", "POST",
-          summary="Publish the awards, with an optional public notice period",
-          who="the festival's organizers", body=PublishIn, response=FestivalOut,
-          errors=(400, 401, 403, 404, 409, 422))
+@endpoint(
+    "/festivals/<int:festival_id>/publish",
+    "POST",
+    summary="Publish the awards, with an optional public notice period",
+    who="the festival's organizers",
+    body=PublishIn,
+    response=FestivalOut,
+    errors=(400, 401, 403, 404, 409, 422),
+)
 def publish(festival_id: int):
     festival = managed_festival(festival_id)
     body = parse_body(PublishIn)
-    services.publish(db.session, festival=festival, notice_days=body.notice_days, actor=actor(),
-                     now=utcnow())
+    services.publish(
+        db.session, festival=festival, notice_days=body.notice_days, actor=actor(), now=utcnow()
+    )
     db.session.commit()
     return respond(FestivalOut.model_validate(festival))
 
 
-@endpoint("/festivals/<int:festival_id>/unpublish", "POST",
-          summary="Take the awards down during the public notice period",
-          who="the festival's organizers", response=FestivalOut, errors=(401, 403, 404, 409))
+@endpoint(
+    "/festivals/<int:festival_id>/unpublish",
+    "POST",
+    summary="Take the awards down during the public notice period",
+    who="the festival's organizers",
+    response=FestivalOut,
+    errors=(401, 403, 404, 409),
+)
 def unpublish(festival_id: int):
     festival = managed_festival(festival_id)
     services.unpublish(db.session, festival=festival, actor=actor(), now=utcnow())

@@ -20,8 +20,15 @@ M = TypeVar("M", bound=BaseModel)
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Pydantic error types that mean "not the right shape or type": 400, not 422.
-SHAPE_ERRORS = {"missing", "model_type", "model_attributes_type", "dict_type", "list_type",
-                "json_invalid", "json_type"}
+SHAPE_ERRORS = {
+    "missing",
+    "model_type",
+    "model_attributes_type",
+    "dict_type",
+    "list_type",
+    "json_invalid",
+    "json_type",
+}
 
 
 def authenticate_request() -> None:
@@ -38,7 +45,11 @@ def authenticate_request() -> None:
     header = request.headers.get("Authorization")
     if header:
         scheme, _, plain = header.partition(" ")
-        token = token_for(db.session, plain.strip(), now=utcnow()) if scheme.lower() == "bearer" else None
+        token = (
+            token_for(db.session, plain.strip(), now=utcnow())
+            if scheme.lower() == "bearer"
+            else None
+        )
         if token is None:
             raise Unauthorized(_l("The token is missing, invalid, expired or revoked."))
         g.api_token = token
@@ -66,11 +77,15 @@ def parse_body(model: type[M]) -> M:
         for problem in error.errors():
             name = ".".join(str(part) for part in problem["loc"]) or "body"
             fields.setdefault(name, []).append(_message_for(problem))
-            shape = shape or problem["type"] in SHAPE_ERRORS or problem["type"].endswith(
-                ("_type", "_parsing")
+            shape = (
+                shape
+                or problem["type"] in SHAPE_ERRORS
+                or problem["type"].endswith(("_type", "_parsing"))
             )
         if shape:
-            raise BadRequest(_l("Some fields are missing or of the wrong type."), fields=fields) from None
+            raise BadRequest(
+                _l("Some fields are missing or of the wrong type."), fields=fields
+            ) from None
         raise ValidationFailed(fields=fields) from None
 
 
@@ -108,8 +123,9 @@ def page_params() -> tuple[int, int]:
     except ValueError:
         raise BadRequest(_l("page and per_page must be whole numbers.")) from None
     if page > MAX_PAGE:
-        raise BadRequest(_l("The value is out of range."),
-                         fields={"page": [_l("The value is out of range.")]})
+        raise BadRequest(
+            _l("The value is out of range."), fields={"page": [_l("The value is out of range.")]}
+        )
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadRequest(
             _l("page starts at 1; per_page is between 1 and %(n)d.", n=MAX_PER_PAGE),
@@ -134,12 +150,16 @@ def respond(model: BaseModel, status: int = 200):
 
 
 def respond_page(page: Page, serializer: type[BaseModel]):
-    return jsonify({
-        "items": [serializer.model_validate(item).model_dump(mode="json") for item in page.items],
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total,
-    })
+    return jsonify(
+        {
+            "items": [
+                serializer.model_validate(item).model_dump(mode="json") for item in page.items
+            ],
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+        }
+    )
 
 
 def actor():

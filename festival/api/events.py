@@ -133,24 +133,50 @@ def event_out(event: Event, *, occurrences=None, warnings=()) -> EventOut:
     tz = ZoneInfo(event.timezone)
     cancelled = {row.occurrence_at for row in event.cancellations}
     return EventOut(
-        id=event.id, uid=event.uid, troupe_id=event.troupe_id, festival_id=event.festival_id,
-        title=event.title, kind=event.kind.value, starts_at=event.starts_at.astimezone(tz),
-        ends_at=event.ends_at.astimezone(tz), timezone=event.timezone, location=event.location,
-        notes=event.notes, public=event.is_public, rrule=event.rrule,
-        series_ends_at=event.series_ends_at.astimezone(tz), sequence=event.sequence,
+        id=event.id,
+        uid=event.uid,
+        troupe_id=event.troupe_id,
+        festival_id=event.festival_id,
+        title=event.title,
+        kind=event.kind.value,
+        starts_at=event.starts_at.astimezone(tz),
+        ends_at=event.ends_at.astimezone(tz),
+        timezone=event.timezone,
+        location=event.location,
+        notes=event.notes,
+        public=event.is_public,
+        rrule=event.rrule,
+        series_ends_at=event.series_ends_at.astimezone(tz),
+        sequence=event.sequence,
         updated_at=event.updated_at,
         cancellations=[row.occurrence_at.astimezone(tz).date() for row in event.cancellations],
-        changes=[ChangedOccurrenceOut(
-            occurrence=row.occurrence_at.astimezone(tz).date(),
-            starts_at=row.starts_at.astimezone(tz), ends_at=row.ends_at.astimezone(tz),
-            title=row.title or event.title,
-            location=event.location if row.location is None else row.location)
-            for row in event.overrides if row.occurrence_at not in cancelled],
-        occurrences=None if occurrences is None else [OccurrenceOut(
-            occurrence=o.original_start.astimezone(tz).date(), starts_at=o.starts_at,
-            ends_at=o.ends_at, title=o.title, location=o.location, changed=o.is_changed,
-            cancelled=o.is_cancelled) for o in occurrences],
-        warnings=[str(message) for message in warnings])
+        changes=[
+            ChangedOccurrenceOut(
+                occurrence=row.occurrence_at.astimezone(tz).date(),
+                starts_at=row.starts_at.astimezone(tz),
+                ends_at=row.ends_at.astimezone(tz),
+                title=row.title or event.title,
+                location=event.location if row.location is None else row.location,
+            )
+            for row in event.overrides
+            if row.occurrence_at not in cancelled
+        ],
+        occurrences=None
+        if occurrences is None
+        else [
+            OccurrenceOut(
+                occurrence=o.original_start.astimezone(tz).date(),
+                starts_at=o.starts_at,
+                ends_at=o.ends_at,
+                title=o.title,
+                location=o.location,
+                changed=o.is_changed,
+                cancelled=o.is_cancelled,
+            )
+            for o in occurrences
+        ],
+        warnings=[str(message) for message in warnings],
+    )
 
 
 def _clash_messages(event: Event) -> list[str]:
@@ -159,8 +185,15 @@ def _clash_messages(event: Event) -> list[str]:
 
 def _details(body: EventCreate) -> services.EventDetails:
     return services.EventDetails(
-        title=body.title, kind=body.kind, starts_at=body.starts_at, ends_at=body.ends_at,
-        location=body.location, notes=body.notes, is_public=body.public, rule=body.rrule)
+        title=body.title,
+        kind=body.kind,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        location=body.location,
+        notes=body.notes,
+        is_public=body.public,
+        rule=body.rrule,
+    )
 
 
 def _uid_domain() -> str:
@@ -183,80 +216,144 @@ def _window() -> tuple[datetime, datetime] | None:
         return None
     zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
     try:
-        first = (date.fromisoformat(raw_from) if raw_from
-                 else utcnow().astimezone(zone).date() - timedelta(days=30))
+        first = (
+            date.fromisoformat(raw_from)
+            if raw_from
+            else utcnow().astimezone(zone).date() - timedelta(days=30)
+        )
         last = date.fromisoformat(raw_to) if raw_to else None
     except ValueError:
         raise BadRequest(fields={"from": [_l("Enter a date as YYYY-MM-DD.")]}) from None
-    outside = {name: [bounds.date_message()] for name, day in (("from", first), ("to", last))
-               if day is not None and not bounds.day_in_range(day)}
+    outside = {
+        name: [bounds.date_message()]
+        for name, day in (("from", first), ("to", last))
+        if day is not None and not bounds.day_in_range(day)
+    }
     if outside:
         raise BadRequest(fields=outside)
     last = last or first + timedelta(days=366)
     if last < first or (last - first).days > 800:
-        raise BadRequest(fields={"to": [_l("Give a period of at most two years that starts before it ends.")]})
-    return (datetime.combine(first, time(0), zone),
-            datetime.combine(last + timedelta(days=1), time(0), zone))
+        raise BadRequest(
+            fields={"to": [_l("Give a period of at most two years that starts before it ends.")]}
+        )
+    return (
+        datetime.combine(first, time(0), zone),
+        datetime.combine(last + timedelta(days=1), time(0), zone),
+    )
 
 
-def _list(*, troupe_id: int | None = None, festival_id: int | None = None,
-          public_only: bool = False):
+def _list(
+    *, troupe_id: int | None = None, festival_id: int | None = None, public_only: bool = False
+):
     page, per_page = page_params()
     window = _window()
-    events = queries.owner_events(db.session, troupe_id=troupe_id, festival_id=festival_id,
-                                  public_only=public_only,
-                                  after=window[0] if window else None,
-                                  before=window[1] if window else None)
-    chosen = events[(page - 1) * per_page: page * per_page]
-    items = [event_out(event, occurrences=queries.occurrences_between(
-        [event], *window, with_cancelled=True) if window else None) for event in chosen]
+    events = queries.owner_events(
+        db.session,
+        troupe_id=troupe_id,
+        festival_id=festival_id,
+        public_only=public_only,
+        after=window[0] if window else None,
+        before=window[1] if window else None,
+    )
+    chosen = events[(page - 1) * per_page : page * per_page]
+    items = [
+        event_out(
+            event,
+            occurrences=queries.occurrences_between([event], *window, with_cancelled=True)
+            if window
+            else None,
+        )
+        for event in chosen
+    ]
     return respond_page(Page(items, page, per_page, len(events)), EventOut)
 
 
-@endpoint("/troupes/<int:troupe_id>/events", "POST", summary="Add an event or a series to a troupe",
-          who="organizer; that troupe's leader", status=201, body=EventCreate, response=EventOut,
-          errors=(400, 401, 404, 422))
+@endpoint(
+    "/troupes/<int:troupe_id>/events",
+    "POST",
+    summary="Add an event or a series to a troupe",
+    who="organizer; that troupe's leader",
+    status=201,
+    body=EventCreate,
+    response=EventOut,
+    errors=(400, 401, 404, 422),
+)
 def create_troupe_event(troupe_id: int):
     troupe = managed_troupe(troupe_id)
     body = parse_body(EventCreate)
-    event = services.create_event(db.session, details=_details(body), troupe=troupe,
-                                  zone=current_app.config["DEFAULT_TIMEZONE"], actor=actor(),
-                                  now=utcnow(), uid_domain=_uid_domain())
+    event = services.create_event(
+        db.session,
+        details=_details(body),
+        troupe=troupe,
+        zone=current_app.config["DEFAULT_TIMEZONE"],
+        actor=actor(),
+        now=utcnow(),
+        uid_domain=_uid_domain(),
+    )
     warnings = _clash_messages(event)
     db.session.commit()
     return respond(event_out(event, warnings=warnings), 201)
 
 
-@endpoint("/festivals/<int:festival_id>/events", "POST", summary="Add an event to a festival",
-          who="organizer", status=201, body=EventCreate, response=EventOut,
-          errors=(400, 401, 403, 404, 422))
+@endpoint(
+    "/festivals/<int:festival_id>/events",
+    "POST",
+    summary="Add an event to a festival",
+    who="organizer",
+    status=201,
+    body=EventCreate,
+    response=EventOut,
+    errors=(400, 401, 403, 404, 422),
+)
 def create_festival_event(festival_id: int):
     festival = managed_festival(festival_id)
     body = parse_body(EventCreate)
-    event = services.create_event(db.session, details=_details(body), festival=festival,
-                                  zone=festival.timezone, actor=actor(), now=utcnow(),
-                                  uid_domain=_uid_domain())
+    event = services.create_event(
+        db.session,
+        details=_details(body),
+        festival=festival,
+        zone=festival.timezone,
+        actor=actor(),
+        now=utcnow(),
+        uid_domain=_uid_domain(),
+    )
     warnings = _clash_messages(event)
     db.session.commit()
     return respond(event_out(event, warnings=warnings), 201)
 
 
-@endpoint("/troupes/<int:troupe_id>/events", "GET", summary="A troupe's events and series",
-          who="organizer; that troupe's leader", response=EventOut, paginated=True,
-          errors=(400, 401, 404),
-          query={"from": {"type": "string", "format": "date"},
-                 "to": {"type": "string", "format": "date"}})
+@endpoint(
+    "/troupes/<int:troupe_id>/events",
+    "GET",
+    summary="A troupe's events and series",
+    who="organizer; that troupe's leader",
+    response=EventOut,
+    paginated=True,
+    errors=(400, 401, 404),
+    query={
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+    },
+)
 def list_troupe_events(troupe_id: int):
     troupe = managed_troupe(troupe_id)
     return _list(troupe_id=troupe.id)
 
 
-@endpoint("/festivals/<int:festival_id>/events", "GET",
-          summary="A festival's events (anyone: its public events once it is opened)",
-          who="organizer; anyone for public events", response=EventOut, paginated=True,
-          errors=(400, 404), public=True,
-          query={"from": {"type": "string", "format": "date"},
-                 "to": {"type": "string", "format": "date"}})
+@endpoint(
+    "/festivals/<int:festival_id>/events",
+    "GET",
+    summary="A festival's events (anyone: its public events once it is opened)",
+    who="organizer; anyone for public events",
+    response=EventOut,
+    paginated=True,
+    errors=(400, 404),
+    public=True,
+    query={
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+    },
+)
 def list_festival_events(festival_id: int):
     festival = get_or_404(Festival, festival_id)
     if not festival_permissions.can_view_festival(actor(), festival):
@@ -265,16 +362,27 @@ def list_festival_events(festival_id: int):
     return _list(festival_id=festival.id, public_only=not manages)
 
 
-@endpoint("/events/<int:event_id>", "GET", summary="One event or series",
-          who="organizer; that troupe's leader", response=EventOut, errors=(401, 404))
+@endpoint(
+    "/events/<int:event_id>",
+    "GET",
+    summary="One event or series",
+    who="organizer; that troupe's leader",
+    response=EventOut,
+    errors=(401, 404),
+)
 def get_event(event_id: int):
     return respond(event_out(managed_event(event_id)))
 
 
-@endpoint("/events/<int:event_id>", "PATCH",
-          summary="Change an event or a whole series; calendars see it with a higher SEQUENCE",
-          who="organizer; that troupe's leader", body=EventUpdate, response=EventOut,
-          errors=(400, 401, 404, 422))
+@endpoint(
+    "/events/<int:event_id>",
+    "PATCH",
+    summary="Change an event or a whole series; calendars see it with a higher SEQUENCE",
+    who="organizer; that troupe's leader",
+    body=EventUpdate,
+    response=EventOut,
+    errors=(400, 401, 404, 422),
+)
 def update_event(event_id: int):
     event = managed_event(event_id)
     body = parse_body(EventUpdate)
@@ -284,12 +392,17 @@ def update_event(event_id: int):
         title=event.title if body.title is None else body.title,
         kind=body.kind or event.kind,
         starts_at=body.starts_at or event.starts_at.astimezone(tz),
-        ends_at=body.ends_at or (event.ends_at.astimezone(tz) if body.starts_at is None else
-                                 _local(body.starts_at, tz) + (event.ends_at - event.starts_at)),
+        ends_at=body.ends_at
+        or (
+            event.ends_at.astimezone(tz)
+            if body.starts_at is None
+            else _local(body.starts_at, tz) + (event.ends_at - event.starts_at)
+        ),
         location=event.location if body.location is None else body.location,
         notes=event.notes if body.notes is None else body.notes,
         is_public=event.is_public if body.public is None else body.public,
-        rule=body.rrule if "rrule" in given else event.rrule)
+        rule=body.rrule if "rrule" in given else event.rrule,
+    )
     services.update_event(db.session, event=event, details=details, actor=actor(), now=utcnow())
     warnings = _clash_messages(event)
     db.session.commit()
@@ -300,8 +413,14 @@ def _local(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
 
 
-@endpoint("/events/<int:event_id>", "DELETE", summary="Remove an event or a whole series",
-          who="organizer; that troupe's leader", status=204, errors=(401, 404))
+@endpoint(
+    "/events/<int:event_id>",
+    "DELETE",
+    summary="Remove an event or a whole series",
+    who="organizer; that troupe's leader",
+    status=204,
+    errors=(401, 404),
+)
 def delete_event(event_id: int):
     event = managed_event(event_id)
     services.delete_event(db.session, event=event, actor=actor(), now=utcnow())
@@ -315,10 +434,16 @@ def _day(value: date | datetime, tz: ZoneInfo) -> date:
     return value
 
 
-@endpoint("/events/<int:event_id>/cancellations", "POST",
-          summary="Cancel one session of a series (or several: occurrences)",
-          who="organizer; that troupe's leader", status=201, body=CancellationIn,
-          response=EventOut, errors=(400, 401, 404, 422))
+@endpoint(
+    "/events/<int:event_id>/cancellations",
+    "POST",
+    summary="Cancel one session of a series (or several: occurrences)",
+    who="organizer; that troupe's leader",
+    status=201,
+    body=CancellationIn,
+    response=EventOut,
+    errors=(400, 401, 404, 422),
+)
 def cancel_occurrences(event_id: int):
     event = managed_event(event_id)
     body = parse_body(CancellationIn)
@@ -326,8 +451,9 @@ def cancel_occurrences(event_id: int):
     values = list(body.occurrences or []) + ([body.occurrence] if body.occurrence else [])
     if not values:
         raise ValidationFailed(fields={"occurrence": [_l("This field is required.")]})
-    services.cancel_occurrences(db.session, event=event, days=[_day(v, tz) for v in values],
-                                actor=actor(), now=utcnow())
+    services.cancel_occurrences(
+        db.session, event=event, days=[_day(v, tz) for v in values], actor=actor(), now=utcnow()
+    )
     db.session.commit()
     return respond(event_out(event), 201)
 
@@ -339,66 +465,114 @@ def _date_or_404(text: str) -> date:
         raise NotFound() from None
 
 
-@endpoint("/events/<int:event_id>/occurrences/<occurrence>", "PATCH",
-          summary="Change one session of a series (a RECURRENCE-ID override in the feed)",
-          who="organizer; that troupe's leader", body=OccurrenceChange,
-          response=ChangedOccurrenceOut, errors=(400, 401, 404, 409, 422))
+@endpoint(
+    "/events/<int:event_id>/occurrences/<occurrence>",
+    "PATCH",
+    summary="Change one session of a series (a RECURRENCE-ID override in the feed)",
+    who="organizer; that troupe's leader",
+    body=OccurrenceChange,
+    response=ChangedOccurrenceOut,
+    errors=(400, 401, 404, 409, 422),
+)
 def change_occurrence(event_id: int, occurrence: str):
     event = managed_event(event_id)
     day = _date_or_404(occurrence)
     body = parse_body(OccurrenceChange)
     override = services.change_occurrence(
-        db.session, event=event, day=day, starts_at=body.starts_at, ends_at=body.ends_at,
-        title=body.title, location=body.location, actor=actor(), now=utcnow())
+        db.session,
+        event=event,
+        day=day,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        title=body.title,
+        location=body.location,
+        actor=actor(),
+        now=utcnow(),
+    )
     db.session.commit()
     tz = ZoneInfo(event.timezone)
-    return respond(ChangedOccurrenceOut(
-        occurrence=override.occurrence_at.astimezone(tz).date(),
-        starts_at=override.starts_at.astimezone(tz), ends_at=override.ends_at.astimezone(tz),
-        title=override.title or event.title,
-        location=event.location if override.location is None else override.location))
+    return respond(
+        ChangedOccurrenceOut(
+            occurrence=override.occurrence_at.astimezone(tz).date(),
+            starts_at=override.starts_at.astimezone(tz),
+            ends_at=override.ends_at.astimezone(tz),
+            title=override.title or event.title,
+            location=event.location if override.location is None else override.location,
+        )
+    )
 
 
-@endpoint("/events/<int:event_id>/occurrences/<occurrence>", "DELETE",
-          summary="Restore one session: undo its cancellation or change",
-          who="organizer; that troupe's leader", status=204, errors=(401, 404, 422))
+@endpoint(
+    "/events/<int:event_id>/occurrences/<occurrence>",
+    "DELETE",
+    summary="Restore one session: undo its cancellation or change",
+    who="organizer; that troupe's leader",
+    status=204,
+    errors=(401, 404, 422),
+)
 def restore_occurrence(event_id: int, occurrence: str):
     event = managed_event(event_id)
-    services.restore_occurrence(db.session, event=event, day=_date_or_404(occurrence),
-                                actor=actor(), now=utcnow())
+    services.restore_occurrence(
+        db.session, event=event, day=_date_or_404(occurrence), actor=actor(), now=utcnow()
+    )
     db.session.commit()
     return "", 204
 
 
-@endpoint("/events/<int:event_id>/attendance/<occurrence>", "PUT",
-          summary="Record who came to one session", who="organizer; that troupe's leader",
-          body=AttendanceIn, response=AttendanceOut, errors=(400, 401, 404, 422))
+@endpoint(
+    "/events/<int:event_id>/attendance/<occurrence>",
+    "PUT",
+    summary="Record who came to one session",
+    who="organizer; that troupe's leader",
+    body=AttendanceIn,
+    response=AttendanceOut,
+    errors=(400, 401, 404, 422),
+)
 def record_attendance(event_id: int, occurrence: str):
     event = managed_event(event_id)
     day = _date_or_404(occurrence)
     body = parse_body(AttendanceIn)
-    counts = services.record_attendance(db.session, event=event, day=day,
-                                        present_ids=body.present, absent_ids=body.absent,
-                                        actor=actor(), now=utcnow())
+    counts = services.record_attendance(
+        db.session,
+        event=event,
+        day=day,
+        present_ids=body.present,
+        absent_ids=body.absent,
+        actor=actor(),
+        now=utcnow(),
+    )
     db.session.commit()
     return respond(AttendanceOut(occurrence=day, **counts))
 
 
-@endpoint("/troupes/<int:troupe_id>/attendance", "GET",
-          summary="Per member: sessions whose attendance was taken, attended, rate",
-          who="organizer; that troupe's leader", response=MemberAttendanceOut, paginated=True,
-          errors=(400, 401, 404),
-          query={"from": {"type": "string", "format": "date"},
-                 "to": {"type": "string", "format": "date"}})
+@endpoint(
+    "/troupes/<int:troupe_id>/attendance",
+    "GET",
+    summary="Per member: sessions whose attendance was taken, attended, rate",
+    who="organizer; that troupe's leader",
+    response=MemberAttendanceOut,
+    paginated=True,
+    errors=(400, 401, 404),
+    query={
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+    },
+)
 def troupe_attendance(troupe_id: int):
     troupe = managed_troupe(troupe_id)
     page, per_page = page_params()
     window = _window() or (bounds.EARLIEST_MOMENT, bounds.LATEST_MOMENT)
     rows = queries.attendance_rates(db.session, troupe.id, *window)
-    items = [MemberAttendanceOut(person_id=r.person_id, name=r.name, sessions=r.sessions,
-                                 attended=r.attended,
-                                 rate=None if r.rate is None else round(r.rate, 4))
-             for r in rows[(page - 1) * per_page: page * per_page]]
+    items = [
+        MemberAttendanceOut(
+            person_id=r.person_id,
+            name=r.name,
+            sessions=r.sessions,
+            attended=r.attended,
+            rate=None if r.rate is None else round(r.rate, 4),
+        )
+        for r in rows[(page - 1) * per_page : page * per_page]
+    ]
     return respond_page(Page(items, page, per_page, len(rows)), MemberAttendanceOut)
 
 
@@ -407,8 +581,14 @@ def calendar_out(feed) -> CalendarOut:
     return CalendarOut(url=url, webcal_url=webcal_url(url))
 
 
-@endpoint("/troupes/<int:troupe_id>/calendar", "GET", summary="The troupe's secret feed URL",
-          who="organizer; that troupe's leader", response=CalendarOut, errors=(401, 404))
+@endpoint(
+    "/troupes/<int:troupe_id>/calendar",
+    "GET",
+    summary="The troupe's secret feed URL",
+    who="organizer; that troupe's leader",
+    response=CalendarOut,
+    errors=(401, 404),
+)
 def troupe_calendar(troupe_id: int):
     troupe = managed_troupe(troupe_id)
     feed = services.feed_for_troupe(db.session, troupe=troupe, now=utcnow())
@@ -416,9 +596,14 @@ def troupe_calendar(troupe_id: int):
     return respond(calendar_out(feed))
 
 
-@endpoint("/troupes/<int:troupe_id>/calendar/rotate", "POST",
-          summary="A new secret feed URL; the old one answers 404",
-          who="organizer; that troupe's leader", response=CalendarOut, errors=(401, 404))
+@endpoint(
+    "/troupes/<int:troupe_id>/calendar/rotate",
+    "POST",
+    summary="A new secret feed URL; the old one answers 404",
+    who="organizer; that troupe's leader",
+    response=CalendarOut,
+    errors=(401, 404),
+)
 def rotate_troupe_calendar(troupe_id: int):
     troupe = managed_troupe(troupe_id)
     feed = services.rotate_feed_secret(db.session, troupe=troupe, actor=actor(), now=utcnow())

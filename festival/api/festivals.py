@@ -66,8 +66,16 @@ def managed_festival(festival_id: int) -> Festival:
     return festival
 
 
-@endpoint("/festivals", "POST", summary="Create a festival (in draft)", who="admin, organizer",
-          status=201, body=FestivalCreate, response=FestivalOut, errors=(400, 401, 403, 422))
+@endpoint(
+    "/festivals",
+    "POST",
+    summary="Create a festival (in draft)",
+    who="admin, organizer",
+    status=201,
+    body=FestivalCreate,
+    response=FestivalOut,
+    errors=(400, 401, 403, 422),
+)
 def create_festival():
     require(actor().is_authenticated and actor().role in (Role.admin, Role.organizer))
     body = parse_body(FestivalCreate)
@@ -75,28 +83,47 @@ def create_festival():
     if organization is None:
         raise ValidationFailed(fields={"organization_id": [_l("No such organisation.")]})
     require(permissions.can_create_festival(actor(), organization))
-    festival = services.create_festival(db.session, **body.model_dump(), actor=actor(),
-                                        now=utcnow())
+    festival = services.create_festival(
+        db.session, **body.model_dump(), actor=actor(), now=utcnow()
+    )
     db.session.commit()
     return respond(FestivalOut.model_validate(festival), 201)
 
 
-@endpoint("/festivals", "GET", summary="Festivals the caller may see", who="anyone",
-          response=FestivalOut, paginated=True, errors=(400,), public=True,
-          query={"level": {"type": "string", "enum": ["district", "city", "province", "other"]},
-                 "year": {"type": "integer"}})
+@endpoint(
+    "/festivals",
+    "GET",
+    summary="Festivals the caller may see",
+    who="anyone",
+    response=FestivalOut,
+    paginated=True,
+    errors=(400,),
+    public=True,
+    query={
+        "level": {"type": "string", "enum": ["district", "city", "province", "other"]},
+        "year": {"type": "integer"},
+    },
+)
 def list_festivals():
     page, per_page = page_params()
     level = request.args.get("level")
     if level and level not in ("district", "city", "province", "other"):
         raise BadRequest(fields={"level": [_l("Choose one of: district, city, province, other.")]})
-    listing = queries.festivals_page(db.session, actor(), page=page, per_page=per_page,
-                                     level=level, year=int_arg("year"))
+    listing = queries.festivals_page(
+        db.session, actor(), page=page, per_page=per_page, level=level, year=int_arg("year")
+    )
     return respond_page(listing, FestivalOut)
 
 
-@endpoint("/festivals/<int:festival_id>", "GET", summary="A festival with program counts",
-          who="anyone who may see it", response=FestivalDetailOut, errors=(404,), public=True)
+@endpoint(
+    "/festivals/<int:festival_id>",
+    "GET",
+    summary="A festival with program counts",
+    who="anyone who may see it",
+    response=FestivalDetailOut,
+    errors=(404,),
+    public=True,
+)
 def get_festival(festival_id: int):
     festival = visible_festival(festival_id)
     counts = queries.status_counts(db.session, festival.id)
@@ -104,8 +131,14 @@ def get_festival(festival_id: int):
     return respond(FestivalDetailOut(**out, program_counts=counts))
 
 
-@endpoint("/festivals/<int:festival_id>/open", "POST", summary="Open for submissions",
-          who="the festival's organizers", response=FestivalOut, errors=(401, 403, 404, 409, 422))
+@endpoint(
+    "/festivals/<int:festival_id>/open",
+    "POST",
+    summary="Open for submissions",
+    who="the festival's organizers",
+    response=FestivalOut,
+    errors=(401, 403, 404, 409, 422),
+)
 def open_festival(festival_id: int):
     festival = managed_festival(festival_id)
     services.open_festival(db.session, festival=festival, actor=actor(), now=utcnow())
@@ -113,13 +146,21 @@ def open_festival(festival_id: int):
     return respond(FestivalOut.model_validate(festival))
 
 
-@endpoint("/festivals/<int:festival_id>/categories", "POST", summary="Add a category",
-          who="the festival's organizers", status=201, body=CategoryCreate,
-          response=CategoryOut, errors=(400, 401, 403, 404, 422))
+@endpoint(
+    "/festivals/<int:festival_id>/categories",
+    "POST",
+    summary="Add a category",
+    who="the festival's organizers",
+    status=201,
+    body=CategoryCreate,
+    response=CategoryOut,
+    errors=(400, 401, 403, 404, 422),
+)
 def add_category(festival_id: int):
     festival = managed_festival(festival_id)
     body = parse_body(CategoryCreate)
-    category = services.add_category(db.session, festival=festival, **body.model_dump(),
-                                     actor=actor(), now=utcnow())
+    category = services.add_category(
+        db.session, festival=festival, **body.model_dump(), actor=actor(), now=utcnow()
+    )
     db.session.commit()
     return respond(CategoryOut.model_validate(category), 201)

@@ -39,8 +39,9 @@ ERROR_SCHEMA = {
 }
 
 
-@endpoint("/openapi.json", "GET", summary="This API as an OpenAPI 3.1 document", who="anyone",
-          public=True)
+@endpoint(
+    "/openapi.json", "GET", summary="This API as an OpenAPI 3.1 document", who="anyone", public=True
+)
 def openapi_document():
     return jsonify(build_document())
 
@@ -51,8 +52,15 @@ def build_document() -> dict:
     models = {ep.body for ep in ENDPOINTS if ep.body} | responses
     ordered = sorted(models, key=lambda m: m.__name__)
     _, definitions = models_json_schema(
-        [(m, "serialization" if m in responses and m not in
-          {e.body for e in ENDPOINTS} else "validation") for m in ordered],
+        [
+            (
+                m,
+                "serialization"
+                if m in responses and m not in {e.body for e in ENDPOINTS}
+                else "validation",
+            )
+            for m in ordered
+        ],
         ref_template="#/components/schemas/{model}",
     )
     schemas = dict(definitions.get("$defs", {}))
@@ -73,8 +81,11 @@ def build_document() -> dict:
         if ep.paginated:
             parameters += [
                 {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                {"name": "per_page", "in": "query",
-                 "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                },
             ]
         parameters += [{"name": n, "in": "query", "schema": s} for n, s in ep.query.items()]
         if parameters:
@@ -88,8 +99,9 @@ def build_document() -> dict:
             operation["responses"]["204"] = {"description": "Done"}
         else:
             refs = [_ref(model) for model in ep.response_models]
-            schema: dict = ({"anyOf": refs} if len(refs) > 1 else refs[0]) if refs else {
-                "type": "object"}
+            schema: dict = (
+                ({"anyOf": refs} if len(refs) > 1 else refs[0]) if refs else {"type": "object"}
+            )
             if ep.paginated:
                 schema = {
                     "type": "object",

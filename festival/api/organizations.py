@@ -22,9 +22,16 @@ class OrganizationCreate(BaseModel):
     parent_id: DbInt | None = None
 
 
-@endpoint("/organizations", "POST", summary="Create an organisation", who="admin, organizer",
-          status=201, body=OrganizationCreate, response=OrganizationOut,
-          errors=(400, 401, 403, 422))
+@endpoint(
+    "/organizations",
+    "POST",
+    summary="Create an organisation",
+    who="admin, organizer",
+    status=201,
+    body=OrganizationCreate,
+    response=OrganizationOut,
+    errors=(400, 401, 403, 422),
+)
 def create_organization_endpoint():
     require(permissions.can_list_organizations(actor()))
     body = parse_body(OrganizationCreate)
@@ -36,10 +43,18 @@ def create_organization_endpoint():
     return respond(OrganizationOut.model_validate(organization), 201)
 
 
-@endpoint("/organizations", "GET", summary="List organisations", who="admin, organizer",
-          response=OrganizationOut, paginated=True, errors=(400, 401, 403))
+@endpoint(
+    "/organizations",
+    "GET",
+    summary="List organisations",
+    who="admin, organizer",
+    response=OrganizationOut,
+    paginated=True,
+    errors=(400, 401, 403),
+)
 def list_organizations():
     require(permissions.can_list_organizations(actor()))
     page, per_page = page_params()
-    return respond_page(organizations_page(db.session, page=page, per_page=per_page),
-                        OrganizationOut)
+    return respond_page(
+        organizations_page(db.session, page=page, per_page=per_page), OrganizationOut
+    )

@@ -54,9 +54,16 @@ def managed_program(program_id: int) -> Program:
     return program
 
 
-@endpoint("/festivals/<int:festival_id>/programs", "POST", summary="Submit a program",
-          who="organizer; leader for own troupe", status=201, body=ProgramCreate,
-          response=ProgramOut, errors=(400, 401, 403, 404, 422))
+@endpoint(
+    "/festivals/<int:festival_id>/programs",
+    "POST",
+    summary="Submit a program",
+    who="organizer; leader for own troupe",
+    status=201,
+    body=ProgramCreate,
+    response=ProgramOut,
+    errors=(400, 401, 403, 404, 422),
+)
 def submit_program(festival_id: int):
     require(actor().is_authenticated)
     festival = visible_festival(festival_id)
@@ -67,19 +74,35 @@ def submit_program(festival_id: int):
         raise ValidationFailed(fields={"troupe_id": [_l("No such troupe.")]})
     require(permissions.can_submit_program(actor(), festival, troupe))
     program = services.submit_program(
-        db.session, festival=festival, troupe=troupe, category_id=body.category_id,
-        title=body.title, duration_minutes=body.duration_minutes,
+        db.session,
+        festival=festival,
+        troupe=troupe,
+        category_id=body.category_id,
+        title=body.title,
+        duration_minutes=body.duration_minutes,
         performer_ids=body.performer_ids,
-        may_submit_late=can_manage_festival(actor(), festival), actor=actor(), now=utcnow())
+        may_submit_late=can_manage_festival(actor(), festival),
+        actor=actor(),
+        now=utcnow(),
+    )
     db.session.commit()
     return respond(program_out(queries.program_for(db.session, program.id)), 201)
 
 
-@endpoint("/festivals/<int:festival_id>/programs", "GET", summary="A festival's programs",
-          who="organizer; leader sees own", response=ProgramOut, paginated=True,
-          errors=(400, 401, 403, 404),
-          query={"status": {"type": "string", "enum": [s.value for s in ProgramStatus]},
-                 "category_id": {"type": "integer"}, "troupe_id": {"type": "integer"}})
+@endpoint(
+    "/festivals/<int:festival_id>/programs",
+    "GET",
+    summary="A festival's programs",
+    who="organizer; leader sees own",
+    response=ProgramOut,
+    paginated=True,
+    errors=(400, 401, 403, 404),
+    query={
+        "status": {"type": "string", "enum": [s.value for s in ProgramStatus]},
+        "category_id": {"type": "integer"},
+        "troupe_id": {"type": "integer"},
+    },
+)
 def list_programs(festival_id: int):
     festival = visible_festival(festival_id)
     require(permissions.can_list_programs(actor(), festival))
@@ -88,41 +111,73 @@ def list_programs(festival_id: int):
     if status and status not in {s.value for s in ProgramStatus}:
         raise BadRequest(fields={"status": [_l("Unknown status.")]})
     filters = {name: int_arg(name) for name in ("category_id", "troupe_id")}
-    listing = queries.programs_page(db.session, festival, actor(), page=page, per_page=per_page,
-                                    status=status, with_performers=True, **filters)
+    listing = queries.programs_page(
+        db.session,
+        festival,
+        actor(),
+        page=page,
+        per_page=per_page,
+        status=status,
+        with_performers=True,
+        **filters,
+    )
     items = [program_out(program) for program in listing.items]
     return respond_page(Page(items, listing.page, listing.per_page, listing.total), ProgramOut)
 
 
-@endpoint("/programs/<int:program_id>", "GET", summary="One program",
-          who="organizer; the owning leader", response=ProgramOut, errors=(401, 404))
+@endpoint(
+    "/programs/<int:program_id>",
+    "GET",
+    summary="One program",
+    who="organizer; the owning leader",
+    response=ProgramOut,
+    errors=(401, 404),
+)
 def get_program(program_id: int):
     return respond(program_out(managed_program(program_id)))
 
 
-@endpoint("/programs/<int:program_id>", "PATCH", summary="Change a program before screening",
-          who="organizer; the owning leader", body=ProgramUpdate, response=ProgramOut,
-          errors=(400, 401, 404, 409, 422))
+@endpoint(
+    "/programs/<int:program_id>",
+    "PATCH",
+    summary="Change a program before screening",
+    who="organizer; the owning leader",
+    body=ProgramUpdate,
+    response=ProgramOut,
+    errors=(400, 401, 404, 409, 422),
+)
 def update_program(program_id: int):
     program = managed_program(program_id)
     body = parse_body(ProgramUpdate)
     services.update_program(
-        db.session, program=program, title=body.title, category_id=body.category_id,
-        duration_minutes=body.duration_minutes, performer_ids=body.performer_ids,
+        db.session,
+        program=program,
+        title=body.title,
+        category_id=body.category_id,
+        duration_minutes=body.duration_minutes,
+        performer_ids=body.performer_ids,
         expected_version=body.version,
-        may_submit_late=can_manage_festival(actor(), program.festival), actor=actor(),
-        now=utcnow())
+        may_submit_late=can_manage_festival(actor(), program.festival),
+        actor=actor(),
+        now=utcnow(),
+    )
     db.session.commit()
     return respond(program_out(queries.program_for(db.session, program.id)))
 
 
-@endpoint("/programs/<int:program_id>/withdraw", "POST", summary="Withdraw before screening",
-          who="organizer; the owning leader", response=ProgramOut, errors=(400, 401, 404, 409))
+@endpoint(
+    "/programs/<int:program_id>/withdraw",
+    "POST",
+    summary="Withdraw before screening",
+    who="organizer; the owning leader",
+    response=ProgramOut,
+    errors=(400, 401, 404, 409),
+)
 def withdraw_program(program_id: int):
     program = managed_program(program_id)
     body = parse_body(WithdrawRequest) if request.get_data() else WithdrawRequest()
     services.withdraw_program(
-        db.session, program=program, expected_version=body.version,
-        actor=actor(), now=utcnow())
+        db.session, program=program, expected_version=body.version, actor=actor(), now=utcnow()
+    )
     db.session.commit()
     return respond(program_out(program))

@@ -29,8 +29,7 @@ def _not_huge(value):
     """Refuse a number too large to hold (1e26 would break two-place rounding); text that is
     not a number goes on to the service, which says so."""
     if bounds.out_of_range_number(value):
-        raise PydanticCustomError(OUT_OF_BOUNDS, "{message}",
-                                  {"message": bounds.number_message()})
+        raise PydanticCustomError(OUT_OF_BOUNDS, "{message}", {"message": bounds.number_message()})
     return value
 
 
@@ -129,12 +128,19 @@ class ProgramOut(BaseModel):
 
 def program_out(program) -> ProgramOut:
     return ProgramOut(
-        id=program.id, festival_id=program.festival_id, title=program.title,
-        category_id=program.category_id, category_name=program.category.name,
-        troupe_id=program.troupe_id, troupe_name=program.troupe.name,
+        id=program.id,
+        festival_id=program.festival_id,
+        title=program.title,
+        category_id=program.category_id,
+        category_name=program.category.name,
+        troupe_id=program.troupe_id,
+        troupe_name=program.troupe.name,
         duration_minutes=program.duration_minutes,
         performer_ids=sorted(p.person_id for p in program.performers),
-        status=program.status.value, is_late=program.is_late,
-        recommended_from_id=program.recommended_from_id, submitted_at=program.submitted_at,
-        updated_at=program.updated_at, version=program.version,
+        status=program.status.value,
+        is_late=program.is_late,
+        recommended_from_id=program.recommended_from_id,
+        submitted_at=program.submitted_at,
+        updated_at=program.updated_at,
+        version=program.version,
     )

@@ -26,28 +26,52 @@ class TokenOut(BaseModel):
     expires_at: datetime
 
 
-@endpoint("/auth/tokens", "POST", summary="Log in and get a bearer token", who="anyone",
-          status=201, body=TokenRequest, response=TokenOut, errors=(400, 401, 429), public=True)
+@endpoint(
+    "/auth/tokens",
+    "POST",
+    summary="Log in and get a bearer token",
+    who="anyone",
+    status=201,
+    body=TokenRequest,
+    response=TokenOut,
+    errors=(400, 401, 429),
+    public=True,
+)
 def create_token():
     body = parse_body(TokenRequest)
     now = utcnow()
-    user = authenticate(db.session, username=body.username, password=body.password,
-                        address=request.remote_addr or "", now=now, limits=login_limits())
+    user = authenticate(
+        db.session,
+        username=body.username,
+        password=body.password,
+        address=request.remote_addr or "",
+        now=now,
+        limits=login_limits(),
+    )
     if user is None:
         db.session.commit()  # the failed attempt counts towards the limit
-        current_app.logger.warning("failed API login for %r from %s", body.username,
-                                   request.remote_addr)
+        current_app.logger.warning(
+            "failed API login for %r from %s", body.username, request.remote_addr
+        )
         raise Unauthorized(_l("Wrong username or password."))
     token, plain = issue_api_token(
-        db.session, user=user, now=now,
+        db.session,
+        user=user,
+        now=now,
         lifetime=timedelta(days=current_app.config["API_TOKEN_DAYS"]),
     )
     db.session.commit()
     return respond(TokenOut(token=plain, expires_at=token.expires_at), 201)
 
 
-@endpoint("/auth/tokens/current", "DELETE", summary="Revoke the bearer token of this request",
-          who="a bearer token's holder", status=204, errors=(400, 401))
+@endpoint(
+    "/auth/tokens/current",
+    "DELETE",
+    summary="Revoke the bearer token of this request",
+    who="a bearer token's holder",
+    status=204,
+    errors=(400, 401),
+)
 def revoke_token():
     require(True)
     token = getattr(g, "api_token", None)

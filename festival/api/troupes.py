@@ -59,9 +59,14 @@ class MemberAdd(BaseModel):
 def troupe_out(troupe: Troupe, member_count: int | None = None) -> TroupeOut:
     if member_count is None:
         member_count = services.member_count(db.session, troupe.id)
-    return TroupeOut(id=troupe.id, name=troupe.name, kind=troupe.kind.value,
-                     organization_id=troupe.organization_id, leader_id=troupe.leader_id,
-                     member_count=member_count)
+    return TroupeOut(
+        id=troupe.id,
+        name=troupe.name,
+        kind=troupe.kind.value,
+        organization_id=troupe.organization_id,
+        leader_id=troupe.leader_id,
+        member_count=member_count,
+    )
 
 
 def managed_troupe(troupe_id: int) -> Troupe:
@@ -73,8 +78,16 @@ def managed_troupe(troupe_id: int) -> Troupe:
     return troupe
 
 
-@endpoint("/troupes", "POST", summary="Register a troupe or team", who="organizer, leader",
-          status=201, body=TroupeCreate, response=TroupeOut, errors=(400, 401, 403, 422))
+@endpoint(
+    "/troupes",
+    "POST",
+    summary="Register a troupe or team",
+    who="organizer, leader",
+    status=201,
+    body=TroupeCreate,
+    response=TroupeOut,
+    errors=(400, 401, 403, 422),
+)
 def create_troupe():
     require(permissions.can_list_troupes(actor()))
     body = parse_body(TroupeCreate)
@@ -87,10 +100,19 @@ def create_troupe():
     return respond(troupe_out(troupe, 0), 201)
 
 
-@endpoint("/troupes", "GET", summary="Troupes the caller manages", who="organizer; leader sees own",
-          response=TroupeOut, paginated=True, errors=(400, 401, 403),
-          query={"kind": {"type": "string", "enum": ["troupe", "team"]},
-                 "organization_id": {"type": "integer"}})
+@endpoint(
+    "/troupes",
+    "GET",
+    summary="Troupes the caller manages",
+    who="organizer; leader sees own",
+    response=TroupeOut,
+    paginated=True,
+    errors=(400, 401, 403),
+    query={
+        "kind": {"type": "string", "enum": ["troupe", "team"]},
+        "organization_id": {"type": "integer"},
+    },
+)
 def list_troupes():
     require(permissions.can_list_troupes(actor()))
     page, per_page = page_params()
@@ -98,35 +120,64 @@ def list_troupes():
     if kind and kind not in ("troupe", "team"):
         raise BadRequest(fields={"kind": [_l("Choose troupe or team.")]})
     listing = queries.troupes_page(
-        db.session, actor(), page=page, per_page=per_page, kind=kind,
-        organization_id=int_arg("organization_id"))
+        db.session,
+        actor(),
+        page=page,
+        per_page=per_page,
+        kind=kind,
+        organization_id=int_arg("organization_id"),
+    )
     items = [troupe_out(troupe, count) for troupe, count in listing.items]
     return respond_page(Page(items, listing.page, listing.per_page, listing.total), TroupeOut)
 
 
-@endpoint("/troupes/<int:troupe_id>", "GET", summary="One troupe",
-          who="organizer; that troupe's leader", response=TroupeOut, errors=(401, 404))
+@endpoint(
+    "/troupes/<int:troupe_id>",
+    "GET",
+    summary="One troupe",
+    who="organizer; that troupe's leader",
+    response=TroupeOut,
+    errors=(401, 404),
+)
 def get_troupe(troupe_id: int):
     return respond(troupe_out(managed_troupe(troupe_id)))
 
 
-@endpoint("/troupes/<int:troupe_id>", "PATCH", summary="Rename a troupe, change kind or leader",
-          who="organizer; that troupe's leader", body=TroupeUpdate, response=TroupeOut,
-          errors=(400, 401, 404, 422))
+@endpoint(
+    "/troupes/<int:troupe_id>",
+    "PATCH",
+    summary="Rename a troupe, change kind or leader",
+    who="organizer; that troupe's leader",
+    body=TroupeUpdate,
+    response=TroupeOut,
+    errors=(400, 401, 404, 422),
+)
 def update_troupe(troupe_id: int):
     troupe = managed_troupe(troupe_id)
     body = parse_body(TroupeUpdate)
     services.update_troupe(
-        db.session, troupe=troupe, name=troupe.name if body.name is None else body.name,
+        db.session,
+        troupe=troupe,
+        name=troupe.name if body.name is None else body.name,
         kind=body.kind or troupe.kind,
         leader_id=body.leader_id if "leader_id" in body.model_fields_set else troupe.leader_id,
-        actor=actor(), now=utcnow())
+        actor=actor(),
+        now=utcnow(),
+    )
     db.session.commit()
     return respond(troupe_out(troupe))
 
 
-@endpoint("/people", "POST", summary="Register a person", who="organizer, leader", status=201,
-          body=PersonCreate, response=PersonOut, errors=(400, 401, 403, 422))
+@endpoint(
+    "/people",
+    "POST",
+    summary="Register a person",
+    who="organizer, leader",
+    status=201,
+    body=PersonCreate,
+    response=PersonOut,
+    errors=(400, 401, 403, 422),
+)
 def create_person():
     require(permissions.can_list_troupes(actor()))
     body = parse_body(PersonCreate)
@@ -135,10 +186,16 @@ def create_person():
     return respond(PersonOut.model_validate(person), 201)
 
 
-@endpoint("/troupes/<int:troupe_id>/members", "POST",
-          summary="Add a member: an existing person by id, or a new one",
-          who="organizer; that troupe's leader", status=201, body=MemberAdd, response=PersonOut,
-          errors=(400, 401, 404, 409, 422))
+@endpoint(
+    "/troupes/<int:troupe_id>/members",
+    "POST",
+    summary="Add a member: an existing person by id, or a new one",
+    who="organizer; that troupe's leader",
+    status=201,
+    body=MemberAdd,
+    response=PersonOut,
+    errors=(400, 401, 404, 409, 422),
+)
 def add_member(troupe_id: int):
     troupe = managed_troupe(troupe_id)
     body = parse_body(MemberAdd)
@@ -147,20 +204,35 @@ def add_member(troupe_id: int):
         # Only someone the caller may already reach; anyone else is 404, as an unknown id.
         person = queries.load_person(db.session, actor(), body.person_id)
     elif body.name is None:
-        raise ValidationFailed(fields={"person_id": [_l("Send person_id, or name and birth_date.")]})
+        raise ValidationFailed(
+            fields={"person_id": [_l("Send person_id, or name and birth_date.")]}
+        )
     else:
-        person = services.create_person(db.session, name=body.name, birth_date=body.birth_date,
-                                        gender=body.gender, phone=body.phone, actor=actor(),
-                                        now=now)
-    services.add_member(db.session, troupe=troupe, person=person, role=body.role, actor=actor(),
-                        now=now)
+        person = services.create_person(
+            db.session,
+            name=body.name,
+            birth_date=body.birth_date,
+            gender=body.gender,
+            phone=body.phone,
+            actor=actor(),
+            now=now,
+        )
+    services.add_member(
+        db.session, troupe=troupe, person=person, role=body.role, actor=actor(), now=now
+    )
     db.session.commit()
     return respond(PersonOut.model_validate(person), 201)
 
 
-@endpoint("/troupes/<int:troupe_id>/members", "GET", summary="The members of a troupe",
-          who="organizer; that troupe's leader", response=PersonOut, paginated=True,
-          errors=(400, 401, 404))
+@endpoint(
+    "/troupes/<int:troupe_id>/members",
+    "GET",
+    summary="The members of a troupe",
+    who="organizer; that troupe's leader",
+    response=PersonOut,
+    paginated=True,
+    errors=(400, 401, 404),
+)
 def list_members(troupe_id: int):
     troupe = managed_troupe(troupe_id)
     page, per_page = page_params()
@@ -169,9 +241,14 @@ def list_members(troupe_id: int):
     return respond_page(Page(people, listing.page, listing.per_page, listing.total), PersonOut)
 
 
-@endpoint("/troupes/<int:troupe_id>/members/<int:person_id>", "DELETE",
-          summary="Remove a member from a troupe", who="organizer; that troupe's leader",
-          status=204, errors=(401, 404))
+@endpoint(
+    "/troupes/<int:troupe_id>/members/<int:person_id>",
+    "DELETE",
+    summary="Remove a member from a troupe",
+    who="organizer; that troupe's leader",
+    status=204,
+    errors=(401, 404),
+)
 def remove_member(troupe_id: int, person_id: int):
     troupe = managed_troupe(troupe_id)
     person = queries.load_person(db.session, actor(), person_id)

@@ -23,8 +23,16 @@ class UserCreate(BaseModel):
     organization_id: DbInt | None = None
 
 
-@endpoint("/users", "POST", summary="Create a user account", who="admin", status=201,
-          body=UserCreate, response=UserOut, errors=(400, 401, 403, 422))
+@endpoint(
+    "/users",
+    "POST",
+    summary="Create a user account",
+    who="admin",
+    status=201,
+    body=UserCreate,
+    response=UserOut,
+    errors=(400, 401, 403, 422),
+)
 def create_user_endpoint():
     require(permissions.can_manage_users(actor()))
     body = parse_body(UserCreate)
@@ -33,16 +41,29 @@ def create_user_endpoint():
     return respond(UserOut.model_validate(user), 201)
 
 
-@endpoint("/users", "GET", summary="List user accounts", who="admin", response=UserOut,
-          paginated=True, errors=(400, 401, 403))
+@endpoint(
+    "/users",
+    "GET",
+    summary="List user accounts",
+    who="admin",
+    response=UserOut,
+    paginated=True,
+    errors=(400, 401, 403),
+)
 def list_users():
     require(permissions.can_manage_users(actor()))
     page, per_page = page_params()
     return respond_page(users_page(db.session, page=page, per_page=per_page), UserOut)
 
 
-@endpoint("/users/me", "GET", summary="The account of this request", who="anyone logged in",
-          response=UserOut, errors=(401,))
+@endpoint(
+    "/users/me",
+    "GET",
+    summary="The account of this request",
+    who="anyone logged in",
+    response=UserOut,
+    errors=(401,),
+)
 def current_user_endpoint():
     require(True)
     return respond(UserOut.model_validate(actor()))

@@ -42,13 +42,19 @@ class AuditFilterForm(FlaskForm):
         kinds_group, actions_group = str(_l("Kinds of change")), str(_l("Single actions"))
         self.change.choices = (
             [SelectChoice("", everything)]
-            + [SelectChoice(key, str(label), optgroup=kinds_group)
-               for key, (label, _actions) in KINDS.items()]
-            + [SelectChoice(key, str(label), optgroup=actions_group)
-               for key, label in sorted(ACTIONS.items(), key=lambda item: str(item[1]))]
+            + [
+                SelectChoice(key, str(label), optgroup=kinds_group)
+                for key, (label, _actions) in KINDS.items()
+            ]
+            + [
+                SelectChoice(key, str(label), optgroup=actions_group)
+                for key, label in sorted(ACTIONS.items(), key=lambda item: str(item[1]))
+            ]
         )
         self.entity_type.choices = [SelectChoice("", everything)] + [
-            SelectChoice(key, str(label)) for key, label in ENTITY_TYPES.items()]
+            SelectChoice(key, str(label)) for key, label in ENTITY_TYPES.items()
+        ]
         self.festival_id.choices = [SelectChoice("", everything)] + [
             SelectChoice(str(festival_id), f"{name} ({year})")
-            for festival_id, name, year in festivals]
+            for festival_id, name, year in festivals
+        ]

@@ -65,28 +65,76 @@ ACTIONS = {
 # Kinds of change, for the filter: each names the actions it covers (a few belong to two).
 KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "scores": (_l("Scores"), ("save_scores", "declare_conflict")),
-    "awards": (_l("Awards"), ("allocate_awards", "create_award", "remove_award",
-                              "publish_awards", "unpublish_awards")),
-    "status": (_l("Status changes"), ("open_festival", "create_round", "add_entries",
-                                      "close_round", "withdraw_program", "publish_awards",
-                                      "unpublish_awards")),
-    "judging": (_l("Screening and judging"), ("create_round", "assign_judge",
-                                              "declare_conflict", "add_entries", "save_scores",
-                                              "close_round", "recommend_program")),
-    "festivals": (_l("Festivals and categories"), ("create_festival", "update_festival",
-                                                   "open_festival", "add_category",
-                                                   "import_troupes", "import_members",
-                                                   "import_programs")),
-    "programs": (_l("Programs"), ("submit_program", "update_program", "withdraw_program",
-                                  "recommend_program")),
-    "troupes": (_l("Troupes and members"), ("create_troupe", "update_troupe", "create_person",
-                                            "add_member", "remove_member",
-                                            "rotate_feed_secret")),
-    "schedules": (_l("Schedules"), ("create_event", "update_event", "delete_event",
-                                    "cancel_occurrences", "restore_occurrence",
-                                    "change_occurrence")),
-    "accounts": (_l("Accounts and organisations"), ("create_user", "change_password",
-                                                    "create_organization")),
+    "awards": (
+        _l("Awards"),
+        ("allocate_awards", "create_award", "remove_award", "publish_awards", "unpublish_awards"),
+    ),
+    "status": (
+        _l("Status changes"),
+        (
+            "open_festival",
+            "create_round",
+            "add_entries",
+            "close_round",
+            "withdraw_program",
+            "publish_awards",
+            "unpublish_awards",
+        ),
+    ),
+    "judging": (
+        _l("Screening and judging"),
+        (
+            "create_round",
+            "assign_judge",
+            "declare_conflict",
+            "add_entries",
+            "save_scores",
+            "close_round",
+            "recommend_program",
+        ),
+    ),
+    "festivals": (
+        _l("Festivals and categories"),
+        (
+            "create_festival",
+            "update_festival",
+            "open_festival",
+            "add_category",
+            "import_troupes",
+            "import_members",
+            "import_programs",
+        ),
+    ),
+    "programs": (
+        _l("Programs"),
+        ("submit_program", "update_program", "withdraw_program", "recommend_program"),
+    ),
+    "troupes": (
+        _l("Troupes and members"),
+        (
+            "create_troupe",
+            "update_troupe",
+            "create_person",
+            "add_member",
+            "remove_member",
+            "rotate_feed_secret",
+        ),
+    ),
+    "schedules": (
+        _l("Schedules"),
+        (
+            "create_event",
+            "update_event",
+            "delete_event",
+            "cancel_occurrences",
+            "restore_occurrence",
+            "change_occurrence",
+        ),
+    ),
+    "accounts": (
+        _l("Accounts and organisations"),
+        ("create_user", "change_password", "create_organization"),
+    ),
 }
 
 ENTITY_TYPES = {
@@ -158,11 +206,28 @@ ENTITY_FIELDS = {
 VALUE_LABELS = {"role": "role", "level": "level", "tier": "award_tier"}
 KIND_LABELS = {"troupe": "troupe_kind", "event": "event_kind"}
 # Actions that record changed fields as [old, new]; the others record plain facts.
-OLD_NEW_ACTIONS = {"update_festival", "update_program", "update_troupe", "update_event",
-                   "save_scores"}
-ID_FIELDS = {"program_id", "round_id", "organization_id", "judge_id", "festival_id",
-             "to_festival_id", "new_program_id", "category_id", "leader_id", "person_id",
-             "program_ids", "advanced", "performer_ids"}
+OLD_NEW_ACTIONS = {
+    "update_festival",
+    "update_program",
+    "update_troupe",
+    "update_event",
+    "save_scores",
+}
+ID_FIELDS = {
+    "program_id",
+    "round_id",
+    "organization_id",
+    "judge_id",
+    "festival_id",
+    "to_festival_id",
+    "new_program_id",
+    "category_id",
+    "leader_id",
+    "person_id",
+    "program_ids",
+    "advanced",
+    "performer_ids",
+}
 SHORT = 80  # characters of one value shown on the page; exports keep the whole text
 
 ARROW = " → "
@@ -186,8 +251,9 @@ def actions_of_kind(value: str) -> tuple[str, ...]:
     return (value,)
 
 
-def describe_changes(action: str, entity_type: str, changes: Mapping[str, Any], *,
-                     zone: str, shorten: bool = True) -> list[tuple[str, str]]:
+def describe_changes(
+    action: str, entity_type: str, changes: Mapping[str, Any], *, zone: str, shorten: bool = True
+) -> list[tuple[str, str]]:
     """(field, text) for each recorded change: ``old → new`` for changed fields, the value
     for plain facts; codes become labels, moments the wall time of ``zone``."""
     if not isinstance(changes, Mapping):
@@ -199,19 +265,23 @@ def describe_changes(action: str, entity_type: str, changes: Mapping[str, Any], 
         name = str(name) if name is not None else str(key)
         kind = VALUE_LABELS.get(key) or (KIND_LABELS.get(entity_type) if key == "kind" else None)
         if old_new and key != "program_id" and isinstance(value, list) and len(value) == 2:
-            text = (_value(value[0], kind, zone, shorten, key) + ARROW
-                    + _value(value[1], kind, zone, shorten, key))
+            text = (
+                _value(value[0], kind, zone, shorten, key)
+                + ARROW
+                + _value(value[1], kind, zone, shorten, key)
+            )
         else:
             text = _value(value, kind, zone, shorten, key)
         described.append((name, text))
     return described
 
 
-def changes_text(action: str, entity_type: str, changes: Mapping[str, Any], *,
-                 zone: str) -> str:
+def changes_text(action: str, entity_type: str, changes: Mapping[str, Any], *, zone: str) -> str:
     """Every change on one line, for exports: ``field: old → new; field: value``."""
-    return "; ".join(f"{name}: {text}" if name else text for name, text in describe_changes(
-        action, entity_type, changes, zone=zone, shorten=False))
+    return "; ".join(
+        f"{name}: {text}" if name else text
+        for name, text in describe_changes(action, entity_type, changes, zone=zone, shorten=False)
+    )
 
 
 def _value(value: Any, kind: str | None, zone: str, shorten: bool, key: str = "") -> str:
@@ -231,7 +301,7 @@ def _value(value: Any, kind: str | None, zone: str, shorten: bool, key: str = ""
         return str(LABELS[kind][value])
     text = _moment(value, zone) if isinstance(value, str) else str(value)
     if shorten and len(text) > SHORT:
-        return text[:SHORT - 1] + "…"
+        return text[: SHORT - 1] + "…"
     return text
 
 

@@ -60,23 +60,28 @@ def _listing(viewer: User, filters: AuditFilters) -> Select:
     """Newest first, with the actor's names and the festival's name loaded in the same query."""
     return (
         _filtered(visible_entries(viewer), filters)
-        .options(joinedload(AuditEntry.actor).load_only(User.username, User.display_name),
-                 joinedload(AuditEntry.festival).load_only(Festival.name))
+        .options(
+            joinedload(AuditEntry.actor).load_only(User.username, User.display_name),
+            joinedload(AuditEntry.festival).load_only(Festival.name),
+        )
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
 
 
-def entries_page(session: Session, viewer: User, filters: AuditFilters, *, page: int,
-                 per_page: int) -> Page[AuditEntry]:
+def entries_page(
+    session: Session, viewer: User, filters: AuditFilters, *, page: int, per_page: int
+) -> Page[AuditEntry]:
     """A page of the entries ``viewer`` may read that match ``filters``, newest first."""
     return paginate(session, _listing(viewer, filters), page=page, per_page=per_page)
 
 
-def entries_for_export(session: Session, viewer: User, filters: AuditFilters, *,
-                       limit: int) -> Iterator[AuditEntry]:
+def entries_for_export(
+    session: Session, viewer: User, filters: AuditFilters, *, limit: int
+) -> Iterator[AuditEntry]:
     """At most ``limit`` of the matching entries, newest first, read in batches."""
     result = session.execute(
-        _listing(viewer, filters).limit(limit).execution_options(yield_per=1000))
+        _listing(viewer, filters).limit(limit).execution_options(yield_per=1000)
+    )
     return result.scalars()
 
 

@@ -109,10 +109,14 @@ def _row(entry: AuditEntry, zone: str) -> AuditRow:
         entity_id=entry.entity_id,
         url=url,
         festival_name=festival.name if festival else None,
-        festival_url=(url_for("festivals.show", festival_id=festival.id)
-                      if festival and entry.entity_type != "festival" else None),
-        changes=labels.describe_changes(entry.action, entry.entity_type, entry.changes or {},
-                                        zone=zone),
+        festival_url=(
+            url_for("festivals.show", festival_id=festival.id)
+            if festival and entry.entity_type != "festival"
+            else None
+        ),
+        changes=labels.describe_changes(
+            entry.action, entry.entity_type, entry.changes or {}, zone=zone
+        ),
     )
 
 
@@ -123,13 +127,19 @@ def index():
     require(permissions.can_read_audit_log(current_user))
     form, filters, args = _read_filters()
     page, per_page = page_args()
-    listing = queries.entries_page(db.session, current_user, filters, page=page,
-                                   per_page=per_page)
+    listing = queries.entries_page(db.session, current_user, filters, page=page, per_page=per_page)
     zone = _zone()
     rows = [_row(entry, zone) for entry in listing.items]
-    return render_template("audit/index.html", form=form, listing=listing, rows=rows,
-                           args=args, filtered=bool(args), export_limit=EXPORT_LIMIT,
-                           zone=zone)
+    return render_template(
+        "audit/index.html",
+        form=form,
+        listing=listing,
+        rows=rows,
+        args=args,
+        filtered=bool(args),
+        export_limit=EXPORT_LIMIT,
+        zone=zone,
+    )
 
 
 def _export_rows(entries: Iterable[AuditEntry], zone: str, state: dict) -> Iterator[list[Any]]:
@@ -148,8 +158,7 @@ def _export_rows(entries: Iterable[AuditEntry], zone: str, state: dict) -> Itera
             labels.entity_label(entry.entity_type),
             entry.entity_id,
             entry.festival.name if entry.festival else "",
-            labels.changes_text(entry.action, entry.entity_type, entry.changes or {},
-                                zone=zone),
+            labels.changes_text(entry.action, entry.entity_type, entry.changes or {}, zone=zone),
         ]
 
 
@@ -160,11 +169,19 @@ def export(fmt: str):
     require(permissions.can_read_audit_log(current_user))
     _form, filters, _args = _read_filters()
     zone = _zone()
-    header = [_("When (%(zone)s)", zone=zone), _("Who"), _("Username"), _("What"),
-              _("Action code"), _("Record"), _("Record number"), _("Festival"), _("Changes")]
+    header = [
+        _("When (%(zone)s)", zone=zone),
+        _("Who"),
+        _("Username"),
+        _("What"),
+        _("Action code"),
+        _("Record"),
+        _("Record number"),
+        _("Festival"),
+        _("Changes"),
+    ]
     # One more than the limit is read, to tell whether the file had to stop short.
-    entries = queries.entries_for_export(db.session, current_user, filters,
-                                         limit=EXPORT_LIMIT + 1)
+    entries = queries.entries_for_export(db.session, current_user, filters, limit=EXPORT_LIMIT + 1)
     state = {"truncated": False}
     rows = _export_rows(entries, zone, state)
     title = _("Audit log")
@@ -175,7 +192,8 @@ def export(fmt: str):
     response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="audit-log.{fmt}"; '
-        f"filename*=UTF-8''{quote(f'{title}.{fmt}', safe='')}")
+        f"filename*=UTF-8''{quote(f'{title}.{fmt}', safe='')}"
+    )
     response.headers["Cache-Control"] = "private, no-store"
     if state["truncated"]:
         response.headers["X-Export-Truncated"] = str(EXPORT_LIMIT)

@@ -34,8 +34,11 @@ class TooManyAwards(Exception):
     pass
 
 
-def allocate(ranking: Sequence[Ranked], tiers: Sequence[tuple[str, int]],
-             minimums: dict[str, Decimal] | None = None) -> list[Slot]:
+def allocate(
+    ranking: Sequence[Ranked],
+    tiers: Sequence[tuple[str, int]],
+    minimums: dict[str, Decimal] | None = None,
+) -> list[Slot]:
     """Hand the tiers down the ranking in the order given. A program below a tier's minimum
     score leaves that place vacant and is considered for the next tier. Raises
     TieAcrossBoundary when equal ranks straddle the end of a tier, TooManyAwards when more
@@ -58,8 +61,9 @@ def allocate(ranking: Sequence[Ranked], tiers: Sequence[tuple[str, int]],
             if minimum is not None and (candidate.score is None or candidate.score < minimum):
                 slots.append(Slot(tier=tier, key=None))
                 continue
-            slots.append(Slot(tier=tier, key=candidate.key, score=candidate.score,
-                              rank=candidate.rank))
+            slots.append(
+                Slot(tier=tier, key=candidate.key, score=candidate.score, rank=candidate.rank)
+            )
             position += 1
             given += 1
         if given and position < len(ranked) and ranked[position].rank == ranked[position - 1].rank:

@@ -16,62 +16,102 @@ DEFAULT_NOTICE_DAYS = 7
 class TierRowForm(Form):
     """One row of the allocation table; its tier is given by its position (PROGRAM_TIERS)."""
 
-    count = IntegerField(_l("Number of awards"), validators=[Optional(), NumberRange(min=0,
-                                                                                   max=1000)],
-                         render_kw={"inputmode": "numeric"})
-    min_score = DecimalField(_l("Minimum score"), places=2,
-                             validators=[Optional(), NumberRange(min=0), WithinNumbers()],
-                             render_kw={"inputmode": "decimal"})
+    count = IntegerField(
+        _l("Number of awards"),
+        validators=[Optional(), NumberRange(min=0, max=1000)],
+        render_kw={"inputmode": "numeric"},
+    )
+    min_score = DecimalField(
+        _l("Minimum score"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0), WithinNumbers()],
+        render_kw={"inputmode": "decimal"},
+    )
 
 
 class AllocateForm(FlaskForm):
     """Hand prize tiers down a closed round's ranking: first, second, third, excellence,
     special, in that order."""
 
-    round_id = SelectField(_l("Closed round"), coerce=optional_db_id, validate_choice=False,
-                           validators=[InputRequired()], id="allocate-round")
-    tiers = FieldList(FormField(TierRowForm), min_entries=len(PROGRAM_TIERS),
-                      max_entries=len(PROGRAM_TIERS))
+    round_id = SelectField(
+        _l("Closed round"),
+        coerce=optional_db_id,
+        validate_choice=False,
+        validators=[InputRequired()],
+        id="allocate-round",
+    )
+    tiers = FieldList(
+        FormField(TierRowForm), min_entries=len(PROGRAM_TIERS), max_entries=len(PROGRAM_TIERS)
+    )
 
     def tier_rows(self):
         """(tier, row form) pairs in allocation order."""
-        return list(zip(PROGRAM_TIERS, (entry.form for entry in self.tiers.entries),
-                        strict=False))
+        return list(zip(PROGRAM_TIERS, (entry.form for entry in self.tiers.entries), strict=False))
 
     def tier_counts(self) -> list[tuple[str, int]]:
         return [(tier, row.count.data or 0) for tier, row in self.tier_rows()]
 
     def minimums(self) -> dict:
-        return {tier: row.min_score.data for tier, row in self.tier_rows()
-                if row.min_score.data is not None}
+        return {
+            tier: row.min_score.data
+            for tier, row in self.tier_rows()
+            if row.min_score.data is not None
+        }
 
 
 class AwardForm(FlaskForm):
     """A manual award: a prize tier to a program, or an award to an organisation."""
 
-    tier = SelectField(_l("Award"), choices=choices(AWARD_TIER.items()),
-                       validators=[InputRequired()], id="award-tier")
-    program_id = SelectField(_l("Program"), coerce=optional_db_id, validate_choice=False,
-                             validators=[Optional()], id="award-program",
-                             description=_l("For a prize to a program."))
-    organization_id = SelectField(_l("Organisation"), coerce=optional_db_id, validate_choice=False,
-                                  validators=[Optional()], id="award-organization",
-                                  description=_l("For an organisation award."))
-    category_id = SelectField(_l("Category"), coerce=optional_db_id, validate_choice=False,
-                              validators=[Optional()], id="award-category",
-                              description=_l("Leave empty to use the program's category."))
-    title = StringField(_l("Title on the certificate"),
-                        validators=[Optional(), Length(max=TITLE_MAX)], id="award-title",
-                        description=_l("For example: 舞蹈类二等奖, 优秀组织奖."))
+    tier = SelectField(
+        _l("Award"),
+        choices=choices(AWARD_TIER.items()),
+        validators=[InputRequired()],
+        id="award-tier",
+    )
+    program_id = SelectField(
+        _l("Program"),
+        coerce=optional_db_id,
+        validate_choice=False,
+        validators=[Optional()],
+        id="award-program",
+        description=_l("For a prize to a program."),
+    )
+    organization_id = SelectField(
+        _l("Organisation"),
+        coerce=optional_db_id,
+        validate_choice=False,
+        validators=[Optional()],
+        id="award-organization",
+        description=_l("For an organisation award."),
+    )
+    category_id = SelectField(
+        _l("Category"),
+        coerce=optional_db_id,
+        validate_choice=False,
+        validators=[Optional()],
+        id="award-category",
+        description=_l("Leave empty to use the program's category."),
+    )
+    title = StringField(
+        _l("Title on the certificate"),
+        validators=[Optional(), Length(max=TITLE_MAX)],
+        id="award-title",
+        description=_l("For example: 舞蹈类二等奖, 优秀组织奖."),
+    )
 
 
 class PublishForm(FlaskForm):
     notice_days = IntegerField(
-        _l("Public notice period (days)"), default=DEFAULT_NOTICE_DAYS,
+        _l("Public notice period (days)"),
+        default=DEFAULT_NOTICE_DAYS,
         validators=[InputRequired(), NumberRange(min=0, max=MAX_NOTICE_DAYS)],
-        render_kw={"inputmode": "numeric"}, id="notice-days",
-        description=_l("During the notice period (公示) the results can still be corrected or "
-                       "taken down; after it they are final. 0 makes them final at once."))
+        render_kw={"inputmode": "numeric"},
+        id="notice-days",
+        description=_l(
+            "During the notice period (公示) the results can still be corrected or "
+            "taken down; after it they are final. 0 makes them final at once."
+        ),
+    )
 
 
 class RemoveForm(FlaskForm):

@@ -36,8 +36,15 @@ def festival_awards(session: Session, festival_id: int) -> list[AwardRow]:
     troupe_org = aliased(Organization)
     recipient_org = aliased(Organization)
     rows = session.execute(
-        select(Award, Program.title, Troupe.name, troupe_org.id, troupe_org.name,
-               recipient_org.name, Category.name)
+        select(
+            Award,
+            Program.title,
+            Troupe.name,
+            troupe_org.id,
+            troupe_org.name,
+            recipient_org.name,
+            Category.name,
+        )
         .outerjoin(Program, Award.program_id == Program.id)
         .outerjoin(Troupe, Program.troupe_id == Troupe.id)
         .outerjoin(troupe_org, Troupe.organization_id == troupe_org.id)
@@ -48,17 +55,26 @@ def festival_awards(session: Session, festival_id: int) -> list[AwardRow]:
     ).all()
     return [
         AwardRow(
-            id=award.id, tier=award.tier.value, title=award.title,
-            program_id=award.program_id, program_title=title, troupe_name=troupe,
+            id=award.id,
+            tier=award.tier.value,
+            title=award.title,
+            program_id=award.program_id,
+            program_title=title,
+            troupe_name=troupe,
             organization_id=award.organization_id or troupe_org_id,
-            organization_name=recipient or troupe_org_name, category_name=category,
-            score=award.score, certificate_number=award.certificate_number)
+            organization_name=recipient or troupe_org_name,
+            category_name=category,
+            score=award.score,
+            certificate_number=award.certificate_number,
+        )
         for award, title, troupe, troupe_org_id, troupe_org_name, recipient, category in rows
     ]
 
 
 def award_by_certificate(session: Session, number: str) -> tuple[Award, Festival] | None:
     row = session.execute(
-        select(Award, Festival).join(Festival, Award.festival_id == Festival.id)
-        .where(Award.certificate_number == number)).first()
+        select(Award, Festival)
+        .join(Festival, Award.festival_id == Festival.id)
+        .where(Award.certificate_number == number)
+    ).first()
     return (row[0], row[1]) if row else None

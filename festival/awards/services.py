@@ -29,11 +29,24 @@ def _certificate_number(festival: Festival, award: Award) -> str:
     return f"{festival.year}-{festival.id:04d}-{award.id:05d}"
 
 
-def _new_award(session: Session, *, festival: Festival, tier: AwardTier, actor: User | None,
-               now: datetime, **fields) -> Award:
+def _new_award(
+    session: Session,
+    *,
+    festival: Festival,
+    tier: AwardTier,
+    actor: User | None,
+    now: datetime,
+    **fields,
+) -> Award:
     # A unique placeholder that fits the column until the id gives the real number.
-    award = Award(festival_id=festival.id, tier=tier, created_by_id=actor.id if actor else None,
-                  created_at=now, certificate_number=f"pending-{uuid4().hex}", **fields)
+    award = Award(
+        festival_id=festival.id,
+        tier=tier,
+        created_by_id=actor.id if actor else None,
+        created_at=now,
+        certificate_number=f"pending-{uuid4().hex}",
+        **fields,
+    )
     session.add(award)
     session.flush()
     award.certificate_number = _certificate_number(festival, award)
@@ -46,25 +59,34 @@ def _lock_changeable(session: Session, festival: Festival, now: datetime) -> Non
     finds the awards the first one made, and nothing changes a list being published."""
     locked(session, Festival, festival.id)
     if festival.published_at is not None and (
-            festival.notice_until is None or now >= festival.notice_until):
+        festival.notice_until is None or now >= festival.notice_until
+    ):
         raise Conflict(_l("The results are final; awards can no longer change."))
 
 
-def preview_allocation(session: Session, *, festival: Festival, round_id: int,
-                       tiers: Sequence[tuple[str, int]],
-                       minimums: Mapping[str, Decimal] | None = None) -> list[allocation.Slot]:
+def preview_allocation(
+    session: Session,
+    *,
+    festival: Festival,
+    round_id: int,
+    tiers: Sequence[tuple[str, int]],
+    minimums: Mapping[str, Decimal] | None = None,
+) -> list[allocation.Slot]:
     """The awards an allocation would make, best first, without saving anything."""
     problems: dict[str, list] = {}
     round_ = session.get(Round, round_id)
     if round_ is None or round_.festival_id != festival.id:
         raise ValidationFailed(fields={"round_id": [_l("Choose a round of this festival.")]})
     if round_.status is not RoundStatus.closed:
-        raise Conflict(_l("Close %(round)s before allocating awards from it.", round=round_.name),
-                       fields={"round_id": [_l("The round is still open.")]})
+        raise Conflict(
+            _l("Close %(round)s before allocating awards from it.", round=round_.name),
+            fields={"round_id": [_l("The round is still open.")]},
+        )
     for index, (tier, count) in enumerate(tiers):
         if tier not in allocation.PROGRAM_TIERS:
             problems.setdefault(f"tiers.{index}", []).append(
-                _l("Choose first, second, third, excellence or special."))
+                _l("Choose first, second, third, excellence or special.")
+            )
         if not isinstance(count, int) or count < 0:
             problems.setdefault(f"tiers.{index}", []).append(_l("Enter a count of at least 0."))
     if not tiers or not any(count for _, count in tiers):
@@ -74,57 +96,108 @@ def preview_allocation(session: Session, *, festival: Festival, round_id: int,
     ranking = [
         allocation.Ranked(key=program_id, score=score, rank=rank)
         for program_id, score, rank in session.execute(
-            select(RoundEntry.program_id, RoundEntry.final_score, RoundEntry.final_rank)
-            .where(RoundEntry.round_id == round_.id))
+            select(RoundEntry.program_id, RoundEntry.final_score, RoundEntry.final_rank).where(
+                RoundEntry.round_id == round_.id
+            )
+        )
     ]
     try:
         return allocation.allocate(ranking, tiers, dict(minimums or {}))
     except allocation.TooManyAwards:
-        raise ValidationFailed(fields={"tiers": [_l(
-            "More awards than ranked programs: the round has %(n)d.",
-            n=sum(1 for r in ranking if r.rank is not None))]}) from None
+        raise ValidationFailed(
+            fields={
+                "tiers": [
+                    _l(
+                        "More awards than ranked programs: the round has %(n)d.",
+                        n=sum(1 for r in ranking if r.rank is not None),
+                    )
+                ]
+            }
+        ) from None
     except allocation.TieAcrossBoundary as tie:
-        titles = dict(session.execute(select(Program.id, Program.title).where(
-            Program.id.in_(tie.keys))).all())
+        titles = dict(
+            session.execute(select(Program.id, Program.title).where(Program.id.in_(tie.keys))).all()
+        )
         names = "、".join(f"《{titles[key]}》" for key in tie.keys)
         raise TieAtBoundary(
-            _l("%(names)s are tied across the end of a tier; give the awards by hand for these.",
-               names=names),
-            fields={"tiers": [str(key) for key in tie.keys]}) from None
+            _l(
+                "%(names)s are tied across the end of a tier; give the awards by hand for these.",
+                names=names,
+            ),
+            fields={"tiers": [str(key) for key in tie.keys]},
+        ) from None
 
 
-def allocate_awards(session: Session, *, festival: Festival, round_id: int,
-                    tiers: Sequence[tuple[str, int]],
-                    minimums: Mapping[str, Decimal] | None = None, actor: User,
-                    now: datetime) -> list[Award]:
+def allocate_awards(
+    session: Session,
+    *,
+    festival: Festival,
+    round_id: int,
+    tiers: Sequence[tuple[str, int]],
+    minimums: Mapping[str, Decimal] | None = None,
+    actor: User,
+    now: datetime,
+) -> list[Award]:
     """Save the allocation ``preview_allocation`` shows; vacant places make no award."""
     _lock_changeable(session, festival, now)
-    slots = preview_allocation(session, festival=festival, round_id=round_id, tiers=tiers,
-                               minimums=minimums)
+    slots = preview_allocation(
+        session, festival=festival, round_id=round_id, tiers=tiers, minimums=minimums
+    )
     keys = [slot.key for slot in slots if slot.key is not None]
-    already = set(session.execute(select(Award.program_id).where(
-        Award.festival_id == festival.id, Award.program_id.in_(keys))).scalars())
+    already = set(
+        session.execute(
+            select(Award.program_id).where(
+                Award.festival_id == festival.id, Award.program_id.in_(keys)
+            )
+        ).scalars()
+    )
     if already:
         raise Conflict(_l("Some of these programs have awards already; remove them first."))
-    categories = dict(session.execute(select(Program.id, Program.category_id).where(
-        Program.id.in_(keys))).all())
+    categories = dict(
+        session.execute(select(Program.id, Program.category_id).where(Program.id.in_(keys))).all()
+    )
     awards = [
-        _new_award(session, festival=festival, tier=AwardTier(slot.tier), actor=actor, now=now,
-                   program_id=slot.key, category_id=categories[slot.key], round_id=round_id,
-                   score=slot.score, rank=slot.rank)
-        for slot in slots if slot.key is not None
+        _new_award(
+            session,
+            festival=festival,
+            tier=AwardTier(slot.tier),
+            actor=actor,
+            now=now,
+            program_id=slot.key,
+            category_id=categories[slot.key],
+            round_id=round_id,
+            score=slot.score,
+            rank=slot.rank,
+        )
+        for slot in slots
+        if slot.key is not None
     ]
-    record(session, actor=actor, action="allocate_awards", entity_type="festival",
-           entity_id=festival.id, changes={"round_id": round_id, "awards": [
-               [a.tier.value, a.program_id] for a in awards]},
-           organization_id=festival.organization_id, festival_id=festival.id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="allocate_awards",
+        entity_type="festival",
+        entity_id=festival.id,
+        changes={"round_id": round_id, "awards": [[a.tier.value, a.program_id] for a in awards]},
+        organization_id=festival.organization_id,
+        festival_id=festival.id,
+        now=now,
+    )
     return awards
 
 
-def create_award(session: Session, *, festival: Festival, tier: AwardTier | str,
-                 program_id: int | None = None, organization_id: int | None = None,
-                 category_id: int | None = None, title: str | None = None, actor: User,
-                 now: datetime) -> Award:
+def create_award(
+    session: Session,
+    *,
+    festival: Festival,
+    tier: AwardTier | str,
+    program_id: int | None = None,
+    organization_id: int | None = None,
+    category_id: int | None = None,
+    title: str | None = None,
+    actor: User,
+    now: datetime,
+) -> Award:
     """A manual award: a prize tier to a program of this festival, or an award to an
     organisation, with an optional category-specific title."""
     _lock_changeable(session, festival, now)
@@ -140,8 +213,9 @@ def create_award(session: Session, *, festival: Festival, tier: AwardTier | str,
     if tier is AwardTier.organization:
         winner = session.get(Organization, organization_id) if organization_id else None
         if winner is None or not is_within(winner, festival.organization_id):
-            problems["organization_id"] = [_l("Choose the festival's organisation or one "
-                                              "under it.")]
+            problems["organization_id"] = [
+                _l("Choose the festival's organisation or one under it.")
+            ]
         if program_id is not None:
             problems["program_id"] = [_l("An organisation award goes to an organisation.")]
     elif program is None or program.festival_id != festival.id:
@@ -154,14 +228,33 @@ def create_award(session: Session, *, festival: Festival, tier: AwardTier | str,
         category_id = program.category_id
     if problems:
         raise ValidationFailed(fields=problems)
-    award = _new_award(session, festival=festival, tier=tier, actor=actor, now=now,
-                       program_id=program.id if program else None,
-                       organization_id=organization_id if tier is AwardTier.organization else None,
-                       category_id=category_id, title=title)
-    record(session, actor=actor, action="create_award", entity_type="award", entity_id=award.id,
-           changes={"tier": tier.value, "program_id": award.program_id,
-                    "organization_id": award.organization_id, "title": title},
-           organization_id=festival.organization_id, festival_id=festival.id, now=now)
+    award = _new_award(
+        session,
+        festival=festival,
+        tier=tier,
+        actor=actor,
+        now=now,
+        program_id=program.id if program else None,
+        organization_id=organization_id if tier is AwardTier.organization else None,
+        category_id=category_id,
+        title=title,
+    )
+    record(
+        session,
+        actor=actor,
+        action="create_award",
+        entity_type="award",
+        entity_id=award.id,
+        changes={
+            "tier": tier.value,
+            "program_id": award.program_id,
+            "organization_id": award.organization_id,
+            "title": title,
+        },
+        organization_id=festival.organization_id,
+        festival_id=festival.id,
+        now=now,
+    )
     return award
 
 
@@ -170,25 +263,37 @@ def remove_award(session: Session, *, award: Award, actor: User, now: datetime) 
     _lock_changeable(session, award.festival, now)
     if session.get(Award, award.id, populate_existing=True) is None:
         raise NotFound(_l("This award was removed already."))
-    record(session, actor=actor, action="remove_award", entity_type="award", entity_id=award.id,
-           changes={"tier": award.tier.value, "program_id": award.program_id,
-                    "organization_id": award.organization_id,
-                    "certificate_number": award.certificate_number},
-           organization_id=award.festival.organization_id, festival_id=award.festival_id,
-           now=now)
+    record(
+        session,
+        actor=actor,
+        action="remove_award",
+        entity_type="award",
+        entity_id=award.id,
+        changes={
+            "tier": award.tier.value,
+            "program_id": award.program_id,
+            "organization_id": award.organization_id,
+            "certificate_number": award.certificate_number,
+        },
+        organization_id=award.festival.organization_id,
+        festival_id=award.festival_id,
+        now=now,
+    )
     session.delete(award)
     session.flush()
 
 
-def publish(session: Session, *, festival: Festival, notice_days: int = 0, actor: User,
-            now: datetime) -> Festival:
+def publish(
+    session: Session, *, festival: Festival, notice_days: int = 0, actor: User, now: datetime
+) -> Festival:
     """Publish the award list; with notice days it is under public notice (公示) until then."""
     locked(session, Festival, festival.id)
     if awards_are_public(festival):
         raise Conflict(_l("The results are published already."))
     if not 0 <= notice_days <= MAX_NOTICE_DAYS:
-        raise ValidationFailed(fields={"notice_days": [
-            _l("Enter from 0 to %(n)d days.", n=MAX_NOTICE_DAYS)]})
+        raise ValidationFailed(
+            fields={"notice_days": [_l("Enter from 0 to %(n)d days.", n=MAX_NOTICE_DAYS)]}
+        )
     if not session.execute(select(Award.id).where(Award.festival_id == festival.id)).first():
         raise ValidationFailed(fields={"festival_id": [_l("There are no awards to publish.")]})
     festival.status = FestivalStatus.announced
@@ -196,9 +301,17 @@ def publish(session: Session, *, festival: Festival, notice_days: int = 0, actor
     festival.notice_days = notice_days
     festival.notice_until = now + timedelta(days=notice_days) if notice_days else None
     festival.updated_at = now
-    record(session, actor=actor, action="publish_awards", entity_type="festival",
-           entity_id=festival.id, changes={"notice_days": notice_days},
-           organization_id=festival.organization_id, festival_id=festival.id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="publish_awards",
+        entity_type="festival",
+        entity_id=festival.id,
+        changes={"notice_days": notice_days},
+        organization_id=festival.organization_id,
+        festival_id=festival.id,
+        now=now,
+    )
     session.flush()
     return festival
 
@@ -214,8 +327,15 @@ def unpublish(session: Session, *, festival: Festival, actor: User, now: datetim
     festival.published_at = None
     festival.notice_until = None
     festival.updated_at = now
-    record(session, actor=actor, action="unpublish_awards", entity_type="festival",
-           entity_id=festival.id, organization_id=festival.organization_id,
-           festival_id=festival.id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="unpublish_awards",
+        entity_type="festival",
+        entity_id=festival.id,
+        organization_id=festival.organization_id,
+        festival_id=festival.id,
+        now=now,
+    )
     session.flush()
     return festival

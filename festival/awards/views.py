@@ -50,6 +50,7 @@ def award_labels():
 
 # --- loading and authorizing -------------------------------------------------------------------
 
+
 def managed_festival_or_404(festival_id: int) -> Festival:
     """The festival, for those who give its awards; unknown to those who may not even see it."""
     require(current_user.is_authenticated)
@@ -61,6 +62,7 @@ def managed_festival_or_404(festival_id: int) -> Festival:
 
 
 # --- reads these pages show (candidates for awards/queries.py) --------------------------------
+
 
 @dataclass(frozen=True)
 class Publication:
@@ -82,10 +84,13 @@ def publication_of(festival: Festival, now: datetime) -> Publication:
 
 
 def closed_rounds(festival_id: int) -> list[Round]:
-    return list(db.session.execute(
-        select(Round).where(Round.festival_id == festival_id,
-                            Round.status == RoundStatus.closed)
-        .order_by(Round.position)).scalars())
+    return list(
+        db.session.execute(
+            select(Round)
+            .where(Round.festival_id == festival_id, Round.status == RoundStatus.closed)
+            .order_by(Round.position)
+        ).scalars()
+    )
 
 
 @dataclass(frozen=True)
@@ -98,58 +103,83 @@ class ProgramChoice:
 
 def program_choices(festival_id: int) -> list[ProgramChoice]:
     """The festival's programs that have not been withdrawn, by title: one query."""
-    return [ProgramChoice(*row) for row in db.session.execute(
-        select(Program.id, Program.title, Troupe.name, Category.name)
-        .join(Troupe, Program.troupe_id == Troupe.id)
-        .join(Category, Program.category_id == Category.id)
-        .where(Program.festival_id == festival_id,
-               Program.status != ProgramStatus.withdrawn)
-        .order_by(Program.title, Troupe.name, Program.id))]
+    return [
+        ProgramChoice(*row)
+        for row in db.session.execute(
+            select(Program.id, Program.title, Troupe.name, Category.name)
+            .join(Troupe, Program.troupe_id == Troupe.id)
+            .join(Category, Program.category_id == Category.id)
+            .where(Program.festival_id == festival_id, Program.status != ProgramStatus.withdrawn)
+            .order_by(Program.title, Troupe.name, Program.id)
+        )
+    ]
 
 
 def round_programs(round_id: int) -> dict[int, ProgramChoice]:
     """The programs of a round, by id: one query, selected by the round."""
-    return {row[0]: ProgramChoice(*row) for row in db.session.execute(
-        select(Program.id, Program.title, Troupe.name, Category.name)
-        .join(RoundEntry, RoundEntry.program_id == Program.id)
-        .join(Troupe, Program.troupe_id == Troupe.id)
-        .join(Category, Program.category_id == Category.id)
-        .where(RoundEntry.round_id == round_id))}
+    return {
+        row[0]: ProgramChoice(*row)
+        for row in db.session.execute(
+            select(Program.id, Program.title, Troupe.name, Category.name)
+            .join(RoundEntry, RoundEntry.program_id == Program.id)
+            .join(Troupe, Program.troupe_id == Troupe.id)
+            .join(Category, Program.category_id == Category.id)
+            .where(RoundEntry.round_id == round_id)
+        )
+    }
 
 
 def organization_choices(festival: Festival) -> list[Organization]:
     """The festival's organisation and every organisation under it, by name."""
     tree = organization_subtree(festival.organization_id)
-    return list(db.session.execute(
-        select(Organization).where(Organization.id.in_(select(tree.c.id)))
-        .order_by(Organization.name)).scalars())
+    return list(
+        db.session.execute(
+            select(Organization)
+            .where(Organization.id.in_(select(tree.c.id)))
+            .order_by(Organization.name)
+        ).scalars()
+    )
 
 
 # --- the manage page ---------------------------------------------------------------------------
 
+
 def _prepare_allocate_form(form: AllocateForm, festival: Festival) -> None:
     form.round_id.choices = choices(
         [("", _("Choose a closed round"))]
-        + [(round_.id, f"{round_.position}. {round_.name}")
-           for round_ in closed_rounds(festival.id)])
+        + [
+            (round_.id, f"{round_.position}. {round_.name}")
+            for round_ in closed_rounds(festival.id)
+        ]
+    )
 
 
 def _prepare_award_form(form: AwardForm, festival: Festival) -> None:
     form.program_id.choices = choices(
         [("", _("No program (an organisation award)"))]
-        + [(p.id, f"《{p.title}》 {p.troupe_name} · {p.category_name}")
-           for p in program_choices(festival.id)])
+        + [
+            (p.id, f"《{p.title}》 {p.troupe_name} · {p.category_name}")
+            for p in program_choices(festival.id)
+        ]
+    )
     form.organization_id.choices = choices(
         [("", _("No organisation (a prize to a program)"))]
-        + [(o.id, o.name) for o in organization_choices(festival)])
+        + [(o.id, o.name) for o in organization_choices(festival)]
+    )
     form.category_id.choices = choices(
-        [("", _("The program's category, or none"))]
-        + [(c.id, c.name) for c in festival.categories])
+        [("", _("The program's category, or none"))] + [(c.id, c.name) for c in festival.categories]
+    )
 
 
-def _render_manage(festival: Festival, *, allocate_form: AllocateForm | None = None,
-                   award_form: AwardForm | None = None, publish_form: PublishForm | None = None,
-                   errors: dict[str, list] | None = None, status: int = 200):
+def _render_manage(
+    festival: Festival,
+    *,
+    allocate_form: AllocateForm | None = None,
+    award_form: AwardForm | None = None,
+    publish_form: PublishForm | None = None,
+    errors: dict[str, list] | None = None,
+    status: int = 200,
+):
     """The page; ``errors`` holds refusals by section ("awards", "publication")."""
     allocate_form = allocate_form or AllocateForm(formdata=None)
     award_form = award_form or AwardForm(formdata=None)
@@ -159,10 +189,18 @@ def _render_manage(festival: Festival, *, allocate_form: AllocateForm | None = N
     rows = queries.festival_awards(db.session, festival.id)
     by_tier = [(tier, list(items)) for tier, items in groupby(rows, key=lambda r: r.tier)]
     return render_template(
-        "awards/manage.html", festival=festival, by_tier=by_tier, count=len(rows),
-        publication=publication_of(festival, utcnow()), allocate_form=allocate_form,
-        award_form=award_form, publish_form=publish_form, remove_form=RemoveForm(formdata=None),
-        confirm_form=ConfirmForm(formdata=None), errors=errors or {}), status
+        "awards/manage.html",
+        festival=festival,
+        by_tier=by_tier,
+        count=len(rows),
+        publication=publication_of(festival, utcnow()),
+        allocate_form=allocate_form,
+        award_form=award_form,
+        publish_form=publish_form,
+        remove_form=RemoveForm(formdata=None),
+        confirm_form=ConfirmForm(formdata=None),
+        errors=errors or {},
+    ), status
 
 
 def _refusal(error: DomainError) -> list[str]:
@@ -184,6 +222,7 @@ def manage(festival_id: int):
 
 
 # --- allocation: preview, then save ------------------------------------------------------------
+
 
 def _show_allocation_errors(form: AllocateForm, error: DomainError) -> None:
     """Field messages onto the round select and the tier rows; the rest above the form."""
@@ -207,8 +246,11 @@ def _show_allocation_errors(form: AllocateForm, error: DomainError) -> None:
 def _allocation_input(festival: Festival) -> tuple[AllocateForm, dict]:
     form = AllocateForm()
     _prepare_allocate_form(form, festival)
-    return form, {"round_id": form.round_id.data, "tiers": form.tier_counts(),
-                  "minimums": form.minimums()}
+    return form, {
+        "round_id": form.round_id.data,
+        "tiers": form.tier_counts(),
+        "minimums": form.minimums(),
+    }
 
 
 @dataclass(frozen=True)
@@ -235,9 +277,15 @@ def preview(festival_id: int):
     by_tier = [(tier, list(items)) for tier, items in groupby(rows, key=lambda r: r.slot.tier)]
     round_ = db.session.get(Round, values["round_id"])
     return render_template(
-        "awards/manage_preview.html", festival=festival, round=round_, form=form,
-        by_tier=by_tier, given=sum(1 for s in slots if s.key is not None),
-        vacant=sum(1 for s in slots if s.key is None), tier_order=PROGRAM_TIERS)
+        "awards/manage_preview.html",
+        festival=festival,
+        round=round_,
+        form=form,
+        by_tier=by_tier,
+        given=sum(1 for s in slots if s.key is not None),
+        vacant=sum(1 for s in slots if s.key is None),
+        tier_order=PROGRAM_TIERS,
+    )
 
 
 @bp.post("/festivals/<int:festival_id>/awards/allocate")
@@ -248,19 +296,20 @@ def allocate(festival_id: int):
     if not form.validate():
         return _render_manage(festival, allocate_form=form, status=422)
     try:
-        awards = services.allocate_awards(db.session, festival=festival, **values,
-                                          actor=current_user, now=utcnow())
+        awards = services.allocate_awards(
+            db.session, festival=festival, **values, actor=current_user, now=utcnow()
+        )
     except DomainError as error:
         db.session.rollback()
         _show_allocation_errors(form, error)
         return _render_manage(festival, allocate_form=form, status=error.status)
     db.session.commit()
-    flash(_("%(n)d award(s) saved, each with its certificate number.", n=len(awards)),
-          "success")
+    flash(_("%(n)d award(s) saved, each with its certificate number.", n=len(awards)), "success")
     return _redirect_to_manage(festival.id, "awards")
 
 
 # --- manual awards and corrections -------------------------------------------------------------
+
 
 @bp.post("/festivals/<int:festival_id>/awards")
 def create(festival_id: int):
@@ -272,23 +321,29 @@ def create(festival_id: int):
         return _render_manage(festival, award_form=form, status=422)
     try:
         award = services.create_award(
-            db.session, festival=festival, tier=form.tier.data,
-            program_id=form.program_id.data, organization_id=form.organization_id.data,
-            category_id=form.category_id.data, title=form.title.data,
-            actor=current_user, now=utcnow())
+            db.session,
+            festival=festival,
+            tier=form.tier.data,
+            program_id=form.program_id.data,
+            organization_id=form.organization_id.data,
+            category_id=form.category_id.data,
+            title=form.title.data,
+            actor=current_user,
+            now=utcnow(),
+        )
     except DomainError as error:
         db.session.rollback()
         show_errors_on_form(form, error)
         return _render_manage(festival, award_form=form, status=error.status)
     db.session.commit()
-    flash(_("Award given: certificate %(number)s.", number=award.certificate_number),
-          "success")
+    flash(_("Award given: certificate %(number)s.", number=award.certificate_number), "success")
     return _redirect_to_manage(festival.id, "awards")
 
 
 def award_count(festival_id: int) -> int:
-    return db.session.execute(select(func.count()).select_from(Award).where(
-        Award.festival_id == festival_id)).scalar_one()
+    return db.session.execute(
+        select(func.count()).select_from(Award).where(Award.festival_id == festival_id)
+    ).scalar_one()
 
 
 @dataclass(frozen=True)
@@ -306,7 +361,8 @@ def award_summary(award_id: int) -> AwardSummary | None:
         .outerjoin(Program, Award.program_id == Program.id)
         .outerjoin(Troupe, Program.troupe_id == Troupe.id)
         .outerjoin(Organization, Award.organization_id == Organization.id)
-        .where(Award.id == award_id)).first()
+        .where(Award.id == award_id)
+    ).first()
     return AwardSummary(*row) if row else None
 
 
@@ -321,8 +377,12 @@ def remove(award_id: int):
     festival = managed_festival_or_404(summary.award.festival_id)
     form = RemoveForm()
     if request.method == "GET" or form.confirm.data != "yes":
-        return render_template("awards/manage_remove.html", festival=festival, summary=summary,
-                               form=RemoveForm(formdata=None))
+        return render_template(
+            "awards/manage_remove.html",
+            festival=festival,
+            summary=summary,
+            form=RemoveForm(formdata=None),
+        )
     if not form.validate():
         abort(400)
     certificate = summary.award.certificate_number
@@ -330,15 +390,16 @@ def remove(award_id: int):
         services.remove_award(db.session, award=summary.award, actor=current_user, now=utcnow())
     except DomainError as error:
         db.session.rollback()
-        return _render_manage(festival, errors={"awards": _refusal(error)},
-                              status=error.status)
+        return _render_manage(festival, errors={"awards": _refusal(error)}, status=error.status)
     db.session.commit()
-    flash(_("The award with certificate %(number)s has been removed.", number=certificate),
-          "success")
+    flash(
+        _("The award with certificate %(number)s has been removed.", number=certificate), "success"
+    )
     return _redirect_to_manage(festival.id, "awards")
 
 
 # --- publication -------------------------------------------------------------------------------
+
 
 @bp.post("/festivals/<int:festival_id>/awards/publish")
 def publish(festival_id: int):
@@ -349,25 +410,41 @@ def publish(festival_id: int):
         return _render_manage(festival, publish_form=form, status=422)
     now = utcnow()
     awards = award_count(festival.id)
-    if (request.form.get("confirm") != "yes" and awards
-            and not permissions.awards_are_public(festival)):
+    if (
+        request.form.get("confirm") != "yes"
+        and awards
+        and not permissions.awards_are_public(festival)
+    ):
         # Publishing cannot be taken back once the notice period is over: ask first.
         notice_days = form.notice_days.data
         return render_template(
-            "awards/manage_publish.html", festival=festival, awards=awards,
+            "awards/manage_publish.html",
+            festival=festival,
+            awards=awards,
             notice_days=notice_days,
-            notice_until=now + timedelta(days=notice_days) if notice_days else None)
+            notice_until=now + timedelta(days=notice_days) if notice_days else None,
+        )
     try:
-        services.publish(db.session, festival=festival, notice_days=form.notice_days.data,
-                         actor=current_user, now=now)
+        services.publish(
+            db.session,
+            festival=festival,
+            notice_days=form.notice_days.data,
+            actor=current_user,
+            now=now,
+        )
     except DomainError as error:
         db.session.rollback()
         show_errors_on_form(form, error)
         return _render_manage(festival, publish_form=form, status=error.status)
     db.session.commit()
     if festival.notice_until is not None:
-        flash(_("The awards are published, under public notice until %(date)s.",
-                date=zoned_datetime(festival.notice_until, festival.timezone)), "success")
+        flash(
+            _(
+                "The awards are published, under public notice until %(date)s.",
+                date=zoned_datetime(festival.notice_until, festival.timezone),
+            ),
+            "success",
+        )
     else:
         flash(_("The awards are published; they are final."), "success")
     return _redirect_to_manage(festival.id, "publication")
@@ -379,16 +456,20 @@ def unpublish(festival_id: int):
     festival = managed_festival_or_404(festival_id)
     if not ConfirmForm().validate():
         abort(400)
-    if (request.form.get("confirm") != "yes"
-            and publication_of(festival, utcnow()).state == "notice"):
-        return render_template("awards/manage_unpublish.html", festival=festival,
-                               awards=award_count(festival.id))
+    if (
+        request.form.get("confirm") != "yes"
+        and publication_of(festival, utcnow()).state == "notice"
+    ):
+        return render_template(
+            "awards/manage_unpublish.html", festival=festival, awards=award_count(festival.id)
+        )
     try:
         services.unpublish(db.session, festival=festival, actor=current_user, now=utcnow())
     except DomainError as error:
         db.session.rollback()
-        return _render_manage(festival, errors={"publication": _refusal(error)},
-                              status=error.status)
+        return _render_manage(
+            festival, errors={"publication": _refusal(error)}, status=error.status
+        )
     db.session.commit()
     flash(_("The awards are no longer published."), "success")
     return _redirect_to_manage(festival.id, "publication")

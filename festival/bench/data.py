@@ -64,21 +64,94 @@ PROVINCE = "基准省老龄工作委员会办公室"
 CRITERIA = [("艺术表现", 40), ("编排创意", 30), ("舞台效果", 20), ("精神风貌", 10)]
 # name, maximum minutes, share of the programs (in percent)
 CATEGORIES = [("歌舞", 8, 35), ("舞蹈", 8, 25), ("戏曲", 10, 15), ("器乐", 8, 15), ("朗诵", 6, 10)]
-TROUPE_PREFIXES = ["银龄", "夕阳红", "金色年华", "晚晴", "常青", "松鹤", "百合", "红枫", "桑榆",
-                   "福寿"]
+TROUPE_PREFIXES = [
+    "银龄",
+    "夕阳红",
+    "金色年华",
+    "晚晴",
+    "常青",
+    "松鹤",
+    "百合",
+    "红枫",
+    "桑榆",
+    "福寿",
+]
 TROUPE_STYLES = ["歌舞团", "合唱团", "戏曲社", "器乐队", "朗诵队", "舞蹈队"]
 TITLES = [
-    "和谐大家园", "茉莉花开", "长江之歌", "天仙配", "紫竹调", "老年颂", "夕阳红", "南通好地方",
-    "穆桂英挂帅", "步步高", "江海渔歌", "我骄傲，我是中国人", "映山红", "红梅赞",
-    "在希望的田野上", "我和我的祖国", "春江花月夜", "彩云追月", "花好月圆", "喜洋洋", "东方红",
-    "梁祝", "二泉映月", "黄河颂", "太湖美", "沂蒙山小调", "洗衣歌", "康定情歌", "草原之夜",
-    "绣金匾", "十送红军", "游击队之歌", "唱支山歌给党听", "歌唱祖国", "走进新时代", "好日子",
-    "最美夕阳红", "金梭和银梭", "难忘今宵", "今天是你的生日",
+    "和谐大家园",
+    "茉莉花开",
+    "长江之歌",
+    "天仙配",
+    "紫竹调",
+    "老年颂",
+    "夕阳红",
+    "南通好地方",
+    "穆桂英挂帅",
+    "步步高",
+    "江海渔歌",
+    "我骄傲，我是中国人",
+    "映山红",
+    "红梅赞",
+    "在希望的田野上",
+    "我和我的祖国",
+    "春江花月夜",
+    "彩云追月",
+    "花好月圆",
+    "喜洋洋",
+    "东方红",
+    "梁祝",
+    "二泉映月",
+    "黄河颂",
+    "太湖美",
+    "沂蒙山小调",
+    "洗衣歌",
+    "康定情歌",
+    "草原之夜",
+    "绣金匾",
+    "十送红军",
+    "游击队之歌",
+    "唱支山歌给党听",
+    "歌唱祖国",
+    "走进新时代",
+    "好日子",
+    "最美夕阳红",
+    "金梭和银梭",
+    "难忘今宵",
+    "今天是你的生日",
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = ["秀英", "桂英", "玉兰", "建国", "国华", "淑珍", "凤英", "志强", "桂兰", "秀兰",
-         "建华", "德明", "春梅", "海燕", "丽华", "文华", "金凤", "永康", "素芬", "爱国",
-         "美华", "卫东", "月娥", "福生", "翠英", "宝华", "雪梅", "振华", "惠芳", "长林"]
+GIVEN = [
+    "秀英",
+    "桂英",
+    "玉兰",
+    "建国",
+    "国华",
+    "淑珍",
+    "凤英",
+    "志强",
+    "桂兰",
+    "秀兰",
+    "建华",
+    "德明",
+    "春梅",
+    "海燕",
+    "丽华",
+    "文华",
+    "金凤",
+    "永康",
+    "素芬",
+    "爱国",
+    "美华",
+    "卫东",
+    "月娥",
+    "福生",
+    "翠英",
+    "宝华",
+    "雪梅",
+    "振华",
+    "惠芳",
+    "长林",
+]
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -105,10 +178,17 @@ class Sizes:
 def sizes_for(programs: int) -> Sizes:
     scale = programs / 10_000
     return Sizes(
-        programs=programs, cities=max(1, round(9 * scale)), districts_per_city=10,
-        troupes=max(2, programs // 5), troupe_members=14, teams=max(1, round(50 * scale)),
-        team_members=30, judges=9, last_year_programs=max(10, programs // 10),
-        conflicts=max(1, programs // 200))
+        programs=programs,
+        cities=max(1, round(9 * scale)),
+        districts_per_city=10,
+        troupes=max(2, programs // 5),
+        troupe_members=14,
+        teams=max(1, round(50 * scale)),
+        team_members=30,
+        judges=9,
+        last_year_programs=max(10, programs // 10),
+        conflicts=max(1, programs // 200),
+    )
 
 
 @dataclass
@@ -163,9 +243,12 @@ class _Writer:
             self.rows[table.name] += len(batch)
         if self.postgresql and "id" in table.c and table.c.id.autoincrement:
             # Explicit ids do not move the sequence: move it past them for later inserts.
-            self.session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"))
+            self.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"
+                )
+            )
 
 
 def _local(day: date, hour: int, minute: int = 0) -> datetime:
@@ -198,8 +281,14 @@ class _Judging:
         return values
 
 
-def generate(session: Session, *, programs: int, password_hash: str,
-             uid_domain: str = DEFAULT_UID_DOMAIN, seed: int = 2026) -> BenchWorld:
+def generate(
+    session: Session,
+    *,
+    programs: int,
+    password_hash: str,
+    uid_domain: str = DEFAULT_UID_DOMAIN,
+    seed: int = 2026,
+) -> BenchWorld:
     """Add the benchmark world to a migrated database (the caller commits)."""
     sizes = sizes_for(programs)
     rng = random.Random(seed)
@@ -214,93 +303,191 @@ def generate(session: Session, *, programs: int, password_hash: str,
     judges = [session.get(User, judge_id) for judge_id in users["judges"]]
 
     last_year, last_round, _ = _festival(
-        out, rng, sizes.last_year_programs, troupes=troupes["troupes"], members=members,
-        organizer=organizer, judges=judges, province_id=province_id, year=2025,
-        created=datetime(2025, 6, 1, 1, 0, tzinfo=UTC), deadline=date(2025, 8, 31),
-        starts_on=date(2025, 10, 18), round_opened=datetime(2025, 9, 10, 1, 0, tzinfo=UTC),
-        conflicts=0, leaders=troupes["leaders"])
-    _close_and_award(session, rng, festival=last_year, round_=last_round, organizer=organizer,
-                     districts=districts[:sizes.cities])
+        out,
+        rng,
+        sizes.last_year_programs,
+        troupes=troupes["troupes"],
+        members=members,
+        organizer=organizer,
+        judges=judges,
+        province_id=province_id,
+        year=2025,
+        created=datetime(2025, 6, 1, 1, 0, tzinfo=UTC),
+        deadline=date(2025, 8, 31),
+        starts_on=date(2025, 10, 18),
+        round_opened=datetime(2025, 9, 10, 1, 0, tzinfo=UTC),
+        conflicts=0,
+        leaders=troupes["leaders"],
+    )
+    _close_and_award(
+        session,
+        rng,
+        festival=last_year,
+        round_=last_round,
+        organizer=organizer,
+        districts=districts[: sizes.cities],
+    )
 
     festival, round_, program_ids = _festival(
-        out, rng, sizes.programs, troupes=troupes["troupes"], members=members,
-        organizer=organizer, judges=judges, province_id=province_id, year=2026,
-        created=datetime(2026, 9, 1, 1, 0, tzinfo=UTC), deadline=date(2026, 11, 15),
-        starts_on=date(2026, 12, 20), round_opened=datetime(2026, 11, 18, 1, 0, tzinfo=UTC),
-        conflicts=sizes.conflicts, leaders=troupes["leaders"])
-    conflicted = set(session.execute(select(Conflict.program_id).where(
-        Conflict.round_id == round_.id, Conflict.judge_id == judges[0].id)).scalars())
+        out,
+        rng,
+        sizes.programs,
+        troupes=troupes["troupes"],
+        members=members,
+        organizer=organizer,
+        judges=judges,
+        province_id=province_id,
+        year=2026,
+        created=datetime(2026, 9, 1, 1, 0, tzinfo=UTC),
+        deadline=date(2026, 11, 15),
+        starts_on=date(2026, 12, 20),
+        round_opened=datetime(2026, 11, 18, 1, 0, tzinfo=UTC),
+        conflicts=sizes.conflicts,
+        leaders=troupes["leaders"],
+    )
+    conflicted = set(
+        session.execute(
+            select(Conflict.program_id).where(
+                Conflict.round_id == round_.id, Conflict.judge_id == judges[0].id
+            )
+        ).scalars()
+    )
 
-    team_id, secret = _schedules(out, rng, teams=troupes["teams"], members=members,
-                                 leaders=troupes["leaders"], uid_domain=uid_domain)
+    team_id, secret = _schedules(
+        out,
+        rng,
+        teams=troupes["teams"],
+        members=members,
+        leaders=troupes["leaders"],
+        uid_domain=uid_domain,
+    )
     session.flush()
     round_.criteria  # noqa: B018  (loaded while the session is open)
     return BenchWorld(
-        sizes=sizes, festival_id=festival.id, round_id=round_.id,
+        sizes=sizes,
+        festival_id=festival.id,
+        round_id=round_.id,
         criterion_ids=[c.id for c in round_.criteria],
         category_ids=[c.id for c in festival.categories],
-        last_year_festival_id=last_year.id, last_year_slug=last_year.slug,
-        last_year_round_id=last_round.id, organizer=ORGANIZER,
-        judges=[judge.username for judge in judges], team_id=team_id,
-        team_leader=troupes["leader_names"][team_id], team_feed_secret=secret,
+        last_year_festival_id=last_year.id,
+        last_year_slug=last_year.slug,
+        last_year_round_id=last_round.id,
+        organizer=ORGANIZER,
+        judges=[judge.username for judge in judges],
+        team_id=team_id,
+        team_leader=troupes["leader_names"][team_id],
+        team_feed_secret=secret,
         score_program_id=next(pid for pid in program_ids if pid not in conflicted),
-        province_name=PROVINCE, rows=row_counts(session))
+        province_name=PROVINCE,
+        rows=row_counts(session),
+    )
 
 
 def _organizations(out: _Writer, sizes: Sizes) -> dict:
     """A province, its cities and ten districts under each city."""
     first = out.next_id(Organization)
     province = first
-    rows = [{"id": province, "name": PROVINCE, "level": Level.province, "parent_id": None,
-             "created_at": CREATED}]
+    rows = [
+        {
+            "id": province,
+            "name": PROVINCE,
+            "level": Level.province,
+            "parent_id": None,
+            "created_at": CREATED,
+        }
+    ]
     cities, districts = [], []
     next_id = first + 1
     for city_number in range(1, sizes.cities + 1):
         city = next_id
         next_id += 1
         cities.append(city)
-        rows.append({"id": city, "name": f"基准省第{city_number}市老龄工作委员会办公室",
-                     "level": Level.city, "parent_id": province, "created_at": CREATED})
+        rows.append(
+            {
+                "id": city,
+                "name": f"基准省第{city_number}市老龄工作委员会办公室",
+                "level": Level.city,
+                "parent_id": province,
+                "created_at": CREATED,
+            }
+        )
         for district_number in range(1, sizes.districts_per_city + 1):
             districts.append(next_id)
-            rows.append({"id": next_id,
-                         "name": f"基准省第{city_number}市第{district_number}区老龄工作委员会办公室",
-                         "level": Level.district, "parent_id": city, "created_at": CREATED})
+            rows.append(
+                {
+                    "id": next_id,
+                    "name": f"基准省第{city_number}市第{district_number}区老龄工作委员会办公室",
+                    "level": Level.district,
+                    "parent_id": city,
+                    "created_at": CREATED,
+                }
+            )
             next_id += 1
     out.insert(Organization, rows)
     return {"province": province, "cities": cities, "districts": districts}
 
 
-def _user_row(user_id: int, username: str, display_name: str, role: Role, organization_id,
-              password_hash: str) -> dict:
-    return {"id": user_id, "username": username, "password_hash": password_hash,
-            "display_name": display_name, "role": role, "organization_id": organization_id,
-            "is_active": True, "session_nonce": secrets.token_urlsafe(12),
-            "created_at": CREATED}
+def _user_row(
+    user_id: int, username: str, display_name: str, role: Role, organization_id, password_hash: str
+) -> dict:
+    return {
+        "id": user_id,
+        "username": username,
+        "password_hash": password_hash,
+        "display_name": display_name,
+        "role": role,
+        "organization_id": organization_id,
+        "is_active": True,
+        "session_nonce": secrets.token_urlsafe(12),
+        "created_at": CREATED,
+    }
 
 
 def _accounts(out: _Writer, password_hash: str, province_id: int, judge_count: int) -> dict:
     """The admin, the province's organizer and the judges."""
     first = out.next_id(User)
-    rows = [_user_row(first, ADMIN, "基准 系统管理员", Role.admin, None, password_hash),
-            _user_row(first + 1, ORGANIZER, "基准省老龄办 赵处长", Role.organizer, province_id,
-                      password_hash)]
+    rows = [
+        _user_row(first, ADMIN, "基准 系统管理员", Role.admin, None, password_hash),
+        _user_row(
+            first + 1, ORGANIZER, "基准省老龄办 赵处长", Role.organizer, province_id, password_hash
+        ),
+    ]
     judges = []
     for number in range(1, judge_count + 1):
         judges.append(first + 1 + number)
-        rows.append(_user_row(first + 1 + number, f"{JUDGE_PREFIX}{number}",
-                              f"评委 {SURNAMES[number]}老师", Role.judge, None, password_hash))
+        rows.append(
+            _user_row(
+                first + 1 + number,
+                f"{JUDGE_PREFIX}{number}",
+                f"评委 {SURNAMES[number]}老师",
+                Role.judge,
+                None,
+                password_hash,
+            )
+        )
     out.insert(User, rows)
-    out.insert(AuditEntry, [{"at": CREATED, "actor_id": None, "action": "create_user",
-                             "entity_type": "user", "entity_id": row["id"],
-                             "changes": {"username": row["username"], "role": row["role"].value},
-                             "organization_id": row["organization_id"], "festival_id": None}
-                            for row in rows])
+    out.insert(
+        AuditEntry,
+        [
+            {
+                "at": CREATED,
+                "actor_id": None,
+                "action": "create_user",
+                "entity_type": "user",
+                "entity_id": row["id"],
+                "changes": {"username": row["username"], "role": row["role"].value},
+                "organization_id": row["organization_id"],
+                "festival_id": None,
+            }
+            for row in rows
+        ],
+    )
     return {"admin": first, "organizer": first + 1, "judges": judges}
 
 
-def _troupes(out: _Writer, rng: random.Random, sizes: Sizes, districts: list[int],
-             password_hash: str) -> dict:
+def _troupes(
+    out: _Writer, rng: random.Random, sizes: Sizes, districts: list[int], password_hash: str
+) -> dict:
     """Troupes and teams spread over the districts, each with its leader's account."""
     first_user, first_troupe = out.next_id(User), out.next_id(Troupe)
     users, rows, audit = [], [], []
@@ -310,9 +497,11 @@ def _troupes(out: _Writer, rng: random.Random, sizes: Sizes, districts: list[int
         troupe_id, user_id = first_troupe + index, first_user + index
         district = districts[index % len(districts)]
         if index < sizes.troupes:
-            name = (f"{TROUPE_PREFIXES[index % len(TROUPE_PREFIXES)]}"
-                    f"{TROUPE_STYLES[(index // len(TROUPE_PREFIXES)) % len(TROUPE_STYLES)]}"
-                    f"{index + 1:04d}")
+            name = (
+                f"{TROUPE_PREFIXES[index % len(TROUPE_PREFIXES)]}"
+                f"{TROUPE_STYLES[(index // len(TROUPE_PREFIXES)) % len(TROUPE_STYLES)]}"
+                f"{index + 1:04d}"
+            )
             kind = TroupeKind.troupe
             troupes.append(troupe_id)
         else:
@@ -322,79 +511,150 @@ def _troupes(out: _Writer, rng: random.Random, sizes: Sizes, districts: list[int
         username = f"bench-leader{index + 1:05d}"
         leader_names[troupe_id] = username
         organization_of[troupe_id] = district
-        users.append(_user_row(user_id, username, f"{name} {rng.choice(SURNAMES)}团长",
-                               Role.leader, district, password_hash))
-        rows.append({"id": troupe_id, "name": name, "kind": kind, "organization_id": district,
-                     "leader_id": user_id, "created_at": CREATED})
-        audit.append({"at": CREATED, "actor_id": user_id, "action": "create_troupe",
-                      "entity_type": "troupe", "entity_id": troupe_id, "changes": {"name": name},
-                      "organization_id": district, "festival_id": None})
+        users.append(
+            _user_row(
+                user_id,
+                username,
+                f"{name} {rng.choice(SURNAMES)}团长",
+                Role.leader,
+                district,
+                password_hash,
+            )
+        )
+        rows.append(
+            {
+                "id": troupe_id,
+                "name": name,
+                "kind": kind,
+                "organization_id": district,
+                "leader_id": user_id,
+                "created_at": CREATED,
+            }
+        )
+        audit.append(
+            {
+                "at": CREATED,
+                "actor_id": user_id,
+                "action": "create_troupe",
+                "entity_type": "troupe",
+                "entity_id": troupe_id,
+                "changes": {"name": name},
+                "organization_id": district,
+                "festival_id": None,
+            }
+        )
     out.insert(User, users)
     out.insert(Troupe, rows)
     out.insert(AuditEntry, audit)
-    return {"troupes": troupes, "teams": teams, "organization_of": organization_of,
-            "leaders": {troupe_id: first_user + index for index, troupe_id
-                        in enumerate(troupes + teams)},
-            "leader_names": leader_names}
+    return {
+        "troupes": troupes,
+        "teams": teams,
+        "organization_of": organization_of,
+        "leaders": {
+            troupe_id: first_user + index for index, troupe_id in enumerate(troupes + teams)
+        },
+        "leader_names": leader_names,
+    }
 
 
-def _people(out: _Writer, rng: random.Random, sizes: Sizes,
-            troupes: dict) -> dict[int, list[int]]:
+def _people(out: _Writer, rng: random.Random, sizes: Sizes, troupes: dict) -> dict[int, list[int]]:
     """Each troupe's and team's members (a team's first member is its coach); a few people
     belong to two troupes. Returns troupe id → member ids, coach first."""
     first = out.next_id(Person)
     people, memberships = [], []
     members: dict[int, list[int]] = {}
     next_id = first
-    for troupe_id, size, kind in (
-            [(t, sizes.troupe_members, TroupeKind.troupe) for t in troupes["troupes"]]
-            + [(t, sizes.team_members, TroupeKind.team) for t in troupes["teams"]]):
+    for troupe_id, size, kind in [
+        (t, sizes.troupe_members, TroupeKind.troupe) for t in troupes["troupes"]
+    ] + [(t, sizes.team_members, TroupeKind.team) for t in troupes["teams"]]:
         ids = list(range(next_id, next_id + size))
         next_id += size
         members[troupe_id] = ids
         for position, person_id in enumerate(ids):
-            people.append({
-                "id": person_id, "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
-                "birth_date": date(rng.randint(1942, 1964), rng.randint(1, 12),
-                                   rng.randint(1, 28)),
-                "gender": rng.choice([Gender.female, Gender.female, Gender.male]),
-                "phone": "139" + f"{rng.randrange(10 ** 8):08d}", "created_at": CREATED})
-            memberships.append({
-                "troupe_id": troupe_id, "person_id": person_id,
-                "role": MemberRole.coach if kind is TroupeKind.team and position == 0
-                else MemberRole.member,
-                "joined_on": date(2025, rng.randint(1, 5), rng.randint(1, 28))})
+            people.append(
+                {
+                    "id": person_id,
+                    "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+                    "birth_date": date(
+                        rng.randint(1942, 1964), rng.randint(1, 12), rng.randint(1, 28)
+                    ),
+                    "gender": rng.choice([Gender.female, Gender.female, Gender.male]),
+                    "phone": "139" + f"{rng.randrange(10**8):08d}",
+                    "created_at": CREATED,
+                }
+            )
+            memberships.append(
+                {
+                    "troupe_id": troupe_id,
+                    "person_id": person_id,
+                    "role": MemberRole.coach
+                    if kind is TroupeKind.team and position == 0
+                    else MemberRole.member,
+                    "joined_on": date(2025, rng.randint(1, 5), rng.randint(1, 28)),
+                }
+            )
     # One troupe in twenty shares two singers with the next troupe.
     plain = troupes["troupes"]
     for index in range(0, len(plain) - 1, 20):
         here, there = plain[index], plain[index + 1]
         for person_id in members[here][:2]:
-            memberships.append({"troupe_id": there, "person_id": person_id,
-                                "role": MemberRole.member, "joined_on": date(2025, 6, 1)})
+            memberships.append(
+                {
+                    "troupe_id": there,
+                    "person_id": person_id,
+                    "role": MemberRole.member,
+                    "joined_on": date(2025, 6, 1),
+                }
+            )
             members[there] = [*members[there], person_id]
     out.insert(Person, people)
     out.insert(Membership, memberships)
     return members
 
 
-def _festival(out: _Writer, rng: random.Random, count: int, *, troupes: list[int],
-              members: dict[int, list[int]], organizer: User, judges: list[User],
-              province_id: int, year: int, created: datetime, deadline: date,
-              starts_on: date, round_opened: datetime, conflicts: int,
-              leaders: dict[int, int]) -> tuple[Festival, Round, list[int]]:
+def _festival(
+    out: _Writer,
+    rng: random.Random,
+    count: int,
+    *,
+    troupes: list[int],
+    members: dict[int, list[int]],
+    organizer: User,
+    judges: list[User],
+    province_id: int,
+    year: int,
+    created: datetime,
+    deadline: date,
+    starts_on: date,
+    round_opened: datetime,
+    conflicts: int,
+    leaders: dict[int, int],
+) -> tuple[Festival, Round, list[int]]:
     """A festival of the province with ``count`` programs, all entered in its first round,
     which every judge has scored completely (except their conflicts of interest)."""
     session = out.session
     festival = create_festival(
-        session, name=f"{year}年基准省老年文艺节目展评", level=Level.province,
-        organization_id=province_id, year=year, starts_on=starts_on,
+        session,
+        name=f"{year}年基准省老年文艺节目展评",
+        level=Level.province,
+        organization_id=province_id,
+        year=year,
+        starts_on=starts_on,
         ends_on=starts_on + timedelta(days=1),
         submission_deadline=datetime.combine(deadline, time(17, 0)),
-        description="基准测试数据：全省各市、区老年文艺团队报送的节目。", actor=organizer,
-        now=created)
+        description="基准测试数据：全省各市、区老年文艺团队报送的节目。",
+        actor=organizer,
+        now=created,
+    )
     for name, minutes, _share in CATEGORIES:
-        add_category(session, festival=festival, name=name, max_duration_minutes=minutes,
-                     actor=organizer, now=created)
+        add_category(
+            session,
+            festival=festival,
+            name=name,
+            max_duration_minutes=minutes,
+            actor=organizer,
+            now=created,
+        )
     session.refresh(festival, ["categories"])
     open_festival(session, festival=festival, actor=organizer, now=created)
     categories = [(c.id, c.max_duration_minutes) for c in festival.categories]
@@ -410,28 +670,51 @@ def _festival(out: _Writer, rng: random.Random, count: int, *, troupes: list[int
     deadline_at = festival.submission_deadline
     for index in range(count):
         troupe_id = troupes[(offset + index) % len(troupes)]
-        own_titles = titles.setdefault(troupe_id, rng.sample(TITLES, min(per_troupe + 1,
-                                                                          len(TITLES))))
+        own_titles = titles.setdefault(
+            troupe_id, rng.sample(TITLES, min(per_troupe + 1, len(TITLES)))
+        )
         title = own_titles.pop()
         category_id, max_minutes = rng.choices(categories, weights=shares)[0]
         late = rng.random() < 0.01
-        submitted_at = (_between(rng, deadline_at, deadline_at + timedelta(days=2)) if late
-                        else _between(rng, created + timedelta(days=1), deadline_at))
+        submitted_at = (
+            _between(rng, deadline_at, deadline_at + timedelta(days=2))
+            if late
+            else _between(rng, created + timedelta(days=1), deadline_at)
+        )
         program_id = first_program + index
         submitter = organizer.id if late else leaders[troupe_id]
-        programs.append({
-            "id": program_id, "festival_id": festival.id, "category_id": category_id,
-            "troupe_id": troupe_id, "title": title, "duration_minutes": rng.randint(3, max_minutes),
-            "status": ProgramStatus.screening, "is_late": late, "recommended_from_id": None,
-            "submitted_by_id": submitter, "submitted_at": submitted_at,
-            "updated_at": submitted_at, "version": 1})
+        programs.append(
+            {
+                "id": program_id,
+                "festival_id": festival.id,
+                "category_id": category_id,
+                "troupe_id": troupe_id,
+                "title": title,
+                "duration_minutes": rng.randint(3, max_minutes),
+                "status": ProgramStatus.screening,
+                "is_late": late,
+                "recommended_from_id": None,
+                "submitted_by_id": submitter,
+                "submitted_at": submitted_at,
+                "updated_at": submitted_at,
+                "version": 1,
+            }
+        )
         pool = members[troupe_id]
         for person_id in rng.sample(pool, rng.randint(2, min(8, len(pool)))):
             performers.append({"program_id": program_id, "person_id": person_id})
-        audit.append({"at": submitted_at, "actor_id": submitter, "action": "submit_program",
-                      "entity_type": "program", "entity_id": program_id,
-                      "changes": {"title": title, "late": late},
-                      "organization_id": festival.organization_id, "festival_id": festival.id})
+        audit.append(
+            {
+                "at": submitted_at,
+                "actor_id": submitter,
+                "action": "submit_program",
+                "entity_type": "program",
+                "entity_id": program_id,
+                "changes": {"title": title, "late": late},
+                "organization_id": festival.organization_id,
+                "festival_id": festival.id,
+            }
+        )
     out.insert(Program, programs)
     out.insert(ProgramPerformer, performers)
     out.insert(AuditEntry, audit)
@@ -440,29 +723,69 @@ def _festival(out: _Writer, rng: random.Random, count: int, *, troupes: list[int
     del programs, performers, audit
 
     round_ = create_round(
-        session, festival=festival, name="初评", aggregation="trimmed_mean",
+        session,
+        festival=festival,
+        name="初评",
+        aggregation="trimmed_mean",
         criteria=[{"name": n, "max_score": m, "weight": 1} for n, m in CRITERIA],
-        advance_count=max(1, count // 10), actor=organizer, now=round_opened)
+        advance_count=max(1, count // 10),
+        actor=organizer,
+        now=round_opened,
+    )
     for judge in judges:
         assign_judge(session, round_=round_, user_id=judge.id, actor=organizer, now=round_opened)
     session.refresh(round_, ["criteria"])
     criteria = [(c.id, c.name, int(c.max_score)) for c in round_.criteria]
     first_entry = out.next_id(RoundEntry)
     entries = {pid: first_entry + index for index, pid in enumerate(program_ids)}
-    out.insert(RoundEntry, ({"id": entry_id, "round_id": round_.id, "program_id": pid,
-                             "advanced": False, "final_score": None, "final_rank": None}
-                            for pid, entry_id in entries.items()))
-    out.insert(AuditEntry, [{"at": round_opened, "actor_id": organizer.id,
-                             "action": "add_entries", "entity_type": "round",
-                             "entity_id": round_.id, "changes": {"program_ids": program_ids},
-                             "organization_id": festival.organization_id,
-                             "festival_id": festival.id}])
+    out.insert(
+        RoundEntry,
+        (
+            {
+                "id": entry_id,
+                "round_id": round_.id,
+                "program_id": pid,
+                "advanced": False,
+                "final_score": None,
+                "final_rank": None,
+            }
+            for pid, entry_id in entries.items()
+        ),
+    )
+    out.insert(
+        AuditEntry,
+        [
+            {
+                "at": round_opened,
+                "actor_id": organizer.id,
+                "action": "add_entries",
+                "entity_type": "round",
+                "entity_id": round_.id,
+                "changes": {"program_ids": program_ids},
+                "organization_id": festival.organization_id,
+                "festival_id": festival.id,
+            }
+        ],
+    )
     # Conflicts of interest: the judge gave no scores to that program.
-    conflict_pairs = {(judges[n % len(judges)].id, pid)
-                      for n, pid in enumerate(rng.sample(program_ids, conflicts))}
-    out.insert(Conflict, [{"round_id": round_.id, "judge_id": judge_id, "program_id": pid,
-                           "reason": "与该节目团队同属一个单位", "declared_by_id": organizer.id,
-                           "declared_at": round_opened} for judge_id, pid in sorted(conflict_pairs)])
+    conflict_pairs = {
+        (judges[n % len(judges)].id, pid)
+        for n, pid in enumerate(rng.sample(program_ids, conflicts))
+    }
+    out.insert(
+        Conflict,
+        [
+            {
+                "round_id": round_.id,
+                "judge_id": judge_id,
+                "program_id": pid,
+                "reason": "与该节目团队同属一个单位",
+                "declared_by_id": organizer.id,
+                "declared_at": round_opened,
+            }
+            for judge_id, pid in sorted(conflict_pairs)
+        ],
+    )
     judging = _Judging(rng, len(judges))
     maxima = [maximum for _, _, maximum in criteria]
     judge_ids = [judge.id for judge in judges]
@@ -482,16 +805,31 @@ def _festival(out: _Writer, rng: random.Random, count: int, *, troupes: list[int
         for judge_index, judge_id, pid, at in sheets_given():
             entry_id = entries[pid]
             values = judging.values(quality[pid], judge_index, maxima)
-            totals.append({"entry_id": entry_id, "judge_id": judge_id,
-                           "units": sum(int(value * 100) * 100 for value in values)})
+            totals.append(
+                {
+                    "entry_id": entry_id,
+                    "judge_id": judge_id,
+                    "units": sum(int(value * 100) * 100 for value in values),
+                }
+            )
             for criterion_id, value in zip(criterion_ids, values, strict=True):
-                yield {"entry_id": entry_id, "judge_id": judge_id, "criterion_id": criterion_id,
-                       "value": value, "updated_at": at}
+                yield {
+                    "entry_id": entry_id,
+                    "judge_id": judge_id,
+                    "criterion_id": criterion_id,
+                    "value": value,
+                    "updated_at": at,
+                }
 
     def sheets() -> Iterator[dict]:
         # The audit entry save_scores writes once per judge and program.
-        common = {"action": "save_scores", "entity_type": "round", "entity_id": round_.id,
-                  "organization_id": festival.organization_id, "festival_id": festival.id}
+        common = {
+            "action": "save_scores",
+            "entity_type": "round",
+            "entity_id": round_.id,
+            "organization_id": festival.organization_id,
+            "festival_id": festival.id,
+        }
         for _judge_index, judge_id, pid, at in sheets_given():
             yield {"at": at, "actor_id": judge_id, "changes": {"program_id": pid}, **common}
 
@@ -501,30 +839,58 @@ def _festival(out: _Writer, rng: random.Random, count: int, *, troupes: list[int
     for total in totals:
         per_entry[total["entry_id"]][total["judge_id"]] = scoring.from_units(total["units"])
     entry_table = RoundEntry.__table__
-    for batch in _batches(({"entry": entry_id, "score": scoring.aggregate(
-            by_judge, round_.aggregation.value).score, "count": len(by_judge)}
-            for entry_id, by_judge in per_entry.items()), BATCH):
-        session.execute(update(entry_table).where(entry_table.c.id == bindparam("entry"))
-                        .values(score=bindparam("score"), judge_count=bindparam("count")), batch)
+    for batch in _batches(
+        (
+            {
+                "entry": entry_id,
+                "score": scoring.aggregate(by_judge, round_.aggregation.value).score,
+                "count": len(by_judge),
+            }
+            for entry_id, by_judge in per_entry.items()
+        ),
+        BATCH,
+    ):
+        session.execute(
+            update(entry_table)
+            .where(entry_table.c.id == bindparam("entry"))
+            .values(score=bindparam("score"), judge_count=bindparam("count")),
+            batch,
+        )
     out.insert(AuditEntry, sheets())
     return festival, round_, program_ids
 
 
-def _close_and_award(session: Session, rng: random.Random, *, festival: Festival,
-                     round_: Round, organizer: User, districts: list[int]) -> None:
+def _close_and_award(
+    session: Session,
+    rng: random.Random,
+    *,
+    festival: Festival,
+    round_: Round,
+    organizer: User,
+    districts: list[int],
+) -> None:
     """Close last year's round (deciding a tie at the cut line as an organizer would), give
     its prizes down the ranking, an award to a few districts, and publish the list."""
     closed = datetime(2025, 9, 25, 1, 0, tzinfo=UTC)
     try:
-        close_round(session, round_=round_, advance_program_ids=None, actor=organizer,
-                    now=closed)
+        close_round(session, round_=round_, advance_program_ids=None, actor=organizer, now=closed)
     except TieAtCutoff:
         ranks = {item.program_id: item.rank for item in round_results(session, round_).items}
         cut = scoring.cut_line(ranks, round_.advance_count)
-        close_round(session, round_=round_, actor=organizer, now=closed,
-                    advance_program_ids=cut.advancing + sorted(cut.tied)[:cut.places_left])
-    ranks = sorted(rank for rank in session.execute(select(RoundEntry.final_rank).where(
-        RoundEntry.round_id == round_.id)).scalars() if rank is not None)
+        close_round(
+            session,
+            round_=round_,
+            actor=organizer,
+            now=closed,
+            advance_program_ids=cut.advancing + sorted(cut.tied)[: cut.places_left],
+        )
+    ranks = sorted(
+        rank
+        for rank in session.execute(
+            select(RoundEntry.final_rank).where(RoundEntry.round_id == round_.id)
+        ).scalars()
+        if rank is not None
+    )
     # Tier sizes as planned, each grown until it does not split programs of equal rank.
     tiers, position = [], 0
     for tier, share in (("first", 0.01), ("second", 0.02), ("third", 0.03), ("excellence", 0.06)):
@@ -534,12 +900,19 @@ def _close_and_award(session: Session, rng: random.Random, *, festival: Festival
         tiers.append((tier, end - position))
         position = end
     awarded = datetime(2025, 10, 20, 1, 0, tzinfo=UTC)
-    allocate_awards(session, festival=festival, round_id=round_.id, tiers=tiers,
-                    actor=organizer, now=awarded)
+    allocate_awards(
+        session, festival=festival, round_id=round_.id, tiers=tiers, actor=organizer, now=awarded
+    )
     for district_id in districts:
-        create_award(session, festival=festival, tier="organization",
-                     organization_id=district_id, title="优秀组织奖", actor=organizer,
-                     now=awarded)
+        create_award(
+            session,
+            festival=festival,
+            tier="organization",
+            organization_id=district_id,
+            title="优秀组织奖",
+            actor=organizer,
+            now=awarded,
+        )
     publish(session, festival=festival, notice_days=7, actor=organizer, now=awarded)
 
 
@@ -547,9 +920,15 @@ def _first_weekday_on_or_after(day: date, code: str) -> date:
     return day + timedelta(days=(WEEKDAY_CODES.index(code) - day.weekday()) % 7)
 
 
-def _schedules(out: _Writer, rng: random.Random, *, teams: list[int],
-               members: dict[int, list[int]], leaders: dict[int, int],
-               uid_domain: str) -> tuple[int, str]:
+def _schedules(
+    out: _Writer,
+    rng: random.Random,
+    *,
+    teams: list[int],
+    members: dict[int, list[int]],
+    leaders: dict[int, int],
+    uid_domain: str,
+) -> tuple[int, str]:
     """For every team: a year of daily practice and weekly training with cancellations
     (Spring Festival, National Day) and two changed sessions, an exhibition and a meeting,
     the roll of every weekly training, and the team's feed with the version its writes
@@ -563,25 +942,38 @@ def _schedules(out: _Writer, rng: random.Random, *, teams: list[int],
         roll = members[team_id]
         created_at = datetime(2025, 11, 10, 2, number % 60, tzinfo=UTC)
         # Daily practice, 6:30 to 8:15 in steps by team, for a year.
-        practice_start = datetime.combine(date(2025, 11, 24), time(6, 30 + 15 * (number % 2)),
-                                          SHANGHAI) + timedelta(minutes=30 * (number % 3))
-        practice_rule = recurrence.normalize_rule(recurrence.rule_from_repeat(
-            recurrence.Repeat(freq="daily", until=date(2026, 11, 23)), SHANGHAI), practice_start)
+        practice_start = datetime.combine(
+            date(2025, 11, 24), time(6, 30 + 15 * (number % 2)), SHANGHAI
+        ) + timedelta(minutes=30 * (number % 3))
+        practice_rule = recurrence.normalize_rule(
+            recurrence.rule_from_repeat(
+                recurrence.Repeat(freq="daily", until=date(2026, 11, 23)), SHANGHAI
+            ),
+            practice_start,
+        )
         practice = list(recurrence.occurrence_starts(practice_start, practice_rule))
         # Weekly training on the team's day, 52 sessions.
         weekday = ("SA", "SU", "WE")[number % 3]
         first_day = _first_weekday_on_or_after(date(2025, 11, 24), weekday)
         training_start = datetime.combine(first_day, time(9 + number % 2, 0), SHANGHAI)
-        training_rule = recurrence.normalize_rule(recurrence.rule_from_repeat(
-            recurrence.Repeat(freq="weekly", weekdays=(weekday,),
-                              until=first_day + timedelta(weeks=51)), SHANGHAI), training_start)
+        training_rule = recurrence.normalize_rule(
+            recurrence.rule_from_repeat(
+                recurrence.Repeat(
+                    freq="weekly", weekdays=(weekday,), until=first_day + timedelta(weeks=51)
+                ),
+                SHANGHAI,
+            ),
+            training_start,
+        )
         training = list(recurrence.occurrence_starts(training_start, training_rule))
         training_length = timedelta(hours=2)
         location = f"第{number + 1}训练场"
 
         spring = {s for s in training if date(2026, 2, 14) <= s.date() <= date(2026, 2, 23)}
         national = {s for s in training if date(2026, 10, 1) <= s.date() <= date(2026, 10, 7)}
-        spring_practice = [s for s in practice if date(2026, 2, 16) <= s.date() <= date(2026, 2, 18)]
+        spring_practice = [
+            s for s in practice if date(2026, 2, 16) <= s.date() <= date(2026, 2, 18)
+        ]
         moved, renamed = training[20], training[40]
         spring_at = datetime(2026, 1, 20, 2, 0, tzinfo=UTC)
         moved_at = _local(moved.date() - timedelta(days=3), 19)
@@ -600,42 +992,108 @@ def _schedules(out: _Writer, rng: random.Random, *, teams: list[int],
             return f"event-{rng.getrandbits(128):032x}@{uid_domain}"
 
         events += [
-            _event(practice_id, uid(), team_id, "个人练习", EventKind.practice, practice_start,
-                   timedelta(hours=1), "各自家中或附近公园", practice_rule, sequence=1,
-                   created_at=created_at, updated_at=spring_at,
-                   notes="每天坚持个人训练：二十四式太极拳完整练习两遍。"),
-            _event(training_id, uid(), team_id, "每周集中训练", EventKind.training,
-                   training_start, training_length, location, training_rule, sequence=4,
-                   created_at=created_at, updated_at=national_at,
-                   notes="全队集中训练，统一动作和队形；请穿统一服装和平底鞋。"),
-            _event(exhibition_id, uid(), team_id, "千名老人太极拳展示", EventKind.exhibition,
-                   datetime.combine(exhibition_day, time(9), SHANGHAI),
-                   timedelta(hours=2, minutes=30), "市体育会展中心", None, sequence=0,
-                   created_at=exhibition_at, updated_at=exhibition_at, is_public=True,
-                   notes="全市千名老人太极拳展示，本队以方队参加；8:15在东门集合。"),
-            _event(meeting_id, uid(), team_id, "年度总结会", EventKind.meeting,
-                   datetime.combine(meeting_day, time(14, 30), SHANGHAI),
-                   timedelta(hours=1, minutes=30), "区老年大学会议室", None, sequence=0,
-                   created_at=meeting_at, updated_at=meeting_at, notes="总结一年训练，评选全勤队员。"),
+            _event(
+                practice_id,
+                uid(),
+                team_id,
+                "个人练习",
+                EventKind.practice,
+                practice_start,
+                timedelta(hours=1),
+                "各自家中或附近公园",
+                practice_rule,
+                sequence=1,
+                created_at=created_at,
+                updated_at=spring_at,
+                notes="每天坚持个人训练：二十四式太极拳完整练习两遍。",
+            ),
+            _event(
+                training_id,
+                uid(),
+                team_id,
+                "每周集中训练",
+                EventKind.training,
+                training_start,
+                training_length,
+                location,
+                training_rule,
+                sequence=4,
+                created_at=created_at,
+                updated_at=national_at,
+                notes="全队集中训练，统一动作和队形；请穿统一服装和平底鞋。",
+            ),
+            _event(
+                exhibition_id,
+                uid(),
+                team_id,
+                "千名老人太极拳展示",
+                EventKind.exhibition,
+                datetime.combine(exhibition_day, time(9), SHANGHAI),
+                timedelta(hours=2, minutes=30),
+                "市体育会展中心",
+                None,
+                sequence=0,
+                created_at=exhibition_at,
+                updated_at=exhibition_at,
+                is_public=True,
+                notes="全市千名老人太极拳展示，本队以方队参加；8:15在东门集合。",
+            ),
+            _event(
+                meeting_id,
+                uid(),
+                team_id,
+                "年度总结会",
+                EventKind.meeting,
+                datetime.combine(meeting_day, time(14, 30), SHANGHAI),
+                timedelta(hours=1, minutes=30),
+                "区老年大学会议室",
+                None,
+                sequence=0,
+                created_at=meeting_at,
+                updated_at=meeting_at,
+                notes="总结一年训练，评选全勤队员。",
+            ),
         ]
         cancelled = sorted(spring | national)
         for start in cancelled:
-            cancellations.append({"event_id": training_id, "occurrence_at": start.astimezone(UTC),
-                                  "created_at": spring_at if start in spring else national_at})
+            cancellations.append(
+                {
+                    "event_id": training_id,
+                    "occurrence_at": start.astimezone(UTC),
+                    "created_at": spring_at if start in spring else national_at,
+                }
+            )
         for start in spring_practice:
-            cancellations.append({"event_id": practice_id, "occurrence_at": start.astimezone(UTC),
-                                  "created_at": spring_at})
+            cancellations.append(
+                {
+                    "event_id": practice_id,
+                    "occurrence_at": start.astimezone(UTC),
+                    "created_at": spring_at,
+                }
+            )
         # One session moved to the afternoon (the square was taken); one moved indoors (rain).
         moved_to = datetime.combine(moved.date(), time(14, 30), SHANGHAI)
         overrides += [
-            {"event_id": training_id, "occurrence_at": moved.astimezone(UTC),
-             "starts_at": moved_to.astimezone(UTC),
-             "ends_at": (moved_to + training_length).astimezone(UTC), "title": None,
-             "location": None, "sequence": 2, "updated_at": moved_at},
-            {"event_id": training_id, "occurrence_at": renamed.astimezone(UTC),
-             "starts_at": renamed.astimezone(UTC),
-             "ends_at": (renamed + training_length).astimezone(UTC), "title": "室内集中训练",
-             "location": "区体育馆二楼", "sequence": 3, "updated_at": renamed_at},
+            {
+                "event_id": training_id,
+                "occurrence_at": moved.astimezone(UTC),
+                "starts_at": moved_to.astimezone(UTC),
+                "ends_at": (moved_to + training_length).astimezone(UTC),
+                "title": None,
+                "location": None,
+                "sequence": 2,
+                "updated_at": moved_at,
+            },
+            {
+                "event_id": training_id,
+                "occurrence_at": renamed.astimezone(UTC),
+                "starts_at": renamed.astimezone(UTC),
+                "ends_at": (renamed + training_length).astimezone(UTC),
+                "title": "室内集中训练",
+                "location": "区体育馆二楼",
+                "sequence": 3,
+                "updated_at": renamed_at,
+            },
         ]
         held_on = {moved: moved_to}
         for start in training:
@@ -644,43 +1102,109 @@ def _schedules(out: _Writer, rng: random.Random, *, teams: list[int],
             held = held_on.get(start, start)
             recorded_at = _local(held.date(), 18)
             for position, person_id in enumerate(roll):
-                attendance.append({
-                    "event_id": training_id, "occurrence_at": start.astimezone(UTC),
-                    "person_id": person_id, "present": position == 0 or rng.random() < 0.9,
-                    "recorded_by_id": leader, "recorded_at": recorded_at})
+                attendance.append(
+                    {
+                        "event_id": training_id,
+                        "occurrence_at": start.astimezone(UTC),
+                        "person_id": person_id,
+                        "present": position == 0 or rng.random() < 0.9,
+                        "recorded_by_id": leader,
+                        "recorded_at": recorded_at,
+                    }
+                )
         secret = secrets.token_urlsafe(32)
         secret_of_first = secret_of_first or secret
         # Four events created, two cancellations (one on each series), spring and national
         # day, two changed sessions: nine writes, the last one the meeting.
-        feeds.append({"troupe_id": team_id, "festival_id": None, "secret": secret,
-                      "selector": secret[:SELECTOR_LENGTH], "version": 9,
-                      "changed_at": meeting_at, "body": None, "body_version": None,
-                      "etag": None, "created_at": created_at, "rotated_at": None})
+        feeds.append(
+            {
+                "troupe_id": team_id,
+                "festival_id": None,
+                "secret": secret,
+                "selector": secret[:SELECTOR_LENGTH],
+                "version": 9,
+                "changed_at": meeting_at,
+                "body": None,
+                "body_version": None,
+                "etag": None,
+                "created_at": created_at,
+                "rotated_at": None,
+            }
+        )
         for at, action, subject, changes in [
-            (created_at, "create_event", practice_id, {"title": "个人练习", "rrule": practice_rule}),
-            (created_at, "create_event", training_id,
-             {"title": "每周集中训练", "rrule": training_rule}),
-            (spring_at, "cancel_occurrences", training_id,
-             {"occurrences": [s.astimezone(UTC).isoformat() for s in sorted(spring)]}),
-            (spring_at, "cancel_occurrences", practice_id,
-             {"occurrences": [s.astimezone(UTC).isoformat() for s in spring_practice]}),
-            (moved_at, "change_occurrence", training_id,
-             {"occurrence": moved.astimezone(UTC).isoformat(),
-              "starts_at": moved_to.astimezone(UTC).isoformat()}),
-            (exhibition_at, "create_event", exhibition_id,
-             {"title": "千名老人太极拳展示", "rrule": None}),
-            (renamed_at, "change_occurrence", training_id,
-             {"occurrence": renamed.astimezone(UTC).isoformat(),
-              "starts_at": renamed.astimezone(UTC).isoformat()}),
-            (national_at, "cancel_occurrences", training_id,
-             {"occurrences": [s.astimezone(UTC).isoformat() for s in sorted(national)]}),
+            (
+                created_at,
+                "create_event",
+                practice_id,
+                {"title": "个人练习", "rrule": practice_rule},
+            ),
+            (
+                created_at,
+                "create_event",
+                training_id,
+                {"title": "每周集中训练", "rrule": training_rule},
+            ),
+            (
+                spring_at,
+                "cancel_occurrences",
+                training_id,
+                {"occurrences": [s.astimezone(UTC).isoformat() for s in sorted(spring)]},
+            ),
+            (
+                spring_at,
+                "cancel_occurrences",
+                practice_id,
+                {"occurrences": [s.astimezone(UTC).isoformat() for s in spring_practice]},
+            ),
+            (
+                moved_at,
+                "change_occurrence",
+                training_id,
+                {
+                    "occurrence": moved.astimezone(UTC).isoformat(),
+                    "starts_at": moved_to.astimezone(UTC).isoformat(),
+                },
+            ),
+            (
+                exhibition_at,
+                "create_event",
+                exhibition_id,
+                {"title": "千名老人太极拳展示", "rrule": None},
+            ),
+            (
+                renamed_at,
+                "change_occurrence",
+                training_id,
+                {
+                    "occurrence": renamed.astimezone(UTC).isoformat(),
+                    "starts_at": renamed.astimezone(UTC).isoformat(),
+                },
+            ),
+            (
+                national_at,
+                "cancel_occurrences",
+                training_id,
+                {"occurrences": [s.astimezone(UTC).isoformat() for s in sorted(national)]},
+            ),
             (meeting_at, "create_event", meeting_id, {"title": "年度总结会", "rrule": None}),
         ]:
-            audit.append({"at": at, "actor_id": leader, "action": action, "entity_type": "event",
-                          "entity_id": subject, "changes": changes,
-                          "organization_id": None, "festival_id": None})
-    organization_of = dict(out.session.execute(
-        select(Troupe.id, Troupe.organization_id).where(Troupe.id.in_(teams))).all())
+            audit.append(
+                {
+                    "at": at,
+                    "actor_id": leader,
+                    "action": action,
+                    "entity_type": "event",
+                    "entity_id": subject,
+                    "changes": changes,
+                    "organization_id": None,
+                    "festival_id": None,
+                }
+            )
+    organization_of = dict(
+        out.session.execute(
+            select(Troupe.id, Troupe.organization_id).where(Troupe.id.in_(teams))
+        ).all()
+    )
     team_of = {row["id"]: row["troupe_id"] for row in events}
     for row in audit:
         row["organization_id"] = organization_of[team_of[row["entity_id"]]]
@@ -693,18 +1217,43 @@ def _schedules(out: _Writer, rng: random.Random, *, teams: list[int],
     return teams[0], secret_of_first
 
 
-def _event(event_id: int, uid: str, troupe_id: int, title: str, kind: EventKind,
-           starts_at: datetime, length: timedelta, location: str, rule: str | None, *,
-           sequence: int, created_at: datetime, updated_at: datetime, notes: str = "",
-           is_public: bool = False) -> dict:
+def _event(
+    event_id: int,
+    uid: str,
+    troupe_id: int,
+    title: str,
+    kind: EventKind,
+    starts_at: datetime,
+    length: timedelta,
+    location: str,
+    rule: str | None,
+    *,
+    sequence: int,
+    created_at: datetime,
+    updated_at: datetime,
+    notes: str = "",
+    is_public: bool = False,
+) -> dict:
     """An events row, with the end of its last occurrence worked out as the service does."""
     return {
-        "id": event_id, "uid": uid, "troupe_id": troupe_id, "festival_id": None, "title": title,
-        "kind": kind, "starts_at": starts_at.astimezone(UTC),
-        "ends_at": (starts_at + length).astimezone(UTC), "timezone": ZONE, "location": location,
-        "notes": notes, "is_public": is_public, "rrule": rule,
+        "id": event_id,
+        "uid": uid,
+        "troupe_id": troupe_id,
+        "festival_id": None,
+        "title": title,
+        "kind": kind,
+        "starts_at": starts_at.astimezone(UTC),
+        "ends_at": (starts_at + length).astimezone(UTC),
+        "timezone": ZONE,
+        "location": location,
+        "notes": notes,
+        "is_public": is_public,
+        "rrule": rule,
         "series_ends_at": (recurrence.last_start(starts_at, rule) + length).astimezone(UTC),
-        "sequence": sequence, "created_at": created_at, "updated_at": updated_at}
+        "sequence": sequence,
+        "created_at": created_at,
+        "updated_at": updated_at,
+    }
 
 
 def analyze(session: Session) -> None:
@@ -724,8 +1273,10 @@ def row_counts(session: Session) -> dict[str, int]:
     """Rows per table of the schema."""
     from festival.db import db
 
-    return {table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in db.metadata.sorted_tables
+    }
 
 
 def database_is_empty(session: Session) -> bool:
@@ -755,30 +1306,65 @@ def empty_database(session: Session) -> None:
 def find_world(session: Session) -> BenchWorld:
     """The BenchWorld of a database that ``generate`` filled earlier (to profile it again)."""
     organizer = session.execute(select(User).where(User.username == ORGANIZER)).scalar_one()
-    festivals = session.execute(select(Festival).where(
-        Festival.organization_id == organizer.organization_id).order_by(Festival.year)).scalars().all()
+    festivals = (
+        session.execute(
+            select(Festival)
+            .where(Festival.organization_id == organizer.organization_id)
+            .order_by(Festival.year)
+        )
+        .scalars()
+        .all()
+    )
     last_year, festival = festivals[0], festivals[-1]
     round_ = session.execute(select(Round).where(Round.festival_id == festival.id)).scalar_one()
-    last_round = session.execute(select(Round).where(
-        Round.festival_id == last_year.id)).scalar_one()
-    judges = session.execute(select(User).where(User.username.like(f"{JUDGE_PREFIX}%"))
-                             .order_by(User.id)).scalars().all()
-    feed = session.execute(select(CalendarFeed).where(CalendarFeed.troupe_id.is_not(None))
-                           .order_by(CalendarFeed.troupe_id).limit(1)).scalar_one()
-    leader = session.execute(select(User.username).join(Troupe, Troupe.leader_id == User.id)
-                             .where(Troupe.id == feed.troupe_id)).scalar_one()
-    conflicted = select(Conflict.program_id).where(Conflict.round_id == round_.id,
-                                                   Conflict.judge_id == judges[0].id)
-    program_id = session.execute(select(RoundEntry.program_id).where(
-        RoundEntry.round_id == round_.id, RoundEntry.program_id.not_in(conflicted))
-        .order_by(RoundEntry.program_id).limit(1)).scalar_one()
-    programs = session.execute(select(func.count()).select_from(Program).where(
-        Program.festival_id == festival.id)).scalar_one()
+    last_round = session.execute(
+        select(Round).where(Round.festival_id == last_year.id)
+    ).scalar_one()
+    judges = (
+        session.execute(
+            select(User).where(User.username.like(f"{JUDGE_PREFIX}%")).order_by(User.id)
+        )
+        .scalars()
+        .all()
+    )
+    feed = session.execute(
+        select(CalendarFeed)
+        .where(CalendarFeed.troupe_id.is_not(None))
+        .order_by(CalendarFeed.troupe_id)
+        .limit(1)
+    ).scalar_one()
+    leader = session.execute(
+        select(User.username)
+        .join(Troupe, Troupe.leader_id == User.id)
+        .where(Troupe.id == feed.troupe_id)
+    ).scalar_one()
+    conflicted = select(Conflict.program_id).where(
+        Conflict.round_id == round_.id, Conflict.judge_id == judges[0].id
+    )
+    program_id = session.execute(
+        select(RoundEntry.program_id)
+        .where(RoundEntry.round_id == round_.id, RoundEntry.program_id.not_in(conflicted))
+        .order_by(RoundEntry.program_id)
+        .limit(1)
+    ).scalar_one()
+    programs = session.execute(
+        select(func.count()).select_from(Program).where(Program.festival_id == festival.id)
+    ).scalar_one()
     return BenchWorld(
-        sizes=sizes_for(programs), festival_id=festival.id, round_id=round_.id,
+        sizes=sizes_for(programs),
+        festival_id=festival.id,
+        round_id=round_.id,
         criterion_ids=[c.id for c in round_.criteria],
-        category_ids=[c.id for c in festival.categories], last_year_festival_id=last_year.id,
-        last_year_slug=last_year.slug, last_year_round_id=last_round.id, organizer=ORGANIZER,
-        judges=[judge.username for judge in judges], team_id=feed.troupe_id, team_leader=leader,
-        team_feed_secret=feed.secret, score_program_id=program_id, province_name=PROVINCE,
-        rows=row_counts(session))
+        category_ids=[c.id for c in festival.categories],
+        last_year_festival_id=last_year.id,
+        last_year_slug=last_year.slug,
+        last_year_round_id=last_round.id,
+        organizer=ORGANIZER,
+        judges=[judge.username for judge in judges],
+        team_id=feed.troupe_id,
+        team_leader=leader,
+        team_feed_secret=feed.secret,
+        score_program_id=program_id,
+        province_name=PROVINCE,
+        rows=row_counts(session),
+    )

@@ -83,21 +83,32 @@ def main(argv: list[str] | None = None) -> int:
         sheet = reading.read_spreadsheet(args.file.read_bytes(), args.file.name)
         rows, problems = map_rows("members", sheet.header, sheet.header_row, sheet.rows)
         if not problems:
-            result = services.import_rows(db.session, festival=festival, kind="members",
-                                          rows=rows, actor=actor, now=utcnow())
+            result = services.import_rows(
+                db.session, festival=festival, kind="members", rows=rows, actor=actor, now=utcnow()
+            )
             problems = result.problems
         seconds = time.perf_counter() - started
         peak = peak_mb()
         db.session.rollback()
-    print(json.dumps({
-        "rows": len(rows), "problems": [f"{p.row} {p.column}: {p.message}" for p in problems][:20],
-        "seconds": round(seconds, 2), "baseline_mb": round(baseline, 1),
-        "peak_before_mb": round(peak_before, 1), "peak_reset": was_reset,
-        "ru_maxrss_mb": round(rusage_peak_mb(), 1),
-        "peak_mb": round(peak, 1),
-        # Without a reset, the peak may predate the import: count only what lies above both.
-        "growth_mb": round(peak - (baseline if was_reset else max(baseline, peak_before)), 1)},
-        ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "rows": len(rows),
+                "problems": [f"{p.row} {p.column}: {p.message}" for p in problems][:20],
+                "seconds": round(seconds, 2),
+                "baseline_mb": round(baseline, 1),
+                "peak_before_mb": round(peak_before, 1),
+                "peak_reset": was_reset,
+                "ru_maxrss_mb": round(rusage_peak_mb(), 1),
+                "peak_mb": round(peak, 1),
+                # Without a reset, the peak may predate the import: count only what lies above both.
+                "growth_mb": round(
+                    peak - (baseline if was_reset else max(baseline, peak_before)), 1
+                ),
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

@@ -35,8 +35,18 @@ from sqlalchemy import event, make_url, text
 from festival import PROJECT_ROOT, create_app
 from festival.bench.data import BENCH_PASSWORD, CRITERIA, BenchWorld
 
-NAMES = ("program_list", "program_list_filtered", "results", "score_sheet", "score_save",
-         "award_list", "feed", "feed_304", "api_results", "healthz")
+NAMES = (
+    "program_list",
+    "program_list_filtered",
+    "results",
+    "score_sheet",
+    "score_save",
+    "award_list",
+    "feed",
+    "feed_304",
+    "api_results",
+    "healthz",
+)
 # Pages whose cost must not grow with the data: same queries, large ÷ small time ≤ 1.5.
 CONSTANT_COST = ("program_list", "program_list_filtered", "feed", "feed_304", "score_save")
 MAX_GROWTH = 1.5
@@ -89,8 +99,9 @@ class QueryCounter:
 
 
 def make_app(url: str, instance_path: Path) -> Flask:
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY},
-                      instance_path=str(instance_path))
+    return create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY}, instance_path=str(instance_path)
+    )
 
 
 def prepare_database(app: Flask, *, allow_emptying: bool) -> None:
@@ -106,7 +117,8 @@ def prepare_database(app: Flask, *, allow_emptying: bool) -> None:
             raise SystemExit(
                 f"{db.engine.url.render_as_string(hide_password=True)} has data. The benchmark "
                 "empties it: use a database whose name contains 'bench', or pass "
-                "--empty-database.")
+                "--empty-database."
+            )
         empty_database(db.session)
 
 
@@ -117,9 +129,12 @@ def generate_world(app: Flask, programs: int) -> tuple[BenchWorld, float]:
 
     with app.app_context():
         started = time.perf_counter()
-        world = generate(db.session, programs=programs,
-                         password_hash=hash_password(BENCH_PASSWORD),
-                         uid_domain=app.config["CALENDAR_UID_DOMAIN"])
+        world = generate(
+            db.session,
+            programs=programs,
+            password_hash=hash_password(BENCH_PASSWORD),
+            uid_domain=app.config["CALENDAR_UID_DOMAIN"],
+        )
         db.session.commit()
         elapsed = time.perf_counter() - started
         analyze(db.session)
@@ -139,18 +154,22 @@ class Visitors:
             client = app.test_client()
             page = client.get("/login").get_data(as_text=True)
             token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-            response = client.post("/login", data={"csrf_token": token, "username": username,
-                                                   "password": BENCH_PASSWORD})
+            response = client.post(
+                "/login",
+                data={"csrf_token": token, "username": username, "password": BENCH_PASSWORD},
+            )
             if response.status_code != 302:
                 raise RuntimeError(f"{username} could not log in: {response.status_code}")
             self.clients[name], self.headers[name] = client, {}
-            response = app.test_client().post("/api/v1/auth/tokens", json={
-                "username": username, "password": BENCH_PASSWORD})
+            response = app.test_client().post(
+                "/api/v1/auth/tokens", json={"username": username, "password": BENCH_PASSWORD}
+            )
             if response.status_code != 201:
                 raise RuntimeError(f"{username} got no token: {response.get_json()}")
             self.clients[f"{name}_api"] = app.test_client()
             self.headers[f"{name}_api"] = {
-                "Authorization": f"Bearer {response.get_json()['token']}"}
+                "Authorization": f"Bearer {response.get_json()['token']}"
+            }
 
     def send(self, probe: Probe, run: int):
         client = self.clients[probe.visitor]
@@ -167,24 +186,43 @@ def probes(world: BenchWorld, etag: str) -> list[Probe]:
     def scores(run: int) -> dict:
         # Alternate two sheets so that every save really changes four scores.
         share = 0.8 if run % 2 else 0.7
-        return {"scores": {str(cid): str(round(maximum * share * 2) / 2)
-                           for cid, maximum in zip(world.criterion_ids, maxima, strict=True)}}
+        return {
+            "scores": {
+                str(cid): str(round(maximum * share * 2) / 2)
+                for cid, maximum in zip(world.criterion_ids, maxima, strict=True)
+            }
+        }
 
     return [
         Probe("healthz", "public", "GET", "/healthz"),
         Probe("program_list", "organizer", "GET", f"/festivals/{festival}/programs"),
         # The largest category, 20 a page: a full page at 100 programs as at 10,000.
-        Probe("program_list_filtered", "organizer", "GET",
-              f"/festivals/{festival}/programs?status=screening"
-              f"&category_id={world.category_ids[0]}&per_page=20"),
+        Probe(
+            "program_list_filtered",
+            "organizer",
+            "GET",
+            f"/festivals/{festival}/programs?status=screening"
+            f"&category_id={world.category_ids[0]}&per_page=20",
+        ),
         Probe("results", "organizer", "GET", f"/rounds/{round_}/results"),
         Probe("score_sheet", "judge", "GET", f"/rounds/{round_}/sheet"),
-        Probe("score_save", "judge_api", "PUT",
-              f"/api/v1/rounds/{round_}/scores/{world.score_program_id}", body=scores),
+        Probe(
+            "score_save",
+            "judge_api",
+            "PUT",
+            f"/api/v1/rounds/{round_}/scores/{world.score_program_id}",
+            body=scores,
+        ),
         Probe("award_list", "public", "GET", f"/festivals/{world.last_year_slug}/awards"),
         Probe("feed", "public", "GET", f"/calendar/{world.team_feed_secret}.ics"),
-        Probe("feed_304", "public", "GET", f"/calendar/{world.team_feed_secret}.ics",
-              status=304, headers={"If-None-Match": f'"{etag}"'}),
+        Probe(
+            "feed_304",
+            "public",
+            "GET",
+            f"/calendar/{world.team_feed_secret}.ics",
+            status=304,
+            headers={"If-None-Match": f'"{etag}"'},
+        ),
         Probe("api_results", "organizer_api", "GET", f"/api/v1/rounds/{round_}/results"),
     ]
 
@@ -195,8 +233,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def measure(pairs: list[tuple["Scene", Probe]], *, runs: int, warmups: int,
-            budget: float) -> list[Timing]:
+def measure(
+    pairs: list[tuple["Scene", Probe]], *, runs: int, warmups: int, budget: float
+) -> list[Timing]:
     """Median and 95th percentile of ``runs`` requests of each (world, probe) pair, sent in
     turn (in alternating order) so that whatever else the machine does weighs on every world
     alike and large ÷ small holds still. Fewer runs (at least five) when they would take
@@ -224,16 +263,27 @@ def measure(pairs: list[tuple["Scene", Probe]], *, runs: int, warmups: int,
             _check(probe, response)
         if number >= 4 and time.perf_counter() - started > budget:
             break
-    return [Timing(probe.name, scene.scale, round(statistics.median(measured), 2),
-                   round(percentile(measured, 0.95), 2), max(counted), len(measured), counted)
-            for (scene, probe), measured, counted in zip(pairs, times, counts, strict=True)]
+    return [
+        Timing(
+            probe.name,
+            scene.scale,
+            round(statistics.median(measured), 2),
+            round(percentile(measured, 0.95), 2),
+            max(counted),
+            len(measured),
+            counted,
+        )
+        for (scene, probe), measured, counted in zip(pairs, times, counts, strict=True)
+    ]
 
 
 def _check(probe: Probe, response) -> None:
     if response.status_code != probe.status:
-        raise RuntimeError(f"{probe.name}: {probe.method} {probe.url} answered "
-                           f"{response.status_code}, not {probe.status}: "
-                           f"{response.get_data(as_text=True)[:500]}")
+        raise RuntimeError(
+            f"{probe.name}: {probe.method} {probe.url} answered "
+            f"{response.status_code}, not {probe.status}: "
+            f"{response.get_data(as_text=True)[:500]}"
+        )
 
 
 def first_feed(visitors: Visitors, world: BenchWorld) -> tuple[float, str]:
@@ -279,15 +329,23 @@ def measure_worlds(scenes: list[Scene], args, profile: set[str]) -> list[Timing]
     try:
         by_scene = [probes(scene.world, scene.feed_etag) for scene in scenes]
         for index, probe in enumerate(by_scene[0]):
-            pairs = [(scene, scene_probes[index])
-                     for scene, scene_probes in zip(scenes, by_scene, strict=True)]
+            pairs = [
+                (scene, scene_probes[index])
+                for scene, scene_probes in zip(scenes, by_scene, strict=True)
+            ]
             measured = measure(pairs, runs=args.runs, warmups=args.warmups, budget=args.budget)
             for timing in measured:
-                note = "" if len(timing.query_counts) == 1 else (
-                    f"  (query counts varied: {sorted(timing.query_counts)})")
-                print(f"  {timing.name:<22} {timing.scale:>6}  median {timing.median_ms:9.2f} "
-                      f"ms  p95 {timing.p95_ms:9.2f} ms  {timing.queries:3d} queries  "
-                      f"{timing.runs:2d} runs{note}", flush=True)
+                note = (
+                    ""
+                    if len(timing.query_counts) == 1
+                    else (f"  (query counts varied: {sorted(timing.query_counts)})")
+                )
+                print(
+                    f"  {timing.name:<22} {timing.scale:>6}  median {timing.median_ms:9.2f} "
+                    f"ms  p95 {timing.p95_ms:9.2f} ms  {timing.queries:3d} queries  "
+                    f"{timing.runs:2d} runs{note}",
+                    flush=True,
+                )
             timings.extend(measured)
             if probe.name in profile:
                 print(profile_probe(scenes[-1].visitors, pairs[-1][1]), flush=True)
@@ -311,6 +369,7 @@ def profile_probe(visitors: Visitors, probe: Probe) -> str:
 
 # --- throughput under gunicorn ----------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -327,8 +386,9 @@ def _get(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes,
         connection.close()
 
 
-def load(port: int, path: str, headers: dict, *, status: int, seconds: float,
-         concurrency: int) -> tuple[int, float]:
+def load(
+    port: int, path: str, headers: dict, *, status: int, seconds: float, concurrency: int
+) -> tuple[int, float]:
     """Requests that ``concurrency`` keep-alive clients complete in about ``seconds``, and
     the seconds they took."""
     deadline = time.perf_counter() + seconds
@@ -365,19 +425,39 @@ def load(port: int, path: str, headers: dict, *, status: int, seconds: float,
     return sum(done), elapsed
 
 
-def throughput(url: str, world: BenchWorld, workdir: Path, *, seconds: float,
-               concurrency: int) -> dict[str, float]:
+def throughput(
+    url: str, world: BenchWorld, workdir: Path, *, seconds: float, concurrency: int
+) -> dict[str, float]:
     """gunicorn with 2 workers on the large world; requests per second of /healthz, the
     team's feed and the feed answered 304."""
     port = free_port()
     log = workdir / "gunicorn.log"
-    env = {**os.environ, "DATABASE_URL": url, "FESTIVAL_SECRET_KEY": SECRET_KEY,
-           "FESTIVAL_INSTANCE_PATH": str(workdir)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "FESTIVAL_SECRET_KEY": SECRET_KEY,
+        "FESTIVAL_INSTANCE_PATH": str(workdir),
+    }
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "--no-control-socket", "--log-level", "warning", "festival.wsgi:app"],
-            env=env, stdout=output, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT))
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--no-control-socket",
+                "--log-level",
+                "warning",
+                "festival.wsgi:app",
+            ],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=str(PROJECT_ROOT),
+        )
     try:
         for _ in range(300):
             try:
@@ -392,8 +472,11 @@ def throughput(url: str, world: BenchWorld, workdir: Path, *, seconds: float,
         if status != 200:
             raise RuntimeError(f"the feed answered {status} under gunicorn")
         etag = {k.lower(): v for k, v in headers.items()}["etag"]
-        targets = {"healthz": ("/healthz", {}, 200), "feed": (feed, {}, 200),
-                   "feed_304": (feed, {"If-None-Match": etag}, 304)}
+        targets = {
+            "healthz": ("/healthz", {}, 200),
+            "feed": (feed, {}, 200),
+            "feed_304": (feed, {"If-None-Match": etag}, 304),
+        }
         for path, extra, expected in targets.values():  # warm both workers
             load(port, path, extra, status=expected, seconds=1.0, concurrency=concurrency)
         # Short windows taken in turn, so that whatever else the machine does weighs on
@@ -403,8 +486,9 @@ def throughput(url: str, world: BenchWorld, workdir: Path, *, seconds: float,
         took = dict.fromkeys(targets, 0.0)
         for _ in range(max(1, round(seconds / window))):
             for name, (path, extra, expected) in targets.items():
-                count, elapsed = load(port, path, extra, status=expected, seconds=window,
-                                      concurrency=concurrency)
+                count, elapsed = load(
+                    port, path, extra, status=expected, seconds=window, concurrency=concurrency
+                )
                 done[name] += count
                 took[name] += elapsed
         result = {}
@@ -425,6 +509,7 @@ def throughput(url: str, world: BenchWorld, workdir: Path, *, seconds: float,
 
 # --- memory of an import ----------------------------------------------------------------------
 
+
 def write_members_file(app: Flask, world: BenchWorld, path: Path, rows: int) -> None:
     """An .xlsx of ``rows`` new members of the festival's troupes, as an office would send."""
     import random
@@ -443,12 +528,33 @@ def write_members_file(app: Flask, world: BenchWorld, path: Path, rows: int) -> 
         troupes = db.session.execute(
             select(Troupe.name, Organization.name)
             .join(Organization, Troupe.organization_id == Organization.id)
-            .order_by(Troupe.id)).all()
+            .order_by(Troupe.id)
+        ).all()
         db.session.remove()
     rng = random.Random(1024)
     # Given names the generated people do not have, so no row repeats a membership.
-    given = ["兰英", "凤兰", "桂芳", "玉梅", "金华", "明德", "少华", "春兰", "秋菊", "冬梅",
-             "长春", "福林", "海军", "红英", "淑英", "德华", "慧敏", "立新", "建军", "桂香"]
+    given = [
+        "兰英",
+        "凤兰",
+        "桂芳",
+        "玉梅",
+        "金华",
+        "明德",
+        "少华",
+        "春兰",
+        "秋菊",
+        "冬梅",
+        "长春",
+        "福林",
+        "海军",
+        "红英",
+        "淑英",
+        "德华",
+        "慧敏",
+        "立新",
+        "建军",
+        "桂香",
+    ]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("成员")
     sheet.append([column.chinese for column in COLUMNS["members"]])
@@ -461,8 +567,16 @@ def write_members_file(app: Flask, world: BenchWorld, path: Path, rows: int) -> 
             if (troupe, name, born) not in seen:
                 seen.add((troupe, name, born))
                 break
-        sheet.append([troupe, organization, name, born, rng.choice(["女", "女", "男"]),
-                      "138" + f"{rng.randrange(10 ** 8):08d}"])
+        sheet.append(
+            [
+                troupe,
+                organization,
+                name,
+                born,
+                rng.choice(["女", "女", "男"]),
+                "138" + f"{rng.randrange(10**8):08d}",
+            ]
+        )
     workbook.save(path)
 
 
@@ -478,24 +592,44 @@ def import_memory(url: str, app: Flask, world: BenchWorld, workdir: Path, rows: 
             # as a server would, not by replaying a log of every row just generated.
             with db.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    env = {**os.environ, "DATABASE_URL": url, "FESTIVAL_SECRET_KEY": SECRET_KEY,
-           "FESTIVAL_INSTANCE_PATH": str(workdir)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "FESTIVAL_SECRET_KEY": SECRET_KEY,
+        "FESTIVAL_INSTANCE_PATH": str(workdir),
+    }
     finished = subprocess.run(
-        [sys.executable, "-m", "festival.bench.memory", "--festival-id", str(world.festival_id),
-         "--username", world.organizer, str(path)],
-        env=env, capture_output=True, text=True, timeout=600, cwd=str(PROJECT_ROOT))
+        [
+            sys.executable,
+            "-m",
+            "festival.bench.memory",
+            "--festival-id",
+            str(world.festival_id),
+            "--username",
+            world.organizer,
+            str(path),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=str(PROJECT_ROOT),
+    )
     if finished.returncode != 0:
         raise RuntimeError(f"the import process failed: {finished.stderr[-3000:]}")
     report = json.loads(finished.stdout.strip().splitlines()[-1])
     if report["problems"]:
         raise RuntimeError(f"the import found problems: {report['problems'][:5]}")
-    print(f"  {report['rows']} rows in {report['seconds']:.1f} s; RSS {report['baseline_mb']:.1f} "
-          f"MB before, peak {report['peak_mb']:.1f} MB: growth {report['growth_mb']:.1f} MB",
-          flush=True)
+    print(
+        f"  {report['rows']} rows in {report['seconds']:.1f} s; RSS {report['baseline_mb']:.1f} "
+        f"MB before, peak {report['peak_mb']:.1f} MB: growth {report['growth_mb']:.1f} MB",
+        flush=True,
+    )
     return report
 
 
 # --- the report -------------------------------------------------------------------------------
+
 
 def machine(url: str, app: Flask) -> dict:
     import sqlalchemy
@@ -507,34 +641,60 @@ def machine(url: str, app: Flask) -> dict:
             server = connection.execute(text("SHOW server_version")).scalar_one()
         else:
             server = connection.execute(text("SELECT sqlite_version()")).scalar_one()
-    return {"cpus": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "sqlalchemy": sqlalchemy.__version__,
-            "database_server": server, "load_average": [round(n, 2) for n in os.getloadavg()]}
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "sqlalchemy": sqlalchemy.__version__,
+        "database_server": server,
+        "load_average": [round(n, 2) for n in os.getloadavg()],
+    }
 
 
-def build_report(database: str, machine_info: dict, timings: dict[int, list[Timing]],
-                 small: int, large: int, rates: dict | None, import_mb: float | None,
-                 feed_builds: dict[int, float]) -> dict:
+def build_report(
+    database: str,
+    machine_info: dict,
+    timings: dict[int, list[Timing]],
+    small: int,
+    large: int,
+    rates: dict | None,
+    import_mb: float | None,
+    feed_builds: dict[int, float],
+) -> dict:
     by = {(t.name, t.scale): t for scale in timings for t in timings[scale]}
     results = []
     for name in NAMES:
         for scale in (small, large):
             timing = by[(name, scale)]
             base = by[("healthz", scale)].median_ms
-            results.append({
-                "name": name, "scale": scale, "median_ms": timing.median_ms,
-                "p95_ms": timing.p95_ms, "queries": timing.queries,
-                "vs_healthz": round(timing.median_ms / base, 2) if base else None,
-                "large_vs_small": (round(timing.median_ms / by[(name, small)].median_ms, 2)
-                                   if scale == large and by[(name, small)].median_ms else None),
-            })
-    return {"database": database, "machine": machine_info, "results": results,
-            "throughput": rates or {}, "import_peak_mb": import_mb,
-            "feed_first_build_ms": {str(scale): ms for scale, ms in feed_builds.items()}}
+            results.append(
+                {
+                    "name": name,
+                    "scale": scale,
+                    "median_ms": timing.median_ms,
+                    "p95_ms": timing.p95_ms,
+                    "queries": timing.queries,
+                    "vs_healthz": round(timing.median_ms / base, 2) if base else None,
+                    "large_vs_small": (
+                        round(timing.median_ms / by[(name, small)].median_ms, 2)
+                        if scale == large and by[(name, small)].median_ms
+                        else None
+                    ),
+                }
+            )
+    return {
+        "database": database,
+        "machine": machine_info,
+        "results": results,
+        "throughput": rates or {},
+        "import_peak_mb": import_mb,
+        "feed_first_build_ms": {str(scale): ms for scale, ms in feed_builds.items()},
+    }
 
 
 def render(report: dict) -> str:
     """The report as JSON, one result to a line."""
+
     def one(value) -> str:
         return json.dumps(value, ensure_ascii=False)
 
@@ -555,51 +715,84 @@ def targets(report: dict, small: int, large: int) -> list[tuple[str, bool | None
     for name in CONSTANT_COST:
         a, b = by[(name, small)], by[(name, large)]
         holds = a["queries"] == b["queries"] and b["large_vs_small"] <= MAX_GROWTH
-        found.append((f"{name}: same queries at both scales, large/small ≤ {MAX_GROWTH}", holds,
-                      f"{a['queries']} vs {b['queries']} queries, ×{b['large_vs_small']}"))
+        found.append(
+            (
+                f"{name}: same queries at both scales, large/small ≤ {MAX_GROWTH}",
+                holds,
+                f"{a['queries']} vs {b['queries']} queries, ×{b['large_vs_small']}",
+            )
+        )
     ranking = by[("results", large)]
-    found.append((f"results: full ranking of {large} entries × 9 judges under "
-                  f"{RESULTS_LIMIT_MS} ms", ranking["median_ms"] < RESULTS_LIMIT_MS,
-                  f"median {ranking['median_ms']} ms (API: "
-                  f"{by[('api_results', large)]['median_ms']} ms)"))
+    found.append(
+        (
+            f"results: full ranking of {large} entries × 9 judges under {RESULTS_LIMIT_MS} ms",
+            ranking["median_ms"] < RESULTS_LIMIT_MS,
+            f"median {ranking['median_ms']} ms (API: {by[('api_results', large)]['median_ms']} ms)",
+        )
+    )
     rates = report["throughput"]
     for name, share in (("feed_304", FEED_304_SHARE), ("feed", FEED_SHARE)):
         if rates:
             ratio = rates[f"{name}_rps"] / rates["healthz_rps"]
-            found.append((f"{name} throughput ≥ {share:.0%} of healthz", ratio >= share,
-                          f"{rates[f'{name}_rps']} vs {rates['healthz_rps']} requests/s "
-                          f"({ratio:.0%})"))
+            found.append(
+                (
+                    f"{name} throughput ≥ {share:.0%} of healthz",
+                    ratio >= share,
+                    f"{rates[f'{name}_rps']} vs {rates['healthz_rps']} requests/s ({ratio:.0%})",
+                )
+            )
         else:
             found.append((f"{name} throughput ≥ {share:.0%} of healthz", None, "not measured"))
     growth = report["import_peak_mb"]
-    found.append((f"import of {IMPORT_ROWS} members: peak growth < {IMPORT_LIMIT_MB} MB",
-                  None if growth is None else growth < IMPORT_LIMIT_MB,
-                  "not measured" if growth is None else f"{growth} MB"))
+    found.append(
+        (
+            f"import of {IMPORT_ROWS} members: peak growth < {IMPORT_LIMIT_MB} MB",
+            None if growth is None else growth < IMPORT_LIMIT_MB,
+            "not measured" if growth is None else f"{growth} MB",
+        )
+    )
     return found
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m festival.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m festival.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--small", type=int, default=100, help="programs of the small world")
     parser.add_argument("--large", type=int, default=10_000, help="programs of the large world")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmups", type=int, default=3)
-    parser.add_argument("--budget", type=float, default=30.0,
-                        help="seconds per measurement before it stops short of --runs (≥ 5)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=30.0,
+        help="seconds per measurement before it stops short of --runs (≥ 5)",
+    )
     parser.add_argument("--load-seconds", type=float, default=12.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--no-import", action="store_true")
-    parser.add_argument("--profile", default="",
-                        help="comma-separated names to profile once with pyinstrument (large)")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="comma-separated names to profile once with pyinstrument (large)",
+    )
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "bench.json")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the scratch SQLite files (their folder is printed)")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit with status 1 when a target does not hold")
-    parser.add_argument("--empty-database", action="store_true",
-                        help="allow emptying a DATABASE_URL whose name lacks 'bench'")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the scratch SQLite files (their folder is printed)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 1 when a target does not hold"
+    )
+    parser.add_argument(
+        "--empty-database",
+        action="store_true",
+        help="allow emptying a DATABASE_URL whose name lacks 'bench'",
+    )
     return parser.parse_args(argv)
 
 
@@ -615,8 +808,7 @@ def world_url(shared_url: str | None, workdir: Path, scale: int, *, large: bool)
     if not shared_url or make_url(shared_url).get_backend_name() == "sqlite":
         return f"sqlite:///{workdir / f'bench-{scale}.sqlite'}"
     _execute_once(shared_url, f"CREATE SCHEMA IF NOT EXISTS {SMALL_WORLD_SCHEMA}")
-    url = make_url(shared_url).update_query_dict(
-        {"options": f"-csearch_path={SMALL_WORLD_SCHEMA}"})
+    url = make_url(shared_url).update_query_dict({"options": f"-csearch_path={SMALL_WORLD_SCHEMA}"})
     return url.render_as_string(hide_password=False)
 
 
@@ -645,7 +837,8 @@ def main(argv: list[str] | None = None) -> int:
     shared_url = os.environ.get("DATABASE_URL")
     workdir = Path(tempfile.mkdtemp(prefix="festival-bench-"))
     allow_emptying = args.empty_database or (
-        shared_url is not None and "bench" in (make_url(shared_url).database or ""))
+        shared_url is not None and "bench" in (make_url(shared_url).database or "")
+    )
     profile = {name.strip() for name in args.profile.split(",") if name.strip()}
     scenes = []
     try:
@@ -654,8 +847,11 @@ def main(argv: list[str] | None = None) -> int:
             app = make_app(url, workdir)
             prepare_database(app, allow_emptying=allow_emptying or url != shared_url)
             world, seconds = generate_world(app, scale)
-            print(f"{scale} programs: data generated in {seconds:.1f} s "
-                  f"({sum(world.rows.values())} rows)", flush=True)
+            print(
+                f"{scale} programs: data generated in {seconds:.1f} s "
+                f"({sum(world.rows.values())} rows)",
+                flush=True,
+            )
             scenes.append(set_scene(scale, url, app, world))
         print("requests, the two worlds' in turn:", flush=True)
         timings = measure_worlds(scenes, args, profile)
@@ -664,23 +860,34 @@ def main(argv: list[str] | None = None) -> int:
         info = machine(url, app)
         rates = None
         if not args.no_throughput:
-            print(f"throughput: gunicorn, 2 workers, {args.concurrency} clients × "
-                  f"{args.load_seconds:g} s each", flush=True)
-            rates = throughput(url, world, workdir, seconds=args.load_seconds,
-                               concurrency=args.concurrency)
+            print(
+                f"throughput: gunicorn, 2 workers, {args.concurrency} clients × "
+                f"{args.load_seconds:g} s each",
+                flush=True,
+            )
+            rates = throughput(
+                url, world, workdir, seconds=args.load_seconds, concurrency=args.concurrency
+            )
         import_mb = None
         if not args.no_import:
             print(f"import of {IMPORT_ROWS} members (.xlsx) in a process of its own", flush=True)
             import_mb = round(import_memory(url, app, world, workdir, IMPORT_ROWS)["growth_mb"], 1)
-        report = build_report(make_url(url).get_backend_name(), info,
-                              {scale: [t for t in timings if t.scale == scale]
-                               for scale in (args.small, args.large)}, args.small,
-                              args.large, rates, import_mb, feed_builds)
+        report = build_report(
+            make_url(url).get_backend_name(),
+            info,
+            {scale: [t for t in timings if t.scale == scale] for scale in (args.small, args.large)},
+            args.small,
+            args.large,
+            rates,
+            import_mb,
+            feed_builds,
+        )
         text_report = render(report)
         print(text_report, end="")
         args.output.write_text(text_report)
-        print(f"\nTargets ({args.output.name} written; {time.perf_counter() - started:.0f} s "
-              "in all):")
+        print(
+            f"\nTargets ({args.output.name} written; {time.perf_counter() - started:.0f} s in all):"
+        )
         failed = 0
         for target, holds, figures in targets(report, args.small, args.large):
             mark = {True: "holds", False: "FAILS", None: "skipped"}[holds]

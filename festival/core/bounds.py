@@ -30,9 +30,20 @@ EARLIEST_BIRTH_DATE = date(1900, 1, 2)
 DECIMAL_DIGITS = 12
 
 __all__ = [
-    "DB_INT_MAX", "DECIMAL_DIGITS", "EARLIEST_BIRTH_DATE", "EARLIEST_DAY", "EARLIEST_MOMENT",
-    "FIRST_YEAR", "LAST_YEAR", "LATEST_DAY", "LATEST_MOMENT", "date_message", "day_in_range", "decimal_in_range",
-    "number_message", "out_of_range_number",
+    "DB_INT_MAX",
+    "DECIMAL_DIGITS",
+    "EARLIEST_BIRTH_DATE",
+    "EARLIEST_DAY",
+    "EARLIEST_MOMENT",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "LATEST_DAY",
+    "LATEST_MOMENT",
+    "date_message",
+    "day_in_range",
+    "decimal_in_range",
+    "number_message",
+    "out_of_range_number",
 ]
 
 
@@ -43,8 +54,11 @@ def day_in_range(value: date | datetime) -> bool:
 
 
 def date_message() -> LazyString:
-    return _l("Enter a date from %(first)s to %(last)s.", first=EARLIEST_DAY.isoformat(),
-              last=LATEST_DAY.isoformat())
+    return _l(
+        "Enter a date from %(first)s to %(last)s.",
+        first=EARLIEST_DAY.isoformat(),
+        last=LATEST_DAY.isoformat(),
+    )
 
 
 def decimal_in_range(number: Decimal) -> bool:
@@ -65,5 +79,6 @@ def out_of_range_number(value: object) -> bool:
 
 
 def number_message() -> LazyString:
-    return _l("Enter a number with at most %(n)d digits before the decimal point.",
-              n=DECIMAL_DIGITS)
+    return _l(
+        "Enter a number with at most %(n)d digits before the decimal point.", n=DECIMAL_DIGITS
+    )

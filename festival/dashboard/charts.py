@@ -31,8 +31,13 @@ def _short(label: str) -> str:
 
 
 def horizontal_bar_chart(
-    items: Sequence[tuple[str, int]], *, chart_id: str, title: str, description: str = "",
-    maximum: int | None = None, value_texts: Sequence[str] | None = None,
+    items: Sequence[tuple[str, int]],
+    *,
+    chart_id: str,
+    title: str,
+    description: str = "",
+    maximum: int | None = None,
+    value_texts: Sequence[str] | None = None,
 ) -> Markup:
     """An accessible horizontal bar chart of (label, value); empty markup when there is no data.
     ``value_texts`` says each value otherwise than as a whole number (+0.54 for 54 hundredths)."""
@@ -42,7 +47,8 @@ def horizontal_bar_chart(
     height = ROW_HEIGHT * len(items)
     texts = list(value_texts) if value_texts is not None else [str(int(v)) for _, v in items]
     summary = description or "; ".join(
-        f"{label}: {text}" for (label, _value), text in zip(items, texts, strict=True))
+        f"{label}: {text}" for (label, _value), text in zip(items, texts, strict=True)
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="dash-bar-chart" id="{escape(chart_id)}" '
         f'role="img" aria-labelledby="{escape(title_id)} {escape(desc_id)}" '

@@ -69,8 +69,9 @@ def status_counts(session: Session, festival: Festival) -> StatusCounts:
         select(
             Program.status,
             func.count(),
-            func.sum(case((and_(Program.is_late, Program.status != ProgramStatus.withdrawn), 1),
-                          else_=0)),
+            func.sum(
+                case((and_(Program.is_late, Program.status != ProgramStatus.withdrawn), 1), else_=0)
+            ),
         )
         .where(Program.festival_id == festival.id)
         .group_by(Program.status)
@@ -102,8 +103,10 @@ def category_counts(session: Session, festival: Festival) -> list[CategoryCount]
             func.count(Program.id),
             func.coalesce(func.sum(case((Program.is_late, 1), else_=0)), 0),
         )
-        .outerjoin(Program, and_(Program.category_id == Category.id,
-                                 Program.status != ProgramStatus.withdrawn))
+        .outerjoin(
+            Program,
+            and_(Program.category_id == Category.id, Program.status != ProgramStatus.withdrawn),
+        )
         .where(Category.festival_id == festival.id)
         .group_by(Category.id, Category.name, Category.max_duration_minutes, Category.position)
         .order_by(Category.position, Category.id)
@@ -138,9 +141,13 @@ def organization_counts(
 def organizations_under(session: Session, festival: Festival) -> list[Organization]:
     """The festival's organisation and every one under it, by name (for the filter)."""
     tree = _subtree(festival.organization_id, "festival_tree")
-    return list(session.execute(
-        select(Organization).join(tree, tree.c.id == Organization.id).order_by(Organization.name)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Organization)
+            .join(tree, tree.c.id == Organization.id)
+            .order_by(Organization.name)
+        ).scalars()
+    )
 
 
 # Lists
@@ -186,30 +193,40 @@ class ProgramProblems:
 
     @property
     def kinds(self) -> list[ProblemKind]:
-        found = [(self.is_late, ProblemKind.late), (bool(self.under_age), ProblemKind.under_age),
-                 (bool(self.not_members), ProblemKind.not_member),
-                 (self.too_long, ProblemKind.too_long)]
+        found = [
+            (self.is_late, ProblemKind.late),
+            (bool(self.under_age), ProblemKind.under_age),
+            (bool(self.not_members), ProblemKind.not_member),
+            (self.too_long, ProblemKind.too_long),
+        ]
         return [kind for present, kind in found if present]
 
 
 def _conditions(cutoff: date):
     # Two levels down: correlate to the outer programs row, not to a programs table of its own.
-    performer_is_member = exists().where(
-        Membership.troupe_id == Program.troupe_id,
-        Membership.person_id == ProgramPerformer.person_id,
-    ).correlate_except(Membership)
+    performer_is_member = (
+        exists()
+        .where(
+            Membership.troupe_id == Program.troupe_id,
+            Membership.person_id == ProgramPerformer.person_id,
+        )
+        .correlate_except(Membership)
+    )
     return {
         ProblemKind.late: Program.is_late,
-        ProblemKind.under_age: exists()
-        .where(ProgramPerformer.program_id == Program.id,
-               Person.id == ProgramPerformer.person_id,
-               Person.birth_date > cutoff),
-        ProblemKind.not_member: exists()
-        .where(ProgramPerformer.program_id == Program.id, ~performer_is_member),
-        ProblemKind.too_long: exists()
-        .where(Category.id == Program.category_id,
-               Category.max_duration_minutes.is_not(None),
-               Program.duration_minutes > Category.max_duration_minutes),
+        ProblemKind.under_age: exists().where(
+            ProgramPerformer.program_id == Program.id,
+            Person.id == ProgramPerformer.person_id,
+            Person.birth_date > cutoff,
+        ),
+        ProblemKind.not_member: exists().where(
+            ProgramPerformer.program_id == Program.id, ~performer_is_member
+        ),
+        ProblemKind.too_long: exists().where(
+            Category.id == Program.category_id,
+            Category.max_duration_minutes.is_not(None),
+            Program.duration_minutes > Category.max_duration_minutes,
+        ),
     }
 
 
@@ -252,8 +269,12 @@ def programs_with_problems(
             problems[program_id].under_age.append(name)
         if not is_member:
             problems[program_id].not_members.append(name)
-    return Page(items=list(problems.values()), page=listing.page, per_page=listing.per_page,
-                total=listing.total)
+    return Page(
+        items=list(problems.values()),
+        page=listing.page,
+        per_page=listing.per_page,
+        total=listing.total,
+    )
 
 
 def _problem_performers(session: Session, program_ids: list[int], cutoff: date):

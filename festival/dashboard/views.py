@@ -59,15 +59,24 @@ def show(festival_id: int):
     organizations, more_organizations = queries.organization_counts(db.session, festival)
     organization_choices = queries.organizations_under(db.session, festival)
     troupes = queries.troupes_without_programs(
-        db.session, festival, kind=troupe_kind, organization_id=troupe_org,
-        page=_page_arg("troupes_page"), per_page=PER_PAGE,
+        db.session,
+        festival,
+        kind=troupe_kind,
+        organization_id=troupe_org,
+        page=_page_arg("troupes_page"),
+        per_page=PER_PAGE,
     )
     problems = queries.programs_with_problems(
-        db.session, festival, kind=problem, page=_page_arg("problems_page"), per_page=PER_PAGE,
+        db.session,
+        festival,
+        kind=problem,
+        page=_page_arg("problems_page"),
+        per_page=PER_PAGE,
     )
 
     category_chart = charts.horizontal_bar_chart(
-        [(row.name, row.programs) for row in categories], chart_id="chart-categories",
+        [(row.name, row.programs) for row in categories],
+        chart_id="chart-categories",
         title=_("Programs per category"),
     )
     organization_rows = [(row.name, row.programs) for row in organizations]
@@ -76,18 +85,25 @@ def show(festival_id: int):
         other_organizations = counts.active - sum(row.programs for row in organizations)
         organization_rows.append((_("All other organisations"), other_organizations))
     organization_chart = charts.horizontal_bar_chart(
-        organization_rows, chart_id="chart-organizations", title=_("Programs per organisation"),
+        organization_rows,
+        chart_id="chart-organizations",
+        title=_("Programs per organisation"),
     )
 
     # Each list keeps the other's filters and page in its links and forms, so that the two
     # lists page and filter independently.
-    troupe_filters = _present(troupes_kind=troupe_kind and troupe_kind.value,
-                              troupes_org=troupe_org)
-    troupe_state = {**troupe_filters, **_present(troupes_page=troupes.page if troupes.page > 1
-                                                 else None)}
+    troupe_filters = _present(
+        troupes_kind=troupe_kind and troupe_kind.value, troupes_org=troupe_org
+    )
+    troupe_state = {
+        **troupe_filters,
+        **_present(troupes_page=troupes.page if troupes.page > 1 else None),
+    }
     problem_filters = _present(problem=problem and problem.value)
-    problem_state = {**problem_filters, **_present(problems_page=problems.page
-                                                   if problems.page > 1 else None)}
+    problem_state = {
+        **problem_filters,
+        **_present(problems_page=problems.page if problems.page > 1 else None),
+    }
 
     return render_template(
         "dashboard/show.html",

@@ -19,28 +19,40 @@ from festival.web.forms import WithinDates, choices, db_id
 
 class FestivalForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    level = SelectField(_l("Level"), choices=choices((lv.value, label) for lv, label in LEVEL_LABELS.items()))
-    organization_id = SelectField(_l("Organising office"), coerce=db_id,
-                                  validate_choice=False)
-    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(bounds.FIRST_YEAR, bounds.LAST_YEAR)])
+    level = SelectField(
+        _l("Level"), choices=choices((lv.value, label) for lv, label in LEVEL_LABELS.items())
+    )
+    organization_id = SelectField(_l("Organising office"), coerce=db_id, validate_choice=False)
+    year = IntegerField(
+        _l("Year"), validators=[InputRequired(), NumberRange(bounds.FIRST_YEAR, bounds.LAST_YEAR)]
+    )
     starts_on = DateField(_l("First day"), validators=[InputRequired(), WithinDates()])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(), WithinDates()])
     submission_deadline = DateTimeLocalField(
-        _l("Submission deadline"), validators=[InputRequired(), WithinDates()], format="%Y-%m-%dT%H:%M",
-        description=_l("Local time of the festival."))
-    timezone = StringField(_l("Time zone"), default="Asia/Shanghai",
-                           validators=[DataRequired(), Length(max=64)])
+        _l("Submission deadline"),
+        validators=[InputRequired(), WithinDates()],
+        format="%Y-%m-%dT%H:%M",
+        description=_l("Local time of the festival."),
+    )
+    timezone = StringField(
+        _l("Time zone"), default="Asia/Shanghai", validators=[DataRequired(), Length(max=64)]
+    )
     min_performer_age = IntegerField(
-        _l("Minimum performer age"), default=60, validators=[InputRequired(), NumberRange(0, 120)],
-        description=_l("Every performer must be at least this old on the first day."))
+        _l("Minimum performer age"),
+        default=60,
+        validators=[InputRequired(), NumberRange(0, 120)],
+        description=_l("Every performer must be at least this old on the first day."),
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
 
 
 class CategoryForm(FlaskForm):
     name = StringField(_l("Category name"), validators=[DataRequired(), Length(max=80)])
     max_duration_minutes = IntegerField(
-        _l("Maximum duration (minutes)"), validators=[Optional(), NumberRange(1, 600)],
-        description=_l("Leave empty for no limit."))
+        _l("Maximum duration (minutes)"),
+        validators=[Optional(), NumberRange(1, 600)],
+        description=_l("Leave empty for no limit."),
+    )
 
 
 class ConfirmForm(FlaskForm):

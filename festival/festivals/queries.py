@@ -17,16 +17,28 @@ def visible_festivals(viewer: User) -> Select:
         return query
     if viewer.is_authenticated and viewer.role is Role.organizer and viewer.organization_id:
         tree = organization_subtree(viewer.organization_id)
-        return query.where(or_(Festival.status != FestivalStatus.draft,
-                               Festival.organization_id.in_(select(tree.c.id))))
+        return query.where(
+            or_(
+                Festival.status != FestivalStatus.draft,
+                Festival.organization_id.in_(select(tree.c.id)),
+            )
+        )
     return query.where(Festival.status != FestivalStatus.draft)
 
 
-def festivals_page(session: Session, viewer: User, *, page: int, per_page: int,
-                   level: str | None = None, year: int | None = None) -> Page[Festival]:
+def festivals_page(
+    session: Session,
+    viewer: User,
+    *,
+    page: int,
+    per_page: int,
+    level: str | None = None,
+    year: int | None = None,
+) -> Page[Festival]:
     """A page of the festivals ``viewer`` may see, with their categories (which lists show)."""
-    query = visible_festivals(viewer).options(joinedload(Festival.organization),
-                                              selectinload(Festival.categories))
+    query = visible_festivals(viewer).options(
+        joinedload(Festival.organization), selectinload(Festival.categories)
+    )
     if level:
         query = query.where(Festival.level == level)
     if year:
@@ -37,7 +49,8 @@ def festivals_page(session: Session, viewer: User, *, page: int, per_page: int,
 
 def festival_with_categories(session: Session, festival_id: int) -> Festival | None:
     return session.execute(
-        select(Festival).where(Festival.id == festival_id)
+        select(Festival)
+        .where(Festival.id == festival_id)
         .options(joinedload(Festival.organization), selectinload(Festival.categories))
     ).scalar_one_or_none()
 
@@ -48,7 +61,8 @@ def status_counts(session: Session, festival_id: int) -> dict[str, int]:
 
     counts = dict.fromkeys((s.value for s in ProgramStatus), 0)
     rows = session.execute(
-        select(Program.status, func.count()).where(Program.festival_id == festival_id)
+        select(Program.status, func.count())
+        .where(Program.festival_id == festival_id)
         .group_by(Program.status)
     )
     for status, count in rows:
@@ -58,8 +72,11 @@ def status_counts(session: Session, festival_id: int) -> dict[str, int]:
 
 def open_festivals(session: Session) -> list[Festival]:
     """Festivals taking submissions now, soonest deadline first."""
-    return list(session.execute(
-        select(Festival).where(Festival.status == FestivalStatus.open)
-        .options(selectinload(Festival.categories))
-        .order_by(Festival.submission_deadline, Festival.id)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Festival)
+            .where(Festival.status == FestivalStatus.open)
+            .options(selectinload(Festival.categories))
+            .order_by(Festival.submission_deadline, Festival.id)
+        ).scalars()
+    )

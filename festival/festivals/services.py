@@ -52,9 +52,15 @@ def _festival_problems(
         problems["organization_id"] = [_l("No such organisation.")]
     if not bounds.FIRST_YEAR <= year <= bounds.LAST_YEAR:
         problems["year"] = [_l("Enter a year between 2000 and 2100.")]
-    outside = {name: [bounds.date_message()] for name, value in (
-        ("starts_on", starts_on), ("ends_on", ends_on),
-        ("submission_deadline", submission_deadline)) if not bounds.day_in_range(value)}
+    outside = {
+        name: [bounds.date_message()]
+        for name, value in (
+            ("starts_on", starts_on),
+            ("ends_on", ends_on),
+            ("submission_deadline", submission_deadline),
+        )
+        if not bounds.day_in_range(value)
+    }
     if outside:
         problems.update(outside)
     elif ends_on < starts_on:
@@ -94,25 +100,51 @@ def create_festival(
     """A new festival in draft; a naive deadline is local time in the festival's zone."""
     name, description = name.strip(), (description or "").strip()
     problems = _festival_problems(
-        session, name=name, level=level, organization_id=organization_id, year=year,
-        starts_on=starts_on, ends_on=ends_on, submission_deadline=submission_deadline,
-        timezone=timezone, min_performer_age=min_performer_age, description=description,
+        session,
+        name=name,
+        level=level,
+        organization_id=organization_id,
+        year=year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        submission_deadline=submission_deadline,
+        timezone=timezone,
+        min_performer_age=min_performer_age,
+        description=description,
     )
     if problems:
         raise ValidationFailed(fields=problems)
     deadline = local_to_utc(submission_deadline, timezone)
     festival = Festival(
-        name=name, slug=f"draft-{now.timestamp()}", level=Level(level),
-        organization_id=organization_id, year=year, starts_on=starts_on, ends_on=ends_on,
-        submission_deadline=deadline, timezone=timezone, min_performer_age=min_performer_age,
-        description=description, status=FestivalStatus.draft, created_at=now, updated_at=now,
+        name=name,
+        slug=f"draft-{now.timestamp()}",
+        level=Level(level),
+        organization_id=organization_id,
+        year=year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        submission_deadline=deadline,
+        timezone=timezone,
+        min_performer_age=min_performer_age,
+        description=description,
+        status=FestivalStatus.draft,
+        created_at=now,
+        updated_at=now,
     )
     session.add(festival)
     session.flush()
     festival.slug = f"{year}-{festival.level.value}-{festival.id}"
-    record(session, actor=actor, action="create_festival", entity_type="festival",
-           entity_id=festival.id, changes={"name": name},
-           organization_id=festival.organization_id, festival_id=festival.id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="create_festival",
+        entity_type="festival",
+        entity_id=festival.id,
+        changes={"name": name},
+        organization_id=festival.organization_id,
+        festival_id=festival.id,
+        now=now,
+    )
     session.flush()
     return festival
 
@@ -135,17 +167,29 @@ def update_festival(
     """Change a festival's facts; every change goes to the audit log."""
     name, description = name.strip(), (description or "").strip()
     problems = _festival_problems(
-        session, name=name, level=festival.level, organization_id=festival.organization_id,
-        year=year, starts_on=starts_on, ends_on=ends_on,
-        submission_deadline=submission_deadline, timezone=timezone,
-        min_performer_age=min_performer_age, description=description,
+        session,
+        name=name,
+        level=festival.level,
+        organization_id=festival.organization_id,
+        year=year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        submission_deadline=submission_deadline,
+        timezone=timezone,
+        min_performer_age=min_performer_age,
+        description=description,
     )
     if problems:
         raise ValidationFailed(fields=problems)
     new_values = {
-        "name": name, "year": year, "starts_on": starts_on, "ends_on": ends_on,
+        "name": name,
+        "year": year,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
         "submission_deadline": local_to_utc(submission_deadline, timezone),
-        "timezone": timezone, "min_performer_age": min_performer_age, "description": description,
+        "timezone": timezone,
+        "min_performer_age": min_performer_age,
+        "description": description,
     }
     changes = {}
     for field, value in new_values.items():
@@ -155,9 +199,17 @@ def update_festival(
             setattr(festival, field, value)
     if changes:
         festival.updated_at = now
-        record(session, actor=actor, action="update_festival", entity_type="festival",
-               entity_id=festival.id, changes=changes,
-               organization_id=festival.organization_id, festival_id=festival.id, now=now)
+        record(
+            session,
+            actor=actor,
+            action="update_festival",
+            entity_type="festival",
+            entity_id=festival.id,
+            changes=changes,
+            organization_id=festival.organization_id,
+            festival_id=festival.id,
+            now=now,
+        )
     if changes.keys() & {"name", "timezone"}:  # its public feed's name and local times
         owner_changed(session, festival_id=festival.id, now=now)
     session.flush()
@@ -182,9 +234,16 @@ def open_festival(session: Session, *, festival: Festival, actor: User, now: dat
         )
     festival.status = FestivalStatus.open
     festival.updated_at = now
-    record(session, actor=actor, action="open_festival", entity_type="festival",
-           entity_id=festival.id, organization_id=festival.organization_id,
-           festival_id=festival.id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="open_festival",
+        entity_type="festival",
+        entity_id=festival.id,
+        organization_id=festival.organization_id,
+        festival_id=festival.id,
+        now=now,
+    )
     session.flush()
     return festival
 
@@ -215,13 +274,26 @@ def add_category(
         raise ValidationFailed(fields=problems)
     position = session.execute(
         select(func.coalesce(func.max(Category.position), 0)).where(
-            Category.festival_id == festival.id)
+            Category.festival_id == festival.id
+        )
     ).scalar_one()
-    category = Category(festival_id=festival.id, name=name,
-                        max_duration_minutes=max_duration_minutes, position=position + 1)
+    category = Category(
+        festival_id=festival.id,
+        name=name,
+        max_duration_minutes=max_duration_minutes,
+        position=position + 1,
+    )
     session.add(category)
     session.flush()
-    record(session, actor=actor, action="add_category", entity_type="festival",
-           entity_id=festival.id, changes={"category": name},
-           organization_id=festival.organization_id, festival_id=festival.id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="add_category",
+        entity_type="festival",
+        entity_id=festival.id,
+        changes={"category": name},
+        organization_id=festival.organization_id,
+        festival_id=festival.id,
+        now=now,
+    )
     return category

@@ -23,6 +23,7 @@ from festival.web.paging import page_args
 
 bp = Blueprint("festivals", __name__)
 
+
 def festival_or_404(festival_id: int) -> Festival:
     festival = queries.festival_with_categories(db.session, festival_id)
     if festival is None or not permissions.can_view_festival(current_user, festival):
@@ -40,27 +41,37 @@ def index():
     level = request.args.get("level") or None
     if level not in (None, "district", "city", "province", "other"):
         level = None
-    listing = queries.festivals_page(db.session, current_user, page=page, per_page=per_page,
-                                     level=level)
-    can_create = current_user.is_authenticated and current_user.role in (Role.admin,
-                                                                          Role.organizer)
-    return render_template("festivals/index.html", listing=listing, can_create=can_create,
-                           level=level, level_labels=LEVEL_LABELS)
+    listing = queries.festivals_page(
+        db.session, current_user, page=page, per_page=per_page, level=level
+    )
+    can_create = current_user.is_authenticated and current_user.role in (Role.admin, Role.organizer)
+    return render_template(
+        "festivals/index.html",
+        listing=listing,
+        can_create=can_create,
+        level=level,
+        level_labels=LEVEL_LABELS,
+    )
 
 
 def _festival_values(form: FestivalForm) -> dict:
     """What the create and edit forms pass to the services alike."""
     return {
-        "name": form.name.data, "year": form.year.data, "starts_on": form.starts_on.data,
-        "ends_on": form.ends_on.data, "submission_deadline": form.submission_deadline.data,
-        "timezone": form.timezone.data.strip(), "min_performer_age": form.min_performer_age.data,
+        "name": form.name.data,
+        "year": form.year.data,
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "submission_deadline": form.submission_deadline.data,
+        "timezone": form.timezone.data.strip(),
+        "min_performer_age": form.min_performer_age.data,
         "description": form.description.data or "",
     }
 
 
 def _organization_choices(form: FestivalForm) -> None:
     form.organization_id.choices = choices(
-        (o.id, o.name) for o in organizations_for_troupes(db.session, current_user))
+        (o.id, o.name) for o in organizations_for_troupes(db.session, current_user)
+    )
 
 
 @bp.route("/festivals/new", methods=["GET", "POST"])
@@ -79,14 +90,20 @@ def create():
         require(permissions.can_create_festival(current_user, organization))
         try:
             festival = services.create_festival(
-                db.session, level=form.level.data, organization_id=form.organization_id.data,
-                **_festival_values(form), actor=current_user, now=utcnow())
+                db.session,
+                level=form.level.data,
+                organization_id=form.organization_id.data,
+                **_festival_values(form),
+                actor=current_user,
+                now=utcnow(),
+            )
         except ValidationFailed as error:
             show_errors_on_form(form, error)
         else:
             db.session.commit()
-            flash(_("Festival created. Add its categories, then open it for submissions."),
-                  "success")
+            flash(
+                _("Festival created. Add its categories, then open it for submissions."), "success"
+            )
             return redirect(url_for("festivals.show", festival_id=festival.id))
     return render_template("festivals/form.html", form=form, festival=None)
 
@@ -98,13 +115,20 @@ def show(festival_id: int):
     counts = queries.status_counts(db.session, festival.id) if can_manage else None
     own_troupes = []
     if current_user.is_authenticated and current_user.role is Role.leader:
-        own_troupes = list(db.session.execute(
-            visible_troupes(current_user).order_by("name")).scalars())
+        own_troupes = list(
+            db.session.execute(visible_troupes(current_user).order_by("name")).scalars()
+        )
     return render_template(
-        "festivals/show.html", festival=festival, can_manage=can_manage, counts=counts,
-        category_form=CategoryForm(), confirm_form=ConfirmForm(), own_troupes=own_troupes,
+        "festivals/show.html",
+        festival=festival,
+        can_manage=can_manage,
+        counts=counts,
+        category_form=CategoryForm(),
+        confirm_form=ConfirmForm(),
+        own_troupes=own_troupes,
         is_leader=current_user.is_authenticated and current_user.role is Role.leader,
-        level_labels=LEVEL_LABELS, statuses=[s.value for s in ProgramStatus],
+        level_labels=LEVEL_LABELS,
+        statuses=[s.value for s in ProgramStatus],
         deadline_passed=utcnow() > festival.submission_deadline,
     )
 
@@ -121,8 +145,13 @@ def edit(festival_id: int):
         form.level.data = festival.level.value
     if form.validate_on_submit():
         try:
-            services.update_festival(db.session, festival=festival, **_festival_values(form),
-                                     actor=current_user, now=utcnow())
+            services.update_festival(
+                db.session,
+                festival=festival,
+                **_festival_values(form),
+                actor=current_user,
+                now=utcnow(),
+            )
         except ValidationFailed as error:
             show_errors_on_form(form, error)
         else:
@@ -139,8 +168,11 @@ def open_for_submissions(festival_id: int):
     require(permissions.can_manage_festival(current_user, festival))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if (request.form.get("confirm") != "yes" and festival.categories
-            and festival.status is FestivalStatus.draft):
+    if (
+        request.form.get("confirm") != "yes"
+        and festival.categories
+        and festival.status is FestivalStatus.draft
+    ):
         # The button asks first: an open festival is public and never goes back to draft.
         return render_template("festivals/open.html", festival=festival)
     try:
@@ -150,8 +182,7 @@ def open_for_submissions(festival_id: int):
         flash(str(error.message), "error")
     else:
         db.session.commit()
-        flash(_("The festival is open: troupes can submit programs until the deadline."),
-              "success")
+        flash(_("The festival is open: troupes can submit programs until the deadline."), "success")
     return redirect(url_for("festivals.show", festival_id=festival_id))
 
 
@@ -164,9 +195,13 @@ def add_category(festival_id: int):
     if form.validate_on_submit():
         try:
             category = services.add_category(
-                db.session, festival=festival, name=form.name.data,
-                max_duration_minutes=form.max_duration_minutes.data, actor=current_user,
-                now=utcnow())
+                db.session,
+                festival=festival,
+                name=form.name.data,
+                max_duration_minutes=form.max_duration_minutes.data,
+                actor=current_user,
+                now=utcnow(),
+            )
         except ValidationFailed as error:
             show_errors_on_form(form, error)
         else:
@@ -175,9 +210,14 @@ def add_category(festival_id: int):
             return redirect(url_for("festivals.show", festival_id=festival_id))
     can_manage = True
     return render_template(
-        "festivals/show.html", festival=festival, can_manage=can_manage,
-        counts=queries.status_counts(db.session, festival.id), category_form=form,
-        confirm_form=ConfirmForm(), own_troupes=[], level_labels=LEVEL_LABELS,
+        "festivals/show.html",
+        festival=festival,
+        can_manage=can_manage,
+        counts=queries.status_counts(db.session, festival.id),
+        category_form=form,
+        confirm_form=ConfirmForm(),
+        own_troupes=[],
+        level_labels=LEVEL_LABELS,
         statuses=[s.value for s in ProgramStatus],
         deadline_passed=utcnow() > festival.submission_deadline,
     ), 422

@@ -39,43 +39,94 @@ class ImportRow:
 
 
 _ORGANIZATION = Column(
-    "organization", "所属单位", False,
-    _l("Name of the organisation: the festival's organisation or one under it."), "")
+    "organization",
+    "所属单位",
+    False,
+    _l("Name of the organisation: the festival's organisation or one under it."),
+    "",
+)
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "troupes": (
-        Column("name", "团体名称", True, _l("Name of the troupe or team, at most 120 characters."),
-               "万年表歌舞团"),
-        Column("kind", "类型", False, _l("troupe or team (团体 or 队); empty means troupe."),
-               "团体"),
-        Column("organization", "所属单位", False,
-               _l("Name of the organisation: the festival's organisation or one under it; "
-                  "empty means the festival's organisation."), ""),
-        Column("leader_username", "团长账号", False,
-               _l("Username of an existing account with the troupe leader role."), ""),
+        Column(
+            "name",
+            "团体名称",
+            True,
+            _l("Name of the troupe or team, at most 120 characters."),
+            "万年表歌舞团",
+        ),
+        Column(
+            "kind", "类型", False, _l("troupe or team (团体 or 队); empty means troupe."), "团体"
+        ),
+        Column(
+            "organization",
+            "所属单位",
+            False,
+            _l(
+                "Name of the organisation: the festival's organisation or one under it; "
+                "empty means the festival's organisation."
+            ),
+            "",
+        ),
+        Column(
+            "leader_username",
+            "团长账号",
+            False,
+            _l("Username of an existing account with the troupe leader role."),
+            "",
+        ),
     ),
     "members": (
-        Column("troupe", "团体名称", True, _l("Name of an existing troupe under the festival's "
-                                           "organisation."), "万年表歌舞团"),
+        Column(
+            "troupe",
+            "团体名称",
+            True,
+            _l("Name of an existing troupe under the festival's organisation."),
+            "万年表歌舞团",
+        ),
         _ORGANIZATION,
         Column("name", "姓名", True, _l("Name of the person, at most 80 characters."), "王秀英"),
-        Column("birth_date", "出生日期", True,
-               _l("Date of birth: 1950-05-01, 1950/5/1 or 1950年5月1日."), "1950-05-01"),
+        Column(
+            "birth_date",
+            "出生日期",
+            True,
+            _l("Date of birth: 1950-05-01, 1950/5/1 or 1950年5月1日."),
+            "1950-05-01",
+        ),
         Column("gender", "性别", False, _l("女 or 男 (female or male); may be empty."), "女"),
-        Column("phone", "电话", False, _l("Phone number, at most 32 characters; may be empty."),
-               "13800000000"),
+        Column(
+            "phone",
+            "电话",
+            False,
+            _l("Phone number, at most 32 characters; may be empty."),
+            "13800000000",
+        ),
     ),
     "programs": (
-        Column("troupe", "团体名称", True, _l("Name of an existing troupe under the festival's "
-                                           "organisation."), "万年表歌舞团"),
+        Column(
+            "troupe",
+            "团体名称",
+            True,
+            _l("Name of an existing troupe under the festival's organisation."),
+            "万年表歌舞团",
+        ),
         _ORGANIZATION,
-        Column("title", "节目名称", True, _l("Title of the program, at most 120 characters."),
-               "和谐大家园"),
+        Column(
+            "title",
+            "节目名称",
+            True,
+            _l("Title of the program, at most 120 characters."),
+            "和谐大家园",
+        ),
         Column("category", "类别", True, _l("Name of one of this festival's categories."), "舞蹈"),
         Column("duration_minutes", "时长（分钟）", True, _l("Duration in whole minutes."), "6"),
-        Column("performers", "演员", True,
-               _l("Names of the performers, members of the troupe, separated by 、 or a comma."),
-               "王秀英、李桂兰"),
+        Column(
+            "performers",
+            "演员",
+            True,
+            _l("Names of the performers, members of the troupe, separated by 、 or a comma."),
+            "王秀英、李桂兰",
+        ),
     ),
 }
 
@@ -102,8 +153,9 @@ def column_for(kind: str, cell: Any) -> Column | None:
     return None
 
 
-def map_rows(kind: str, header: list[Any], header_row: int,
-             rows: list[tuple[int, tuple]]) -> tuple[list[ImportRow], list[Problem]]:
+def map_rows(
+    kind: str, header: list[Any], header_row: int, rows: list[tuple[int, tuple]]
+) -> tuple[list[ImportRow], list[Problem]]:
     """The rows as values by column key, or the problems of the header row."""
     problems: list[Problem] = []
     positions: dict[int, Column] = {}
@@ -113,20 +165,40 @@ def map_rows(kind: str, header: list[Any], header_row: int,
             continue
         column = column_for(kind, cell)
         if column is None:
-            problems.append(Problem(header_row, str(cell).strip(), _l(
-                "Unknown column %(name)s; use the headers of the template.",
-                name=str(cell).strip())))
+            problems.append(
+                Problem(
+                    header_row,
+                    str(cell).strip(),
+                    _l(
+                        "Unknown column %(name)s; use the headers of the template.",
+                        name=str(cell).strip(),
+                    ),
+                )
+            )
         elif column.key in seen:
-            problems.append(Problem(header_row, column.key, _l(
-                "The column %(name)s appears twice.", name=column.chinese)))
+            problems.append(
+                Problem(
+                    header_row,
+                    column.key,
+                    _l("The column %(name)s appears twice.", name=column.chinese),
+                )
+            )
         else:
             seen[column.key] = index
             positions[index] = column
     for column in COLUMNS[kind]:
         if column.required and column.key not in seen:
-            problems.append(Problem(header_row, column.key, _l(
-                "The required column %(chinese)s (%(english)s) is missing.",
-                chinese=column.chinese, english=column.key)))
+            problems.append(
+                Problem(
+                    header_row,
+                    column.key,
+                    _l(
+                        "The required column %(chinese)s (%(english)s) is missing.",
+                        chinese=column.chinese,
+                        english=column.key,
+                    ),
+                )
+            )
     if problems:
         return [], problems
     mapped = []

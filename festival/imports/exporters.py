@@ -42,7 +42,9 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Sheet1") -> bytes:
+def to_xlsx(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Sheet1"
+) -> bytes:
     """A one-sheet workbook: a bold header row, dates as dates, columns wide enough to read."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -54,7 +56,7 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str 
     widths = [_width(cell) for cell in header]
     rows = [list(row) for row in rows]
     for row in rows:
-        for index, cell in enumerate(row[:len(widths)]):
+        for index, cell in enumerate(row[: len(widths)]):
             widths[index] = max(widths[index], _width(cell))
     for index, width in enumerate(widths):
         sheet.column_dimensions[_letter(index)].width = min(max(width + 2, 8), 60)

@@ -16,12 +16,17 @@ KIND_LABELS = {
 
 
 class ImportForm(FlaskForm):
-    kind = SelectField(_l("What the file lists"), choices=choices(KIND_LABELS.items()),
-                       validators=[InputRequired()])
+    kind = SelectField(
+        _l("What the file lists"),
+        choices=choices(KIND_LABELS.items()),
+        validators=[InputRequired()],
+    )
     file = FileField(
         _l("Spreadsheet"),
-        validators=[FileRequired(_l("Choose a file.")),
-                    FileAllowed(["xlsx", "csv"], _l("Upload an .xlsx or .csv file."))],
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["xlsx", "csv"], _l("Upload an .xlsx or .csv file.")),
+        ],
         description=_l("An .xlsx or .csv file of at most 5 MB; the first sheet is read."),
         render_kw={"accept": ".xlsx,.csv"},
     )

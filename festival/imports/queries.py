@@ -25,18 +25,25 @@ def _subtree(root_id: int):
 def organizations_under(session: Session, festival: Festival) -> list[Organization]:
     """The festival's organisation and every organisation under it."""
     tree = _subtree(festival.organization_id)
-    return list(session.execute(
-        select(Organization).join(tree, Organization.id == tree.c.id).order_by(Organization.name)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Organization)
+            .join(tree, Organization.id == tree.c.id)
+            .order_by(Organization.name)
+        ).scalars()
+    )
 
 
 def troupes_under(session: Session, festival: Festival) -> list[Troupe]:
     """The troupes of the festival's organisation and of those under it."""
     tree = _subtree(festival.organization_id)
-    return list(session.execute(
-        select(Troupe).join(tree, Troupe.organization_id == tree.c.id)
-        .order_by(Troupe.name, Troupe.id)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Troupe)
+            .join(tree, Troupe.organization_id == tree.c.id)
+            .order_by(Troupe.name, Troupe.id)
+        ).scalars()
+    )
 
 
 @dataclass(frozen=True)
@@ -59,8 +66,7 @@ def members_under(session: Session, festival: Festival) -> list[MemberFact]:
     return [MemberFact(*row) for row in rows]
 
 
-def people_by_name_and_birth_date(session: Session,
-                                  viewer: User) -> dict[tuple[str, date], int]:
+def people_by_name_and_birth_date(session: Session, viewer: User) -> dict[tuple[str, date], int]:
     """(name, date of birth) → the oldest person record with them that ``viewer`` may reach,
     to reuse on import (someone out of reach with the same name and birthday is not linked:
     the import registers a person of its own)."""
@@ -76,21 +82,26 @@ def leader_ids_by_username(session: Session) -> dict[str, int]:
     """Accounts with the troupe leader role, by username (stored normalised: look names up
     with accounts.usernames.normalize_username)."""
     rows = session.execute(
-        select(User.username, User.id).where(User.role == Role.leader, User.is_active.is_(True)))
+        select(User.username, User.id).where(User.role == Role.leader, User.is_active.is_(True))
+    )
     return {username: user_id for username, user_id in rows}
 
 
 def categories_of(session: Session, festival: Festival) -> list[Category]:
-    return list(session.execute(
-        select(Category).where(Category.festival_id == festival.id).order_by(Category.position)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Category).where(Category.festival_id == festival.id).order_by(Category.position)
+        ).scalars()
+    )
 
 
 def program_titles(session: Session, festival: Festival) -> set[tuple[int, str]]:
     """(troupe id, lower-cased title) of every program already in the festival."""
     rows = session.execute(
-        select(Program.troupe_id, func.lower(Program.title))
-        .where(Program.festival_id == festival.id))
+        select(Program.troupe_id, func.lower(Program.title)).where(
+            Program.festival_id == festival.id
+        )
+    )
     return {(troupe_id, title) for troupe_id, title in rows}
 
 
@@ -100,36 +111,52 @@ def program_titles(session: Session, festival: Festival) -> set[tuple[int, str]]
 def troupe_rows(session: Session, festival: Festival) -> list[tuple]:
     """Name, kind, organisation and leader's username of each troupe under the festival."""
     tree = _subtree(festival.organization_id)
-    return list(session.execute(
-        select(Troupe.name, Troupe.kind, Organization.name, User.username)
-        .join(tree, Troupe.organization_id == tree.c.id)
-        .join(Organization, Organization.id == Troupe.organization_id)
-        .outerjoin(User, User.id == Troupe.leader_id)
-        .order_by(Organization.name, Troupe.name)
-    ).all())
+    return list(
+        session.execute(
+            select(Troupe.name, Troupe.kind, Organization.name, User.username)
+            .join(tree, Troupe.organization_id == tree.c.id)
+            .join(Organization, Organization.id == Troupe.organization_id)
+            .outerjoin(User, User.id == Troupe.leader_id)
+            .order_by(Organization.name, Troupe.name)
+        ).all()
+    )
 
 
 def member_rows(session: Session, festival: Festival) -> list[tuple]:
     """Troupe, organisation, name, birth date, gender and phone of every member."""
     tree = _subtree(festival.organization_id)
-    return list(session.execute(
-        select(Troupe.name, Organization.name, Person.name, Person.birth_date, Person.gender,
-               Person.phone)
-        .select_from(Membership)
-        .join(Person, Person.id == Membership.person_id)
-        .join(Troupe, Troupe.id == Membership.troupe_id)
-        .join(tree, Troupe.organization_id == tree.c.id)
-        .join(Organization, Organization.id == Troupe.organization_id)
-        .order_by(Organization.name, Troupe.name, Person.name, Person.id)
-    ).all())
+    return list(
+        session.execute(
+            select(
+                Troupe.name,
+                Organization.name,
+                Person.name,
+                Person.birth_date,
+                Person.gender,
+                Person.phone,
+            )
+            .select_from(Membership)
+            .join(Person, Person.id == Membership.person_id)
+            .join(Troupe, Troupe.id == Membership.troupe_id)
+            .join(tree, Troupe.organization_id == tree.c.id)
+            .join(Organization, Organization.id == Troupe.organization_id)
+            .order_by(Organization.name, Troupe.name, Person.name, Person.id)
+        ).all()
+    )
 
 
 def program_rows(session: Session, festival: Festival) -> list[tuple]:
     """Troupe, organisation, title, category, minutes and performer names of each program
     (withdrawn ones left out), in two queries."""
     programs = session.execute(
-        select(Program.id, Troupe.name, Organization.name, Program.title, Category.name,
-               Program.duration_minutes)
+        select(
+            Program.id,
+            Troupe.name,
+            Organization.name,
+            Program.title,
+            Category.name,
+            Program.duration_minutes,
+        )
         .join(Troupe, Troupe.id == Program.troupe_id)
         .join(Organization, Organization.id == Troupe.organization_id)
         .join(Category, Category.id == Program.category_id)
@@ -145,5 +172,7 @@ def program_rows(session: Session, festival: Festival) -> list[tuple]:
         .order_by(ProgramPerformer.program_id, Person.name)
     ):
         performers.setdefault(program_id, []).append(name)
-    return [(troupe, organization, title, category, minutes, performers.get(program_id, []))
-            for program_id, troupe, organization, title, category, minutes in programs]
+    return [
+        (troupe, organization, title, category, minutes, performers.get(program_id, []))
+        for program_id, troupe, organization, title, category, minutes in programs
+    ]

@@ -60,57 +60,89 @@ def refuse(message) -> ValidationFailed:
     return ValidationFailed(message, fields={"file": [message]})
 
 
-NOT_A_SPREADSHEET = _l("This file is not a spreadsheet. Upload an .xlsx file (Excel, WPS) "
-                       "or a .csv file.")
+NOT_A_SPREADSHEET = _l(
+    "This file is not a spreadsheet. Upload an .xlsx file (Excel, WPS) or a .csv file."
+)
 
 
 def _too_many_rows() -> ValidationFailed:
-    return refuse(_l("The sheet has more than %(n)d rows, empty ones included. Delete the "
-                     "empty rows below the list, or split it into smaller files.",
-                     n=MAX_SHEET_ROWS))
+    return refuse(
+        _l(
+            "The sheet has more than %(n)d rows, empty ones included. Delete the "
+            "empty rows below the list, or split it into smaller files.",
+            n=MAX_SHEET_ROWS,
+        )
+    )
 
 
 def _too_many_columns(row: int) -> ValidationFailed:
-    return refuse(_l("Row %(row)d has more than %(n)d columns. Delete the columns to the "
-                     "right of the list, or split it into smaller files.",
-                     row=row, n=MAX_COLUMNS))
+    return refuse(
+        _l(
+            "Row %(row)d has more than %(n)d columns. Delete the columns to the "
+            "right of the list, or split it into smaller files.",
+            row=row,
+            n=MAX_COLUMNS,
+        )
+    )
 
 
 def _too_many_cells() -> ValidationFailed:
-    return refuse(_l("The sheet has more than %(n)d cells, empty ones included. Delete the "
-                     "empty rows and columns around the list, or split it into smaller files.",
-                     n=MAX_CELLS))
+    return refuse(
+        _l(
+            "The sheet has more than %(n)d cells, empty ones included. Delete the "
+            "empty rows and columns around the list, or split it into smaller files.",
+            n=MAX_CELLS,
+        )
+    )
 
 
 def _cell_too_long(row: int) -> ValidationFailed:
-    return refuse(_l("A cell in row %(row)d holds more than %(n)d characters.",
-                     row=row, n=MAX_CELL_CHARS))
+    return refuse(
+        _l("A cell in row %(row)d holds more than %(n)d characters.", row=row, n=MAX_CELL_CHARS)
+    )
 
 
 def _unpacks_too_large() -> ValidationFailed:
-    return refuse(_l("The spreadsheet unpacks to more than %(mb)d MB, or is packed far more "
-                     "tightly than a real list. Save it again in Excel or WPS, or split it "
-                     "into smaller files.", mb=MAX_UNPACKED_BYTES // (1024 * 1024)))
+    return refuse(
+        _l(
+            "The spreadsheet unpacks to more than %(mb)d MB, or is packed far more "
+            "tightly than a real list. Save it again in Excel or WPS, or split it "
+            "into smaller files.",
+            mb=MAX_UNPACKED_BYTES // (1024 * 1024),
+        )
+    )
 
 
 def _too_much_content() -> ValidationFailed:
-    return refuse(_l("The spreadsheet holds far more texts, formats or other content than a "
-                     "list needs. Copy the list into a new workbook, save it and upload that."))
+    return refuse(
+        _l(
+            "The spreadsheet holds far more texts, formats or other content than a "
+            "list needs. Copy the list into a new workbook, save it and upload that."
+        )
+    )
 
 
 def read_spreadsheet(content: bytes, filename: str) -> Sheet:
     """The first sheet's header (its first non-empty row) and the non-empty rows below it."""
     if len(content) > MAX_BYTES:
-        raise refuse(_l("The file is larger than %(mb)d MB. Split it into smaller files.",
-                        mb=MAX_BYTES // (1024 * 1024)))
+        raise refuse(
+            _l(
+                "The file is larger than %(mb)d MB. Split it into smaller files.",
+                mb=MAX_BYTES // (1024 * 1024),
+            )
+        )
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
         rows = _xlsx_rows(content)
     elif extension == "csv":
         rows = _csv_rows(content)
     elif extension == "xls":
-        raise refuse(_l("Old .xls files cannot be read. In Excel or WPS choose “Save as” "
-                        "and pick the .xlsx format."))
+        raise refuse(
+            _l(
+                "Old .xls files cannot be read. In Excel or WPS choose “Save as” "
+                "and pick the .xlsx format."
+            )
+        )
     else:
         raise refuse(NOT_A_SPREADSHEET)
     header: list[Any] | None = None
@@ -125,8 +157,9 @@ def read_spreadsheet(content: bytes, filename: str) -> Sheet:
             continue
         body.append((number, cells))
         if len(body) > MAX_ROWS:
-            raise refuse(_l("The file has more than %(n)d rows. Split it into smaller files.",
-                            n=MAX_ROWS))
+            raise refuse(
+                _l("The file has more than %(n)d rows. Split it into smaller files.", n=MAX_ROWS)
+            )
     if header is None:
         raise refuse(_l("The file is empty."))
     return Sheet(header=header, header_row=header_row, rows=body)
@@ -165,9 +198,14 @@ def _check_packing(archive: zipfile.ZipFile) -> None:
     total = 0
     for part in parts:
         total += part.file_size
-        if (part.file_size > MAX_PART_BYTES or total > MAX_UNPACKED_BYTES
-                or (part.file_size > 1024 * 1024
-                    and part.file_size > MAX_PACKING_RATIO * max(part.compress_size, 1))):
+        if (
+            part.file_size > MAX_PART_BYTES
+            or total > MAX_UNPACKED_BYTES
+            or (
+                part.file_size > 1024 * 1024
+                and part.file_size > MAX_PACKING_RATIO * max(part.compress_size, 1)
+            )
+        ):
             raise _unpacks_too_large()
 
 
@@ -178,7 +216,7 @@ class _StopReading(Exception):
 def _local(tag: str) -> str:
     """A tag or attribute without its prefix (x:c → c): parts are read without namespaces,
     which every producer spells the same way."""
-    return tag[tag.find(":") + 1:]
+    return tag[tag.find(":") + 1 :]
 
 
 class _WorkbookReader:
@@ -189,8 +227,9 @@ class _WorkbookReader:
         self.archive = archive
         self.tags = 0  # across every part: bounds the time spent on XML of any kind
 
-    def _parse(self, name: str, start: Callable, end: Callable | None = None,
-               text: Callable | None = None) -> Iterator[None]:
+    def _parse(
+        self, name: str, start: Callable, end: Callable | None = None, text: Callable | None = None
+    ) -> Iterator[None]:
         """Feed one part to expat a chunk at a time, each chunk's tags counted before it is
         parsed; yields after each chunk. The handlers get tags with their prefixes."""
         parser = expat.ParserCreate()
@@ -218,8 +257,9 @@ class _WorkbookReader:
                 yield
             parser.Parse(b"", True)
 
-    def _read_all(self, name: str, start: Callable, end: Callable | None = None,
-                  text: Callable | None = None) -> None:
+    def _read_all(
+        self, name: str, start: Callable, end: Callable | None = None, text: Callable | None = None
+    ) -> None:
         try:
             for _ in self._parse(name, start, end, text):
                 pass
@@ -237,8 +277,11 @@ class _WorkbookReader:
         def start(tag, attributes):
             if _local(tag) == "Relationship" and len(found) < MAX_PARTS:
                 target = attributes.get("Target", "")
-                path = (target.lstrip("/") if target.startswith("/")
-                        else posixpath.normpath(posixpath.join(folder, target)))
+                path = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join(folder, target))
+                )
                 kind = attributes.get("Type", "").rsplit("/", 1)[-1]
                 found[attributes.get("Id", "")] = (kind, path)
 
@@ -247,8 +290,9 @@ class _WorkbookReader:
 
     def first_sheet_rows(self) -> Iterator[tuple[int, tuple]]:
         package = self._relationships("")
-        workbook = next((path for kind, path in package.values() if kind == "officeDocument"),
-                        "xl/workbook.xml")
+        workbook = next(
+            (path for kind, path in package.values() if kind == "officeDocument"), "xl/workbook.xml"
+        )
         parts = self._relationships(workbook)
         state = {"sheet": None, "epoch": WINDOWS_EPOCH}
 
@@ -258,8 +302,9 @@ class _WorkbookReader:
                 if attributes.get("date1904", "").lower() in ("1", "true"):
                     state["epoch"] = MAC_EPOCH
             elif tag == "sheet":
-                relation = next((value for key, value in attributes.items()
-                                 if _local(key) == "id"), "")
+                relation = next(
+                    (value for key, value in attributes.items() if _local(key) == "id"), ""
+                )
                 kind, path = parts.get(relation, ("", ""))
                 if kind == "worksheet":
                     state["sheet"] = path
@@ -273,7 +318,8 @@ class _WorkbookReader:
         sheet = _SheetState(
             strings=self._shared_strings(strings) if strings in self.archive.NameToInfo else [],
             formats=self._date_formats(styles) if styles in self.archive.NameToInfo else {},
-            epoch=state["epoch"])
+            epoch=state["epoch"],
+        )
         for _ in self._parse(state["sheet"], sheet.start, sheet.end, sheet.text):
             yield from sheet.ready
             sheet.ready.clear()
@@ -329,8 +375,7 @@ class _WorkbookReader:
                 if len(custom) >= MAX_STYLES:
                     raise _too_much_content()
                 # Excel writes at most 255 characters; longer ones are no date format.
-                custom[int(attributes.get("numFmtId", -1))] = attributes.get("formatCode",
-                                                                             "")[:255]
+                custom[int(attributes.get("numFmtId", -1))] = attributes.get("formatCode", "")[:255]
             elif tag == "cellXfs":
                 state["in_cell_formats"] = True
             elif tag == "xf" and state["in_cell_formats"]:
@@ -376,7 +421,7 @@ class _SheetState:
         self.phonetic = 0
 
     def start(self, tag, attributes):
-        tag = tag[tag.find(":") + 1:]  # _local(tag), inline: this runs for every cell
+        tag = tag[tag.find(":") + 1 :]  # _local(tag), inline: this runs for every cell
         if tag == "c":
             self.row_cells += 1
             self.cells_read += 1
@@ -428,7 +473,7 @@ class _SheetState:
         return text
 
     def end(self, tag):
-        tag = tag[tag.find(":") + 1:]
+        tag = tag[tag.find(":") + 1 :]
         if tag == "v":
             self.value = self._collected()
         elif tag == "t" and self.pieces is not None:
@@ -447,8 +492,9 @@ class _SheetState:
                 self.values[self.column] = value
         elif tag == "row":
             width = max(self.values, default=0)
-            self.ready.append((self.row_number,
-                               tuple(self.values.get(index) for index in range(1, width + 1))))
+            self.ready.append(
+                (self.row_number, tuple(self.values.get(index) for index in range(1, width + 1)))
+            )
 
     def _cell_value(self) -> Any:
         """The value as openpyxl's data-only reading gives it."""
@@ -497,8 +543,9 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
             # Chinese Excel and WPS save CSV in GBK, of which GB18030 is the superset.
             text = content.decode("gb18030")
         except UnicodeDecodeError as error:
-            raise refuse(_l("The CSV file is neither UTF-8 nor GBK text. Save it again as "
-                            "“CSV UTF-8”.")) from error
+            raise refuse(
+                _l("The CSV file is neither UTF-8 nor GBK text. Save it again as “CSV UTF-8”.")
+            ) from error
     first_line = text.split("\n", 1)[0]
     # Excel writes commas; some tools write tab-separated text under the .csv name.
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
@@ -512,9 +559,14 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
                 raise _too_many_columns(row["number"])
             row["chars"] += len(line)
             if row["chars"] > MAX_CSV_ROW_CHARS:
-                raise refuse(_l("Row %(row)d is longer than %(n)d characters. Check that "
-                                "every quotation mark has its partner.",
-                                row=row["number"], n=MAX_CSV_ROW_CHARS))
+                raise refuse(
+                    _l(
+                        "Row %(row)d is longer than %(n)d characters. Check that "
+                        "every quotation mark has its partner.",
+                        row=row["number"],
+                        n=MAX_CSV_ROW_CHARS,
+                    )
+                )
             yield line
 
     cells_read = 0
@@ -555,8 +607,10 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                   r"(?:[ T]0{1,2}:00(?::00)?)?$")
+_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]0{1,2}:00(?::00)?)?$"
+)
 
 
 def parse_date(value: Any) -> date | None:

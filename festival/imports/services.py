@@ -35,15 +35,31 @@ def _long_date(value: date) -> LazyString:
     return LazyString(lambda: format_date(value, "long"))
 
 
-TROUPE_KINDS = {"troupe": TroupeKind.troupe, "团体": TroupeKind.troupe, "团": TroupeKind.troupe,
-                "team": TroupeKind.team, "队": TroupeKind.team, "方队": TroupeKind.team,
-                "队伍": TroupeKind.team}
-GENDERS = {"female": Gender.female, "f": Gender.female, "女": Gender.female,
-           "male": Gender.male, "m": Gender.male, "男": Gender.male}
+TROUPE_KINDS = {
+    "troupe": TroupeKind.troupe,
+    "团体": TroupeKind.troupe,
+    "团": TroupeKind.troupe,
+    "team": TroupeKind.team,
+    "队": TroupeKind.team,
+    "方队": TroupeKind.team,
+    "队伍": TroupeKind.team,
+}
+GENDERS = {
+    "female": Gender.female,
+    "f": Gender.female,
+    "女": Gender.female,
+    "male": Gender.male,
+    "m": Gender.male,
+    "男": Gender.male,
+}
 PERFORMER_SEPARATORS = re.compile(r"[、,，;；\n]+")
 # Which column each field of the eligibility rules is about.
-PROGRAM_FIELDS = {"title": "title", "category_id": "category",
-                  "duration_minutes": "duration_minutes", "performer_ids": "performers"}
+PROGRAM_FIELDS = {
+    "title": "title",
+    "category_id": "category",
+    "duration_minutes": "duration_minutes",
+    "performer_ids": "performers",
+}
 
 
 @dataclass
@@ -82,20 +98,28 @@ def import_rows(
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
     if not rows:
-        return ImportResult(kind, [Problem(None, None, _l(
-            "The file has no rows below the header."))])
+        return ImportResult(
+            kind, [Problem(None, None, _l("The file has no rows below the header."))]
+        )
     plan = _CHECKS[kind](session, festival=festival, rows=rows, now=now, actor=actor)
     problems = [Problem(None, None, message) for message in plan.file_problems.values()]
     if plan.problems or problems:
         order = {column.key: index for index, column in enumerate(COLUMNS[kind])}
-        problems += sorted(plan.problems,
-                           key=lambda p: (p.row or 0, order.get(p.column or "", -1)))
+        problems += sorted(plan.problems, key=lambda p: (p.row or 0, order.get(p.column or "", -1)))
         return ImportResult(kind, problems)
     session.add_all(plan.new_objects)
     session.flush()
-    record(session, actor=actor, action=f"import_{kind}", entity_type="festival",
-           entity_id=festival.id, changes={"rows": len(rows)},
-           organization_id=festival.organization_id, festival_id=festival.id, now=now)
+    record(
+        session,
+        actor=actor,
+        action=f"import_{kind}",
+        entity_type="festival",
+        entity_id=festival.id,
+        changes={"rows": len(rows)},
+        organization_id=festival.organization_id,
+        festival_id=festival.id,
+        now=now,
+    )
     return ImportResult(kind, [], created=len(rows))
 
 
@@ -120,9 +144,14 @@ class _Troupes:
             return True, None
         organization = self.organizations.get(name_key(text))
         if organization is None:
-            plan.add(row, "organization", _l(
-                "There is no organisation called %(name)s under the festival's organisation.",
-                name=text))
+            plan.add(
+                row,
+                "organization",
+                _l(
+                    "There is no organisation called %(name)s under the festival's organisation.",
+                    name=text,
+                ),
+            )
             return False, None
         return True, organization
 
@@ -138,28 +167,42 @@ class _Troupes:
         if organization is not None:
             candidates = [t for t in candidates if t.organization_id == organization.id]
         if not candidates:
-            plan.add(row, "troupe", _l(
-                "There is no troupe called %(name)s under the festival's organisation.",
-                name=text))
+            plan.add(
+                row,
+                "troupe",
+                _l(
+                    "There is no troupe called %(name)s under the festival's organisation.",
+                    name=text,
+                ),
+            )
             return None
         if len(candidates) > 1:
-            plan.add(row, "organization", _l(
-                "Several organisations have a troupe called %(name)s (%(organizations)s); "
-                "enter the organisation.", name=text,
-                organizations="、".join(sorted(self.organization_names[t.organization_id]
-                                              for t in candidates))))
+            plan.add(
+                row,
+                "organization",
+                _l(
+                    "Several organisations have a troupe called %(name)s (%(organizations)s); "
+                    "enter the organisation.",
+                    name=text,
+                    organizations="、".join(
+                        sorted(self.organization_names[t.organization_id] for t in candidates)
+                    ),
+                ),
+            )
             return None
         return candidates[0]
 
 
-def _check_troupes(session: Session, *, festival: Festival, rows: list[ImportRow], now: datetime,
-                   actor: User) -> _Plan:
+def _check_troupes(
+    session: Session, *, festival: Festival, rows: list[ImportRow], now: datetime, actor: User
+) -> _Plan:
     plan = _Plan()
     organizations = queries.organizations_under(session, festival)
     by_name = {name_key(o.name): o for o in organizations}
     home = next(o for o in organizations if o.id == festival.organization_id)
-    taken = {(t.organization_id, name_key(t.name)) for t in queries.troupes_under(session,
-                                                                                 festival)}
+    taken = {
+        (t.organization_id, name_key(t.name)) for t in queries.troupes_under(session, festival)
+    }
     leaders = queries.leader_ids_by_username(session)
     seen: dict[tuple[int, str], int] = {}
     for row in rows:
@@ -174,28 +217,53 @@ def _check_troupes(session: Session, *, festival: Festival, rows: list[ImportRow
         organization_text = cell_text(row.values["organization"])
         organization = by_name.get(name_key(organization_text)) if organization_text else home
         if organization is None:
-            plan.add(row, "organization", _l(
-                "There is no organisation called %(name)s under the festival's organisation.",
-                name=organization_text))
+            plan.add(
+                row,
+                "organization",
+                _l(
+                    "There is no organisation called %(name)s under the festival's organisation.",
+                    name=organization_text,
+                ),
+            )
         username = cell_text(row.values["leader_username"])
         leader_id = leaders.get(normalize_username(username)) if username else None
         if username and leader_id is None:
-            plan.add(row, "leader_username", _l(
-                "There is no account %(username)s with the troupe leader role.",
-                username=username))
+            plan.add(
+                row,
+                "leader_username",
+                _l(
+                    "There is no account %(username)s with the troupe leader role.",
+                    username=username,
+                ),
+            )
         if organization is not None and 1 <= len(name) <= TROUPE_NAME_MAX:
             key = (organization.id, name_key(name))
             if key in taken:
-                plan.add(row, "name", _l("%(organization)s has a troupe called %(name)s already.",
-                                         organization=organization.name, name=name))
+                plan.add(
+                    row,
+                    "name",
+                    _l(
+                        "%(organization)s has a troupe called %(name)s already.",
+                        organization=organization.name,
+                        name=name,
+                    ),
+                )
             elif key in seen:
-                plan.add(row, "name", _l("%(name)s is also on row %(row)d.", name=name,
-                                         row=seen[key]))
+                plan.add(
+                    row, "name", _l("%(name)s is also on row %(row)d.", name=name, row=seen[key])
+                )
             else:
                 seen[key] = row.number
         if len(plan.problems) == before:
-            plan.new_objects.append(Troupe(name=name, kind=kind, organization_id=organization.id,
-                                           leader_id=leader_id, created_at=now))
+            plan.new_objects.append(
+                Troupe(
+                    name=name,
+                    kind=kind,
+                    organization_id=organization.id,
+                    leader_id=leader_id,
+                    created_at=now,
+                )
+            )
     return plan
 
 
@@ -206,11 +274,13 @@ def _gender(text: str) -> str | None:
     return gender.value if gender else text  # an unknown word: person_problems names it
 
 
-def _check_members(session: Session, *, festival: Festival, rows: list[ImportRow], now: datetime,
-                   actor: User) -> _Plan:
+def _check_members(
+    session: Session, *, festival: Festival, rows: list[ImportRow], now: datetime, actor: User
+) -> _Plan:
     plan = _Plan()
-    troupes = _Troupes(queries.organizations_under(session, festival),
-                       queries.troupes_under(session, festival))
+    troupes = _Troupes(
+        queries.organizations_under(session, festival), queries.troupes_under(session, festival)
+    )
     memberships = {(m.troupe_id, m.person_id) for m in queries.members_under(session, festival)}
     people = queries.people_by_name_and_birth_date(session, actor)
     new_people: dict[tuple[str, date], Person] = {}
@@ -226,8 +296,9 @@ def _check_members(session: Session, *, festival: Festival, rows: list[ImportRow
             birth_date, unreadable_date = None, True
         gender = _gender(cell_text(row.values["gender"]))
         phone = cell_text(row.values["phone"]) or None
-        for column, messages in person_problems(name=name, birth_date=birth_date, gender=gender,
-                                                phone=phone, today=now.date()).items():
+        for column, messages in person_problems(
+            name=name, birth_date=birth_date, gender=gender, phone=phone, today=now.date()
+        ).items():
             if column == "birth_date" and unreadable_date:
                 messages = [_l("Write the date of birth as 1950-05-01, 1950/5/1 or 1950年5月1日.")]
             for message in messages:
@@ -237,23 +308,39 @@ def _check_members(session: Session, *, festival: Festival, rows: list[ImportRow
         person_id = people.get((name, birth_date))
         key = (troupe.id, name, birth_date)
         if person_id is not None and (troupe.id, person_id) in memberships:
-            plan.add(row, "name", _l("%(name)s is already a member of %(troupe)s.", name=name,
-                                     troupe=troupe.name))
+            plan.add(
+                row,
+                "name",
+                _l("%(name)s is already a member of %(troupe)s.", name=name, troupe=troupe.name),
+            )
         elif key in seen:
-            plan.add(row, "name", _l("%(name)s (born %(day)s) is also on row %(row)d.",
-                                     name=name, day=_long_date(birth_date), row=seen[key]))
+            plan.add(
+                row,
+                "name",
+                _l(
+                    "%(name)s (born %(day)s) is also on row %(row)d.",
+                    name=name,
+                    day=_long_date(birth_date),
+                    row=seen[key],
+                ),
+            )
         else:
             seen[key] = row.number
-            membership = Membership(troupe_id=troupe.id, role=MemberRole.member,
-                                    joined_on=now.date())
+            membership = Membership(
+                troupe_id=troupe.id, role=MemberRole.member, joined_on=now.date()
+            )
             if person_id is not None:
                 membership.person_id = person_id
             else:
                 person = new_people.get((name, birth_date))
                 if person is None:
-                    person = Person(name=name, birth_date=birth_date,
-                                    gender=Gender(gender) if gender else None, phone=phone,
-                                    created_at=now)
+                    person = Person(
+                        name=name,
+                        birth_date=birth_date,
+                        gender=Gender(gender) if gender else None,
+                        phone=phone,
+                        created_at=now,
+                    )
                     new_people[(name, birth_date)] = person
                 membership.person = person
             plan.new_objects.append(membership)
@@ -264,13 +351,14 @@ def _performer_names(value: Any) -> list[str]:
     return [name.strip() for name in PERFORMER_SEPARATORS.split(cell_text(value)) if name.strip()]
 
 
-def _check_programs(session: Session, *, festival: Festival, rows: list[ImportRow], now: datetime,
-                    actor: User) -> _Plan:
+def _check_programs(
+    session: Session, *, festival: Festival, rows: list[ImportRow], now: datetime, actor: User
+) -> _Plan:
     plan = _Plan()
-    troupes = _Troupes(queries.organizations_under(session, festival),
-                       queries.troupes_under(session, festival))
-    members: dict[int, dict[str, list[queries.MemberFact]]] = defaultdict(
-        lambda: defaultdict(list))
+    troupes = _Troupes(
+        queries.organizations_under(session, festival), queries.troupes_under(session, festival)
+    )
+    members: dict[int, dict[str, list[queries.MemberFact]]] = defaultdict(lambda: defaultdict(list))
     for member in queries.members_under(session, festival):
         members[member.troupe_id][name_key(member.name)].append(member)
     categories = {name_key(c.name): c for c in queries.categories_of(session, festival)}
@@ -289,12 +377,23 @@ def _check_programs(session: Session, *, festival: Festival, rows: list[ImportRo
         for name in names if troupe is not None else []:
             found = members[troupe.id].get(name_key(name), [])
             if not found:
-                plan.add(row, "performers", _l("%(name)s is not a member of %(troupe)s.",
-                                               name=name, troupe=troupe.name))
+                plan.add(
+                    row,
+                    "performers",
+                    _l("%(name)s is not a member of %(troupe)s.", name=name, troupe=troupe.name),
+                )
             elif len(found) > 1:
-                plan.add(row, "performers", _l(
-                    "%(troupe)s has %(n)d members called %(name)s; tell them apart in the "
-                    "troupe's member list first.", troupe=troupe.name, n=len(found), name=name))
+                plan.add(
+                    row,
+                    "performers",
+                    _l(
+                        "%(troupe)s has %(n)d members called %(name)s; tell them apart in the "
+                        "troupe's member list first.",
+                        troupe=troupe.name,
+                        n=len(found),
+                        name=name,
+                    ),
+                )
             else:
                 performers.append(found[0])
         title_key = (troupe.id if troupe else 0, title.strip().lower())
@@ -309,11 +408,16 @@ def _check_programs(session: Session, *, festival: Festival, rows: list[ImportRo
             troupe_name=troupe.name if troupe else cell_text(row.values["troupe"]),
         )
         problems = submission_problems(
-            Submission(title=title, duration_minutes=minutes,
-                       performer_ids=[p.person_id for p in performers]),
+            Submission(
+                title=title,
+                duration_minutes=minutes,
+                performer_ids=[p.person_id for p in performers],
+            ),
             rules,
-            performers=[Performer(id=p.person_id, name=p.name, birth_date=p.birth_date,
-                                  is_member=True) for p in performers],
+            performers=[
+                Performer(id=p.person_id, name=p.name, birth_date=p.birth_date, is_member=True)
+                for p in performers
+            ],
             title_taken=title_key in titles,
             now=now,
         )
@@ -328,14 +432,24 @@ def _check_programs(session: Session, *, festival: Festival, rows: list[ImportRo
         if troupe is not None and title.strip():
             titles.add(title_key)  # a second row with this title is a duplicate too
         if len(plan.problems) == before and not plan.file_problems:
-            plan.new_objects.append(Program(
-                festival_id=festival.id, troupe_id=troupe.id, category_id=category.id,
-                title=title.strip(), duration_minutes=minutes, status=ProgramStatus.submitted,
-                is_late=now > festival.submission_deadline, submitted_by_id=actor.id,
-                submitted_at=now, updated_at=now,
-                performers=[ProgramPerformer(person_id=person_id) for person_id in
-                            dict.fromkeys(p.person_id for p in performers)],
-            ))
+            plan.new_objects.append(
+                Program(
+                    festival_id=festival.id,
+                    troupe_id=troupe.id,
+                    category_id=category.id,
+                    title=title.strip(),
+                    duration_minutes=minutes,
+                    status=ProgramStatus.submitted,
+                    is_late=now > festival.submission_deadline,
+                    submitted_by_id=actor.id,
+                    submitted_at=now,
+                    updated_at=now,
+                    performers=[
+                        ProgramPerformer(person_id=person_id)
+                        for person_id in dict.fromkeys(p.person_id for p in performers)
+                    ],
+                )
+            )
     return plan
 
 

@@ -37,27 +37,48 @@ def import_file(festival_id: int):
     if form.validate_on_submit():
         kind, upload = form.kind.data, form.file.data
         try:
-            sheet = reading.read_spreadsheet(upload.stream.read(reading.MAX_BYTES + 1),
-                                             upload.filename or "")
+            sheet = reading.read_spreadsheet(
+                upload.stream.read(reading.MAX_BYTES + 1), upload.filename or ""
+            )
         except ValidationFailed as error:
             show_errors_on_form(form, error)
         else:
             rows, problems = map_rows(kind, sheet.header, sheet.header_row, sheet.rows)
             if not problems:
-                result = services.import_rows(db.session, festival=festival, kind=kind,
-                                              rows=rows, actor=current_user, now=utcnow())
+                result = services.import_rows(
+                    db.session,
+                    festival=festival,
+                    kind=kind,
+                    rows=rows,
+                    actor=current_user,
+                    now=utcnow(),
+                )
                 problems = result.problems
                 if result.ok:
                     db.session.commit()
-                    flash(_("%(count)d rows imported (%(kind)s).", count=result.created,
-                            kind=KIND_LABELS[kind]), "success")
+                    flash(
+                        _(
+                            "%(count)d rows imported (%(kind)s).",
+                            count=result.created,
+                            kind=KIND_LABELS[kind],
+                        ),
+                        "success",
+                    )
                     return redirect(url_for("imports.import_file", festival_id=festival.id))
             db.session.rollback()
     return render_template(
-        "imports/import.html", festival=festival, form=form, problems=problems,
-        columns=COLUMNS, kinds=KINDS, kind_labels=KIND_LABELS, formats=FORMATS,
-        column_labels={column.key: f"{column.chinese} ({column.key})"
-                       for column in COLUMNS.get(form.kind.data, ())},
+        "imports/import.html",
+        festival=festival,
+        form=form,
+        problems=problems,
+        columns=COLUMNS,
+        kinds=KINDS,
+        kind_labels=KIND_LABELS,
+        formats=FORMATS,
+        column_labels={
+            column.key: f"{column.chinese} ({column.key})"
+            for column in COLUMNS.get(form.kind.data, ())
+        },
     )
 
 
@@ -70,9 +91,14 @@ def template(kind: str, fmt: str):
     columns = COLUMNS[kind]
     header = [column.chinese for column in columns]
     example = [str(column.example) for column in columns]
-    return _spreadsheet(fmt, header, [example], title=str(KIND_LABELS[kind]),
-                        ascii_name=f"import-{kind}.{fmt}",
-                        name=_("Import template") + f" - {KIND_LABELS[kind]}.{fmt}")
+    return _spreadsheet(
+        fmt,
+        header,
+        [example],
+        title=str(KIND_LABELS[kind]),
+        ascii_name=f"import-{kind}.{fmt}",
+        name=_("Import template") + f" - {KIND_LABELS[kind]}.{fmt}",
+    )
 
 
 @bp.get("/festivals/<int:festival_id>/export/<kind>.<fmt>")
@@ -83,22 +109,40 @@ def export(festival_id: int, kind: str, fmt: str):
     if kind not in KINDS or fmt not in FORMATS:
         abort(404)
     if kind == "troupes":
-        rows = [(name, TROUPE_KIND_WORDS[troupe_kind], organization, leader or "")
-                for name, troupe_kind, organization, leader
-                in queries.troupe_rows(db.session, festival)]
+        rows = [
+            (name, TROUPE_KIND_WORDS[troupe_kind], organization, leader or "")
+            for name, troupe_kind, organization, leader in queries.troupe_rows(db.session, festival)
+        ]
     elif kind == "members":
-        rows = [(troupe, organization, name, birth_date,
-                 GENDER_WORDS[gender] if gender else "", phone or "")
-                for troupe, organization, name, birth_date, gender, phone
-                in queries.member_rows(db.session, festival)]
+        rows = [
+            (
+                troupe,
+                organization,
+                name,
+                birth_date,
+                GENDER_WORDS[gender] if gender else "",
+                phone or "",
+            )
+            for troupe, organization, name, birth_date, gender, phone in queries.member_rows(
+                db.session, festival
+            )
+        ]
     else:
-        rows = [(troupe, organization, title, category, minutes, "、".join(performers))
-                for troupe, organization, title, category, minutes, performers
-                in queries.program_rows(db.session, festival)]
+        rows = [
+            (troupe, organization, title, category, minutes, "、".join(performers))
+            for troupe, organization, title, category, minutes, performers in queries.program_rows(
+                db.session, festival
+            )
+        ]
     header = [column.chinese for column in COLUMNS[kind]]
-    return _spreadsheet(fmt, header, rows, title=str(KIND_LABELS[kind]),
-                        ascii_name=f"festival-{festival.id}-{kind}.{fmt}",
-                        name=f"{festival.name} - {KIND_LABELS[kind]}.{fmt}")
+    return _spreadsheet(
+        fmt,
+        header,
+        rows,
+        title=str(KIND_LABELS[kind]),
+        ascii_name=f"festival-{festival.id}-{kind}.{fmt}",
+        name=f"{festival.name} - {KIND_LABELS[kind]}.{fmt}",
+    )
 
 
 def _spreadsheet(fmt: str, header, rows, *, title: str, ascii_name: str, name: str) -> Response:
@@ -108,7 +152,8 @@ def _spreadsheet(fmt: str, header, rows, *, title: str, ascii_name: str, name: s
         body, mimetype = exporters.to_csv(header, rows), exporters.CSV_MIMETYPE
     response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name, safe="")}')
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
     # Lists of people with their dates of birth and phone numbers: keep them out of caches.
     response.headers["Cache-Control"] = "private, no-store"
     return response

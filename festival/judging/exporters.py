@@ -33,23 +33,48 @@ def _number(value: Decimal | None) -> Decimal | str:
     return two if two == value else value
 
 
-def results_table(results: Results,
-                  criterion_scores: Mapping[tuple[int, int], Mapping[int, Decimal]],
-                  ) -> tuple[list[str], list[list]]:
+def results_table(
+    results: Results,
+    criterion_scores: Mapping[tuple[int, int], Mapping[int, Decimal]],
+) -> tuple[list[str], list[list]]:
     """Header and rows: one row per program × judge, with every criterion's score.
     ``criterion_scores`` maps (program id, judge id) to {criterion id: value}."""
     criteria = results.criteria
-    header = [str(_l("Rank")), str(_l("Program")), str(_l("Troupe")), str(_l("Organisation")),
-              str(_l("Category")), str(_l("Score")), str(_l("Spread between judges")),
-              str(_l("Advanced")), str(_l("Judge"))]
-    header += [str(_l("%(criterion)s (max %(max)s, weight %(weight)s)", criterion=c.name,
-                      max=f"{c.max_score:g}", weight=f"{c.weight:g}")) for c in criteria]
+    header = [
+        str(_l("Rank")),
+        str(_l("Program")),
+        str(_l("Troupe")),
+        str(_l("Organisation")),
+        str(_l("Category")),
+        str(_l("Score")),
+        str(_l("Spread between judges")),
+        str(_l("Advanced")),
+        str(_l("Judge")),
+    ]
+    header += [
+        str(
+            _l(
+                "%(criterion)s (max %(max)s, weight %(weight)s)",
+                criterion=c.name,
+                max=f"{c.max_score:g}",
+                weight=f"{c.weight:g}",
+            )
+        )
+        for c in criteria
+    ]
     header += [str(_l("Judge's total")), str(_l("In the score"))]
     rows = []
     for item in results.items:
-        base = [item.rank if item.rank is not None else "", item.title, item.troupe_name,
-                item.organization_name, item.category_name, _number(item.score),
-                _number(item.spread), str(_l("yes")) if item.advanced else str(_l("no"))]
+        base = [
+            item.rank if item.rank is not None else "",
+            item.title,
+            item.troupe_name,
+            item.organization_name,
+            item.category_name,
+            _number(item.score),
+            _number(item.spread),
+            str(_l("yes")) if item.advanced else str(_l("no")),
+        ]
         totals = item.judge_totals
         for judge in results.judges:
             values = criterion_scores.get((item.program_id, judge.id), {})
@@ -63,19 +88,40 @@ def results_table(results: Results,
                 mark = DROPPED_LOW
             else:
                 mark = COUNTED
-            rows.append([*base, judge.display_name,
-                         *(_number(values.get(c.id)) for c in criteria),
-                         _number(totals.get(judge.id)), str(mark)])
+            rows.append(
+                [
+                    *base,
+                    judge.display_name,
+                    *(_number(values.get(c.id)) for c in criteria),
+                    _number(totals.get(judge.id)),
+                    str(mark),
+                ]
+            )
     return header, rows
 
 
 def conflicts_table(conflicts, *, timezone: str) -> tuple[list[str], list[list]]:
     """Header and rows of the declared conflicts of interest (rows from the view's query),
     declared at the festival's local time."""
-    header = [str(_l("Judge")), str(_l("Program")), str(_l("Troupe")), str(_l("Reason")),
-              str(_l("Declared by")), str(_l("Declared at"))]
-    rows = [[c.judge_name, c.title, c.troupe_name, c.reason, c.declared_by or "",
-             _local(c.declared_at, timezone)] for c in conflicts]
+    header = [
+        str(_l("Judge")),
+        str(_l("Program")),
+        str(_l("Troupe")),
+        str(_l("Reason")),
+        str(_l("Declared by")),
+        str(_l("Declared at")),
+    ]
+    rows = [
+        [
+            c.judge_name,
+            c.title,
+            c.troupe_name,
+            c.reason,
+            c.declared_by or "",
+            _local(c.declared_at, timezone),
+        ]
+        for c in conflicts
+    ]
     return header, rows
 
 

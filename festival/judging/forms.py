@@ -27,43 +27,72 @@ class CriterionRowForm(Form):
     """One row of the criteria table; a row without a name and a maximum is ignored."""
 
     name = StringField(_l("Criterion"), validators=[Optional(), Length(max=80)])
-    max_score = StringField(_l("Maximum score"),
-                            validators=[Optional(), Length(max=12), WithinNumbers()],
-                            render_kw={"inputmode": "decimal"})
-    weight = StringField(_l("Weight"), default="1",
-                         validators=[Optional(), Length(max=12), WithinNumbers()],
-                         render_kw={"inputmode": "decimal"})
+    max_score = StringField(
+        _l("Maximum score"),
+        validators=[Optional(), Length(max=12), WithinNumbers()],
+        render_kw={"inputmode": "decimal"},
+    )
+    weight = StringField(
+        _l("Weight"),
+        default="1",
+        validators=[Optional(), Length(max=12), WithinNumbers()],
+        render_kw={"inputmode": "decimal"},
+    )
 
     def is_blank(self) -> bool:
         return not (self.name.data or "").strip() and not (self.max_score.data or "").strip()
 
 
 class RoundForm(FlaskForm):
-    name = StringField(_l("Name of the round"), validators=[Length(max=80)],
-                       description=_l("For example: preliminary, second round, final."))
+    name = StringField(
+        _l("Name of the round"),
+        validators=[Length(max=80)],
+        description=_l("For example: preliminary, second round, final."),
+    )
     aggregation = SelectField(
         _l("How the judges' totals make the score"),
-        choices=choices(AGGREGATION_LABELS.items()), default="trimmed_mean")
+        choices=choices(AGGREGATION_LABELS.items()),
+        default="trimmed_mean",
+    )
     advance_count = IntegerField(
-        _l("Places (programs that advance)"), validators=[Optional(), whole_number(0)],
-        description=_l("Leave empty to choose the advancing programs by hand when closing."))
+        _l("Places (programs that advance)"),
+        validators=[Optional(), whole_number(0)],
+        description=_l("Leave empty to choose the advancing programs by hand when closing."),
+    )
     is_blind = BooleanField(_l("Blind: judges do not see the troupes' names"))
-    criteria = FieldList(FormField(CriterionRowForm), min_entries=CRITERION_ROWS,
-                         max_entries=20)
+    criteria = FieldList(FormField(CriterionRowForm), min_entries=CRITERION_ROWS, max_entries=20)
 
 
 class JudgeForm(FlaskForm):
-    user_id = SelectField(_l("Judge account"), coerce=db_id, validate_choice=False,
-                          validators=[InputRequired()], id="judge-account")
+    user_id = SelectField(
+        _l("Judge account"),
+        coerce=db_id,
+        validate_choice=False,
+        validators=[InputRequired()],
+        id="judge-account",
+    )
 
 
 class ConflictForm(FlaskForm):
-    user_id = SelectField(_l("Judge"), coerce=db_id, validate_choice=False,
-                          validators=[InputRequired()], id="conflict-judge")
-    program_id = SelectField(_l("Program"), coerce=db_id, validate_choice=False,
-                             validators=[InputRequired()], id="conflict-program")
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)],
-                         description=_l("For example: the judge coaches this troupe."))
+    user_id = SelectField(
+        _l("Judge"),
+        coerce=db_id,
+        validate_choice=False,
+        validators=[InputRequired()],
+        id="conflict-judge",
+    )
+    program_id = SelectField(
+        _l("Program"),
+        coerce=db_id,
+        validate_choice=False,
+        validators=[InputRequired()],
+        id="conflict-program",
+    )
+    reason = StringField(
+        _l("Reason"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("For example: the judge coaches this troupe."),
+    )
 
 
 class CloseForm(FlaskForm):

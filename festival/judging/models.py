@@ -30,7 +30,9 @@ class Round(Base):
     __tablename__ = "rounds"
     __table_args__ = (
         UniqueConstraint("festival_id", "position"),
-        CheckConstraint("advance_count IS NULL OR advance_count >= 0", name="advance_count_positive"),
+        CheckConstraint(
+            "advance_count IS NULL OR advance_count >= 0", name="advance_count_positive"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -158,7 +160,9 @@ class JudgeTotal(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
     entry_id: Mapped[int] = mapped_column(
-        ForeignKey("round_entries.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("round_entries.id", ondelete="CASCADE"), primary_key=True
+    )
     judge_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True, index=True)
+        ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
     units: Mapped[int] = mapped_column(BigInteger)

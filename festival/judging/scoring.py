@@ -22,8 +22,9 @@ def judge_total(scores: Mapping[Hashable, Decimal], weights: Mapping[Hashable, D
 def total_units(scores: Mapping[Hashable, Decimal], weights: Mapping[Hashable, Decimal]) -> int:
     """``judge_total`` in ten-thousandths, as an exact integer (scores and weights have two
     places): what the database sums and ranks."""
-    return sum(int(weights[criterion] * 100) * int(value * 100)
-               for criterion, value in scores.items())
+    return sum(
+        int(weights[criterion] * 100) * int(value * 100) for criterion, value in scores.items()
+    )
 
 
 def from_units(units: int) -> Decimal:
@@ -59,18 +60,29 @@ def aggregate(totals: Mapping[Hashable, Decimal | int], method: str) -> Aggregat
         kept = values[1:-1]
         return Aggregate(
             score=two_places(sum(kept, Decimal(0)) / len(kept)),
-            dropped_low=ordered[0][0], dropped_high=ordered[-1][0], spread=spread)
+            dropped_low=ordered[0][0],
+            dropped_high=ordered[-1][0],
+            spread=spread,
+        )
     if method not in ("trimmed_mean", "mean"):
         raise ValueError(f"unknown aggregation {method!r}")
     return Aggregate(score=two_places(sum(values, Decimal(0)) / len(values)), spread=spread)
 
 
-def competition_ranks(scores: Sequence[tuple[Hashable, Decimal | int | None]]) -> dict[Hashable, int | None]:
+def competition_ranks(
+    scores: Sequence[tuple[Hashable, Decimal | int | None]],
+) -> dict[Hashable, int | None]:
     """Best first; equal scores (to two places) share a rank: 1, 2, 2, 4. No score, no rank.
     Scores are Decimals, or whole hundredths as ints."""
-    scored = sorted(((key, score if isinstance(score, int) else two_places(score))
-                     for key, score in scores if score is not None),
-                    key=lambda item: item[1], reverse=True)
+    scored = sorted(
+        (
+            (key, score if isinstance(score, int) else two_places(score))
+            for key, score in scores
+            if score is not None
+        ),
+        key=lambda item: item[1],
+        reverse=True,
+    )
     ranks: dict[Hashable, int | None] = {key: None for key, score in scores if score is None}
     previous = None
     for position, (key, score) in enumerate(scored, start=1):

@@ -28,7 +28,6 @@ from festival.web.paging import page_args
 bp = Blueprint("judging_sheet", __name__)
 
 
-
 def _two_places(value: Decimal | None) -> str:
     return "" if value is None else f"{scoring.two_places(value):.2f}"
 
@@ -43,8 +42,10 @@ def scoring_round_or_404(round_id: int) -> Round:
     require(current_user.is_authenticated)
     round_ = db.session.get(Round, round_id)
     if round_ is None or not permissions.can_score(
-        current_user, round_, is_assigned=services.is_assigned(db.session, round_.id,
-                                                               current_user.id)):
+        current_user,
+        round_,
+        is_assigned=services.is_assigned(db.session, round_.id, current_user.id),
+    ):
         raise NotFound()
     return round_
 
@@ -73,27 +74,35 @@ class SheetLine:
 SHEET_PER_PAGE = 50
 
 
-def _sheet(round_: Round, *, page: int = 1, failed_program_id: int | None = None,
-           posted: dict[int, str] | None = None, error=None):
+def _sheet(
+    round_: Round,
+    *,
+    page: int = 1,
+    failed_program_id: int | None = None,
+    posted: dict[int, str] | None = None,
+    error=None,
+):
     """Everything one page of the sheet shows, as prepared strings: this judge's own scores
     only, and their progress over the whole round."""
     scored, total = queries.judge_progress(db.session, round_, current_user)
     shown = Page(items=[], page=page, per_page=SHEET_PER_PAGE, total=total)
     page = min(page, shown.pages)
-    criteria, rows = queries.judge_sheet(db.session, round_, current_user,
-                                         offset=(page - 1) * SHEET_PER_PAGE,
-                                         limit=SHEET_PER_PAGE)
+    criteria, rows = queries.judge_sheet(
+        db.session, round_, current_user, offset=(page - 1) * SHEET_PER_PAGE, limit=SHEET_PER_PAGE
+    )
     weights = {c.id: c.weight for c in criteria}
     lines = []
     for row in rows:
         complete = len(row.scores) == len(criteria) and bool(criteria)
         line = SheetLine(
-            program_id=row.program.id, title=row.program.title,
+            program_id=row.program.id,
+            title=row.program.title,
             category_name=row.program.category.name,
             troupe_name=None if round_.is_blind else row.program.troupe.name,
             values={cid: _two_places(value) for cid, value in row.scores.items()},
             total=_two_places(scoring.judge_total(row.scores, weights)) if complete else "",
-            complete=complete)
+            complete=complete,
+        )
         if row.program.id == failed_program_id:
             line.values = dict(posted or {})
             by_id = {str(c.id): c.id for c in criteria}
@@ -105,8 +114,12 @@ def _sheet(round_: Round, *, page: int = 1, failed_program_id: int | None = None
             if error is not None and not error.fields:
                 line.row_errors.append(str(error.message))
         lines.append(line)
-    columns = [CriterionColumn(id=c.id, name=c.name, max_score=_plain(c.max_score),
-                               weight=_plain(c.weight)) for c in criteria]
+    columns = [
+        CriterionColumn(
+            id=c.id, name=c.name, max_score=_plain(c.max_score), weight=_plain(c.weight)
+        )
+        for c in criteria
+    ]
     return {
         "round": round_,
         "festival_name": round_.festival.name,
@@ -135,44 +148,78 @@ def sheet(round_id: int):
 def save_row(round_id: int, program_id: int):
     """Save one row of the sheet (without JavaScript): every criterion of one program."""
     round_ = scoring_round_or_404(round_id)
-    page = queries.sheet_position(db.session, round_, current_user,
-                                  program_id) // SHEET_PER_PAGE + 1
-    criteria = db.session.execute(select(Criterion.id).where(
-        Criterion.round_id == round_.id).order_by(Criterion.position)).scalars().all()
+    page = (
+        queries.sheet_position(db.session, round_, current_user, program_id) // SHEET_PER_PAGE + 1
+    )
+    criteria = (
+        db.session.execute(
+            select(Criterion.id).where(Criterion.round_id == round_.id).order_by(Criterion.position)
+        )
+        .scalars()
+        .all()
+    )
     posted = {cid: request.form.get(f"score-{cid}", "").strip() for cid in criteria}
     # An empty input is a missing criterion, which the service names.
     values = {str(cid): value for cid, value in posted.items() if value != ""}
     # A number too large to hold is refused here, as the API's schema does, before the
     # service would try to round it.
-    huge = {key: [bounds.number_message()] for key, value in values.items()
-            if bounds.out_of_range_number(value)}
+    huge = {
+        key: [bounds.number_message()]
+        for key, value in values.items()
+        if bounds.out_of_range_number(value)
+    }
     try:
         if huge:
             raise ValidationFailed(fields=huge)
-        services.save_scores(db.session, round_=round_, program_id=program_id,
-                             judge=current_user, values=values, now=utcnow())
+        services.save_scores(
+            db.session,
+            round_=round_,
+            program_id=program_id,
+            judge=current_user,
+            values=values,
+            now=utcnow(),
+        )
     except RoundClosed as error:
         db.session.rollback()
         context = _sheet(db.session.get(Round, round_id), page=page)
-        return render_template("judging/sheet.html", page_error=str(error.message),
-                               **context), error.status
+        return render_template(
+            "judging/sheet.html", page_error=str(error.message), **context
+        ), error.status
     except ValidationFailed as error:
         db.session.rollback()
-        context = _sheet(db.session.get(Round, round_id), page=page,
-                         failed_program_id=program_id,
-                         posted=posted, error=error)
+        context = _sheet(
+            db.session.get(Round, round_id),
+            page=page,
+            failed_program_id=program_id,
+            posted=posted,
+            error=error,
+        )
         return render_template("judging/sheet.html", **context), error.status
     db.session.commit()
-    title = db.session.execute(select(RoundEntry).where(
-        RoundEntry.round_id == round_id, RoundEntry.program_id == program_id)
-    ).scalar_one().program.title
+    title = (
+        db.session.execute(
+            select(RoundEntry).where(
+                RoundEntry.round_id == round_id, RoundEntry.program_id == program_id
+            )
+        )
+        .scalar_one()
+        .program.title
+    )
     flash(_("Scores for 《%(title)s》 saved.", title=title), "success")
-    return redirect(url_for("judging_sheet.sheet", round_id=round_id,
-                            page=page if page > 1 else None, _anchor=f"program-{program_id}"))
+    return redirect(
+        url_for(
+            "judging_sheet.sheet",
+            round_id=round_id,
+            page=page if page > 1 else None,
+            _anchor=f"program-{program_id}",
+        )
+    )
 
 
 @bp.get("/judging")
 def my_rounds():
     """A judge's rounds, open first, each with its progress and a link to the sheet."""
     require(current_user.is_authenticated and current_user.role is Role.judge)
-    return render_template("judging/judge_home.html", rounds=queries.judge_rounds(db.session, current_user.id))
+    return render_template(
+        "judging/judge_home.html", rounds=queries.judge_rounds(db.session, current_user.id)
+    )

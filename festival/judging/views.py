@@ -81,6 +81,7 @@ def round_labels():
 
 # --- loading and authorizing -------------------------------------------------------------------
 
+
 def managed_festival_or_404(festival_id: int) -> Festival:
     require(current_user.is_authenticated)
     festival = festival_with_categories(db.session, festival_id)
@@ -95,14 +96,17 @@ def round_or_404(round_id: int) -> tuple[Round, permissions.RoundAudience]:
     neither runs nor judges it (as in the API)."""
     require(current_user.is_authenticated)
     round_ = db.session.execute(
-        select(Round).where(Round.id == round_id)
+        select(Round)
+        .where(Round.id == round_id)
         .options(joinedload(Round.festival).joinedload(Festival.organization))
     ).scalar_one_or_none()
     if round_ is None:
         raise NotFound()
     audience = permissions.round_audience(
-        current_user, round_,
-        is_assigned=services.is_assigned(db.session, round_.id, current_user.id))
+        current_user,
+        round_,
+        is_assigned=services.is_assigned(db.session, round_.id, current_user.id),
+    )
     if audience is None:
         raise NotFound()
     return round_, audience
@@ -115,6 +119,7 @@ def managed_round_or_404(round_id: int) -> Round:
 
 
 # --- reads these pages show (candidates for judging/queries.py) -------------------------------
+
 
 @dataclass
 class RoundRow:
@@ -132,10 +137,14 @@ def rounds_overview(festival_id: int) -> list[RoundRow]:
     """The festival's rounds with entries, judges and missing score sheets: five queries."""
     rounds = queries.festival_rounds(db.session, festival_id)
     progress = queries.rounds_progress(
-        db.session, select(Round.id).where(Round.festival_id == festival_id))
+        db.session, select(Round.id).where(Round.festival_id == festival_id)
+    )
     empty = queries.RoundProgress(entries=0, judges=0, missing=0)
-    return [RoundRow(round=round_, entries=row.entries, judges=row.judges, missing=row.missing)
-            for round_ in rounds for row in [progress.get(round_.id, empty)]]
+    return [
+        RoundRow(round=round_, entries=row.entries, judges=row.judges, missing=row.missing)
+        for round_ in rounds
+        for row in [progress.get(round_.id, empty)]
+    ]
 
 
 @dataclass
@@ -147,19 +156,26 @@ class EntryRow:
 
 
 def round_entries(round_id: int) -> list[EntryRow]:
-    return [EntryRow(*row) for row in db.session.execute(
-        select(Program.id, Program.title, Troupe.name, Category.name)
-        .join(RoundEntry, RoundEntry.program_id == Program.id)
-        .join(Troupe, Program.troupe_id == Troupe.id)
-        .join(Category, Program.category_id == Category.id)
-        .where(RoundEntry.round_id == round_id).order_by(Category.position, Program.title))]
+    return [
+        EntryRow(*row)
+        for row in db.session.execute(
+            select(Program.id, Program.title, Troupe.name, Category.name)
+            .join(RoundEntry, RoundEntry.program_id == Program.id)
+            .join(Troupe, Program.troupe_id == Troupe.id)
+            .join(Category, Program.category_id == Category.id)
+            .where(RoundEntry.round_id == round_id)
+            .order_by(Category.position, Program.title)
+        )
+    ]
 
 
 def previous_round(round_: Round) -> Round | None:
     if round_.position <= 1:
         return None
-    return db.session.execute(select(Round).where(
-        Round.festival_id == round_.festival_id, Round.position == round_.position - 1)
+    return db.session.execute(
+        select(Round).where(
+            Round.festival_id == round_.festival_id, Round.position == round_.position - 1
+        )
     ).scalar_one_or_none()
 
 
@@ -168,23 +184,28 @@ def programs_to_enter(round_: Round, previous: Round | None) -> list[int]:
     advanced from the previous round for a later one; none already entered."""
     entered = select(RoundEntry.program_id).where(RoundEntry.round_id == round_.id)
     if previous is None:
-        query = select(Program.id).where(Program.festival_id == round_.festival_id,
-                                         Program.status == ProgramStatus.submitted)
+        query = select(Program.id).where(
+            Program.festival_id == round_.festival_id, Program.status == ProgramStatus.submitted
+        )
     else:
-        query = select(RoundEntry.program_id).where(RoundEntry.round_id == previous.id,
-                                                    RoundEntry.advanced.is_(True))
+        query = select(RoundEntry.program_id).where(
+            RoundEntry.round_id == previous.id, RoundEntry.advanced.is_(True)
+        )
     column = query.selected_columns[0]
-    return list(db.session.execute(query.where(column.not_in(entered))
-                                   .order_by(column)).scalars())
+    return list(db.session.execute(query.where(column.not_in(entered)).order_by(column)).scalars())
 
 
 def judge_accounts(round_id: int) -> list[User]:
     """Active judge accounts not yet assigned to the round."""
     assigned = select(JudgeAssignment.judge_id).where(JudgeAssignment.round_id == round_id)
-    return list(db.session.execute(
-        select(User).where(User.role == Role.judge, User.is_active.is_(True),
-                           User.id.not_in(assigned))
-        .order_by(User.display_name, User.id).limit(1000)).scalars())
+    return list(
+        db.session.execute(
+            select(User)
+            .where(User.role == Role.judge, User.is_active.is_(True), User.id.not_in(assigned))
+            .order_by(User.display_name, User.id)
+            .limit(1000)
+        ).scalars()
+    )
 
 
 @dataclass
@@ -201,15 +222,27 @@ class ConflictRow:
 
 def round_conflicts(round_id: int) -> list[ConflictRow]:
     judge, declarer = aliased(User), aliased(User)
-    return [ConflictRow(*row) for row in db.session.execute(
-        select(judge.id, judge.display_name, Program.id, Program.title, Troupe.name,
-               Conflict.reason, declarer.display_name, Conflict.declared_at)
-        .join(judge, Conflict.judge_id == judge.id)
-        .join(Program, Conflict.program_id == Program.id)
-        .join(Troupe, Program.troupe_id == Troupe.id)
-        .outerjoin(declarer, Conflict.declared_by_id == declarer.id)
-        .where(Conflict.round_id == round_id)
-        .order_by(judge.display_name, Program.title))]
+    return [
+        ConflictRow(*row)
+        for row in db.session.execute(
+            select(
+                judge.id,
+                judge.display_name,
+                Program.id,
+                Program.title,
+                Troupe.name,
+                Conflict.reason,
+                declarer.display_name,
+                Conflict.declared_at,
+            )
+            .join(judge, Conflict.judge_id == judge.id)
+            .join(Program, Conflict.program_id == Program.id)
+            .join(Troupe, Program.troupe_id == Troupe.id)
+            .outerjoin(declarer, Conflict.declared_by_id == declarer.id)
+            .where(Conflict.round_id == round_id)
+            .order_by(judge.display_name, Program.title)
+        )
+    ]
 
 
 def criterion_scores(round_id: int) -> dict[tuple[int, int], dict[int, Decimal]]:
@@ -229,12 +262,18 @@ def recommendation_targets(festival: Festival) -> list[Festival]:
     higher = [level for level in Level if level.rank > festival.level.rank]
     if festival.level.rank == 0 or not higher:
         return []
-    return list(db.session.execute(
-        select(Festival).where(Festival.level.in_(higher),
-                               Festival.status.in_([FestivalStatus.open,
-                                                    FestivalStatus.screening]))
-        .options(joinedload(Festival.organization))
-        .order_by(Festival.year.desc(), Festival.name).limit(200)).scalars())
+    return list(
+        db.session.execute(
+            select(Festival)
+            .where(
+                Festival.level.in_(higher),
+                Festival.status.in_([FestivalStatus.open, FestivalStatus.screening]),
+            )
+            .options(joinedload(Festival.organization))
+            .order_by(Festival.year.desc(), Festival.name)
+            .limit(200)
+        ).scalars()
+    )
 
 
 def recommendations_of_round(round_id: int) -> dict[int, list[tuple[int, str]]]:
@@ -244,13 +283,15 @@ def recommendations_of_round(round_id: int) -> dict[int, list[tuple[int, str]]]:
         select(Program.recommended_from_id, Festival.id, Festival.name)
         .join(Festival, Program.festival_id == Festival.id)
         .join(RoundEntry, RoundEntry.program_id == Program.recommended_from_id)
-        .where(RoundEntry.round_id == round_id).order_by(Festival.name)
+        .where(RoundEntry.round_id == round_id)
+        .order_by(Festival.name)
     ):
         linked[source_id].append((festival_id, name))
     return linked
 
 
 # --- the festival's rounds ---------------------------------------------------------------------
+
 
 def _criteria_input(form: RoundForm) -> tuple[list[dict], list[int]]:
     """The filled-in criteria rows, and for each the row number it came from."""
@@ -259,8 +300,13 @@ def _criteria_input(form: RoundForm) -> tuple[list[dict], list[int]]:
         row = entry.form
         if row.is_blank():
             continue
-        rows.append({"name": row.name.data or "", "max_score": (row.max_score.data or "").strip(),
-                     "weight": (row.weight.data or "").strip() or "1"})
+        rows.append(
+            {
+                "name": row.name.data or "",
+                "max_score": (row.max_score.data or "").strip(),
+                "weight": (row.weight.data or "").strip() or "1",
+            }
+        )
         origin.append(index)
     return rows, origin
 
@@ -284,11 +330,18 @@ def _show_round_errors(form: RoundForm, error: DomainError, origin: list[int]) -
 def _render_rounds(festival: Festival, form: RoundForm, row_errors=None, status: int = 200):
     overview = rounds_overview(festival.id)
     last = overview[-1].round if overview else None
-    can_create = (festival.status in (FestivalStatus.open, FestivalStatus.screening)
-                  and (last is None or last.status is RoundStatus.closed))
-    return render_template("judging/rounds.html", festival=festival, overview=overview,
-                           form=form, row_errors=row_errors or {}, can_create=can_create,
-                           last=last), status
+    can_create = festival.status in (FestivalStatus.open, FestivalStatus.screening) and (
+        last is None or last.status is RoundStatus.closed
+    )
+    return render_template(
+        "judging/rounds.html",
+        festival=festival,
+        overview=overview,
+        form=form,
+        row_errors=row_errors or {},
+        can_create=can_create,
+        last=last,
+    ), status
 
 
 @bp.route("/festivals/<int:festival_id>/rounds", methods=["GET", "POST"])
@@ -303,37 +356,52 @@ def rounds(festival_id: int):
     criteria, origin = _criteria_input(form)
     try:
         round_ = services.create_round(
-            db.session, festival=festival, name=form.name.data or "",
-            aggregation=form.aggregation.data, criteria=criteria,
-            advance_count=form.advance_count.data, is_blind=form.is_blind.data,
-            actor=current_user, now=utcnow())
+            db.session,
+            festival=festival,
+            name=form.name.data or "",
+            aggregation=form.aggregation.data,
+            criteria=criteria,
+            advance_count=form.advance_count.data,
+            is_blind=form.is_blind.data,
+            actor=current_user,
+            now=utcnow(),
+        )
     except DomainError as error:
         db.session.rollback()
         row_errors = _show_round_errors(form, error, origin)
         return _render_rounds(festival, form, row_errors, status=error.status)
     db.session.commit()
-    flash(_("%(name)s created. Assign its judges and enter the programs.", name=round_.name),
-          "success")
+    flash(
+        _("%(name)s created. Assign its judges and enter the programs.", name=round_.name),
+        "success",
+    )
     return redirect(url_for("judging.show", round_id=round_.id))
 
 
 # --- one round's set-up ------------------------------------------------------------------------
 
+
 def _prepare_judge_form(form: JudgeForm, round_: Round) -> None:
     form.user_id.choices = choices(
         (judge.id, f"{judge.display_name} ({judge.username})")
-        for judge in judge_accounts(round_.id))
+        for judge in judge_accounts(round_.id)
+    )
 
 
-def _prepare_conflict_form(form: ConflictForm, judges: list[User],
-                           entries: list[EntryRow]) -> None:
+def _prepare_conflict_form(form: ConflictForm, judges: list[User], entries: list[EntryRow]) -> None:
     form.user_id.choices = choices((judge.id, judge.display_name) for judge in judges)
     form.program_id.choices = choices(
-        (entry.program_id, f"《{entry.title}》 {entry.troupe_name}") for entry in entries)
+        (entry.program_id, f"《{entry.title}》 {entry.troupe_name}") for entry in entries
+    )
 
 
-def _render_setup(round_: Round, *, judge_form: JudgeForm | None = None,
-                  conflict_form: ConflictForm | None = None, status: int = 200):
+def _render_setup(
+    round_: Round,
+    *,
+    judge_form: JudgeForm | None = None,
+    conflict_form: ConflictForm | None = None,
+    status: int = 200,
+):
     judge_form = judge_form or JudgeForm(formdata=None)
     conflict_form = conflict_form or ConflictForm(formdata=None)
     judges = queries.round_judges(db.session, round_.id)
@@ -341,14 +409,26 @@ def _render_setup(round_: Round, *, judge_form: JudgeForm | None = None,
     previous = previous_round(round_)
     _prepare_judge_form(judge_form, round_)
     _prepare_conflict_form(conflict_form, judges, entries)
-    criteria = list(db.session.execute(select(Criterion).where(Criterion.round_id == round_.id)
-                                       .order_by(Criterion.position)).scalars())
+    criteria = list(
+        db.session.execute(
+            select(Criterion).where(Criterion.round_id == round_.id).order_by(Criterion.position)
+        ).scalars()
+    )
     return render_template(
-        "judging/setup.html", round=round_, festival=round_.festival, criteria=criteria,
-        judges=judges, entries=entries, previous=previous,
-        to_enter=programs_to_enter(round_, previous), conflicts=round_conflicts(round_.id),
-        judge_form=judge_form, conflict_form=conflict_form, entries_form=CloseForm(),
-        is_open=round_.status is not RoundStatus.closed), status
+        "judging/setup.html",
+        round=round_,
+        festival=round_.festival,
+        criteria=criteria,
+        judges=judges,
+        entries=entries,
+        previous=previous,
+        to_enter=programs_to_enter(round_, previous),
+        conflicts=round_conflicts(round_.id),
+        judge_form=judge_form,
+        conflict_form=conflict_form,
+        entries_form=CloseForm(),
+        is_open=round_.status is not RoundStatus.closed,
+    ), status
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -365,8 +445,9 @@ def assign_judge(round_id: int):
     if not form.validate_on_submit():
         return _render_setup(round_, judge_form=form, status=422)
     try:
-        assignment = services.assign_judge(db.session, round_=round_, user_id=form.user_id.data,
-                                           actor=current_user, now=utcnow())
+        assignment = services.assign_judge(
+            db.session, round_=round_, user_id=form.user_id.data, actor=current_user, now=utcnow()
+        )
     except DomainError as error:
         db.session.rollback()
         show_errors_on_form(form, error)
@@ -387,8 +468,9 @@ def add_entries(round_id: int):
         flash(_("There is no program to enter yet."), "error")
         return redirect(url_for("judging.show", round_id=round_id, _anchor="entries"))
     try:
-        entries = services.add_entries(db.session, round_=round_, program_ids=program_ids,
-                                       actor=current_user, now=utcnow())
+        entries = services.add_entries(
+            db.session, round_=round_, program_ids=program_ids, actor=current_user, now=utcnow()
+        )
     except DomainError as error:
         db.session.rollback()
         messages = [str(m) for ms in error.fields.values() for m in ms] or [str(error.message)]
@@ -415,36 +497,46 @@ def declare_conflict(round_id: int):
     form = ConflictForm()
     if not manages:  # a judge speaks for themselves only
         form.user_id.raw_data, form.user_id.data = [str(current_user.id)], current_user.id
-    require(permissions.can_declare_conflict(current_user, round_,
-                                             judge_id=form.user_id.data or 0,
-                                             is_assigned=assigned))
+    require(
+        permissions.can_declare_conflict(
+            current_user, round_, judge_id=form.user_id.data or 0, is_assigned=assigned
+        )
+    )
     if not form.validate_on_submit():
         if not manages:
             flash(_("Choose the program and say why."), "error")
             return _after_conflict(round_, manages)
         return _render_setup(round_, conflict_form=form, status=422)
     try:
-        services.declare_conflict(db.session, round_=round_, judge_id=form.user_id.data,
-                                  program_id=form.program_id.data, reason=form.reason.data or "",
-                                  actor=current_user, now=utcnow())
+        services.declare_conflict(
+            db.session,
+            round_=round_,
+            judge_id=form.user_id.data,
+            program_id=form.program_id.data,
+            reason=form.reason.data or "",
+            actor=current_user,
+            now=utcnow(),
+        )
     except DomainError as error:
         db.session.rollback()
         if not manages:
-            flash(" ".join(str(m) for ms in error.fields.values() for m in ms)
-                  or str(error.message), "error")
+            flash(
+                " ".join(str(m) for ms in error.fields.values() for m in ms) or str(error.message),
+                "error",
+            )
             return _after_conflict(round_, manages)
         show_errors_on_form(form, error)
         return _render_setup(round_, conflict_form=form, status=error.status)
     db.session.commit()
-    flash(_("Conflict of interest recorded: this judge will not score this program."),
-          "success")
+    flash(_("Conflict of interest recorded: this judge will not score this program."), "success")
     return _after_conflict(round_, manages)
 
 
 def _download(body: bytes, fmt: str, *, ascii_name: str, name: str) -> Response:
     response = Response(body, content_type=XLSX_MIMETYPE if fmt == "xlsx" else CSV_MIMETYPE)
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name, safe="")}')
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -454,27 +546,38 @@ def export_conflicts(round_id: int, fmt: str):
     round_ = managed_round_or_404(round_id)
     if fmt not in FORMATS:
         abort(404)
-    header, rows = exporters.conflicts_table(round_conflicts(round_.id),
-                                             timezone=round_.festival.timezone)
+    header, rows = exporters.conflicts_table(
+        round_conflicts(round_.id), timezone=round_.festival.timezone
+    )
     title = _("Conflicts of interest")
-    return _download(exporters.as_file(header, rows, fmt, title=title), fmt,
-                     ascii_name=f"round-{round_.id}-conflicts.{fmt}",
-                     name=f"{round_.festival.name} {round_.name} {title}.{fmt}")
+    return _download(
+        exporters.as_file(header, rows, fmt, title=title),
+        fmt,
+        ascii_name=f"round-{round_.id}-conflicts.{fmt}",
+        name=f"{round_.festival.name} {round_.name} {title}.{fmt}",
+    )
 
 
 # --- results -----------------------------------------------------------------------------------
+
 
 def _deviation_chart(results: queries.Results):
     """Each judge's mean distance from the programs' scores: a judge far from the others has
     the longest bar, drawn in hundredths of a point; the number says it signed (+0.54)."""
     stats = [stat for stat in results.judge_stats if stat.mean_deviation is not None]
-    items = [(stat.judge.display_name,
-              int((abs(stat.mean_deviation) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
-             for stat in stats]
+    items = [
+        (
+            stat.judge.display_name,
+            int((abs(stat.mean_deviation) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)),
+        )
+        for stat in stats
+    ]
     return horizontal_bar_chart(
-        items, chart_id=f"chart-round-{results.round.id}-deviation",
+        items,
+        chart_id=f"chart-round-{results.round.id}-deviation",
         title=_("How far each judge scores from the program scores (mean, in points)"),
-        value_texts=[f"{stat.mean_deviation:+.2f}" for stat in stats])
+        value_texts=[f"{stat.mean_deviation:+.2f}" for stat in stats],
+    )
 
 
 @bp.get("/rounds/<int:round_id>/results")
@@ -488,12 +591,23 @@ def results(round_id: int):
     data = queries.ranking(db.session, round_, audience)
     page, per_page = page_args()
     start = min((page - 1) * per_page, len(data.items))
-    shown = Page(items=data.items[start:start + per_page], page=page, per_page=per_page,
-                 total=len(data.items))
+    shown = Page(
+        items=data.items[start : start + per_page],
+        page=page,
+        per_page=per_page,
+        total=len(data.items),
+    )
     closed = round_.status is RoundStatus.closed
-    queries.add_details(db.session, data, shown.items + [
-        item for item in data.items[:start] + data.items[start + per_page:]
-        if manages and closed and item.advanced])  # the advanced ones, to recommend
+    queries.add_details(
+        db.session,
+        data,
+        shown.items
+        + [
+            item
+            for item in data.items[:start] + data.items[start + per_page :]
+            if manages and closed and item.advanced
+        ],
+    )  # the advanced ones, to recommend
     places = round_.advance_count
     inside, tied = set(), set()
     if closed:
@@ -506,22 +620,38 @@ def results(round_id: int):
         filled = 0
     # A judge stands out when their mean deviation is at least twice the next largest.
     outlier = None
-    deviations = sorted((s for s in data.judge_stats if s.mean_deviation is not None),
-                        key=lambda s: abs(s.mean_deviation), reverse=True)
+    deviations = sorted(
+        (s for s in data.judge_stats if s.mean_deviation is not None),
+        key=lambda s: abs(s.mean_deviation),
+        reverse=True,
+    )
     if len(deviations) >= 3 and abs(deviations[0].mean_deviation) >= max(
-            2 * abs(deviations[1].mean_deviation), Decimal(1)):
+        2 * abs(deviations[1].mean_deviation), Decimal(1)
+    ):
         outlier = deviations[0].judge.id
     targets, recommended = [], {}
     if manages and closed:
         targets = recommendation_targets(round_.festival)
         recommended = recommendations_of_round(round_.id)
     return render_template(
-        "judging/results.html", round=round_, festival=round_.festival, results=data,
+        "judging/results.html",
+        round=round_,
+        festival=round_.festival,
+        results=data,
         shown=shown,
-        manages=manages, closed=closed, places=places, filled=filled, inside=inside, tied=tied,
-        show_troupes=audience.sees_troupes, outlier=outlier,
-        chart=_deviation_chart(data) if manages else "", targets=targets,
-        recommended=recommended, recommend_form=RecommendForm(formdata=None))
+        manages=manages,
+        closed=closed,
+        places=places,
+        filled=filled,
+        inside=inside,
+        tied=tied,
+        show_troupes=audience.sees_troupes,
+        outlier=outlier,
+        chart=_deviation_chart(data) if manages else "",
+        targets=targets,
+        recommended=recommended,
+        recommend_form=RecommendForm(formdata=None),
+    )
 
 
 @bp.get("/rounds/<int:round_id>/results.<fmt>")
@@ -533,30 +663,41 @@ def export_results(round_id: int, fmt: str):
     data = queries.round_results(db.session, round_)
     header, rows = exporters.results_table(data, criterion_scores(round_.id))
     title = _("Results")
-    return _download(exporters.as_file(header, rows, fmt, title=f"{round_.name} {title}"), fmt,
-                     ascii_name=f"round-{round_.id}-results.{fmt}",
-                     name=f"{round_.festival.name} {round_.name} {title}.{fmt}")
+    return _download(
+        exporters.as_file(header, rows, fmt, title=f"{round_.name} {title}"),
+        fmt,
+        ascii_name=f"round-{round_.id}-results.{fmt}",
+        name=f"{round_.festival.name} {round_.name} {title}.{fmt}",
+    )
 
 
 # --- closing -----------------------------------------------------------------------------------
 
-def _render_close(round_: Round, *, error: DomainError | None = None, chosen=(),
-                  status: int = 200):
+
+def _render_close(round_: Round, *, error: DomainError | None = None, chosen=(), status: int = 200):
     data = queries.round_results(db.session, round_)
     by_id = {item.program_id: item for item in data.items}
     cut = None
     if data.complete and round_.advance_count is not None:
-        cut = scoring.cut_line({item.program_id: item.rank for item in data.items},
-                               round_.advance_count)
+        cut = scoring.cut_line(
+            {item.program_id: item.rank for item in data.items}, round_.advance_count
+        )
     messages = []
     if isinstance(error, TieAtCutoff):  # its fields name the tied programs, not problems
         messages = [str(error.message)]
     elif error is not None:
         messages = [str(m) for ms in error.fields.values() for m in ms] or [str(error.message)]
     return render_template(
-        "judging/close.html", round=round_, festival=round_.festival, results=data,
-        by_id=by_id, cut=cut, form=CloseForm(formdata=None), messages=messages,
-        chosen=set(chosen)), status
+        "judging/close.html",
+        round=round_,
+        festival=round_.festival,
+        results=data,
+        by_id=by_id,
+        cut=cut,
+        form=CloseForm(formdata=None),
+        messages=messages,
+        chosen=set(chosen),
+    ), status
 
 
 @bp.route("/rounds/<int:round_id>/close", methods=["GET", "POST"])
@@ -574,18 +715,26 @@ def close(round_id: int):
         abort(400)
     chosen = list(dict.fromkeys(form.advance_program_ids.data or []))
     try:
-        advanced = services.close_round(db.session, round_=round_, advance_program_ids=chosen,
-                                        actor=current_user, now=utcnow())
+        advanced = services.close_round(
+            db.session, round_=round_, advance_program_ids=chosen, actor=current_user, now=utcnow()
+        )
     except DomainError as error:
         db.session.rollback()
         return _render_close(round_, error=error, chosen=chosen, status=error.status)
     db.session.commit()
-    flash(_("%(name)s is closed: %(n)d program(s) advance. The scores are frozen.",
-            name=round_.name, n=len(advanced)), "success")
+    flash(
+        _(
+            "%(name)s is closed: %(n)d program(s) advance. The scores are frozen.",
+            name=round_.name,
+            n=len(advanced),
+        ),
+        "success",
+    )
     return redirect(url_for("judging.results", round_id=round_id))
 
 
 # --- recommendation upward ---------------------------------------------------------------------
+
 
 @bp.post("/rounds/<int:round_id>/recommend")
 def recommend(round_id: int):
@@ -595,8 +744,14 @@ def recommend(round_id: int):
     if not form.validate_on_submit():
         abort(400)
     program_id = form.program_id.data
-    in_round = program_id is not None and db.session.execute(select(RoundEntry.id).where(
-        RoundEntry.round_id == round_.id, RoundEntry.program_id == program_id)).first()
+    in_round = (
+        program_id is not None
+        and db.session.execute(
+            select(RoundEntry.id).where(
+                RoundEntry.round_id == round_.id, RoundEntry.program_id == program_id
+            )
+        ).first()
+    )
     if not in_round:
         raise NotFound()
     program = program_for(db.session, program_id)
@@ -607,18 +762,36 @@ def recommend(round_id: int):
         return redirect(url_for("judging.results", round_id=round_id, _anchor=anchor))
     if request.form.get("confirm") != "yes":
         # A recommendation enters the program into the other festival: ask first.
-        return render_template("judging/recommend.html", round=round_, festival=round_.festival,
-                               program=program, target=target)
+        return render_template(
+            "judging/recommend.html",
+            round=round_,
+            festival=round_.festival,
+            program=program,
+            target=target,
+        )
     try:
-        services.recommend_program(db.session, program=program, target=target, category_id=None,
-                                   actor=current_user, now=utcnow())
+        services.recommend_program(
+            db.session,
+            program=program,
+            target=target,
+            category_id=None,
+            actor=current_user,
+            now=utcnow(),
+        )
     except DomainError as error:
         db.session.rollback()
-        flash(" ".join(str(m) for ms in error.fields.values() for m in ms)
-              or str(error.message), "error")
+        flash(
+            " ".join(str(m) for ms in error.fields.values() for m in ms) or str(error.message),
+            "error",
+        )
     else:
         db.session.commit()
-        flash(_("《%(title)s》 is recommended to %(festival)s.", title=program.title,
-                festival=target.name), "success")
+        flash(
+            _(
+                "《%(title)s》 is recommended to %(festival)s.",
+                title=program.title,
+                festival=target.name,
+            ),
+            "success",
+        )
     return redirect(url_for("judging.results", round_id=round_id, _anchor=anchor))
-

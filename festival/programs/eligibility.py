@@ -75,15 +75,26 @@ def submission_problems(
     if not rules.is_open:
         add("festival_id", _l("This festival is not open for submissions."))
     elif now > rules.deadline and not rules.may_submit_late:
-        add("deadline", _l("The submission deadline (%(day)s) has passed; "
-                           "please contact the festival office.", day=_day(rules.deadline)))
+        add(
+            "deadline",
+            _l(
+                "The submission deadline (%(day)s) has passed; please contact the festival office.",
+                day=_day(rules.deadline),
+            ),
+        )
 
     title = submission.title.strip()
     if not 1 <= len(title) <= TITLE_MAX:
         add("title", _l("Enter a title of 1 to %(n)d characters.", n=TITLE_MAX))
     elif title_taken:
-        add("title", _l("%(troupe)s has already submitted a program called %(title)s "
-                        "to this festival.", troupe=rules.troupe_name, title=title))
+        add(
+            "title",
+            _l(
+                "%(troupe)s has already submitted a program called %(title)s to this festival.",
+                troupe=rules.troupe_name,
+                title=title,
+            ),
+        )
 
     if rules.category_name is None:
         add("category_id", _l("Choose one of this festival's categories."))
@@ -92,9 +103,15 @@ def submission_problems(
     if minutes is None or minutes < 1:
         add("duration_minutes", _l("Enter the duration in whole minutes (at least 1)."))
     elif rules.category_max_minutes is not None and minutes > rules.category_max_minutes:
-        add("duration_minutes", _l(
-            "%(minutes)d minutes is longer than the %(max)d minutes allowed in %(category)s.",
-            minutes=minutes, max=rules.category_max_minutes, category=rules.category_name))
+        add(
+            "duration_minutes",
+            _l(
+                "%(minutes)d minutes is longer than the %(max)d minutes allowed in %(category)s.",
+                minutes=minutes,
+                max=rules.category_max_minutes,
+                category=rules.category_name,
+            ),
+        )
     elif minutes > 600:
         add("duration_minutes", _l("Enter at most 600 minutes."))
 
@@ -110,14 +127,27 @@ def submission_problems(
         add("performer_ids", _l("There is no person with number %(id)d.", id=unknown))
     for performer in sorted(performers, key=lambda p: p.name):
         if not performer.is_member:
-            add("performer_ids", _l("%(name)s is not a member of %(troupe)s.",
-                                    name=performer.name, troupe=rules.troupe_name))
+            add(
+                "performer_ids",
+                _l(
+                    "%(name)s is not a member of %(troupe)s.",
+                    name=performer.name,
+                    troupe=rules.troupe_name,
+                ),
+            )
         age = age_on(performer.birth_date, rules.starts_on)
         if age < rules.min_age:
-            add("performer_ids", _l(
-                "%(name)s is %(age)d on %(day)s, %(short)d year(s) under the minimum age of "
-                "%(min)d (turns %(min)d on %(turns)s).",
-                name=performer.name, age=age, day=_day(rules.starts_on),
-                short=rules.min_age - age, min=rules.min_age,
-                turns=_day(birthday_of_age(performer.birth_date, rules.min_age))))
+            add(
+                "performer_ids",
+                _l(
+                    "%(name)s is %(age)d on %(day)s, %(short)d year(s) under the minimum age of "
+                    "%(min)d (turns %(min)d on %(turns)s).",
+                    name=performer.name,
+                    age=age,
+                    day=_day(rules.starts_on),
+                    short=rules.min_age - age,
+                    min=rules.min_age,
+                    turns=_day(birthday_of_age(performer.birth_date, rules.min_age)),
+                ),
+            )
     return problems

@@ -28,8 +28,14 @@ class Program(Base):
         # The organizer's list, newest first, a page at a time: read in index order, with
         # no sort of the festival's every program (filtered by category and status too).
         Index("ix_programs_festival_listing", "festival_id", "submitted_at", "id"),
-        Index("ix_programs_festival_category_status_listing", "festival_id", "category_id",
-              "status", "submitted_at", "id"),
+        Index(
+            "ix_programs_festival_category_status_listing",
+            "festival_id",
+            "category_id",
+            "status",
+            "submitted_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

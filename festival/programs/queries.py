@@ -26,15 +26,25 @@ def programs_of(festival: Festival, viewer: User) -> Select:
     return query.where(False)
 
 
-def programs_page(session: Session, festival: Festival, viewer: User, *, page: int,
-                  per_page: int, status: str | None = None, category_id: int | None = None,
-                  troupe_id: int | None = None, organization_id: int | None = None,
-                  late: bool = False, with_performers: bool = False) -> Page[Program]:
+def programs_page(
+    session: Session,
+    festival: Festival,
+    viewer: User,
+    *,
+    page: int,
+    per_page: int,
+    status: str | None = None,
+    category_id: int | None = None,
+    troupe_id: int | None = None,
+    organization_id: int | None = None,
+    late: bool = False,
+    with_performers: bool = False,
+) -> Page[Program]:
     # Loaded by id after the page is chosen: joined in, they let PostgreSQL's planner join
     # and sort every program of the festival to find the newest fifty.
     query = programs_of(festival, viewer).options(
-        selectinload(Program.category),
-        selectinload(Program.troupe).joinedload(Troupe.organization))
+        selectinload(Program.category), selectinload(Program.troupe).joinedload(Troupe.organization)
+    )
     if with_performers:
         query = query.options(selectinload(Program.performers))
     if status:
@@ -46,8 +56,7 @@ def programs_page(session: Session, festival: Festival, viewer: User, *, page: i
     if organization_id:
         query = query.where(Program.troupe.has(Troupe.organization_id == organization_id))
     if late:
-        query = query.where(Program.is_late.is_(True),
-                            Program.status != ProgramStatus.withdrawn)
+        query = query.where(Program.is_late.is_(True), Program.status != ProgramStatus.withdrawn)
     query = query.order_by(Program.submitted_at.desc(), Program.id.desc())
     return paginate(session, query, page=page, per_page=per_page)
 
@@ -55,7 +64,9 @@ def programs_page(session: Session, festival: Festival, viewer: User, *, page: i
 def program_for(session: Session, program_id: int) -> Program | None:
     """One program with everything its page shows."""
     return session.execute(
-        select(Program).where(Program.id == program_id).options(
+        select(Program)
+        .where(Program.id == program_id)
+        .options(
             joinedload(Program.festival).joinedload(Festival.organization),
             joinedload(Program.category),
             joinedload(Program.troupe).joinedload(Troupe.organization),
@@ -66,12 +77,19 @@ def program_for(session: Session, program_id: int) -> Program | None:
 
 def leader_programs(session: Session, leader: User) -> list[Program]:
     """Every program of a leader's troupes, newest first (a leader has a handful)."""
-    return list(session.execute(
-        select(Program).join(Program.troupe).where(Troupe.leader_id == leader.id)
-        .options(joinedload(Program.festival), joinedload(Program.category),
-                 joinedload(Program.troupe))
-        .order_by(Program.submitted_at.desc())
-    ).scalars())
+    return list(
+        session.execute(
+            select(Program)
+            .join(Program.troupe)
+            .where(Troupe.leader_id == leader.id)
+            .options(
+                joinedload(Program.festival),
+                joinedload(Program.category),
+                joinedload(Program.troupe),
+            )
+            .order_by(Program.submitted_at.desc())
+        ).scalars()
+    )
 
 
 @dataclass(frozen=True)
@@ -100,47 +118,72 @@ class LeaderOverview:
 def leader_overview(session: Session, leader: User, *, now: datetime) -> LeaderOverview:
     """A leader's home: their troupes, programs, open festivals and what is still missing."""
     troupes = [
-        TroupeSummary(troupe, count) for troupe, count in session.execute(
-            select(Troupe, MEMBER_COUNT).where(Troupe.leader_id == leader.id)
-            .order_by(Troupe.name))
+        TroupeSummary(troupe, count)
+        for troupe, count in session.execute(
+            select(Troupe, MEMBER_COUNT).where(Troupe.leader_id == leader.id).order_by(Troupe.name)
+        )
     ]
     programs = leader_programs(session, leader)
-    festivals = list(session.execute(
-        select(Festival).where(Festival.status == FestivalStatus.open,
-                               Festival.submission_deadline > now)
-        .order_by(Festival.submission_deadline)).scalars())
+    festivals = list(
+        session.execute(
+            select(Festival)
+            .where(Festival.status == FestivalStatus.open, Festival.submission_deadline > now)
+            .order_by(Festival.submission_deadline)
+        ).scalars()
+    )
     missing: list[MissingItem] = []
     for summary in troupes:
         if summary.member_count == 0:
-            missing.append(MissingItem(
-                _l("%(troupe)s has no members yet.", troupe=summary.troupe.name),
-                "troupes.show", {"troupe_id": summary.troupe.id}))
-    submitted = {(p.festival_id, p.troupe_id) for p in programs
-                 if p.status is not ProgramStatus.withdrawn}
+            missing.append(
+                MissingItem(
+                    _l("%(troupe)s has no members yet.", troupe=summary.troupe.name),
+                    "troupes.show",
+                    {"troupe_id": summary.troupe.id},
+                )
+            )
+    submitted = {
+        (p.festival_id, p.troupe_id) for p in programs if p.status is not ProgramStatus.withdrawn
+    }
     for festival in festivals:
         days = (festival.submission_deadline - now).days
         for summary in troupes:
             if (festival.id, summary.troupe.id) not in submitted:
-                missing.append(MissingItem(
-                    _l("%(troupe)s has not submitted a program to %(festival)s; "
-                       "%(days)d day(s) left.", troupe=summary.troupe.name,
-                       festival=festival.name, days=days),
-                    "programs.submit", {"festival_id": festival.id,
-                                        "troupe_id": summary.troupe.id}))
-    return LeaderOverview(troupes=troupes, programs=programs, open_festivals=festivals,
-                          missing=missing)
+                missing.append(
+                    MissingItem(
+                        _l(
+                            "%(troupe)s has not submitted a program to %(festival)s; "
+                            "%(days)d day(s) left.",
+                            troupe=summary.troupe.name,
+                            festival=festival.name,
+                            days=days,
+                        ),
+                        "programs.submit",
+                        {"festival_id": festival.id, "troupe_id": summary.troupe.id},
+                    )
+                )
+    return LeaderOverview(
+        troupes=troupes, programs=programs, open_festivals=festivals, missing=missing
+    )
 
 
-def recommendation_links(session: Session, program: Program) -> tuple[Program | None,
-                                                                       list[Program]]:
+def recommendation_links(
+    session: Session, program: Program
+) -> tuple[Program | None, list[Program]]:
     """Where a program was recommended from, and where it was recommended to (one level each
     way), with their festivals."""
     source = None
     if program.recommended_from_id is not None:
         source = session.execute(
-            select(Program).where(Program.id == program.recommended_from_id)
-            .options(joinedload(Program.festival))).scalar_one_or_none()
-    onward = list(session.execute(
-        select(Program).where(Program.recommended_from_id == program.id)
-        .options(joinedload(Program.festival)).order_by(Program.id)).scalars())
+            select(Program)
+            .where(Program.id == program.recommended_from_id)
+            .options(joinedload(Program.festival))
+        ).scalar_one_or_none()
+    onward = list(
+        session.execute(
+            select(Program)
+            .where(Program.recommended_from_id == program.id)
+            .options(joinedload(Program.festival))
+            .order_by(Program.id)
+        ).scalars()
+    )
     return source, onward

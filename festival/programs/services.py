@@ -36,7 +36,8 @@ def _check(
     if category is not None and category.festival_id != festival.id:
         category = None
     is_open = festival.status is FestivalStatus.open or (
-        allow_screening and festival.status is FestivalStatus.screening)
+        allow_screening and festival.status is FestivalStatus.screening
+    )
     rules = Rules(
         min_age=festival.min_performer_age,
         starts_on=festival.starts_on,
@@ -48,14 +49,19 @@ def _check(
         troupe_name=troupe.name,
     )
     performers = [
-        Performer(id=row.id, name=row.name, birth_date=row.birth_date,
-                  is_member=row.troupe_id is not None)
+        Performer(
+            id=row.id, name=row.name, birth_date=row.birth_date, is_member=row.troupe_id is not None
+        )
         for row in session.execute(
             select(Person.id, Person.name, Person.birth_date, Membership.troupe_id)
-            .outerjoin(Membership, and_(Membership.person_id == Person.id,
-                                        Membership.troupe_id == troupe.id))
-            .where(Person.id.in_(submission.performer_ids[:400]),
-                   or_(Membership.troupe_id.is_not(None), person_is_visible(viewer)))
+            .outerjoin(
+                Membership,
+                and_(Membership.person_id == Person.id, Membership.troupe_id == troupe.id),
+            )
+            .where(
+                Person.id.in_(submission.performer_ids[:400]),
+                or_(Membership.troupe_id.is_not(None), person_is_visible(viewer)),
+            )
         )
     ]
     taken = select(Program.id).where(
@@ -66,8 +72,11 @@ def _check(
     if editing is not None:
         taken = taken.where(Program.id != editing.id)
     problems = submission_problems(
-        submission, rules, performers=performers,
-        title_taken=session.execute(taken.limit(1)).first() is not None, now=now,
+        submission,
+        rules,
+        performers=performers,
+        title_taken=session.execute(taken.limit(1)).first() is not None,
+        now=now,
     )
     if problems:
         raise ValidationFailed(fields=problems)
@@ -90,23 +99,46 @@ def submit_program(
 ) -> Program:
     """Submit a troupe's program to a festival; organizers may still enter late ones, and a
     recommendation from a lower level may arrive while screening has begun."""
-    submission = Submission(title=title, duration_minutes=duration_minutes,
-                            performer_ids=list(performer_ids))
-    _check(session, festival=festival, troupe=troupe, category_id=category_id,
-           submission=submission, may_submit_late=may_submit_late, now=now, viewer=actor,
-           allow_screening=allow_screening)
+    submission = Submission(
+        title=title, duration_minutes=duration_minutes, performer_ids=list(performer_ids)
+    )
+    _check(
+        session,
+        festival=festival,
+        troupe=troupe,
+        category_id=category_id,
+        submission=submission,
+        may_submit_late=may_submit_late,
+        now=now,
+        viewer=actor,
+        allow_screening=allow_screening,
+    )
     program = Program(
-        festival_id=festival.id, troupe_id=troupe.id, category_id=category_id,
-        title=title.strip(), duration_minutes=duration_minutes, status=ProgramStatus.submitted,
-        is_late=now > festival.submission_deadline, submitted_by_id=actor.id,
-        submitted_at=now, updated_at=now,
+        festival_id=festival.id,
+        troupe_id=troupe.id,
+        category_id=category_id,
+        title=title.strip(),
+        duration_minutes=duration_minutes,
+        status=ProgramStatus.submitted,
+        is_late=now > festival.submission_deadline,
+        submitted_by_id=actor.id,
+        submitted_at=now,
+        updated_at=now,
     )
     program.performers = [ProgramPerformer(person_id=pid) for pid in dict.fromkeys(performer_ids)]
     session.add(program)
     session.flush()
-    record(session, actor=actor, action="submit_program", entity_type="program",
-           entity_id=program.id, changes={"title": program.title, "late": program.is_late},
-           organization_id=festival.organization_id, festival_id=festival.id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="submit_program",
+        entity_type="program",
+        entity_id=program.id,
+        changes={"title": program.title, "late": program.is_late},
+        organization_id=festival.organization_id,
+        festival_id=festival.id,
+        now=now,
+    )
     return program
 
 
@@ -121,8 +153,12 @@ def _ensure_editable(program: Program, *, may_submit_late: bool, now: datetime) 
 
 def _ensure_version(program: Program, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != program.version:
-        raise Conflict(_l("Someone else changed this program while you were editing it. "
-                          "Reload the page to see their changes, then edit again."))
+        raise Conflict(
+            _l(
+                "Someone else changed this program while you were editing it. "
+                "Reload the page to see their changes, then edit again."
+            )
+        )
 
 
 def update_program(
@@ -146,13 +182,23 @@ def update_program(
     new_category = program.category_id if category_id is None else category_id
     new_minutes = program.duration_minutes if duration_minutes is None else duration_minutes
     new_ids = current_ids if performer_ids is None else list(performer_ids)
-    _check(session, festival=program.festival, troupe=program.troupe, category_id=new_category,
-           submission=Submission(title=new_title, duration_minutes=new_minutes,
-                                 performer_ids=new_ids),
-           may_submit_late=True, now=now, viewer=actor, editing=program)
+    _check(
+        session,
+        festival=program.festival,
+        troupe=program.troupe,
+        category_id=new_category,
+        submission=Submission(title=new_title, duration_minutes=new_minutes, performer_ids=new_ids),
+        may_submit_late=True,
+        now=now,
+        viewer=actor,
+        editing=program,
+    )
     changes = {}
-    for field, value in (("title", new_title.strip()), ("category_id", new_category),
-                         ("duration_minutes", new_minutes)):
+    for field, value in (
+        ("title", new_title.strip()),
+        ("category_id", new_category),
+        ("duration_minutes", new_minutes),
+    ):
         if getattr(program, field) != value:
             changes[field] = [getattr(program, field), value]
             setattr(program, field, value)
@@ -161,28 +207,49 @@ def update_program(
         keep = set(new_ids)
         program.performers = [p for p in program.performers if p.person_id in keep] + [
             ProgramPerformer(person_id=pid)
-            for pid in dict.fromkeys(new_ids) if pid not in set(current_ids)
+            for pid in dict.fromkeys(new_ids)
+            if pid not in set(current_ids)
         ]
     if changes:
         program.updated_at = now
-        record(session, actor=actor, action="update_program", entity_type="program",
-               entity_id=program.id, changes=changes,
-               organization_id=program.festival.organization_id,
-               festival_id=program.festival_id, now=now)
+        record(
+            session,
+            actor=actor,
+            action="update_program",
+            entity_type="program",
+            entity_id=program.id,
+            changes=changes,
+            organization_id=program.festival.organization_id,
+            festival_id=program.festival_id,
+            now=now,
+        )
     session.flush()
     return program
 
 
-def withdraw_program(session: Session, *, program: Program, expected_version: int | None = None,
-                     actor: User, now: datetime) -> Program:
+def withdraw_program(
+    session: Session,
+    *,
+    program: Program,
+    expected_version: int | None = None,
+    actor: User,
+    now: datetime,
+) -> Program:
     """Withdraw a submitted program before screening starts (after the deadline too: a
     performer may fall ill)."""
     _ensure_version(program, expected_version)
     _ensure_editable(program, may_submit_late=True, now=now)
     program.status = ProgramStatus.withdrawn
     program.updated_at = now
-    record(session, actor=actor, action="withdraw_program", entity_type="program",
-           entity_id=program.id, organization_id=program.festival.organization_id,
-           festival_id=program.festival_id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="withdraw_program",
+        entity_type="program",
+        entity_id=program.id,
+        organization_id=program.festival.organization_id,
+        festival_id=program.festival_id,
+        now=now,
+    )
     session.flush()
     return program

@@ -61,15 +61,21 @@ def list_programs(festival_id: int):
         "organization_id": _int_arg("organization_id"),
         "late": request.args.get("problem") == "late",
     }
-    listing = queries.programs_page(db.session, festival, current_user, page=page,
-                                    per_page=per_page, **filters)
+    listing = queries.programs_page(
+        db.session, festival, current_user, page=page, per_page=per_page, **filters
+    )
     link_filters = {k: v for k, v in filters.items() if v and k != "late"}
     if filters["late"]:
         link_filters["problem"] = "late"
-    return render_template("programs/index.html", festival=festival, listing=listing,
-                           filters=filters, link_filters=link_filters,
-                           statuses=[s.value for s in ProgramStatus],
-                           can_manage=can_manage_festival(current_user, festival))
+    return render_template(
+        "programs/index.html",
+        festival=festival,
+        listing=listing,
+        filters=filters,
+        link_filters=link_filters,
+        statuses=[s.value for s in ProgramStatus],
+        can_manage=can_manage_festival(current_user, festival),
+    )
 
 
 def _submittable_troupes(festival: Festival) -> list[Troupe]:
@@ -79,11 +85,20 @@ def _submittable_troupes(festival: Festival) -> list[Troupe]:
 
 def _prepare(form: ProgramForm, festival: Festival, troupe: Troupe) -> None:
     form.category_id.choices = choices(
-        (c.id, c.name + (_(" (at most %(n)d minutes)", n=c.max_duration_minutes)
-                         if c.max_duration_minutes else ""))
-        for c in festival.categories)
+        (
+            c.id,
+            c.name
+            + (
+                _(" (at most %(n)d minutes)", n=c.max_duration_minutes)
+                if c.max_duration_minutes
+                else ""
+            ),
+        )
+        for c in festival.categories
+    )
     form.performer_ids.choices = choices(
-        (p.id, f"{p.name} ({p.birth_date.year})") for p in all_members(db.session, troupe.id))
+        (p.id, f"{p.name} ({p.birth_date.year})") for p in all_members(db.session, troupe.id)
+    )
 
 
 @bp.route("/festivals/<int:festival_id>/programs/new", methods=["GET", "POST"])
@@ -103,34 +118,46 @@ def submit(festival_id: int):
     if form.validate_on_submit():
         try:
             program = services.submit_program(
-                db.session, festival=festival, troupe=troupe, category_id=form.category_id.data,
-                title=form.title.data, duration_minutes=form.duration_minutes.data,
+                db.session,
+                festival=festival,
+                troupe=troupe,
+                category_id=form.category_id.data,
+                title=form.title.data,
+                duration_minutes=form.duration_minutes.data,
                 performer_ids=form.performer_ids.data or [],
                 may_submit_late=can_manage_festival(current_user, festival),
-                actor=current_user, now=utcnow())
+                actor=current_user,
+                now=utcnow(),
+            )
         except ValidationFailed as error:
             show_errors_on_form(form, error)
         else:
             db.session.commit()
             flash(_("《%(title)s》 has been submitted.", title=program.title), "success")
             return redirect(url_for("programs.show", program_id=program.id))
-    return render_template("programs/form.html", form=form, festival=festival, troupe=troupe,
-                           program=None), 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "programs/form.html", form=form, festival=festival, troupe=troupe, program=None
+    ), 422 if form.errors or form.form_errors else 200
 
 
 @bp.get("/programs/<int:program_id>")
 @login_required
 def show(program_id: int):
     program = managed_program_or_404(program_id)
-    editable = (program.status is ProgramStatus.submitted
-                and program.festival.status.value == "open")
+    editable = program.status is ProgramStatus.submitted and program.festival.status.value == "open"
     source, onward = queries.recommendation_links(db.session, program)
-    path = program_path(db.session, program,
-                        can_see_results=lambda festival: can_see_awards(current_user, festival))
-    return render_template("programs/show.html", program=program, editable=editable,
-                           source=source, onward=onward, path=path,
-                           can_manage_source=bool(source) and can_manage_festival(
-                               current_user, source.festival))
+    path = program_path(
+        db.session, program, can_see_results=lambda festival: can_see_awards(current_user, festival)
+    )
+    return render_template(
+        "programs/show.html",
+        program=program,
+        editable=editable,
+        source=source,
+        onward=onward,
+        path=path,
+        can_manage_source=bool(source) and can_manage_festival(current_user, source.festival),
+    )
 
 
 @bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
@@ -146,12 +173,17 @@ def edit(program_id: int):
     if form.validate_on_submit():
         try:
             services.update_program(
-                db.session, program=program, title=form.title.data,
-                category_id=form.category_id.data, duration_minutes=form.duration_minutes.data,
+                db.session,
+                program=program,
+                title=form.title.data,
+                category_id=form.category_id.data,
+                duration_minutes=form.duration_minutes.data,
                 performer_ids=form.performer_ids.data or [],
                 expected_version=int(form.version.data) if form.version.data else None,
                 may_submit_late=can_manage_festival(current_user, festival),
-                actor=current_user, now=utcnow())
+                actor=current_user,
+                now=utcnow(),
+            )
         except (ValidationFailed, Conflict) as error:
             db.session.rollback()
             program = managed_program_or_404(program_id)
@@ -160,8 +192,9 @@ def edit(program_id: int):
             db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for("programs.show", program_id=program.id))
-    return render_template("programs/form.html", form=form, festival=festival,
-                           troupe=program.troupe, program=program)
+    return render_template(
+        "programs/form.html", form=form, festival=festival, troupe=program.troupe, program=program
+    )
 
 
 @bp.route("/programs/<int:program_id>/withdraw", methods=["GET", "POST"])
@@ -172,8 +205,7 @@ def withdraw(program_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.withdraw_program(db.session, program=program, actor=current_user,
-                                      now=utcnow())
+            services.withdraw_program(db.session, program=program, actor=current_user, now=utcnow())
         except Conflict as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -182,5 +214,3 @@ def withdraw(program_id: int):
             flash(_("《%(title)s》 has been withdrawn.", title=program.title), "success")
         return redirect(url_for("programs.show", program_id=program_id))
     return render_template("programs/withdraw.html", program=program, form=form)
-
-

@@ -59,16 +59,22 @@ def _day(moment: datetime, zone: str) -> str:
 
 # --- published award lists, for everyone ---------------------------------------------------------
 
+
 def published_festivals(session: Session, *, limit: int = PUBLISHED_LISTS) -> list[Festival]:
     """Festivals whose award lists are public, the latest first: one query."""
-    return list(session.execute(
-        select(Festival).where(Festival.status == FestivalStatus.announced,
-                               Festival.published_at.is_not(None))
-        .options(joinedload(Festival.organization))
-        .order_by(Festival.published_at.desc(), Festival.id.desc()).limit(limit)).scalars())
+    return list(
+        session.execute(
+            select(Festival)
+            .where(Festival.status == FestivalStatus.announced, Festival.published_at.is_not(None))
+            .options(joinedload(Festival.organization))
+            .order_by(Festival.published_at.desc(), Festival.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 # --- organizers and administrators ----------------------------------------------------------------
+
 
 @dataclass
 class FestivalProgress:
@@ -97,55 +103,72 @@ class OfficeHome:
 def _festivals_in_progress(session: Session, viewer: User, now: datetime) -> list[Festival]:
     """The festivals the viewer runs that are not final yet: an organizer's office's, every
     one for an administrator; the latest first, at most OFFICE_FESTIVALS."""
-    query = select(Festival).options(joinedload(Festival.organization)).where(or_(
-        Festival.status != FestivalStatus.announced, Festival.notice_until > now))
+    query = (
+        select(Festival)
+        .options(joinedload(Festival.organization))
+        .where(or_(Festival.status != FestivalStatus.announced, Festival.notice_until > now))
+    )
     if viewer.role is not Role.admin:
         query = query.where(Festival.organization_id == viewer.organization_id)
-    return list(session.execute(
-        query.order_by(Festival.starts_on.desc(), Festival.id.desc()).limit(OFFICE_FESTIVALS)
-    ).scalars())
+    return list(
+        session.execute(
+            query.order_by(Festival.starts_on.desc(), Festival.id.desc()).limit(OFFICE_FESTIVALS)
+        ).scalars()
+    )
 
 
-def festival_progress(session: Session, festivals: list[Festival],
-                      now: datetime) -> list[FestivalProgress]:
+def festival_progress(
+    session: Session, festivals: list[Festival], now: datetime
+) -> list[FestivalProgress]:
     """Programs, categories, awards, recommendations and the current round of each festival:
     nine queries for any number of festivals (callers pass a handful)."""
-    found = {f.id: FestivalProgress(f, deadline_passed=now > f.submission_deadline)
-             for f in festivals}
+    found = {
+        f.id: FestivalProgress(f, deadline_passed=now > f.submission_deadline) for f in festivals
+    }
     if not found:
         return []
     ids = list(found)
     for festival_id, is_late, count in session.execute(
-            select(Program.festival_id, Program.is_late, func.count())
-            .where(Program.festival_id.in_(ids), Program.status != ProgramStatus.withdrawn)
-            .group_by(Program.festival_id, Program.is_late)):
+        select(Program.festival_id, Program.is_late, func.count())
+        .where(Program.festival_id.in_(ids), Program.status != ProgramStatus.withdrawn)
+        .group_by(Program.festival_id, Program.is_late)
+    ):
         found[festival_id].programs += count
         if is_late:
             found[festival_id].late += count
     for festival_id, count in session.execute(
-            select(Category.festival_id, func.count()).where(Category.festival_id.in_(ids))
-            .group_by(Category.festival_id)):
+        select(Category.festival_id, func.count())
+        .where(Category.festival_id.in_(ids))
+        .group_by(Category.festival_id)
+    ):
         found[festival_id].categories = count
     for festival_id, count in session.execute(
-            select(Award.festival_id, func.count()).where(Award.festival_id.in_(ids))
-            .group_by(Award.festival_id)):
+        select(Award.festival_id, func.count())
+        .where(Award.festival_id.in_(ids))
+        .group_by(Award.festival_id)
+    ):
         found[festival_id].awards = count
     onward = aliased(Program)
     for festival_id, count in session.execute(
-            select(Program.festival_id, func.count())
-            .join(onward, onward.recommended_from_id == Program.id)
-            .where(Program.festival_id.in_(ids)).group_by(Program.festival_id)):
+        select(Program.festival_id, func.count())
+        .join(onward, onward.recommended_from_id == Program.id)
+        .where(Program.festival_id.in_(ids))
+        .group_by(Program.festival_id)
+    ):
         found[festival_id].recommended = count
     for round_ in session.execute(
-            select(Round).where(Round.festival_id.in_(ids))
-            .order_by(Round.festival_id, Round.position)).scalars():
+        select(Round).where(Round.festival_id.in_(ids)).order_by(Round.festival_id, Round.position)
+    ).scalars():
         found[round_.festival_id].current_round = round_  # the last one wins
-    progress = rounds_progress(session, select(Round.id).where(
-        Round.festival_id.in_(ids), Round.status == RoundStatus.open))
+    progress = rounds_progress(
+        session,
+        select(Round.id).where(Round.festival_id.in_(ids), Round.status == RoundStatus.open),
+    )
     for item in found.values():
         if item.current_round is not None and item.current_round.status is RoundStatus.open:
             item.round_progress = progress.get(
-                item.current_round.id, RoundProgress(entries=0, judges=0, missing=0))
+                item.current_round.id, RoundProgress(entries=0, judges=0, missing=0)
+            )
     return [found[f.id] for f in festivals]
 
 
@@ -156,75 +179,197 @@ def festival_steps(item: FestivalProgress) -> list[Step]:
     show = {"festival_id": festival.id}
     if festival.status is FestivalStatus.draft:
         if not item.categories:
-            return [Step(_("%(festival)s has no categories yet. Add them, then open it for "
-                           "submissions.", festival=name), _("Add categories"),
-                         "festivals.show", show, urgent=True)]
-        return [Step(_("%(festival)s is a draft. Check it, then open it for submissions.",
-                       festival=name), _("Open for submissions"), "festivals.show", show,
-                     urgent=True)]
+            return [
+                Step(
+                    _(
+                        "%(festival)s has no categories yet. Add them, then open it for "
+                        "submissions.",
+                        festival=name,
+                    ),
+                    _("Add categories"),
+                    "festivals.show",
+                    show,
+                    urgent=True,
+                )
+            ]
+        return [
+            Step(
+                _(
+                    "%(festival)s is a draft. Check it, then open it for submissions.",
+                    festival=name,
+                ),
+                _("Open for submissions"),
+                "festivals.show",
+                show,
+                urgent=True,
+            )
+        ]
     if festival.status is FestivalStatus.open:
         deadline = _day(festival.submission_deadline, zone)
         if not item.deadline_passed and not item.programs:
-            return [Step(_("No program has been submitted to %(festival)s yet; submissions "
-                           "close on %(date)s.", festival=name, date=deadline),
-                         _("Check the submissions"), "dashboard.show", show)]
+            return [
+                Step(
+                    _(
+                        "No program has been submitted to %(festival)s yet; submissions "
+                        "close on %(date)s.",
+                        festival=name,
+                        date=deadline,
+                    ),
+                    _("Check the submissions"),
+                    "dashboard.show",
+                    show,
+                )
+            ]
         if not item.deadline_passed:
-            return [Step(ngettext("%(num)d program has been submitted to %(festival)s so far; "
-                                  "submissions close on %(date)s.",
-                                  "%(num)d programs have been submitted to %(festival)s so far; "
-                                  "submissions close on %(date)s.",
-                                  item.programs, festival=name, date=deadline),
-                         _("Check the submissions"), "dashboard.show", show)]
-        return [Step(ngettext("Submissions to %(festival)s closed on %(date)s with %(num)d "
-                              "program. Start the first screening round.",
-                              "Submissions to %(festival)s closed on %(date)s with %(num)d "
-                              "programs. Start the first screening round.",
-                              item.programs, festival=name, date=deadline),
-                     _("Start screening"), "judging.rounds", show, urgent=True)]
+            return [
+                Step(
+                    ngettext(
+                        "%(num)d program has been submitted to %(festival)s so far; "
+                        "submissions close on %(date)s.",
+                        "%(num)d programs have been submitted to %(festival)s so far; "
+                        "submissions close on %(date)s.",
+                        item.programs,
+                        festival=name,
+                        date=deadline,
+                    ),
+                    _("Check the submissions"),
+                    "dashboard.show",
+                    show,
+                )
+            ]
+        return [
+            Step(
+                ngettext(
+                    "Submissions to %(festival)s closed on %(date)s with %(num)d "
+                    "program. Start the first screening round.",
+                    "Submissions to %(festival)s closed on %(date)s with %(num)d "
+                    "programs. Start the first screening round.",
+                    item.programs,
+                    festival=name,
+                    date=deadline,
+                ),
+                _("Start screening"),
+                "judging.rounds",
+                show,
+                urgent=True,
+            )
+        ]
     if festival.status is FestivalStatus.announced:
-        return [Step(_("The awards of %(festival)s are under public notice until %(date)s; "
-                       "until then they can still be corrected.", festival=name,
-                       date=_day(festival.notice_until, zone)),
-                     _("See the awards"), "awards.manage", show)]
+        return [
+            Step(
+                _(
+                    "The awards of %(festival)s are under public notice until %(date)s; "
+                    "until then they can still be corrected.",
+                    festival=name,
+                    date=_day(festival.notice_until, zone),
+                ),
+                _("See the awards"),
+                "awards.manage",
+                show,
+            )
+        ]
     round_, progress = item.current_round, item.round_progress
     if item.awards:
-        return [Step(ngettext("%(festival)s has %(num)d award, not published yet. Check it, "
-                              "then publish it.",
-                              "%(festival)s has %(num)d awards, not published yet. Check them, "
-                              "then publish them.", item.awards, festival=name),
-                     _("Publish the awards"), "awards.manage",
-                     {**show, "_anchor": "publication"}, urgent=True)]
+        return [
+            Step(
+                ngettext(
+                    "%(festival)s has %(num)d award, not published yet. Check it, then publish it.",
+                    "%(festival)s has %(num)d awards, not published yet. Check them, "
+                    "then publish them.",
+                    item.awards,
+                    festival=name,
+                ),
+                _("Publish the awards"),
+                "awards.manage",
+                {**show, "_anchor": "publication"},
+                urgent=True,
+            )
+        ]
     if round_ is None:
-        return [Step(_("Start the first screening round of %(festival)s.", festival=name),
-                     _("Start screening"), "judging.rounds", show, urgent=True)]
+        return [
+            Step(
+                _("Start the first screening round of %(festival)s.", festival=name),
+                _("Start screening"),
+                "judging.rounds",
+                show,
+                urgent=True,
+            )
+        ]
     in_round = {"round_id": round_.id}
     names = {"round": round_.name, "festival": name}
     if progress is None and item.recommended:  # the last round is closed
-        return [Step(ngettext("%(num)d program of %(festival)s was recommended to the next "
-                              "level. If this festival gives awards of its own, give them too.",
-                              "%(num)d programs of %(festival)s were recommended to the next "
-                              "level. If this festival gives awards of its own, give them too.",
-                              item.recommended, festival=name),
-                     _("Give the awards"), "awards.manage", show)]
+        return [
+            Step(
+                ngettext(
+                    "%(num)d program of %(festival)s was recommended to the next "
+                    "level. If this festival gives awards of its own, give them too.",
+                    "%(num)d programs of %(festival)s were recommended to the next "
+                    "level. If this festival gives awards of its own, give them too.",
+                    item.recommended,
+                    festival=name,
+                ),
+                _("Give the awards"),
+                "awards.manage",
+                show,
+            )
+        ]
     if progress is None:
-        return [Step(_("%(round)s of %(festival)s is closed. Give the awards, or start the "
-                       "next round.", **names), _("Give the awards"), "awards.manage", show,
-                     urgent=True)]
+        return [
+            Step(
+                _(
+                    "%(round)s of %(festival)s is closed. Give the awards, or start the "
+                    "next round.",
+                    **names,
+                ),
+                _("Give the awards"),
+                "awards.manage",
+                show,
+                urgent=True,
+            )
+        ]
     if not progress.entries:
-        return [Step(_("Enter the programs into %(round)s of %(festival)s.", **names),
-                     _("Enter the programs"), "judging.show", {**in_round, "_anchor": "entries"},
-                     urgent=True)]
+        return [
+            Step(
+                _("Enter the programs into %(round)s of %(festival)s.", **names),
+                _("Enter the programs"),
+                "judging.show",
+                {**in_round, "_anchor": "entries"},
+                urgent=True,
+            )
+        ]
     if not progress.judges:
-        return [Step(_("Assign the judges of %(round)s of %(festival)s.", **names),
-                     _("Assign judges"), "judging.show", {**in_round, "_anchor": "judges"},
-                     urgent=True)]
+        return [
+            Step(
+                _("Assign the judges of %(round)s of %(festival)s.", **names),
+                _("Assign judges"),
+                "judging.show",
+                {**in_round, "_anchor": "judges"},
+                urgent=True,
+            )
+        ]
     if progress.missing:
-        return [Step(ngettext("%(round)s of %(festival)s: %(num)d score sheet is still missing.",
-                              "%(round)s of %(festival)s: %(num)d score sheets are still "
-                              "missing.", progress.missing, **names),
-                     _("See who has not scored"), "judging.results", in_round)]
-    return [Step(_("Every judge has scored %(round)s of %(festival)s. Close the round.",
-                   **names), _("Close the round"), "judging.close", in_round, urgent=True)]
+        return [
+            Step(
+                ngettext(
+                    "%(round)s of %(festival)s: %(num)d score sheet is still missing.",
+                    "%(round)s of %(festival)s: %(num)d score sheets are still missing.",
+                    progress.missing,
+                    **names,
+                ),
+                _("See who has not scored"),
+                "judging.results",
+                in_round,
+            )
+        ]
+    return [
+        Step(
+            _("Every judge has scored %(round)s of %(festival)s. Close the round.", **names),
+            _("Close the round"),
+            "judging.close",
+            in_round,
+            urgent=True,
+        )
+    ]
 
 
 def _setup_steps(session: Session) -> tuple[list[Step], dict[str, int], int]:
@@ -235,15 +380,31 @@ def _setup_steps(session: Session) -> tuple[list[Step], dict[str, int], int]:
         accounts[role.value] = count
     steps = []
     if not organizations:
-        steps.append(Step(_("Set up the organisations first: the province, the cities and the "
-                            "districts under them."), _("Add organisations"),
-                          "accounts.organizations", urgent=True))
-    for role, text in ((Role.organizer, _("There is no organizer account yet: create one for "
-                                          "each office that runs a festival.")),
-                       (Role.judge, _("There is no judge account yet: create one for each "
-                                      "judge.")),
-                       (Role.leader, _("There is no troupe leader account yet: create one for "
-                                       "each troupe's leader."))):
+        steps.append(
+            Step(
+                _(
+                    "Set up the organisations first: the province, the cities and the "
+                    "districts under them."
+                ),
+                _("Add organisations"),
+                "accounts.organizations",
+                urgent=True,
+            )
+        )
+    for role, text in (
+        (
+            Role.organizer,
+            _(
+                "There is no organizer account yet: create one for "
+                "each office that runs a festival."
+            ),
+        ),
+        (Role.judge, _("There is no judge account yet: create one for each judge.")),
+        (
+            Role.leader,
+            _("There is no troupe leader account yet: create one for each troupe's leader."),
+        ),
+    ):
         if not accounts[role.value]:
             steps.append(Step(text, _("Create accounts"), "accounts.users", urgent=True))
     return steps, accounts, organizations
@@ -260,11 +421,17 @@ def office_home(session: Session, viewer: User, *, now: datetime) -> OfficeHome:
         steps.extend(festival_steps(item))
     steps.sort(key=lambda step: not step.urgent)
     can_create = viewer.role is Role.admin or viewer.organization_id is not None
-    return OfficeHome(festivals=festivals, steps=steps, can_create=can_create,
-                      accounts=accounts, organizations=organizations)
+    return OfficeHome(
+        festivals=festivals,
+        steps=steps,
+        can_create=can_create,
+        accounts=accounts,
+        organizations=organizations,
+    )
 
 
 # --- judges -----------------------------------------------------------------------------------------
+
 
 @dataclass
 class JudgeHome:
@@ -282,26 +449,53 @@ def judge_home(session: Session, judge: User) -> JudgeHome:
         names = {"round": line.round.name, "festival": line.festival_name}
         sheet = {"round_id": line.round.id}
         if not line.total:
-            steps.append(Step(_("%(round)s of %(festival)s has no programs for you to score "
-                                "yet.", **names), _("Open the score sheet"),
-                              "judging_sheet.sheet", sheet))
+            steps.append(
+                Step(
+                    _("%(round)s of %(festival)s has no programs for you to score yet.", **names),
+                    _("Open the score sheet"),
+                    "judging_sheet.sheet",
+                    sheet,
+                )
+            )
         elif line.left:
-            steps.append(Step(_("Score %(round)s of %(festival)s: %(left)d of %(total)d "
-                                "programs left.", left=line.left, total=line.total, **names),
-                              _("Open the score sheet"), "judging_sheet.sheet", sheet,
-                              urgent=True))
+            steps.append(
+                Step(
+                    _(
+                        "Score %(round)s of %(festival)s: %(left)d of %(total)d programs left.",
+                        left=line.left,
+                        total=line.total,
+                        **names,
+                    ),
+                    _("Open the score sheet"),
+                    "judging_sheet.sheet",
+                    sheet,
+                    urgent=True,
+                )
+            )
         else:
-            steps.append(Step(_("You have scored every program of %(round)s of %(festival)s. "
-                                "Thank you! Scores can be corrected until the round is "
-                                "closed.", **names), _("Check the score sheet"),
-                              "judging_sheet.sheet", sheet))
+            steps.append(
+                Step(
+                    _(
+                        "You have scored every program of %(round)s of %(festival)s. "
+                        "Thank you! Scores can be corrected until the round is "
+                        "closed.",
+                        **names,
+                    ),
+                    _("Check the score sheet"),
+                    "judging_sheet.sheet",
+                    sheet,
+                )
+            )
     steps.sort(key=lambda step: not step.urgent)
-    return JudgeHome(open_rounds=open_rounds,
-                     closed_rounds=[line for line in lines if line not in open_rounds],
-                     steps=steps)
+    return JudgeHome(
+        open_rounds=open_rounds,
+        closed_rounds=[line for line in lines if line not in open_rounds],
+        steps=steps,
+    )
 
 
 # --- troupe leaders -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NextSession:
@@ -325,44 +519,75 @@ class LeaderHome:
 def _session(occurrence: Occurrence, event: Event) -> NextSession:
     zone = ZoneInfo(event.timezone)
     return NextSession(
-        troupe_id=event.troupe_id, event_id=occurrence.event_id, title=occurrence.title,
-        kind=event.kind.value, starts_at=occurrence.starts_at, zone=event.timezone,
+        troupe_id=event.troupe_id,
+        event_id=occurrence.event_id,
+        title=occurrence.title,
+        kind=event.kind.value,
+        starts_at=occurrence.starts_at,
+        zone=event.timezone,
         location=occurrence.location,
-        day=occurrence.original_start.astimezone(zone).date().isoformat())
+        day=occurrence.original_start.astimezone(zone).date().isoformat(),
+    )
 
 
 def leader_home(session: Session, leader: User, *, now: datetime) -> LeaderHome:
     """A leader's troupes and programs, what is still missing before each deadline, each
     troupe's next session, and the rolls of the last week not taken yet: seven queries."""
     overview = leader_overview(session, leader, now=now)
-    events = schedule_queries.leader_events(session, leader.id, after=now - ROLLS_BEHIND,
-                                            before=now + SESSIONS_AHEAD)
+    events = schedule_queries.leader_events(
+        session, leader.id, after=now - ROLLS_BEHIND, before=now + SESSIONS_AHEAD
+    )
     recorded = schedule_queries.recorded_sessions(session, leader.id, after=now - ROLLS_BEHIND)
     by_id = {event.id: event for event in events}
-    occurrences = schedule_queries.occurrences_between(events, now - ROLLS_BEHIND,
-                                                       now + SESSIONS_AHEAD)
+    occurrences = schedule_queries.occurrences_between(
+        events, now - ROLLS_BEHIND, now + SESSIONS_AHEAD
+    )
     next_sessions: dict[int, NextSession] = {}
     rolls: list[Step] = []
     for occurrence in occurrences:
         event = by_id[occurrence.event_id]
         if occurrence.starts_at >= now:
             next_sessions.setdefault(event.troupe_id, _session(occurrence, event))
-        elif (occurrence.ends_at <= now and event.kind in ROLL_KINDS
-              and (event.id, occurrence.original_start) not in recorded):
+        elif (
+            occurrence.ends_at <= now
+            and event.kind in ROLL_KINDS
+            and (event.id, occurrence.original_start) not in recorded
+        ):
             item = _session(occurrence, event)
-            rolls.append(Step(
-                _("Take the roll of %(title)s (%(troupe)s) of %(day)s.", title=occurrence.title,
-                  troupe=event.troupe.name, day=format_date(occurrence.starts_at.date(), "long")),
-                _("Take attendance"), "schedules.take_attendance",
-                {"event_id": event.id, "occurrence": item.day}, urgent=True))
+            rolls.append(
+                Step(
+                    _(
+                        "Take the roll of %(title)s (%(troupe)s) of %(day)s.",
+                        title=occurrence.title,
+                        troupe=event.troupe.name,
+                        day=format_date(occurrence.starts_at.date(), "long"),
+                    ),
+                    _("Take attendance"),
+                    "schedules.take_attendance",
+                    {"event_id": event.id, "occurrence": item.day},
+                    urgent=True,
+                )
+            )
     steps = []
     if not overview.troupes:
-        steps.append(Step(_("Register your troupe, add its members, then submit its programs."),
-                          _("Register a troupe"), "troupes.create", urgent=True))
+        steps.append(
+            Step(
+                _("Register your troupe, add its members, then submit its programs."),
+                _("Register a troupe"),
+                "troupes.create",
+                urgent=True,
+            )
+        )
     actions = {"troupes.show": _("Add members"), "programs.submit": _("Submit a program")}
     for item in overview.missing:
-        steps.append(Step(str(item.message), actions.get(item.url_endpoint, _("Open")),
-                          item.url_endpoint, item.url_values, urgent=True))
+        steps.append(
+            Step(
+                str(item.message),
+                actions.get(item.url_endpoint, _("Open")),
+                item.url_endpoint,
+                item.url_values,
+                urgent=True,
+            )
+        )
     steps.extend(list(reversed(rolls))[:MAX_ROLLS])  # the latest first
     return LeaderHome(overview=overview, next_sessions=next_sessions, steps=steps)
-

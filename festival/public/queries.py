@@ -30,7 +30,8 @@ CHINESE_DIGITS = "〇一二三四五六七八九"
 def festival_by_slug(session: Session, slug: str) -> Festival | None:
     """The festival with its organiser and categories (two queries)."""
     return session.execute(
-        select(Festival).where(Festival.slug == slug)
+        select(Festival)
+        .where(Festival.slug == slug)
         .options(joinedload(Festival.organization), selectinload(Festival.categories))
     ).scalar_one_or_none()
 
@@ -52,8 +53,11 @@ def chinese_date(day: date) -> str:
 
     def number(n: int) -> str:
         tens, ones = divmod(n, 10)
-        return ("" if tens < 2 else CHINESE_DIGITS[tens]) + ("十" if tens else "") + (
-            CHINESE_DIGITS[ones] if ones or not tens else "")
+        return (
+            ("" if tens < 2 else CHINESE_DIGITS[tens])
+            + ("十" if tens else "")
+            + (CHINESE_DIGITS[ones] if ones or not tens else "")
+        )
 
     year = "".join(CHINESE_DIGITS[int(digit)] for digit in str(day.year))
     return f"{year}年{number(day.month)}月{number(day.day)}日"
@@ -84,8 +88,16 @@ def certificate(session: Session, number: str) -> Certificate | None:
     troupe_org = aliased(Organization)
     recipient_org = aliased(Organization)
     row = session.execute(
-        select(Award, Festival, issuer, Program, Troupe.name, troupe_org.name,
-               recipient_org.name, Category.name)
+        select(
+            Award,
+            Festival,
+            issuer,
+            Program,
+            Troupe.name,
+            troupe_org.name,
+            recipient_org.name,
+            Category.name,
+        )
         .join(Festival, Award.festival_id == Festival.id)
         .join(issuer, Festival.organization_id == issuer.id)
         .outerjoin(Program, Award.program_id == Program.id)
@@ -100,9 +112,15 @@ def certificate(session: Session, number: str) -> Certificate | None:
     award, festival, organiser, program, troupe, troupe_org_name, recipient, category = row
     if not awards_are_public(festival):
         return None
-    return Certificate(award=award, festival=festival, issuer=organiser, program=program,
-                       troupe_name=troupe, organization_name=recipient or troupe_org_name,
-                       category_name=category)
+    return Certificate(
+        award=award,
+        festival=festival,
+        issuer=organiser,
+        program=program,
+        troupe_name=troupe,
+        organization_name=recipient or troupe_org_name,
+        category_name=category,
+    )
 
 
 @dataclass(frozen=True)
@@ -136,15 +154,20 @@ class PathLevel:
 
 def _program_with_festival(session: Session, condition) -> Program | None:
     return session.execute(
-        select(Program).where(condition)
+        select(Program)
+        .where(condition)
         .options(joinedload(Program.festival), joinedload(Program.troupe))
-        .order_by(Program.id).limit(1)
+        .order_by(Program.id)
+        .limit(1)
     ).scalar_one_or_none()
 
 
-def program_path(session: Session, program: Program, *,
-                 can_see_results: Callable[[Festival], bool] = awards_are_public
-                 ) -> list[PathLevel]:
+def program_path(
+    session: Session,
+    program: Program,
+    *,
+    can_see_results: Callable[[Festival], bool] = awards_are_public,
+) -> list[PathLevel]:
     """The program's way through the levels, lowest first: where it was recommended from and
     to (at most three levels, one query per level), with its closed rounds' ranks and scores
     and its awards at each. Results show only where ``can_see_results(festival)``; a draft
@@ -164,27 +187,46 @@ def program_path(session: Session, program: Program, *,
             break
         above.append(current)
     levels = [
-        PathLevel(program=step, festival=step.festival,
-                  results_visible=can_see_results(step.festival), is_current=step is program)
+        PathLevel(
+            program=step,
+            festival=step.festival,
+            results_visible=can_see_results(step.festival),
+            is_current=step is program,
+        )
         for step in [*reversed(below), program, *above]
     ]
-    levels = [level for level in levels
-              if level.results_visible or level.festival.status is not FestivalStatus.draft]
+    levels = [
+        level
+        for level in levels
+        if level.results_visible or level.festival.status is not FestivalStatus.draft
+    ]
     by_program = {level.program.id: level for level in levels if level.results_visible}
     if not by_program:
         return levels
     other = aliased(RoundEntry)
-    entries = (select(func.count(other.id)).where(other.round_id == Round.id)
-               .correlate(Round).scalar_subquery())
+    entries = (
+        select(func.count(other.id))
+        .where(other.round_id == Round.id)
+        .correlate(Round)
+        .scalar_subquery()
+    )
     for entry, round_name, count in session.execute(
-            select(RoundEntry, Round.name, entries)
-            .join(Round, RoundEntry.round_id == Round.id)
-            .where(RoundEntry.program_id.in_(by_program), Round.status == RoundStatus.closed)
-            .order_by(Round.festival_id, Round.position)):
-        by_program[entry.program_id].rounds.append(RoundResult(
-            round_name=round_name, rank=entry.final_rank, entries=count,
-            score=entry.final_score, advanced=entry.advanced))
+        select(RoundEntry, Round.name, entries)
+        .join(Round, RoundEntry.round_id == Round.id)
+        .where(RoundEntry.program_id.in_(by_program), Round.status == RoundStatus.closed)
+        .order_by(Round.festival_id, Round.position)
+    ):
+        by_program[entry.program_id].rounds.append(
+            RoundResult(
+                round_name=round_name,
+                rank=entry.final_rank,
+                entries=count,
+                score=entry.final_score,
+                advanced=entry.advanced,
+            )
+        )
     for award in session.execute(
-            select(Award).where(Award.program_id.in_(by_program)).order_by(Award.id)).scalars():
+        select(Award).where(Award.program_id.in_(by_program)).order_by(Award.id)
+    ).scalars():
         by_program[award.program_id].awards.append(award)
     return levels

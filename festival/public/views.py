@@ -42,9 +42,15 @@ def index():
     and (on a demo) the demo logins."""
     now = utcnow()
     role = current_user.role if current_user.is_authenticated else None
-    context = {"user": current_user, "published": home.published_festivals(db.session),
-               "leader": None, "judge": None, "office": None, "festivals": None,
-               "demo_groups": []}
+    context = {
+        "user": current_user,
+        "published": home.published_festivals(db.session),
+        "leader": None,
+        "judge": None,
+        "office": None,
+        "festivals": None,
+        "demo_groups": [],
+    }
     if role is Role.leader:
         context["leader"] = home.leader_home(db.session, current_user, now=now)
     elif role is Role.judge:
@@ -55,12 +61,17 @@ def index():
         context["festivals"] = festivals_page(db.session, current_user, page=1, per_page=6)
     if current_app.config["SHOW_DEMO_LOGINS"] and role is None:
         context["demo_groups"] = [
-            (ROLE_LABELS[group], [(username, name, DEMO_HINTS.get(username, ""))
-                                  for username, name, account_role, _org in DEMO_ACCOUNTS
-                                  if account_role is group])
-            for group in (Role.organizer, Role.leader, Role.judge, Role.admin)]
-    return render_template("public/index.html", demo_password=DEMO_PASSWORD, now=now,
-                           **context)
+            (
+                ROLE_LABELS[group],
+                [
+                    (username, name, DEMO_HINTS.get(username, ""))
+                    for username, name, account_role, _org in DEMO_ACCOUNTS
+                    if account_role is group
+                ],
+            )
+            for group in (Role.organizer, Role.leader, Role.judge, Role.admin)
+        ]
+    return render_template("public/index.html", demo_password=DEMO_PASSWORD, now=now, **context)
 
 
 @bp.get("/favicon.ico")
@@ -106,8 +117,12 @@ def _notice(festival: Festival) -> dict:
 def festival_page(slug: str):
     festival = _festival_or_404(slug)
     published = awards_are_public(festival)
-    return render_template("public/festival.html", festival=festival, published=published,
-                           **(_notice(festival) if published else {}))
+    return render_template(
+        "public/festival.html",
+        festival=festival,
+        published=published,
+        **(_notice(festival) if published else {}),
+    )
 
 
 @bp.get("/festivals/<slug>/awards")
@@ -115,18 +130,30 @@ def festival_awards(slug: str):
     festival = _published_festival_or_404(slug)
     rows = award_queries.festival_awards(db.session, festival.id)
     template = "public/awards_print.html" if request.args.get("print") else "public/awards.html"
-    return render_template(template, festival=festival, groups=queries.awards_by_tier(rows),
-                           count=len(rows), published_on=queries.published_on(festival),
-                           **_notice(festival))
+    return render_template(
+        template,
+        festival=festival,
+        groups=queries.awards_by_tier(rows),
+        count=len(rows),
+        published_on=queries.published_on(festival),
+        **_notice(festival),
+    )
 
 
 def export_rows(rows: list[award_queries.AwardRow]) -> list[tuple]:
     """The award list as spreadsheet rows under EXPORT_HEADER, in the list's order."""
     with force_locale(EXPORT_LOCALE):
         return [
-            (str(label("award_tier", row.tier)), row.title, row.program_title or "",
-             row.troupe_name or "", row.organization_name or "", row.category_name or "",
-             row.score, row.certificate_number)
+            (
+                str(label("award_tier", row.tier)),
+                row.title,
+                row.program_title or "",
+                row.troupe_name or "",
+                row.organization_name or "",
+                row.category_name or "",
+                row.score,
+                row.certificate_number,
+            )
             for row in rows
         ]
 
@@ -144,7 +171,8 @@ def festival_awards_export(slug: str, fmt: str):
     name = f"{festival.name} 获奖名单.{fmt}"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{festival.slug}-awards.{fmt}"; '
-        f"filename*=UTF-8''{quote(name, safe='')}")
+        f"filename*=UTF-8''{quote(name, safe='')}"
+    )
     return response
 
 
@@ -160,8 +188,9 @@ STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECA
 
 def qr_svg(url: str) -> Markup:
     """The URL as a QR code in inline SVG, sized by the stylesheet (the CSP forbids style=)."""
-    svg = segno.make(url, error="m").svg_inline(omitsize=True, svgclass="qr", lineclass=None,
-                                                 border=2)
+    svg = segno.make(url, error="m").svg_inline(
+        omitsize=True, svgclass="qr", lineclass=None, border=2
+    )
     # segno writes only path data from the URL, never the URL as text: safe to mark up.
     return Markup(STYLE_ATTRIBUTE.sub("", svg))
 
@@ -171,9 +200,13 @@ def certificate(number: str):
     found = _certificate_or_404(number)
     verify_url = external_url("public.verify_certificate", number=number)
     issued_on = queries.published_on(found.festival)
-    return render_template("public/certificate.html", certificate=found,
-                           qr=qr_svg(verify_url), verify_url=verify_url,
-                           issued_on=_issued_on(issued_on))
+    return render_template(
+        "public/certificate.html",
+        certificate=found,
+        qr=qr_svg(verify_url),
+        verify_url=verify_url,
+        issued_on=_issued_on(issued_on),
+    )
 
 
 def _issued_on(day) -> str:
@@ -189,5 +222,6 @@ def verify_certificate(number: str):
     path = []
     if found.program is not None:
         path = queries.program_path(db.session, found.program)
-    return render_template("public/verify.html", certificate=found, path=path,
-                           **_notice(found.festival))
+    return render_template(
+        "public/verify.html", certificate=found, path=path, **_notice(found.festival)
+    )

@@ -36,16 +36,17 @@ def troupe_feed(secret: str):
             last_modified = state.changed_at.replace(microsecond=0)
             if _not_modified(state.etag, last_modified):
                 return _response(None, state.etag, last_modified)
-            return _response(queries.feed_body(connection, state.id), state.etag,
-                             last_modified)
+            return _response(queries.feed_body(connection, state.id), state.etag, last_modified)
     feed = db.session.get(CalendarFeed, state.id)
 
     def build() -> bytes:
         troupe = db.session.get(Troupe, feed.troupe_id)
         return ical.build_calendar(
-            name=troupe.name, calendar_uid=f"troupe-{troupe.id}@{_domain()}",
+            name=troupe.name,
+            calendar_uid=f"troupe-{troupe.id}@{_domain()}",
             timezone=current_app.config["DEFAULT_TIMEZONE"],
-            events=queries.feed_events(db.session, troupe_id=troupe.id))
+            events=queries.feed_events(db.session, troupe_id=troupe.id),
+        )
 
     return _serve(feed, build)
 
@@ -62,9 +63,11 @@ def festival_feed(slug: str):
 
     def build() -> bytes:
         return ical.build_calendar(
-            name=festival.name, calendar_uid=f"festival-{festival.id}@{_domain()}",
+            name=festival.name,
+            calendar_uid=f"festival-{festival.id}@{_domain()}",
             timezone=festival.timezone,
-            events=queries.feed_events(db.session, festival_id=festival.id, public_only=True))
+            events=queries.feed_events(db.session, festival_id=festival.id, public_only=True),
+        )
 
     return _serve(feed, build)
 
@@ -103,9 +106,13 @@ def _serve(feed: CalendarFeed, build: Callable[[], bytes]) -> Response:
 def _response(body: bytes | None, etag: str, last_modified) -> Response:
     """The feed's bytes, or 304 without them (``None``), with the caching headers (written
     out, not through werkzeug's header objects: a poll's answer is most of its cost)."""
-    headers = {"ETag": f'"{etag}"', "Last-Modified": http_date(last_modified),
-               "Cache-Control": "no-cache, max-age=0", "X-Robots-Tag": "noindex",
-               "Referrer-Policy": "no-referrer"}
+    headers = {
+        "ETag": f'"{etag}"',
+        "Last-Modified": http_date(last_modified),
+        "Cache-Control": "no-cache, max-age=0",
+        "X-Robots-Tag": "noindex",
+        "Referrer-Policy": "no-referrer",
+    }
     if body is None:
         return Response(status=304, headers=headers)
     headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
@@ -117,4 +124,3 @@ def _not_modified(etag: str, last_modified) -> bool:
         return request.if_none_match.contains(etag)
     since = request.if_modified_since
     return since is not None and last_modified <= since
-

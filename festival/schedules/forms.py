@@ -29,8 +29,9 @@ A_MONDAY = date(2024, 1, 1)
 
 def weekday_choices() -> list:
     """MO…SU with their short names in the reader's language (周一…周日, Mon…Sun)."""
-    return choices((code, format_date(A_MONDAY + timedelta(days=n), "EEE"))
-                   for n, code in enumerate(WEEKDAYS))
+    return choices(
+        (code, format_date(A_MONDAY + timedelta(days=n), "EEE")) for n, code in enumerate(WEEKDAYS)
+    )
 
 
 def kind_choices() -> list:
@@ -45,34 +46,62 @@ class CheckboxListField(SelectMultipleField):
 class EventForm(FlaskForm):
     """An event, or a series with a plain "repeat" choice that becomes an RRULE."""
 
-    title = StringField(_l("Name of the event"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("e.g. 每周集中训练, 排练, 慰问演出"))
+    title = StringField(
+        _l("Name of the event"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("e.g. 每周集中训练, 排练, 慰问演出"),
+    )
     kind = SelectField(_l("Kind"), choices=kind_choices())
-    day = DateField(_l("Date"), validators=[InputRequired(), WithinDates()],
-                    description=_l("For a repeating event: the first session."))
+    day = DateField(
+        _l("Date"),
+        validators=[InputRequired(), WithinDates()],
+        description=_l("For a repeating event: the first session."),
+    )
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
-    end_day = DateField(_l("Ends on another day"), validators=[Optional(), WithinDates()],
-                        description=_l("Only for an event over several days; leave empty "
-                                       "otherwise."))
+    end_day = DateField(
+        _l("Ends on another day"),
+        validators=[Optional(), WithinDates()],
+        description=_l("Only for an event over several days; leave empty otherwise."),
+    )
     location = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)],
-                          description=_l("What to bring, where to meet, what to wear."))
+    notes = TextAreaField(
+        _l("Notes"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("What to bring, where to meet, what to wear."),
+    )
     is_public = BooleanField(_l("Public event"))
-    repeat = RadioField(_l("Repeat"), default="none", choices=choices([
-        ("none", _l("Does not repeat")), ("daily", _l("Every day")),
-        ("weekly", _l("Every week"))]))
-    interval = IntegerField(_l("Every how many days or weeks"), default=1,
-                            validators=[Optional(), NumberRange(1, MAX_INTERVAL)],
-                            description=_l("1 = every day or every week; 2 = every other."))
-    weekdays = CheckboxListField(_l("On these weekdays"), validate_choice=False,
-                                 description=_l("For a weekly repeat; none ticked means the "
-                                                "weekday of the first session."))
-    ends = RadioField(_l("The repeat ends"), default="until", choices=choices([
-        ("until", _l("on a date")), ("count", _l("after a number of sessions"))]))
+    repeat = RadioField(
+        _l("Repeat"),
+        default="none",
+        choices=choices(
+            [
+                ("none", _l("Does not repeat")),
+                ("daily", _l("Every day")),
+                ("weekly", _l("Every week")),
+            ]
+        ),
+    )
+    interval = IntegerField(
+        _l("Every how many days or weeks"),
+        default=1,
+        validators=[Optional(), NumberRange(1, MAX_INTERVAL)],
+        description=_l("1 = every day or every week; 2 = every other."),
+    )
+    weekdays = CheckboxListField(
+        _l("On these weekdays"),
+        validate_choice=False,
+        description=_l("For a weekly repeat; none ticked means the weekday of the first session."),
+    )
+    ends = RadioField(
+        _l("The repeat ends"),
+        default="until",
+        choices=choices([("until", _l("on a date")), ("count", _l("after a number of sessions"))]),
+    )
     until = DateField(_l("Last day"), validators=[Optional(), WithinDates()])
-    count = IntegerField(_l("Number of sessions"),
-                         validators=[Optional(), NumberRange(1, MAX_OCCURRENCES)])
+    count = IntegerField(
+        _l("Number of sessions"), validators=[Optional(), NumberRange(1, MAX_OCCURRENCES)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,9 +113,14 @@ class CancelForm(FlaskForm):
     """Several sessions at once: ticked upcoming sessions and typed dates (e.g. holidays)."""
 
     days = CheckboxListField(_l("Coming sessions"), validate_choice=False)
-    dates = TextAreaField(_l("Other dates"), validators=[Optional(), Length(max=8000)],
-                          description=_l("One date a line as YYYY-MM-DD, e.g. 2026-10-01 for "
-                                         "National Day; words after the date are ignored."))
+    dates = TextAreaField(
+        _l("Other dates"),
+        validators=[Optional(), Length(max=8000)],
+        description=_l(
+            "One date a line as YYYY-MM-DD, e.g. 2026-10-01 for "
+            "National Day; words after the date are ignored."
+        ),
+    )
 
 
 class OccurrenceForm(FlaskForm):
@@ -102,19 +136,30 @@ class OccurrenceForm(FlaskForm):
 class TourForm(FlaskForm):
     """A performance tour: one performance per line (venue, and a date or the next day)."""
 
-    title = StringField(_l("Name of the event"), default=_l("Consolation performance"),
-                        validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Name of the event"),
+        default=_l("Consolation performance"),
+        validators=[DataRequired(), Length(max=200)],
+    )
     kind = SelectField(_l("Kind"), default=EventKind.performance.value, choices=kind_choices())
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
-    first_day = DateField(_l("First day"), validators=[Optional(), WithinDates()],
-                          description=_l("Lines without a date start on this day, one day after another."))
-    stops = TextAreaField(_l("Venues, one a line"), validators=[Length(max=20000)],
-                          description=_l("Write \"2026-09-10 骑岸镇敬老院\", or only the venue "
-                                         "for the day after the line before."))
+    first_day = DateField(
+        _l("First day"),
+        validators=[Optional(), WithinDates()],
+        description=_l("Lines without a date start on this day, one day after another."),
+    )
+    stops = TextAreaField(
+        _l("Venues, one a line"),
+        validators=[Length(max=20000)],
+        description=_l(
+            'Write "2026-09-10 骑岸镇敬老院", or only the venue for the day after the line before.'
+        ),
+    )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
-    is_public = BooleanField(_l("Public event"),
-                             description=_l("Open to anyone who wants to come and watch."))
+    is_public = BooleanField(
+        _l("Public event"), description=_l("Open to anyone who wants to come and watch.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -52,8 +52,9 @@ class FeedEvent:
     overrides: Sequence[FeedOverride] = field(default_factory=tuple)
 
 
-def build_calendar(*, name: str, calendar_uid: str, timezone: str,
-                   events: Sequence[FeedEvent]) -> bytes:
+def build_calendar(
+    *, name: str, calendar_uid: str, timezone: str, events: Sequence[FeedEvent]
+) -> bytes:
     """A VCALENDAR with one VEVENT per event or series plus one per changed occurrence."""
     calendar = Calendar.new(prodid=PRODID, uid=calendar_uid, calscale="GREGORIAN")
     # TEXT values: vText escapes commas, semicolons and newlines (a plain str is not escaped).
@@ -65,17 +66,24 @@ def build_calendar(*, name: str, calendar_uid: str, timezone: str,
     written = []
     for event in sorted(events, key=lambda item: (item.starts_at, item.uid)):
         overrides = sorted(event.overrides, key=lambda item: item.original_start)
-        moments = [event.starts_at, event.ends_at, event.series_ends_at,
-                   *(moment for override in overrides
-                     for moment in (override.original_start, override.starts_at,
-                                    override.ends_at))]
+        moments = [
+            event.starts_at,
+            event.ends_at,
+            event.series_ends_at,
+            *(
+                moment
+                for override in overrides
+                for moment in (override.original_start, override.starts_at, override.ends_at)
+            ),
+        ]
         try:
             if not all(bounds.day_in_range(moment) for moment in moments):
                 raise ValueError("a time outside the dates the application holds")
             components = [_vevent(event), *(_override(event, item) for item in overrides)]
         except (ValueError, OverflowError, TypeError):
-            log.warning("event %s left out of the calendar %s", event.uid, calendar_uid,
-                        exc_info=True)
+            log.warning(
+                "event %s left out of the calendar %s", event.uid, calendar_uid, exc_info=True
+            )
             continue
         for component in components:
             calendar.add_component(component)
@@ -83,8 +91,9 @@ def build_calendar(*, name: str, calendar_uid: str, timezone: str,
     if written:
         first = min(event.starts_at for event in written).date()
         last = max(event.series_ends_at for event in written).date()
-        calendar.add_missing_timezones(first_date=date(first.year - 1, 1, 1),
-                                       last_date=date(last.year + 2, 1, 1))
+        calendar.add_missing_timezones(
+            first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)
+        )
         for zone in calendar.timezones:
             zone.pop("COMMENT", None)
     return calendar.to_ical()
@@ -92,10 +101,18 @@ def build_calendar(*, name: str, calendar_uid: str, timezone: str,
 
 def _vevent(event: FeedEvent) -> Event:
     vevent = Event.new(
-        uid=event.uid, stamp=event.updated_at, created=event.created_at,
-        last_modified=event.updated_at, sequence=event.sequence, start=event.starts_at,
-        end=event.ends_at, summary=event.title, status="CONFIRMED",
-        location=event.location or None, description=event.description or None)
+        uid=event.uid,
+        stamp=event.updated_at,
+        created=event.created_at,
+        last_modified=event.updated_at,
+        sequence=event.sequence,
+        start=event.starts_at,
+        end=event.ends_at,
+        summary=event.title,
+        status="CONFIRMED",
+        location=event.location or None,
+        description=event.description or None,
+    )
     if event.categories:
         vevent.add("categories", [event.categories])
     if event.rule:
@@ -107,11 +124,19 @@ def _vevent(event: FeedEvent) -> Event:
 
 def _override(event: FeedEvent, override: FeedOverride) -> Event:
     vevent = Event.new(
-        uid=event.uid, stamp=override.updated_at, created=event.created_at,
-        last_modified=override.updated_at, sequence=override.sequence,
-        recurrence_id=override.original_start, start=override.starts_at, end=override.ends_at,
-        summary=override.title, status="CONFIRMED", location=override.location or None,
-        description=event.description or None)
+        uid=event.uid,
+        stamp=override.updated_at,
+        created=event.created_at,
+        last_modified=override.updated_at,
+        sequence=override.sequence,
+        recurrence_id=override.original_start,
+        start=override.starts_at,
+        end=override.ends_at,
+        summary=override.title,
+        status="CONFIRMED",
+        location=override.location or None,
+        description=event.description or None,
+    )
     if event.categories:
         vevent.add("categories", [event.categories])
     return vevent

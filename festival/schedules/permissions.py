@@ -18,5 +18,9 @@ def can_view_event(user: User, event: Event) -> bool:
     """Its managers; a public event of an opened festival to anyone."""
     if can_manage_event(user, event):
         return True
-    return (event.troupe_id is None and event.is_public and event.festival is not None
-            and event.festival.status is not FestivalStatus.draft)
+    return (
+        event.troupe_id is None
+        and event.is_public
+        and event.festival is not None
+        and event.festival.status is not FestivalStatus.draft
+    )

@@ -73,7 +73,12 @@ def repeat_from_rule(rule: str, zone: ZoneInfo) -> Repeat | None:
     """The form's choices for a stored rule, or None when the form cannot show it."""
     parts = _split(rule)
     if parts.get("FREQ") not in ("DAILY", "WEEKLY") or set(parts) - {
-        "FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL", "WKST"
+        "FREQ",
+        "INTERVAL",
+        "BYDAY",
+        "COUNT",
+        "UNTIL",
+        "WKST",
     }:
         return None
     weekdays = tuple(parts["BYDAY"].split(",")) if parts.get("BYDAY") else ()
@@ -82,9 +87,13 @@ def repeat_from_rule(rule: str, zone: ZoneInfo) -> Repeat | None:
     until = None
     if "UNTIL" in parts:
         until = _parse_until(parts["UNTIL"], zone).astimezone(zone).date()
-    return Repeat(freq=parts["FREQ"].lower(), interval=int(parts.get("INTERVAL", 1)),
-                  weekdays=weekdays, until=until,
-                  count=int(parts["COUNT"]) if "COUNT" in parts else None)
+    return Repeat(
+        freq=parts["FREQ"].lower(),
+        interval=int(parts.get("INTERVAL", 1)),
+        weekdays=weekdays,
+        until=until,
+        count=int(parts["COUNT"]) if "COUNT" in parts else None,
+    )
 
 
 def normalize_rule(text: str, start: datetime) -> str:
@@ -103,12 +112,17 @@ def normalize_rule(text: str, start: datetime) -> str:
     try:
         parts = _split(text)
     except ValueError:
-        raise RuleError(_l("The repeat rule is not valid RFC 5545 text, "
-                           "e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=10.")) from None
+        raise RuleError(
+            _l("The repeat rule is not valid RFC 5545 text, e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=10.")
+        ) from None
     unknown = sorted(set(parts) - ALLOWED_PARTS)
     if unknown:
-        raise RuleError(_l("The repeat rule may not use %(parts)s: a series has at most one "
-                           "session a day.", parts=", ".join(unknown)))
+        raise RuleError(
+            _l(
+                "The repeat rule may not use %(parts)s: a series has at most one session a day.",
+                parts=", ".join(unknown),
+            )
+        )
     if parts.get("FREQ") not in FREQUENCIES:
         raise RuleError(_l("Repeat daily, weekly, monthly or yearly (FREQ)."))
     if "COUNT" in parts and "UNTIL" in parts:
@@ -135,8 +149,9 @@ def normalize_rule(text: str, start: datetime) -> str:
     except RuleError:
         raise
     except (ValueError, TypeError, KeyError, OverflowError):
-        raise RuleError(_l("The repeat rule is not valid RFC 5545 text, "
-                           "e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=10.")) from None
+        raise RuleError(
+            _l("The repeat rule is not valid RFC 5545 text, e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=10.")
+        ) from None
     if pattern.until is not None and pattern.until < start:
         raise RuleError(_l("The repeat ends before the first session."))
     first, found = None, 0
@@ -146,20 +161,30 @@ def normalize_rule(text: str, start: datetime) -> str:
             if first != start:
                 break
         if found > MAX_OCCURRENCES:
-            raise RuleError(_l("A series has at most %(n)d sessions; end it sooner.",
-                               n=MAX_OCCURRENCES))
+            raise RuleError(
+                _l("A series has at most %(n)d sessions; end it sooner.", n=MAX_OCCURRENCES)
+            )
     if first != start:
-        raise RuleError(_l("The first session must itself fall on the repeat: choose a start "
-                           "date on one of the chosen days."))
+        raise RuleError(
+            _l(
+                "The first session must itself fall on the repeat: choose a start "
+                "date on one of the chosen days."
+            )
+        )
     if pattern.count is not None and found < pattern.count:
         raise _too_long(horizon)
     return normalized
 
 
 def _too_long(horizon: date) -> RuleError:
-    return RuleError(_l("A series lasts at most %(years)d years and ends by %(day)s at the "
-                        "latest; end it sooner.", years=MAX_SERIES_YEARS,
-                        day=horizon.isoformat()))
+    return RuleError(
+        _l(
+            "A series lasts at most %(years)d years and ends by %(day)s at the "
+            "latest; end it sooner.",
+            years=MAX_SERIES_YEARS,
+            day=horizon.isoformat(),
+        )
+    )
 
 
 def series_horizon(start: datetime) -> date:
@@ -171,8 +196,13 @@ def series_horizon(start: datetime) -> date:
     return first + timedelta(days=MAX_SERIES_DAYS)
 
 
-def occurrence_starts(start: datetime, rule: str | None, *, after: datetime | None = None,
-                      before: datetime | None = None) -> Iterator[datetime]:
+def occurrence_starts(
+    start: datetime,
+    rule: str | None,
+    *,
+    after: datetime | None = None,
+    before: datetime | None = None,
+) -> Iterator[datetime]:
     """The starts of a series in its local zone: every one, or those in [after, before).
     Sessions after the series' horizon (``series_horizon``) are never looked for."""
     if not rule:
@@ -201,8 +231,9 @@ def _local_date(moment: datetime, zone) -> date:
     """The local date of a moment, clamped to the dates an expansion may examine."""
     if moment.tzinfo is not None and moment.tzinfo is not zone:
         if not bounds.day_in_range(moment):
-            return bounds.EARLIEST_DAY if moment.date() < bounds.EARLIEST_DAY else (
-                bounds.LATEST_DAY)
+            return (
+                bounds.EARLIEST_DAY if moment.date() < bounds.EARLIEST_DAY else (bounds.LATEST_DAY)
+            )
         moment = moment.astimezone(zone)
     return min(max(moment.date(), bounds.EARLIEST_DAY), bounds.LATEST_DAY)
 
@@ -221,8 +252,9 @@ def start_on(start: datetime, rule: str | None, day: date) -> datetime | None:
         return None
     zone = start.tzinfo
     day_start = datetime.combine(day, time(0), zone)
-    return next(occurrence_starts(start, rule, after=day_start,
-                                  before=day_start + timedelta(days=1)), None)
+    return next(
+        occurrence_starts(start, rule, after=day_start, before=day_start + timedelta(days=1)), None
+    )
 
 
 @dataclass(frozen=True)
@@ -252,12 +284,21 @@ class _Pattern:
         parsed = rrulestr(rule, dtstart=start)
         (at,) = parsed._timeset  # one time a day: BYHOUR, BYMINUTE, BYSECOND are refused
         first = parsed._dtstart.date()
-        return cls(start=parsed._dtstart, at=at, freq=parsed._freq, interval=parsed._interval,
-                   week_start=parsed._wkst, months=parsed._bymonth,
-                   weekdays=parsed._byweekday, nth_weekdays=parsed._bynweekday,
-                   monthdays=parsed._bymonthday, monthdays_from_end=parsed._bynmonthday,
-                   until=parsed._until, count=parsed._count,
-                   first_week=first.toordinal() - (first.weekday() - parsed._wkst) % 7)
+        return cls(
+            start=parsed._dtstart,
+            at=at,
+            freq=parsed._freq,
+            interval=parsed._interval,
+            week_start=parsed._wkst,
+            months=parsed._bymonth,
+            weekdays=parsed._byweekday,
+            nth_weekdays=parsed._bynweekday,
+            monthdays=parsed._bymonthday,
+            monthdays_from_end=parsed._bynmonthday,
+            until=parsed._until,
+            count=parsed._count,
+            first_week=first.toordinal() - (first.weekday() - parsed._wkst) % 7,
+        )
 
     def starts(self, horizon: date, *, from_day: date | None = None) -> Iterator[datetime]:
         """The sessions in order, up to the local day ``horizon`` at the latest: at most
@@ -296,13 +337,15 @@ class _Pattern:
         if self.weekdays and day.weekday() not in self.weekdays:
             return False
         if self.nth_weekdays and not any(
-                weekday == day.weekday() and self._is_nth(day, n)
-                for weekday, n in self.nth_weekdays):
+            weekday == day.weekday() and self._is_nth(day, n) for weekday, n in self.nth_weekdays
+        ):
             return False
         if self.monthdays or self.monthdays_from_end:
             length = monthrange(day.year, day.month)[1]
-            if (day.day not in self.monthdays
-                    and day.day - length - 1 not in self.monthdays_from_end):
+            if (
+                day.day not in self.monthdays
+                and day.day - length - 1 not in self.monthdays_from_end
+            ):
                 return False
         return True
 
@@ -357,15 +400,17 @@ class Series:
     changes: Mapping[datetime, Change] = field(default_factory=dict)  # by original start, UTC
 
 
-def expand(series: Series, after: datetime, before: datetime, *,
-           with_cancelled: bool = False) -> list[Occurrence]:
+def expand(
+    series: Series, after: datetime, before: datetime, *, with_cancelled: bool = False
+) -> list[Occurrence]:
     """The occurrences of a series that overlap [after, before), with its cancellations and
     changes applied; cancelled ones are left out unless ``with_cancelled``."""
     duration = series.ends_at - series.starts_at
     zone = series.starts_at.tzinfo
     found: list[Occurrence] = []
-    for start in occurrence_starts(series.starts_at, series.rule, after=after - duration,
-                                   before=before):
+    for start in occurrence_starts(
+        series.starts_at, series.rule, after=after - duration, before=before
+    ):
         if start + duration <= after:
             continue
         original = start.astimezone(UTC)
@@ -374,17 +419,33 @@ def expand(series: Series, after: datetime, before: datetime, *,
         cancelled = original in series.cancelled
         if cancelled and not with_cancelled:
             continue
-        found.append(Occurrence(series.event_id, original, start, start + duration,
-                                series.title, series.location, is_cancelled=cancelled))
+        found.append(
+            Occurrence(
+                series.event_id,
+                original,
+                start,
+                start + duration,
+                series.title,
+                series.location,
+                is_cancelled=cancelled,
+            )
+        )
     for original, change in series.changes.items():
         if change.starts_at < before and change.ends_at > after:
             if original in series.cancelled and not with_cancelled:
                 continue
-            found.append(Occurrence(
-                series.event_id, original, change.starts_at.astimezone(zone),
-                change.ends_at.astimezone(zone), change.title or series.title,
-                series.location if change.location is None else change.location,
-                is_changed=True, is_cancelled=original in series.cancelled))
+            found.append(
+                Occurrence(
+                    series.event_id,
+                    original,
+                    change.starts_at.astimezone(zone),
+                    change.ends_at.astimezone(zone),
+                    change.title or series.title,
+                    series.location if change.location is None else change.location,
+                    is_changed=True,
+                    is_cancelled=original in series.cancelled,
+                )
+            )
     found.sort(key=lambda occurrence: (occurrence.starts_at, occurrence.event_id))
     return found
 

@@ -70,9 +70,12 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
 def _out_of_range(zone: ZoneInfo, **moments: datetime | None) -> dict[str, list]:
     """The moments whose date, as given and in the event's zone, lies outside the dates the
     application holds (``core.bounds``): nothing is stored that a calendar cannot show."""
-    return {name: [bounds.date_message()] for name, moment in moments.items()
-            if moment is not None and not (bounds.day_in_range(moment)
-                                           and bounds.day_in_range(_local(moment, zone)))}
+    return {
+        name: [bounds.date_message()]
+        for name, moment in moments.items()
+        if moment is not None
+        and not (bounds.day_in_range(moment) and bounds.day_in_range(_local(moment, zone)))
+    }
 
 
 def _checked(details: EventDetails, zone: ZoneInfo) -> tuple[EventDetails, str | None]:
@@ -110,12 +113,20 @@ def _checked(details: EventDetails, zone: ZoneInfo) -> tuple[EventDetails, str |
             step = _shortest_step(starts_at, rule)
             if step is not None and ends_at - starts_at > step:
                 problems.setdefault("ends_at", []).append(
-                    _l("A session must end before the next one starts."))
+                    _l("A session must end before the next one starts.")
+                )
     if problems:
         raise ValidationFailed(fields=problems)
-    cleaned = EventDetails(title=title, kind=kind, starts_at=starts_at, ends_at=ends_at,
-                           location=location, notes=notes, is_public=bool(details.is_public),
-                           rule=rule)
+    cleaned = EventDetails(
+        title=title,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        notes=notes,
+        is_public=bool(details.is_public),
+        rule=rule,
+    )
     return cleaned, rule
 
 
@@ -141,8 +152,9 @@ def new_feed_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def touch_feed(session: Session, *, troupe_id: int | None = None,
-               festival_id: int | None = None, now: datetime) -> CalendarFeed:
+def touch_feed(
+    session: Session, *, troupe_id: int | None = None, festival_id: int | None = None, now: datetime
+) -> CalendarFeed:
     """Bump the version of a troupe's or festival's feed (making it if it is the first change).
     Concurrent changes each raise it: the feed row is locked first (``db.locked``), and two
     first changes at once make one feed."""
@@ -153,9 +165,19 @@ def touch_feed(session: Session, *, troupe_id: int | None = None,
         return feed
     secret = new_feed_secret() if troupe_id else None
     owner = {"troupe_id": troupe_id} if troupe_id else {"festival_id": festival_id}
-    made = insert_if_absent(session, CalendarFeed, {
-        **owner, "version": 1, "changed_at": now, "created_at": now, "secret": secret,
-        "selector": secret[:SELECTOR_LENGTH] if secret else None}, key=list(owner))
+    made = insert_if_absent(
+        session,
+        CalendarFeed,
+        {
+            **owner,
+            "version": 1,
+            "changed_at": now,
+            "created_at": now,
+            "secret": secret,
+            "selector": secret[:SELECTOR_LENGTH] if secret else None,
+        },
+        key=list(owner),
+    )
     feed = _feed_of(session, troupe_id=troupe_id, festival_id=festival_id)
     if not made:  # another request made it a moment ago
         _bump(feed, now)
@@ -163,8 +185,9 @@ def touch_feed(session: Session, *, troupe_id: int | None = None,
     return feed
 
 
-def owner_changed(session: Session, *, troupe_id: int | None = None,
-                  festival_id: int | None = None, now: datetime) -> None:
+def owner_changed(
+    session: Session, *, troupe_id: int | None = None, festival_id: int | None = None, now: datetime
+) -> None:
     """Raise the version of a troupe's or festival's feed after a change of what it shows
     besides events (a name, a festival's time zone), so that calendar apps fetch it again.
     A feed nobody has subscribed to yet is left unmade."""
@@ -174,14 +197,21 @@ def owner_changed(session: Session, *, troupe_id: int | None = None,
         session.flush()
 
 
-def _feed_of(session: Session, *, troupe_id: int | None,
-             festival_id: int | None) -> CalendarFeed | None:
+def _feed_of(
+    session: Session, *, troupe_id: int | None, festival_id: int | None
+) -> CalendarFeed | None:
     """The feed, locked for a change of its version (``db.locked``)."""
-    owner = CalendarFeed.troupe_id == troupe_id if troupe_id else (
-        CalendarFeed.festival_id == festival_id)
+    owner = (
+        CalendarFeed.troupe_id == troupe_id
+        if troupe_id
+        else (CalendarFeed.festival_id == festival_id)
+    )
     return session.execute(
-        select(CalendarFeed).where(owner).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one_or_none()
+        select(CalendarFeed)
+        .where(owner)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
 
 
 def _bump(feed: CalendarFeed, now: datetime) -> None:
@@ -190,38 +220,68 @@ def _bump(feed: CalendarFeed, now: datetime) -> None:
 
 
 def _touch_owner(session: Session, event: Event, now: datetime) -> None:
-    touch_feed(session, troupe_id=event.troupe_id, festival_id=None if event.troupe_id else
-               event.festival_id, now=now)
+    touch_feed(
+        session,
+        troupe_id=event.troupe_id,
+        festival_id=None if event.troupe_id else event.festival_id,
+        now=now,
+    )
 
 
-def create_event(session: Session, *, details: EventDetails, troupe: Troupe | None = None,
-                 festival: Festival | None = None, zone: str, actor: User, now: datetime,
-                 uid_domain: str = DEFAULT_UID_DOMAIN) -> Event:
+def create_event(
+    session: Session,
+    *,
+    details: EventDetails,
+    troupe: Troupe | None = None,
+    festival: Festival | None = None,
+    zone: str,
+    actor: User,
+    now: datetime,
+    uid_domain: str = DEFAULT_UID_DOMAIN,
+) -> Event:
     """One event or a series of a troupe or of a festival; its feed sees it at once."""
     if (troupe is None) == (festival is None):
         raise ValueError("an event belongs to a troupe or to a festival")
     tz = zone_of(zone)
     cleaned, rule = _checked(details, tz)
     event = Event(
-        uid=f"event-{uuid4().hex}@{uid_domain}", troupe_id=troupe.id if troupe else None,
-        festival_id=festival.id if festival else None, title=cleaned.title,
-        kind=EventKind(cleaned.kind), starts_at=cleaned.starts_at, ends_at=cleaned.ends_at,
-        timezone=zone, location=cleaned.location, notes=cleaned.notes,
-        is_public=cleaned.is_public, rrule=rule,
+        uid=f"event-{uuid4().hex}@{uid_domain}",
+        troupe_id=troupe.id if troupe else None,
+        festival_id=festival.id if festival else None,
+        title=cleaned.title,
+        kind=EventKind(cleaned.kind),
+        starts_at=cleaned.starts_at,
+        ends_at=cleaned.ends_at,
+        timezone=zone,
+        location=cleaned.location,
+        notes=cleaned.notes,
+        is_public=cleaned.is_public,
+        rrule=rule,
         series_ends_at=_series_ends_at(cleaned.starts_at, cleaned.ends_at, rule),
-        sequence=0, created_at=now, updated_at=now)
+        sequence=0,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(event)
     session.flush()
     _touch_owner(session, event, now)
-    record(session, actor=actor, action="create_event", entity_type="event", entity_id=event.id,
-           changes={"title": event.title, "rrule": rule},
-           organization_id=(event.troupe or event.festival).organization_id,
-           festival_id=event.festival_id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="create_event",
+        entity_type="event",
+        entity_id=event.id,
+        changes={"title": event.title, "rrule": rule},
+        organization_id=(event.troupe or event.festival).organization_id,
+        festival_id=event.festival_id,
+        now=now,
+    )
     return event
 
 
-def update_event(session: Session, *, event: Event, details: EventDetails, actor: User,
-                 now: datetime) -> int:
+def update_event(
+    session: Session, *, event: Event, details: EventDetails, actor: User, now: datetime
+) -> int:
     """Change a whole series; cancellations, changed occurrences and attendance follow their
     session to its new time on the same day, and are dropped when that day has no session any
     more. Returns how many were dropped."""
@@ -229,19 +289,35 @@ def update_event(session: Session, *, event: Event, details: EventDetails, actor
     tz = ZoneInfo(event.timezone)
     cleaned, rule = _checked(details, tz)
     old_start, old_rule = event.starts_at.astimezone(tz), event.rrule
-    new_values = {"title": cleaned.title, "kind": EventKind(cleaned.kind),
-                  "starts_at": cleaned.starts_at.astimezone(UTC),
-                  "ends_at": cleaned.ends_at.astimezone(UTC), "location": cleaned.location,
-                  "notes": cleaned.notes, "is_public": cleaned.is_public, "rrule": rule}
-    changes = {name: [str(getattr(event, name)), str(value)]
-               for name, value in new_values.items() if getattr(event, name) != value}
+    new_values = {
+        "title": cleaned.title,
+        "kind": EventKind(cleaned.kind),
+        "starts_at": cleaned.starts_at.astimezone(UTC),
+        "ends_at": cleaned.ends_at.astimezone(UTC),
+        "location": cleaned.location,
+        "notes": cleaned.notes,
+        "is_public": cleaned.is_public,
+        "rrule": rule,
+    }
+    changes = {
+        name: [str(getattr(event, name)), str(value)]
+        for name, value in new_values.items()
+        if getattr(event, name) != value
+    }
     if not changes:
         return 0
     dropped = 0
     if "starts_at" in changes or "ends_at" in changes or "rrule" in changes:
-        dropped = _follow_series(session, event, old_start, old_rule,
-                                 event.ends_at - event.starts_at, cleaned.starts_at, rule,
-                                 cleaned.ends_at - cleaned.starts_at)
+        dropped = _follow_series(
+            session,
+            event,
+            old_start,
+            old_rule,
+            event.ends_at - event.starts_at,
+            cleaned.starts_at,
+            rule,
+            cleaned.ends_at - cleaned.starts_at,
+        )
     for name, value in new_values.items():
         setattr(event, name, value)
     event.series_ends_at = _series_ends_at(cleaned.starts_at, cleaned.ends_at, rule)
@@ -249,21 +325,36 @@ def update_event(session: Session, *, event: Event, details: EventDetails, actor
     event.updated_at = now
     session.flush()
     _touch_owner(session, event, now)
-    record(session, actor=actor, action="update_event", entity_type="event", entity_id=event.id,
-           changes=changes | ({"dropped_exceptions": dropped} if dropped else {}),
-           organization_id=(event.troupe or event.festival).organization_id,
-           festival_id=event.festival_id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="update_event",
+        entity_type="event",
+        entity_id=event.id,
+        changes=changes | ({"dropped_exceptions": dropped} if dropped else {}),
+        organization_id=(event.troupe or event.festival).organization_id,
+        festival_id=event.festival_id,
+        now=now,
+    )
     return dropped
 
 
-def _follow_series(session: Session, event: Event, old_start: datetime, old_rule: str | None,
-                   old_duration: timedelta, new_start: datetime, new_rule: str | None,
-                   new_duration: timedelta) -> int:
+def _follow_series(
+    session: Session,
+    event: Event,
+    old_start: datetime,
+    old_rule: str | None,
+    old_duration: timedelta,
+    new_start: datetime,
+    new_rule: str | None,
+    new_duration: timedelta,
+) -> int:
     """Move every exception of a series to the session on the same local day of the new series."""
     tz = old_start.tzinfo
     dropped = 0
-    attendance = session.execute(
-        select(Attendance).where(Attendance.event_id == event.id)).scalars().all()
+    attendance = (
+        session.execute(select(Attendance).where(Attendance.event_id == event.id)).scalars().all()
+    )
     moved: dict[datetime, datetime | None] = {}
     for row in [*event.cancellations, *event.overrides, *attendance]:
         original = row.occurrence_at
@@ -277,8 +368,11 @@ def _follow_series(session: Session, event: Event, old_start: datetime, old_rule
             session.delete(row)
             dropped += 1
             continue
-        if (isinstance(row, EventOverride) and row.starts_at == original
-                and row.ends_at == original + old_duration):
+        if (
+            isinstance(row, EventOverride)
+            and row.starts_at == original
+            and row.ends_at == original + old_duration
+        ):
             # Only its title or place was changed: it keeps the series' (new) time.
             row.starts_at, row.ends_at = target, target + new_duration
         row.occurrence_at = target
@@ -291,14 +385,25 @@ def _follow_series(session: Session, event: Event, old_start: datetime, old_rule
 def delete_event(session: Session, *, event: Event, actor: User, now: datetime) -> None:
     """Remove an event or a whole series with its exceptions and attendance."""
     owner = {"troupe_id": event.troupe_id, "festival_id": event.festival_id}
-    record(session, actor=actor, action="delete_event", entity_type="event", entity_id=event.id,
-           changes={"title": event.title},
-           organization_id=(event.troupe or event.festival).organization_id,
-           festival_id=event.festival_id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="delete_event",
+        entity_type="event",
+        entity_id=event.id,
+        changes={"title": event.title},
+        organization_id=(event.troupe or event.festival).organization_id,
+        festival_id=event.festival_id,
+        now=now,
+    )
     session.delete(event)
     session.flush()
-    touch_feed(session, troupe_id=owner["troupe_id"],
-               festival_id=None if owner["troupe_id"] else owner["festival_id"], now=now)
+    touch_feed(
+        session,
+        troupe_id=owner["troupe_id"],
+        festival_id=None if owner["troupe_id"] else owner["festival_id"],
+        now=now,
+    )
 
 
 def _original_start(event: Event, day: date, *, field_name: str = "occurrence") -> datetime:
@@ -308,21 +413,32 @@ def _original_start(event: Event, day: date, *, field_name: str = "occurrence") 
         raise ValidationFailed(fields={field_name: [bounds.date_message()]})
     start = recurrence.start_on(event.starts_at.astimezone(tz), event.rrule, day)
     if start is None:
-        raise ValidationFailed(fields={field_name: [
-            _l("%(day)s is not a session of this event.", day=format_date(day, "long"))]})
+        raise ValidationFailed(
+            fields={
+                field_name: [
+                    _l("%(day)s is not a session of this event.", day=format_date(day, "long"))
+                ]
+            }
+        )
     return start.astimezone(UTC)
 
 
-def cancel_occurrences(session: Session, *, event: Event, days: Sequence[date], actor: User,
-                       now: datetime) -> list[datetime]:
+def cancel_occurrences(
+    session: Session, *, event: Event, days: Sequence[date], actor: User, now: datetime
+) -> list[datetime]:
     """Cancel the sessions of a series on these local days (e.g. public holidays) at once.
 
     Every day must be a session of the series; days already cancelled are left as they are.
     """
     locked(session, Event, event.id)  # changes of one event take turns
     if not event.rrule:
-        raise ValidationFailed(fields={"occurrence": [
-            _l("This event does not repeat: delete it instead of cancelling one session.")]})
+        raise ValidationFailed(
+            fields={
+                "occurrence": [
+                    _l("This event does not repeat: delete it instead of cancelling one session.")
+                ]
+            }
+        )
     if not days:
         raise ValidationFailed(fields={"occurrence": [_l("Choose at least one date.")]})
     if not all(bounds.day_in_range(day) for day in days):
@@ -335,8 +451,11 @@ def cancel_occurrences(session: Session, *, event: Event, days: Sequence[date], 
         except ValidationFailed:
             bad.append(format_date(day, "long"))
     if bad:
-        raise ValidationFailed(fields={"occurrence": [
-            _l("Not a session of this event: %(days)s.", days=", ".join(bad))]})
+        raise ValidationFailed(
+            fields={
+                "occurrence": [_l("Not a session of this event: %(days)s.", days=", ".join(bad))]
+            }
+        )
     existing = {row.occurrence_at for row in event.cancellations}
     added = [original for original in originals if original not in existing]
     if not added:
@@ -344,41 +463,73 @@ def cancel_occurrences(session: Session, *, event: Event, days: Sequence[date], 
     for original in added:
         event.cancellations.append(EventCancellation(occurrence_at=original, created_at=now))
     _changed(session, event, now)
-    record(session, actor=actor, action="cancel_occurrences", entity_type="event",
-           entity_id=event.id, changes={"occurrences": [o.isoformat() for o in added]},
-           organization_id=(event.troupe or event.festival).organization_id,
-           festival_id=event.festival_id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="cancel_occurrences",
+        entity_type="event",
+        entity_id=event.id,
+        changes={"occurrences": [o.isoformat() for o in added]},
+        organization_id=(event.troupe or event.festival).organization_id,
+        festival_id=event.festival_id,
+        now=now,
+    )
     return added
 
 
-def restore_occurrence(session: Session, *, event: Event, day: date, actor: User,
-                       now: datetime) -> None:
+def restore_occurrence(
+    session: Session, *, event: Event, day: date, actor: User, now: datetime
+) -> None:
     """Undo a cancellation or a change of one session: it is back as the series has it."""
     locked(session, Event, event.id)  # changes of one event take turns
     original = _original_start(event, day)
-    removed = session.execute(delete(EventCancellation).where(
-        EventCancellation.event_id == event.id, EventCancellation.occurrence_at == original)
-    ).rowcount + session.execute(delete(EventOverride).where(
-        EventOverride.event_id == event.id, EventOverride.occurrence_at == original)).rowcount
+    removed = (
+        session.execute(
+            delete(EventCancellation).where(
+                EventCancellation.event_id == event.id, EventCancellation.occurrence_at == original
+            )
+        ).rowcount
+        + session.execute(
+            delete(EventOverride).where(
+                EventOverride.event_id == event.id, EventOverride.occurrence_at == original
+            )
+        ).rowcount
+    )
     if not removed:
         return
     session.expire(event, ["cancellations", "overrides"])
     _changed(session, event, now)
-    record(session, actor=actor, action="restore_occurrence", entity_type="event",
-           entity_id=event.id, changes={"occurrence": original.isoformat()},
-           organization_id=(event.troupe or event.festival).organization_id,
-           festival_id=event.festival_id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="restore_occurrence",
+        entity_type="event",
+        entity_id=event.id,
+        changes={"occurrence": original.isoformat()},
+        organization_id=(event.troupe or event.festival).organization_id,
+        festival_id=event.festival_id,
+        now=now,
+    )
 
 
-def change_occurrence(session: Session, *, event: Event, day: date,
-                      starts_at: datetime | None = None, ends_at: datetime | None = None,
-                      title: str | None = None, location: str | None = None, actor: User,
-                      now: datetime) -> EventOverride:
+def change_occurrence(
+    session: Session,
+    *,
+    event: Event,
+    day: date,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    title: str | None = None,
+    location: str | None = None,
+    actor: User,
+    now: datetime,
+) -> EventOverride:
     """Move or rename one session of a series; calendars show it as a changed occurrence."""
     locked(session, Event, event.id)  # changes of one event take turns
     if not event.rrule:
-        raise ValidationFailed(fields={"occurrence": [
-            _l("This event does not repeat: edit the event itself.")]})
+        raise ValidationFailed(
+            fields={"occurrence": [_l("This event does not repeat: edit the event itself.")]}
+        )
     tz = ZoneInfo(event.timezone)
     outside = _out_of_range(tz, starts_at=starts_at, ends_at=ends_at)
     if outside:
@@ -409,8 +560,9 @@ def change_occurrence(session: Session, *, event: Event, day: date,
     if problems:
         raise ValidationFailed(fields=problems)
     if override is None:
-        override = EventOverride(occurrence_at=original, starts_at=new_start, ends_at=new_end,
-                                 updated_at=now)
+        override = EventOverride(
+            occurrence_at=original, starts_at=new_start, ends_at=new_end, updated_at=now
+        )
         event.overrides.append(override)
     override.starts_at, override.ends_at = new_start.astimezone(UTC), new_end.astimezone(UTC)
     if title is not None:
@@ -421,11 +573,17 @@ def change_occurrence(session: Session, *, event: Event, day: date,
     override.sequence = event.sequence
     override.updated_at = now
     session.flush()
-    record(session, actor=actor, action="change_occurrence", entity_type="event",
-           entity_id=event.id, changes={"occurrence": original.isoformat(),
-                                        "starts_at": override.starts_at.isoformat()},
-           organization_id=(event.troupe or event.festival).organization_id,
-           festival_id=event.festival_id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="change_occurrence",
+        entity_type="event",
+        entity_id=event.id,
+        changes={"occurrence": original.isoformat(), "starts_at": override.starts_at.isoformat()},
+        organization_id=(event.troupe or event.festival).organization_id,
+        festival_id=event.festival_id,
+        now=now,
+    )
     return override
 
 
@@ -436,10 +594,22 @@ def _changed(session: Session, event: Event, now: datetime) -> None:
     _touch_owner(session, event, now)
 
 
-def create_tour(session: Session, *, troupe: Troupe, title: str, kind: EventKind | str,
-                stops: Sequence[TourStop], start_time: time, end_time: time, notes: str = "",
-                is_public: bool = False, zone: str, actor: User, now: datetime,
-                uid_domain: str = DEFAULT_UID_DOMAIN) -> list[Event]:
+def create_tour(
+    session: Session,
+    *,
+    troupe: Troupe,
+    title: str,
+    kind: EventKind | str,
+    stops: Sequence[TourStop],
+    start_time: time,
+    end_time: time,
+    notes: str = "",
+    is_public: bool = False,
+    zone: str,
+    actor: User,
+    now: datetime,
+    uid_domain: str = DEFAULT_UID_DOMAIN,
+) -> list[Event]:
     """One event per venue and day of a performance tour, all or none."""
     if not stops:
         raise ValidationFailed(fields={"stops": [_l("List at least one venue.")]})
@@ -447,9 +617,14 @@ def create_tour(session: Session, *, troupe: Troupe, title: str, kind: EventKind
     every, problems = [], {}
     for number, stop in enumerate(stops, start=1):
         details = EventDetails(
-            title=title, kind=kind, starts_at=datetime.combine(stop.day, start_time, tz),
-            ends_at=datetime.combine(stop.day, end_time, tz), location=stop.venue, notes=notes,
-            is_public=is_public)
+            title=title,
+            kind=kind,
+            starts_at=datetime.combine(stop.day, start_time, tz),
+            ends_at=datetime.combine(stop.day, end_time, tz),
+            location=stop.venue,
+            notes=notes,
+            is_public=is_public,
+        )
         every.append(details)
         try:
             _checked(details, tz)  # every stop is checked before anything is written
@@ -457,17 +632,43 @@ def create_tour(session: Session, *, troupe: Troupe, title: str, kind: EventKind
             for name, messages in error.fields.items():
                 name = "stops" if name == "location" else name
                 problems.setdefault(name, []).extend(
-                    [_l("Line %(n)d: %(problem)s", n=number, problem=message)
-                     for message in messages] if name == "stops" else messages)
+                    [
+                        _l("Line %(n)d: %(problem)s", n=number, problem=message)
+                        for message in messages
+                    ]
+                    if name == "stops"
+                    else messages
+                )
     if problems:
-        raise ValidationFailed(fields={name: list(dict.fromkeys(map(str, messages)))
-                                       for name, messages in problems.items()})
-    return [create_event(session, details=details, troupe=troupe, zone=zone, actor=actor,
-                         now=now, uid_domain=uid_domain) for details in every]
+        raise ValidationFailed(
+            fields={
+                name: list(dict.fromkeys(map(str, messages))) for name, messages in problems.items()
+            }
+        )
+    return [
+        create_event(
+            session,
+            details=details,
+            troupe=troupe,
+            zone=zone,
+            actor=actor,
+            now=now,
+            uid_domain=uid_domain,
+        )
+        for details in every
+    ]
 
 
-def record_attendance(session: Session, *, event: Event, day: date, present_ids: Sequence[int],
-                      absent_ids: Sequence[int], actor: User, now: datetime) -> dict[str, int]:
+def record_attendance(
+    session: Session,
+    *,
+    event: Event,
+    day: date,
+    present_ids: Sequence[int],
+    absent_ids: Sequence[int],
+    actor: User,
+    now: datetime,
+) -> dict[str, int]:
     """Who came to one session of a troupe's event: ticks for members only, on the day of the
     session or later. Replaces what was recorded for the people named."""
     locked(session, Event, event.id)  # changes of one event take turns
@@ -480,29 +681,49 @@ def record_attendance(session: Session, *, event: Event, day: date, present_ids:
     override = next((row for row in event.overrides if row.occurrence_at == original), None)
     held_on = (override.starts_at if override else original).astimezone(tz).date()
     if held_on > now.astimezone(tz).date():
-        raise ValidationFailed(fields={"occurrence": [
-            _l("Attendance can be taken on the day of the session or later.")]})
+        raise ValidationFailed(
+            fields={
+                "occurrence": [_l("Attendance can be taken on the day of the session or later.")]
+            }
+        )
     present, absent = set(present_ids), set(absent_ids)
-    members = set(session.execute(select(Membership.person_id).where(
-        Membership.troupe_id == event.troupe_id)).scalars())
+    members = set(
+        session.execute(
+            select(Membership.person_id).where(Membership.troupe_id == event.troupe_id)
+        ).scalars()
+    )
     problems: dict[str, list] = {}
     if present & absent:
         problems["absent"] = [_l("Someone is marked both present and absent.")]
     for name, ids in (("present", present), ("absent", absent)):
         strangers = sorted(ids - members)
         if strangers:
-            problems.setdefault(name, []).append(_l(
-                "Not members of this troupe: %(ids)s.", ids=", ".join(map(str, strangers))))
+            problems.setdefault(name, []).append(
+                _l("Not members of this troupe: %(ids)s.", ids=", ".join(map(str, strangers)))
+            )
     if problems:
         raise ValidationFailed(fields=problems)
-    existing = {row.person_id: row for row in session.execute(select(Attendance).where(
-        Attendance.event_id == event.id, Attendance.occurrence_at == original)).scalars()}
+    existing = {
+        row.person_id: row
+        for row in session.execute(
+            select(Attendance).where(
+                Attendance.event_id == event.id, Attendance.occurrence_at == original
+            )
+        ).scalars()
+    }
     for person_id, came in [*((p, True) for p in present), *((p, False) for p in absent)]:
         row = existing.get(person_id)
         if row is None:
-            session.add(Attendance(event_id=event.id, occurrence_at=original,
-                                   person_id=person_id, present=came, recorded_by_id=actor.id,
-                                   recorded_at=now))
+            session.add(
+                Attendance(
+                    event_id=event.id,
+                    occurrence_at=original,
+                    person_id=person_id,
+                    present=came,
+                    recorded_by_id=actor.id,
+                    recorded_at=now,
+                )
+            )
         elif row.present != came:
             row.present, row.recorded_by_id, row.recorded_at = came, actor.id, now
     session.flush()
@@ -511,26 +732,37 @@ def record_attendance(session: Session, *, event: Event, day: date, present_ids:
 
 def feed_for_troupe(session: Session, *, troupe: Troupe, now: datetime) -> CalendarFeed:
     """The troupe's feed (its subscription URL's secret), made on first use."""
-    feed = session.execute(select(CalendarFeed).where(
-        CalendarFeed.troupe_id == troupe.id)).scalar_one_or_none()
+    feed = session.execute(
+        select(CalendarFeed).where(CalendarFeed.troupe_id == troupe.id)
+    ).scalar_one_or_none()
     return feed if feed is not None else touch_feed(session, troupe_id=troupe.id, now=now)
 
 
-def rotate_feed_secret(session: Session, *, troupe: Troupe, actor: User,
-                       now: datetime) -> CalendarFeed:
+def rotate_feed_secret(
+    session: Session, *, troupe: Troupe, actor: User, now: datetime
+) -> CalendarFeed:
     """A new secret for the troupe's feed URL; the old URL stops working at once."""
     feed = feed_for_troupe(session, troupe=troupe, now=now)
     feed.secret = new_feed_secret()
     feed.selector = feed.secret[:SELECTOR_LENGTH]
     feed.rotated_at = now
     session.flush()
-    record(session, actor=actor, action="rotate_feed_secret", entity_type="troupe",
-           entity_id=troupe.id, changes={}, organization_id=troupe.organization_id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="rotate_feed_secret",
+        entity_type="troupe",
+        entity_id=troupe.id,
+        changes={},
+        organization_id=troupe.organization_id,
+        now=now,
+    )
     return feed
 
 
-def store_feed_body(session: Session, *, feed: CalendarFeed, version: int, body: bytes,
-                    etag: str) -> None:
+def store_feed_body(
+    session: Session, *, feed: CalendarFeed, version: int, body: bytes, etag: str
+) -> None:
     """Keep the bytes built for a version, unless a newer version was stored meanwhile."""
     if feed.body_version is not None and feed.body_version >= version:
         return

@@ -57,6 +57,7 @@ TOUR_FIELDS = {"starts_at": "start_time", "ends_at": "end_time", "location": "st
 
 # Loading and authorizing: a leader learns nothing of other troupes' schedules (404).
 
+
 def managed_troupe_or_404(troupe_id: int) -> Troupe:
     require(current_user.is_authenticated)
     troupe = troupe_queries.troupe_for(db.session, troupe_id)
@@ -125,6 +126,7 @@ def _schedule_url(event: Event) -> str:
 
 # Dates and times as the pages say them.
 
+
 def _skeleton(skeleton: str, value: date | datetime) -> str:
     """A date in the reader's language by CLDR skeleton: 5月9日周六 / Sat, May 9."""
     return format_skeleton(skeleton, value, locale=get_locale())
@@ -141,8 +143,11 @@ def _weekday_names(codes: Iterable[str]) -> str:
     # 周六 reads naturally after 每 in Chinese; English wants the whole name.
     width = "EEE" if current_language() == "zh" else "EEEE"
     monday = date(2024, 1, 1)
-    names = [format_date(monday + timedelta(days=recurrence.WEEKDAYS.index(code)), width)
-             for code in recurrence.WEEKDAYS if code in codes]
+    names = [
+        format_date(monday + timedelta(days=recurrence.WEEKDAYS.index(code)), width)
+        for code in recurrence.WEEKDAYS
+        if code in codes
+    ]
     return format_list(names, locale=get_locale())
 
 
@@ -157,23 +162,30 @@ def describe_rule(event: Event) -> str | None:
         return None
     start, end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
     if repeat.freq == "daily":
-        pattern = (_("Every day") if repeat.interval == 1
-                   else _("Every %(n)d days", n=repeat.interval))
+        pattern = (
+            _("Every day") if repeat.interval == 1 else _("Every %(n)d days", n=repeat.interval)
+        )
     else:
         days = _weekday_names(repeat.weekdays or (recurrence.WEEKDAYS[start.weekday()],))
-        pattern = (_("Every %(days)s", days=days) if repeat.interval == 1
-                   else _("Every %(n)d weeks on %(days)s", n=repeat.interval, days=days))
+        pattern = (
+            _("Every %(days)s", days=days)
+            if repeat.interval == 1
+            else _("Every %(n)d weeks on %(days)s", n=repeat.interval, days=days)
+        )
     times = {"pattern": pattern, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
     if repeat.until:
-        return _("%(pattern)s %(start)s–%(end)s, until %(day)s", **times,
-                 day=format_date(repeat.until, "long"))
+        return _(
+            "%(pattern)s %(start)s–%(end)s, until %(day)s",
+            **times,
+            day=format_date(repeat.until, "long"),
+        )
     if repeat.count:
-        return _("%(pattern)s %(start)s–%(end)s, %(n)d sessions in all", **times,
-                 n=repeat.count)
+        return _("%(pattern)s %(start)s–%(end)s, %(n)d sessions in all", **times, n=repeat.count)
     return _("%(pattern)s %(start)s–%(end)s", **times)
 
 
 # The month grid and the agenda: one calendar for troupes, festivals and the public.
+
 
 @dataclass
 class Entry:
@@ -204,8 +216,12 @@ class Day:
 def _session_url(event: Event, occurrence: recurrence.Occurrence) -> str:
     """The event page listing sessions from this one's day, scrolled to it."""
     original = occurrence.original_start.astimezone(occurrence.starts_at.tzinfo).date()
-    return url_for("schedules.event", event_id=event.id, _anchor=f"session-{original}",
-                   **{"from": occurrence.starts_at.date().isoformat()})
+    return url_for(
+        "schedules.event",
+        event_id=event.id,
+        _anchor=f"session-{original}",
+        **{"from": occurrence.starts_at.date().isoformat()},
+    )
 
 
 def _month_arg(today: date) -> date:
@@ -217,8 +233,14 @@ def _month_arg(today: date) -> date:
     return today.replace(day=1)
 
 
-def _calendar(zone: ZoneInfo, *, troupe_id: int | None = None, festival_id: int | None = None,
-              public_only: bool = False, managers: bool = True) -> dict:
+def _calendar(
+    zone: ZoneInfo,
+    *,
+    troupe_id: int | None = None,
+    festival_id: int | None = None,
+    public_only: bool = False,
+    managers: bool = True,
+) -> dict:
     """The month asked for (?month=YYYY-MM, the current one by default) as weeks of days and as
     an agenda: three queries whatever the number of events."""
     today = utcnow().astimezone(zone).date()
@@ -227,32 +249,50 @@ def _calendar(zone: ZoneInfo, *, troupe_id: int | None = None, festival_id: int 
     weeks = queries.month_weeks(month)
     after = datetime.combine(weeks[0][0], time(0), zone)
     before = datetime.combine(weeks[-1][-1] + timedelta(days=1), time(0), zone)
-    events = queries.owner_events(db.session, troupe_id=troupe_id, festival_id=festival_id,
-                                  public_only=public_only, after=after, before=before)
+    events = queries.owner_events(
+        db.session,
+        troupe_id=troupe_id,
+        festival_id=festival_id,
+        public_only=public_only,
+        after=after,
+        before=before,
+    )
     by_id = {event.id: event for event in events}
-    days = {day: Day(day, _skeleton("MMMEd", day), day.month == month.month, day == today)
-            for week in weeks for day in week}
-    for occurrence in queries.occurrences_between(events, after, before,
-                                                  with_cancelled=managers):
+    days = {
+        day: Day(day, _skeleton("MMMEd", day), day.month == month.month, day == today)
+        for week in weeks
+        for day in week
+    }
+    for occurrence in queries.occurrences_between(events, after, before, with_cancelled=managers):
         event = by_id[occurrence.event_id]
         start, end = occurrence.starts_at, occurrence.ends_at
         last_day = (end - timedelta(microseconds=1)).date()
         day = start.date()
         while day <= last_day:
             if day in days:
-                days[day].entries.append(Entry(
-                    event_id=event.id, title=occurrence.title, kind=event.kind.value,
-                    starts=f"{start:%H:%M}", ends=f"{end:%H:%M}", location=occurrence.location,
-                    url=_session_url(event, occurrence) if managers else None,
-                    is_changed=occurrence.is_changed, is_cancelled=occurrence.is_cancelled,
-                    is_public=event.is_public, continues=day != start.date()))
+                days[day].entries.append(
+                    Entry(
+                        event_id=event.id,
+                        title=occurrence.title,
+                        kind=event.kind.value,
+                        starts=f"{start:%H:%M}",
+                        ends=f"{end:%H:%M}",
+                        location=occurrence.location,
+                        url=_session_url(event, occurrence) if managers else None,
+                        is_changed=occurrence.is_changed,
+                        is_cancelled=occurrence.is_cancelled,
+                        is_public=event.is_public,
+                        continues=day != start.date(),
+                    )
+                )
             day += timedelta(days=1)
     previous = (month - timedelta(days=1)).replace(day=1)
     following = (month + timedelta(days=32)).replace(day=1)
 
     def page(target: date, chosen_view: str) -> str:
-        return url_for(request.endpoint, **(request.view_args or {}),
-                       month=f"{target:%Y-%m}", view=chosen_view)
+        return url_for(
+            request.endpoint, **(request.view_args or {}), month=f"{target:%Y-%m}", view=chosen_view
+        )
 
     return {
         "month": month,
@@ -260,8 +300,9 @@ def _calendar(zone: ZoneInfo, *, troupe_id: int | None = None, festival_id: int 
         "view": view,
         "weekday_names": [format_date(day, "EEE") for day in weeks[0]],
         "weeks": [[days[day] for day in week] for week in weeks],
-        "agenda": [days[day] for week in weeks for day in week
-                   if days[day].in_month and days[day].entries],
+        "agenda": [
+            days[day] for week in weeks for day in week if days[day].in_month and days[day].entries
+        ],
         "previous_url": page(previous, view),
         "previous_title": _skeleton("yMMMM", previous),
         "next_url": page(following, view),
@@ -287,9 +328,13 @@ def troupe_schedule(troupe_id: int):
 def festival_schedule(festival_id: int):
     festival = managed_festival(festival_id)
     calendar = _calendar(ZoneInfo(festival.timezone), festival_id=festival.id)
-    return render_template("schedules/festival_schedule.html", festival=festival,
-                           is_open=festival.status is not FestivalStatus.draft,
-                           show_public=True, **calendar)
+    return render_template(
+        "schedules/festival_schedule.html",
+        festival=festival,
+        is_open=festival.status is not FestivalStatus.draft,
+        show_public=True,
+        **calendar,
+    )
 
 
 @bp.get("/festivals/<slug>/calendar")
@@ -297,14 +342,21 @@ def public_calendar(slug: str):
     festival = queries.festival_by_slug(db.session, slug)
     if festival is None or festival.status is FestivalStatus.draft:
         raise NotFound()
-    calendar = _calendar(ZoneInfo(festival.timezone), festival_id=festival.id,
-                         public_only=True, managers=False)
+    calendar = _calendar(
+        ZoneInfo(festival.timezone), festival_id=festival.id, public_only=True, managers=False
+    )
     feed_url = external_url("feeds.festival_feed", slug=festival.slug)
-    return render_template("schedules/public_calendar.html", festival=festival,
-                           feed_url=feed_url, webcal_url=webcal_url(feed_url), **calendar)
+    return render_template(
+        "schedules/public_calendar.html",
+        festival=festival,
+        feed_url=feed_url,
+        webcal_url=webcal_url(feed_url),
+        **calendar,
+    )
 
 
 # Events and series.
+
 
 def _rule_from(form: EventForm, zone: ZoneInfo, current: str | None) -> str | None:
     if form.repeat.data == "custom":
@@ -315,24 +367,35 @@ def _rule_from(form: EventForm, zone: ZoneInfo, current: str | None) -> str | No
     if form.repeat.data == "weekly":
         chosen = set(form.weekdays.data or ())
         weekdays = tuple(code for code in recurrence.WEEKDAYS if code in chosen) or (
-            recurrence.WEEKDAYS[form.day.data.weekday()],)
+            recurrence.WEEKDAYS[form.day.data.weekday()],
+        )
     by_date = form.ends.data != "count"
-    return recurrence.rule_from_repeat(recurrence.Repeat(
-        freq=form.repeat.data, interval=form.interval.data or 1, weekdays=weekdays,
-        until=form.until.data if by_date else None,
-        count=None if by_date else form.count.data), zone)
+    return recurrence.rule_from_repeat(
+        recurrence.Repeat(
+            freq=form.repeat.data,
+            interval=form.interval.data or 1,
+            weekdays=weekdays,
+            until=form.until.data if by_date else None,
+            count=None if by_date else form.count.data,
+        ),
+        zone,
+    )
 
 
-def _details_from(form: EventForm, zone: str, current_rule: str | None = None
-                  ) -> services.EventDetails:
+def _details_from(
+    form: EventForm, zone: str, current_rule: str | None = None
+) -> services.EventDetails:
     """The form's plain date and times, read in the event's zone by the service."""
     return services.EventDetails(
-        title=form.title.data or "", kind=form.kind.data,
+        title=form.title.data or "",
+        kind=form.kind.data,
         starts_at=datetime.combine(form.day.data, form.start_time.data),
         ends_at=datetime.combine(form.end_day.data or form.day.data, form.end_time.data),
-        location=form.location.data or "", notes=form.notes.data or "",
+        location=form.location.data or "",
+        notes=form.notes.data or "",
         is_public=bool(form.is_public.data),
-        rule=_rule_from(form, ZoneInfo(zone), current_rule))
+        rule=_rule_from(form, ZoneInfo(zone), current_rule),
+    )
 
 
 def _fill_from_event(form: EventForm, event: Event) -> None:
@@ -341,8 +404,11 @@ def _fill_from_event(form: EventForm, event: Event) -> None:
     form.title.data, form.kind.data = event.title, event.kind.value
     form.day.data, form.start_time.data, form.end_time.data = start.date(), start.time(), end.time()
     form.end_day.data = end.date() if end.date() != start.date() else None
-    form.location.data, form.notes.data, form.is_public.data = (event.location, event.notes,
-                                                                 event.is_public)
+    form.location.data, form.notes.data, form.is_public.data = (
+        event.location,
+        event.notes,
+        event.is_public,
+    )
     if not event.rrule:
         form.repeat.data = "none"
         return
@@ -358,19 +424,28 @@ def _fill_from_event(form: EventForm, event: Event) -> None:
 
 def _describe_public(form: EventForm, *, festival: bool) -> None:
     form.is_public.description = (
-        _("Shown to anyone on the festival's public calendar and its feed.") if festival
-        else _("Open to anyone who wants to come and watch, e.g. a performance."))
+        _("Shown to anyone on the festival's public calendar and its feed.")
+        if festival
+        else _("Open to anyone who wants to come and watch, e.g. a performance.")
+    )
 
 
-def _new_event(form: EventForm, *, troupe: Troupe | None, festival: Festival | None,
-               zone: str, back_url: str):
+def _new_event(
+    form: EventForm, *, troupe: Troupe | None, festival: Festival | None, zone: str, back_url: str
+):
     status = 200
     if form.validate_on_submit():
         try:
             event = services.create_event(
-                db.session, details=_details_from(form, zone), troupe=troupe,
-                festival=festival, zone=zone, actor=current_user, now=utcnow(),
-                uid_domain=_uid_domain())
+                db.session,
+                details=_details_from(form, zone),
+                troupe=troupe,
+                festival=festival,
+                zone=zone,
+                actor=current_user,
+                now=utcnow(),
+                uid_domain=_uid_domain(),
+            )
         except ValidationFailed as error:
             db.session.rollback()
             _show_errors(form, error, EVENT_FIELDS)
@@ -383,8 +458,15 @@ def _new_event(form: EventForm, *, troupe: Troupe | None, festival: Festival | N
         status = 422
     elif request.method == "POST":
         status = 422
-    return render_template("schedules/event_form.html", form=form, event=None, troupe=troupe,
-                           festival=festival, zone=zone, back_url=back_url), status
+    return render_template(
+        "schedules/event_form.html",
+        form=form,
+        event=None,
+        troupe=troupe,
+        festival=festival,
+        zone=zone,
+        back_url=back_url,
+    ), status
 
 
 @bp.route("/troupes/<int:troupe_id>/events/new", methods=["GET", "POST"])
@@ -393,8 +475,13 @@ def new_troupe_event(troupe_id: int):
     troupe = managed_troupe_or_404(troupe_id)
     form = EventForm()
     _describe_public(form, festival=False)
-    return _new_event(form, troupe=troupe, festival=None, zone=_troupe_zone(),
-                      back_url=url_for("schedules.troupe_schedule", troupe_id=troupe.id))
+    return _new_event(
+        form,
+        troupe=troupe,
+        festival=None,
+        zone=_troupe_zone(),
+        back_url=url_for("schedules.troupe_schedule", troupe_id=troupe.id),
+    )
 
 
 @bp.route("/festivals/<int:festival_id>/events/new", methods=["GET", "POST"])
@@ -405,8 +492,13 @@ def new_festival_event(festival_id: int):
     _describe_public(form, festival=True)
     if request.method == "GET":
         form.is_public.data = True
-    return _new_event(form, troupe=None, festival=festival, zone=festival.timezone,
-                      back_url=url_for("schedules.festival_schedule", festival_id=festival.id))
+    return _new_event(
+        form,
+        troupe=None,
+        festival=festival,
+        zone=festival.timezone,
+        back_url=url_for("schedules.festival_schedule", festival_id=festival.id),
+    )
 
 
 @dataclass
@@ -423,28 +515,38 @@ class SessionRow:
     may_take_attendance: bool
 
 
-def _session_rows(event: Event, occurrences: list[recurrence.Occurrence],
-                  today: date) -> list[SessionRow]:
+def _session_rows(
+    event: Event, occurrences: list[recurrence.Occurrence], today: date
+) -> list[SessionRow]:
     zone = ZoneInfo(event.timezone)
     duration = event.ends_at - event.starts_at
     rows = []
     for occurrence in occurrences:
         original = occurrence.original_start.astimezone(zone)
         moved = occurrence.is_changed and occurrence.starts_at != original
-        rows.append(SessionRow(
-            day=original.date().isoformat(), when=_span(occurrence.starts_at, occurrence.ends_at),
-            title=occurrence.title, location=occurrence.location,
-            moved_from=_span(original, original + duration) if moved else None,
-            is_changed=occurrence.is_changed, is_cancelled=occurrence.is_cancelled,
-            # Attendance is taken from the day the session is held.
-            may_take_attendance=bool(event.troupe_id) and not occurrence.is_cancelled
-            and occurrence.starts_at.date() <= today))
+        rows.append(
+            SessionRow(
+                day=original.date().isoformat(),
+                when=_span(occurrence.starts_at, occurrence.ends_at),
+                title=occurrence.title,
+                location=occurrence.location,
+                moved_from=_span(original, original + duration) if moved else None,
+                is_changed=occurrence.is_changed,
+                is_cancelled=occurrence.is_cancelled,
+                # Attendance is taken from the day the session is held.
+                may_take_attendance=bool(event.troupe_id)
+                and not occurrence.is_cancelled
+                and occurrence.starts_at.date() <= today,
+            )
+        )
     return rows
 
 
 def _owner(event: Event) -> dict:
-    return {"troupe": event.troupe if event.troupe_id else None,
-            "festival": event.festival if not event.troupe_id else None}
+    return {
+        "troupe": event.troupe if event.troupe_id else None,
+        "festival": event.festival if not event.troupe_id else None,
+    }
 
 
 @bp.get("/events/<int:event_id>")
@@ -453,8 +555,7 @@ def event(event_id: int):
     event = managed_event_or_404(event_id)
     zone = ZoneInfo(event.timezone)
     now = utcnow()
-    occurrences = recurrence.expand(queries.series_of(event), EARLIEST, LATEST,
-                                    with_cancelled=True)
+    occurrences = recurrence.expand(queries.series_of(event), EARLIEST, LATEST, with_cancelled=True)
     today = now.astimezone(zone).date()
     try:
         first_day = date.fromisoformat(request.args.get("from", ""))
@@ -468,14 +569,19 @@ def event(event_id: int):
     recent = [o for o in occurrences if o.ends_at <= now][-RECENT_ON_EVENT_PAGE:]
     start, end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
     return render_template(
-        "schedules/event.html", event=event, **_owner(event), first_session=_span(start, end),
+        "schedules/event.html",
+        event=event,
+        **_owner(event),
+        first_session=_span(start, end),
         rule_text=describe_rule(event),
         last_day=(event.series_ends_at - timedelta(microseconds=1)).astimezone(zone).date(),
-        upcoming=_session_rows(event, upcoming, today), coming_count=len(coming),
+        upcoming=_session_rows(event, upcoming, today),
+        coming_count=len(coming),
         first_day=first_day,
         recent=_session_rows(event, recent, today),
         clashes=[str(clash.message) for clash in queries.clashes_for(db.session, event)],
-        form=ConfirmForm())
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -485,16 +591,22 @@ def edit_event(event_id: int):
     form = EventForm()
     _describe_public(form, festival=not event.troupe_id)
     if event.rrule and recurrence.repeat_from_rule(event.rrule, ZoneInfo(event.timezone)) is None:
-        form.repeat.choices = [*form.repeat.choices, *choices(
-            [("custom", _("Keep the current rule: %(rule)s", rule=event.rrule))])]
+        form.repeat.choices = [
+            *form.repeat.choices,
+            *choices([("custom", _("Keep the current rule: %(rule)s", rule=event.rrule))]),
+        ]
     if request.method == "GET":
         _fill_from_event(form, event)
     status = 200
     if form.validate_on_submit():
         try:
             dropped = services.update_event(
-                db.session, event=event, details=_details_from(form, event.timezone, event.rrule),
-                actor=current_user, now=utcnow())
+                db.session,
+                event=event,
+                details=_details_from(form, event.timezone, event.rrule),
+                actor=current_user,
+                now=utcnow(),
+            )
         except ValidationFailed as error:
             db.session.rollback()
             _show_errors(form, error, EVENT_FIELDS)
@@ -503,18 +615,28 @@ def edit_event(event_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             if dropped:
-                flash(ngettext(
-                    "%(num)d cancelled, changed or attended session no longer falls on the new "
-                    "schedule and was removed.",
-                    "%(num)d cancelled, changed or attended sessions no longer fall on the new "
-                    "schedule and were removed.", dropped), "warning")
+                flash(
+                    ngettext(
+                        "%(num)d cancelled, changed or attended session no longer falls on the new "
+                        "schedule and was removed.",
+                        "%(num)d cancelled, changed or attended sessions no longer fall on the new "
+                        "schedule and were removed.",
+                        dropped,
+                    ),
+                    "warning",
+                )
             return redirect(url_for("schedules.event", event_id=event_id))
         status = 422
     elif request.method == "POST":
         status = 422
-    return render_template("schedules/event_form.html", form=form, event=event, **_owner(event),
-                           zone=event.timezone,
-                           back_url=url_for("schedules.event", event_id=event.id)), status
+    return render_template(
+        "schedules/event_form.html",
+        form=form,
+        event=event,
+        **_owner(event),
+        zone=event.timezone,
+        back_url=url_for("schedules.event", event_id=event.id),
+    ), status
 
 
 @bp.route("/events/<int:event_id>/delete", methods=["GET", "POST"])
@@ -528,8 +650,13 @@ def delete_event(event_id: int):
         db.session.commit()
         flash(_("%(title)s deleted.", title=title), "success")
         return redirect(back)
-    return render_template("schedules/delete.html", event=event, **_owner(event), form=form,
-                           rule_text=describe_rule(event))
+    return render_template(
+        "schedules/delete.html",
+        event=event,
+        **_owner(event),
+        form=form,
+        rule_text=describe_rule(event),
+    )
 
 
 def _days_from(ticked: Iterable[str], typed: str | None) -> tuple[list[date], list[str]]:
@@ -548,8 +675,9 @@ def _days_from(ticked: Iterable[str], typed: str | None) -> tuple[list[date], li
         try:
             days.append(date(*(int(part) for part in match.groups())))
         except (AttributeError, ValueError):
-            problems.append(_("Line %(n)d: %(text)s is not a date.", n=number,
-                              text=line.split()[0]))
+            problems.append(
+                _("Line %(n)d: %(text)s is not a date.", n=number, text=line.split()[0])
+            )
     return days, problems
 
 
@@ -560,12 +688,16 @@ def cancel_sessions(event_id: int):
     zone = ZoneInfo(event.timezone)
     now = utcnow()
     form = CancelForm()
-    coming = [o for o in recurrence.expand(queries.series_of(event), now, LATEST)
-              ][:UPCOMING_TO_CANCEL]
+    coming = [o for o in recurrence.expand(queries.series_of(event), now, LATEST)][
+        :UPCOMING_TO_CANCEL
+    ]
     form.days.choices = choices(
-        (o.original_start.astimezone(zone).date().isoformat(), _span(o.starts_at, o.ends_at)
-         + (f" · {o.title}" if o.title != event.title else ""))
-        for o in coming)
+        (
+            o.original_start.astimezone(zone).date().isoformat(),
+            _span(o.starts_at, o.ends_at) + (f" · {o.title}" if o.title != event.title else ""),
+        )
+        for o in coming
+    )
     status = 200
     if form.validate_on_submit():
         days, problems = _days_from(form.days.data or [], form.dates.data)
@@ -573,16 +705,21 @@ def cancel_sessions(event_id: int):
             form.dates.errors = [*form.dates.errors, *map(str, problems)]
         else:
             try:
-                added = services.cancel_occurrences(db.session, event=event, days=days,
-                                                    actor=current_user, now=now)
+                added = services.cancel_occurrences(
+                    db.session, event=event, days=days, actor=current_user, now=now
+                )
             except ValidationFailed as error:
                 db.session.rollback()
                 _show_errors(form, error, {"occurrence": "dates"})
             else:
                 db.session.commit()
                 if added:
-                    flash(ngettext("%(num)d session cancelled.", "%(num)d sessions cancelled.",
-                                   len(added)), "success")
+                    flash(
+                        ngettext(
+                            "%(num)d session cancelled.", "%(num)d sessions cancelled.", len(added)
+                        ),
+                        "success",
+                    )
                 else:
                     flash(_("Those sessions were cancelled already."), "success")
                 return redirect(url_for("schedules.event", event_id=event_id))
@@ -590,12 +727,19 @@ def cancel_sessions(event_id: int):
     elif request.method == "POST":
         status = 422
     # "Cancel this session" on the event's page asks about that one session first.
-    labels = ({choice.value: choice.label for choice in form.days.choices}
-              if request.method == "GET" else {})
+    labels = (
+        {choice.value: choice.label for choice in form.days.choices}
+        if request.method == "GET"
+        else {}
+    )
     single = request.args.get("day")
-    return render_template("schedules/cancel.html", form=form, event=event,
-                           single=(single, labels[single]) if single in labels else None,
-                           **_owner(event)), status
+    return render_template(
+        "schedules/cancel.html",
+        form=form,
+        event=event,
+        single=(single, labels[single]) if single in labels else None,
+        **_owner(event),
+    ), status
 
 
 @bp.post("/events/<int:event_id>/occurrences/<occurrence>/restore")
@@ -603,11 +747,17 @@ def cancel_sessions(event_id: int):
 def restore_session(event_id: int, occurrence: str):
     event = managed_event_or_404(event_id)
     session_day = _date_or_404(occurrence)
-    services.restore_occurrence(db.session, event=event, day=session_day, actor=current_user,
-                                now=utcnow())
+    services.restore_occurrence(
+        db.session, event=event, day=session_day, actor=current_user, now=utcnow()
+    )
     db.session.commit()
-    flash(_("The session of %(day)s is back as the series has it.",
-            day=format_date(session_day, "long")), "success")
+    flash(
+        _(
+            "The session of %(day)s is back as the series has it.",
+            day=format_date(session_day, "long"),
+        ),
+        "success",
+    )
     return redirect(url_for("schedules.event", event_id=event_id))
 
 
@@ -632,44 +782,64 @@ def change_session(event_id: int, occurrence: str):
     is_cancelled = original in {row.occurrence_at for row in event.cancellations}
     override = next((row for row in event.overrides if row.occurrence_at == original), None)
     start = (override.starts_at if override else original).astimezone(zone)
-    end = (override.ends_at if override else original + (event.ends_at - event.starts_at)
-           ).astimezone(zone)
+    end = (
+        override.ends_at if override else original + (event.ends_at - event.starts_at)
+    ).astimezone(zone)
     form = OccurrenceForm()
     if request.method == "GET":
-        form.day.data, form.start_time.data, form.end_time.data = (start.date(), start.time(),
-                                                                   end.time())
+        form.day.data, form.start_time.data, form.end_time.data = (
+            start.date(),
+            start.time(),
+            end.time(),
+        )
         form.title.data = override.title if override and override.title else event.title
-        form.location.data = (override.location if override and override.location is not None
-                              else event.location)
+        form.location.data = (
+            override.location if override and override.location is not None else event.location
+        )
     status = 200
     if form.validate_on_submit():
         try:
             services.change_occurrence(
-                db.session, event=event, day=session_day,
+                db.session,
+                event=event,
+                day=session_day,
                 starts_at=datetime.combine(form.day.data, form.start_time.data),
                 ends_at=datetime.combine(form.day.data, form.end_time.data),
-                title=form.title.data, location=form.location.data or "",
-                actor=current_user, now=utcnow())
+                title=form.title.data,
+                location=form.location.data or "",
+                actor=current_user,
+                now=utcnow(),
+            )
         except ValidationFailed as error:
             db.session.rollback()
             _show_errors(form, error, OCCURRENCE_FIELDS)
         else:
             db.session.commit()
-            flash(_("The session of %(day)s is changed.", day=format_date(session_day, "long")),
-                  "success")
+            flash(
+                _("The session of %(day)s is changed.", day=format_date(session_day, "long")),
+                "success",
+            )
             return redirect(url_for("schedules.event", event_id=event_id))
         status = 422
     elif request.method == "POST":
         status = 422
     return render_template(
-        "schedules/change_session.html", form=form, event=event, **_owner(event),
-        day=session_day, planned=_span(original.astimezone(zone), original.astimezone(zone)
-                                       + (event.ends_at - event.starts_at)),
-        is_cancelled=is_cancelled, is_changed=override is not None,
-        confirm=ConfirmForm()), status
+        "schedules/change_session.html",
+        form=form,
+        event=event,
+        **_owner(event),
+        day=session_day,
+        planned=_span(
+            original.astimezone(zone), original.astimezone(zone) + (event.ends_at - event.starts_at)
+        ),
+        is_cancelled=is_cancelled,
+        is_changed=override is not None,
+        confirm=ConfirmForm(),
+    ), status
 
 
 # Attendance.
+
 
 def _person_ids(values: Iterable[str]) -> list[int]:
     try:
@@ -688,8 +858,9 @@ def take_attendance(event_id: int, occurrence: str):
     zone = ZoneInfo(event.timezone)
     override = next((row for row in event.overrides if row.occurrence_at == original), None)
     start = (override.starts_at if override else original).astimezone(zone)
-    end = (override.ends_at if override else original + (event.ends_at - event.starts_at)
-           ).astimezone(zone)
+    end = (
+        override.ends_at if override else original + (event.ends_at - event.starts_at)
+    ).astimezone(zone)
     sheet = queries.attendance_sheet(db.session, event, original)
     members = {line.person_id for line in sheet}
     ticked = {line.person_id for line in sheet if line.present}
@@ -701,8 +872,14 @@ def take_attendance(event_id: int, occurrence: str):
         present = _person_ids(request.form.getlist("present"))
         try:
             counts = services.record_attendance(
-                db.session, event=event, day=session_day, present_ids=present,
-                absent_ids=sorted(members - set(present)), actor=current_user, now=utcnow())
+                db.session,
+                event=event,
+                day=session_day,
+                present_ids=present,
+                absent_ids=sorted(members - set(present)),
+                actor=current_user,
+                now=utcnow(),
+            )
         except ValidationFailed as error:
             db.session.rollback()
             show_errors_on_form(form, error)
@@ -710,17 +887,23 @@ def take_attendance(event_id: int, occurrence: str):
             status = 422
         else:
             db.session.commit()
-            flash(_("Attendance saved: %(present)d came, %(absent)d did not.", **counts),
-                  "success")
+            flash(_("Attendance saved: %(present)d came, %(absent)d did not.", **counts), "success")
             return redirect(url_for("schedules.event", event_id=event_id))
     elif request.method == "POST":
         status = 422
     return render_template(
-        "schedules/attendance.html", form=form, event=event, troupe=event.troupe,
-        day=session_day, when=_span(start, end), sheet=sheet, ticked=ticked,
+        "schedules/attendance.html",
+        form=form,
+        event=event,
+        troupe=event.troupe,
+        day=session_day,
+        when=_span(start, end),
+        sheet=sheet,
+        ticked=ticked,
         is_recorded=any(line.present is not None for line in sheet),
         is_cancelled=original in {row.occurrence_at for row in event.cancellations},
-        is_future=start.date() > utcnow().astimezone(zone).date()), status
+        is_future=start.date() > utcnow().astimezone(zone).date(),
+    ), status
 
 
 @dataclass
@@ -772,19 +955,38 @@ def troupe_attendance(troupe_id: int):
     after = datetime.combine(first, time(0), zone)
     before = datetime.combine(last + timedelta(days=1), time(0), zone)
     members = queries.attendance_rates(db.session, troupe.id, after, before)
-    weeks = [WeekRow(_("Week of %(day)s", day=_skeleton("MMMd", week.week_start)),
-                     week.sessions, week.present, week.recorded, _percent(week.rate))
-             for week in queries.weekly_attendance(db.session, troupe.id, after, before, zone)]
+    weeks = [
+        WeekRow(
+            _("Week of %(day)s", day=_skeleton("MMMd", week.week_start)),
+            week.sessions,
+            week.present,
+            week.recorded,
+            _percent(week.rate),
+        )
+        for week in queries.weekly_attendance(db.session, troupe.id, after, before, zone)
+    ]
     chart = charts.horizontal_bar_chart(
         [(week.label, week.rate) for week in weeks if week.rate is not None],
-        chart_id="attendance-per-week", title=_("Attendance per week, in per cent"), maximum=100)
+        chart_id="attendance-per-week",
+        title=_("Attendance per week, in per cent"),
+        maximum=100,
+    )
     return render_template(
-        "schedules/troupe_attendance.html", troupe=troupe, first=first, last=last,
-        problems=problems, members=members, weeks=weeks, chart=chart, percent=_percent,
-        sessions=members[0].sessions if members else 0)
+        "schedules/troupe_attendance.html",
+        troupe=troupe,
+        first=first,
+        last=last,
+        problems=problems,
+        members=members,
+        weeks=weeks,
+        chart=chart,
+        percent=_percent,
+        sessions=members[0].sessions if members else 0,
+    )
 
 
 # Tours.
+
 
 @bp.route("/troupes/<int:troupe_id>/tours/new", methods=["GET", "POST"])
 @login_required
@@ -799,22 +1001,38 @@ def new_tour(troupe_id: int):
         else:
             try:
                 events = services.create_tour(
-                    db.session, troupe=troupe, title=form.title.data, kind=form.kind.data,
-                    stops=stops, start_time=form.start_time.data, end_time=form.end_time.data,
-                    notes=form.notes.data or "", is_public=bool(form.is_public.data),
-                    zone=_troupe_zone(), actor=current_user, now=utcnow(),
-                    uid_domain=_uid_domain())
+                    db.session,
+                    troupe=troupe,
+                    title=form.title.data,
+                    kind=form.kind.data,
+                    stops=stops,
+                    start_time=form.start_time.data,
+                    end_time=form.end_time.data,
+                    notes=form.notes.data or "",
+                    is_public=bool(form.is_public.data),
+                    zone=_troupe_zone(),
+                    actor=current_user,
+                    now=utcnow(),
+                    uid_domain=_uid_domain(),
+                )
             except ValidationFailed as error:
                 db.session.rollback()
                 _show_errors(form, error, TOUR_FIELDS)
             else:
                 _flash_clashes(events)
                 db.session.commit()
-                flash(ngettext("%(num)d performance added.", "%(num)d performances added.",
-                               len(events)), "success")
+                flash(
+                    ngettext(
+                        "%(num)d performance added.", "%(num)d performances added.", len(events)
+                    ),
+                    "success",
+                )
                 first_day = min(stop.day for stop in stops)
-                return redirect(url_for("schedules.troupe_schedule", troupe_id=troupe_id,
-                                        month=f"{first_day:%Y-%m}"))
+                return redirect(
+                    url_for(
+                        "schedules.troupe_schedule", troupe_id=troupe_id, month=f"{first_day:%Y-%m}"
+                    )
+                )
         status = 422
     elif request.method == "POST":
         status = 422
@@ -829,8 +1047,9 @@ STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECA
 def qr_svg(url: str) -> Markup:
     """The URL as a QR code in inline SVG, made here (no outside service), sized by the
     stylesheet (the CSP forbids style=)."""
-    svg = segno.make(url, error="m").svg_inline(omitsize=True, svgclass="qr", lineclass=None,
-                                                 border=2)
+    svg = segno.make(url, error="m").svg_inline(
+        omitsize=True, svgclass="qr", lineclass=None, border=2
+    )
     # segno writes only path data from the URL, never the URL as text: safe to mark up.
     return Markup(STYLE_ATTRIBUTE.sub("", svg))
 
@@ -843,8 +1062,13 @@ def troupe_calendar(troupe_id: int):
     feed_url = external_url("feeds.troupe_feed", secret=feed.secret)
     webcal = webcal_url(feed_url)
     db.session.commit()
-    return render_template("schedules/subscribe.html", troupe=troupe, feed_url=feed_url,
-                           webcal_url=webcal, qr=qr_svg(webcal))
+    return render_template(
+        "schedules/subscribe.html",
+        troupe=troupe,
+        feed_url=feed_url,
+        webcal_url=webcal,
+        qr=qr_svg(webcal),
+    )
 
 
 @bp.route("/troupes/<int:troupe_id>/calendar/rotate", methods=["GET", "POST"])
@@ -855,7 +1079,12 @@ def rotate_calendar(troupe_id: int):
     if form.validate_on_submit():
         services.rotate_feed_secret(db.session, troupe=troupe, actor=current_user, now=utcnow())
         db.session.commit()
-        flash(_("A new link is made. The old link no longer works: everyone who subscribed "
-                "must subscribe again with the new one."), "success")
+        flash(
+            _(
+                "A new link is made. The old link no longer works: everyone who subscribed "
+                "must subscribe again with the new one."
+            ),
+            "success",
+        )
         return redirect(url_for("schedules.troupe_calendar", troupe_id=troupe_id))
     return render_template("schedules/rotate.html", troupe=troupe, form=form)

@@ -11,8 +11,11 @@ from festival.web.labels import GENDER, MEMBER_ROLE, TROUPE_KIND
 
 class TroupeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    kind = SelectField(_l("Kind"), choices=choices(TROUPE_KIND.items()),
-                       description=_l("A team (like a tai chi team) is scheduled like a troupe."))
+    kind = SelectField(
+        _l("Kind"),
+        choices=choices(TROUPE_KIND.items()),
+        description=_l("A team (like a tai chi team) is scheduled like a troupe."),
+    )
     organization_id = SelectField(_l("Organisation"), coerce=optional_db_id, validate_choice=False)
     leader_id = SelectField(_l("Leader"), coerce=optional_db_id, validate_choice=False)
 
@@ -20,8 +23,11 @@ class TroupeForm(FlaskForm):
 class NewMemberForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     birth_date = DateField(_l("Date of birth"), validators=[DataRequired()])
-    gender = SelectField(_l("Gender"), choices=choices([("", _l("Not given")), *GENDER.items()]),
-                         validators=[Optional()])
+    gender = SelectField(
+        _l("Gender"),
+        choices=choices([("", _l("Not given")), *GENDER.items()]),
+        validators=[Optional()],
+    )
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
     role = SelectField(_l("Role in the troupe"), choices=choices(MEMBER_ROLE.items()))
 
@@ -29,5 +35,6 @@ class NewMemberForm(FlaskForm):
 class ExistingMemberForm(FlaskForm):
     person_id = SelectField(_l("Person"), coerce=optional_db_id, validate_choice=False)
     # Shown on the page of NewMemberForm: its own id, or both labels name the first select.
-    role = SelectField(_l("Role in the troupe"), choices=choices(MEMBER_ROLE.items()),
-                       id="existing-role")
+    role = SelectField(
+        _l("Role in the troupe"), choices=choices(MEMBER_ROLE.items()), id="existing-role"
+    )

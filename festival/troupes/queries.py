@@ -37,11 +37,15 @@ def person_is_visible(viewer: User) -> ColumnElement[bool]:
     # Correlated to Person only: the condition may sit in a query that joins memberships.
     member = aliased(Membership)
     managed = visible_troupes(viewer).with_only_columns(Troupe.id).scalar_subquery()
-    in_managed_troupe = (select(member.person_id)
-                         .where(member.person_id == Person.id, member.troupe_id.in_(managed))
-                         .correlate(Person).exists())
-    in_no_troupe = ~(select(member.person_id).where(member.person_id == Person.id)
-                     .correlate(Person).exists())
+    in_managed_troupe = (
+        select(member.person_id)
+        .where(member.person_id == Person.id, member.troupe_id.in_(managed))
+        .correlate(Person)
+        .exists()
+    )
+    in_no_troupe = ~(
+        select(member.person_id).where(member.person_id == Person.id).correlate(Person).exists()
+    )
     return or_(in_managed_troupe, and_(in_no_troupe, Person.created_by_id == viewer.id))
 
 
@@ -59,17 +63,30 @@ def load_person(session: Session, viewer: User, person_id: int | None) -> Person
 
 
 MEMBER_COUNT = (
-    select(func.count()).select_from(Membership)
-    .where(Membership.troupe_id == Troupe.id).correlate(Troupe).scalar_subquery()
+    select(func.count())
+    .select_from(Membership)
+    .where(Membership.troupe_id == Troupe.id)
+    .correlate(Troupe)
+    .scalar_subquery()
 )
 
 
-def troupes_page(session: Session, viewer: User, *, page: int, per_page: int,
-                 kind: str | None = None, organization_id: int | None = None,
-                 search: str | None = None) -> Page:
+def troupes_page(
+    session: Session,
+    viewer: User,
+    *,
+    page: int,
+    per_page: int,
+    kind: str | None = None,
+    organization_id: int | None = None,
+    search: str | None = None,
+) -> Page:
     """A page of (troupe, member count) rows, with organisation and leader loaded."""
-    query = visible_troupes(viewer).add_columns(MEMBER_COUNT.label("member_count")).options(
-        joinedload(Troupe.organization), joinedload(Troupe.leader))
+    query = (
+        visible_troupes(viewer)
+        .add_columns(MEMBER_COUNT.label("member_count"))
+        .options(joinedload(Troupe.organization), joinedload(Troupe.leader))
+    )
     if kind:
         query = query.where(Troupe.kind == kind)
     if organization_id:
@@ -78,15 +95,16 @@ def troupes_page(session: Session, viewer: User, *, page: int, per_page: int,
         query = query.where(Troupe.name.contains(search, autoescape=True))
     query = query.order_by(Troupe.name, Troupe.id)
     total = session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+        select(func.count()).select_from(query.order_by(None).subquery())
+    ).scalar_one()
     rows = session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(items=[(row[0], row[1]) for row in rows], page=page, per_page=per_page,
-                total=total)
+    return Page(items=[(row[0], row[1]) for row in rows], page=page, per_page=per_page, total=total)
 
 
 def troupe_for(session: Session, troupe_id: int) -> Troupe | None:
     return session.execute(
-        select(Troupe).where(Troupe.id == troupe_id)
+        select(Troupe)
+        .where(Troupe.id == troupe_id)
         .options(joinedload(Troupe.organization), joinedload(Troupe.leader))
     ).scalar_one_or_none()
 
@@ -94,8 +112,10 @@ def troupe_for(session: Session, troupe_id: int) -> Troupe | None:
 def members_page(session: Session, troupe_id: int, *, page: int, per_page: int) -> Page:
     """A page of (membership, person) of a troupe, by name."""
     query = (
-        select(Membership).where(Membership.troupe_id == troupe_id)
-        .join(Membership.person).options(joinedload(Membership.person))
+        select(Membership)
+        .where(Membership.troupe_id == troupe_id)
+        .join(Membership.person)
+        .options(joinedload(Membership.person))
         .order_by(Person.name, Person.id)
     )
     return paginate(session, query, page=page, per_page=per_page)
@@ -103,18 +123,27 @@ def members_page(session: Session, troupe_id: int, *, page: int, per_page: int) 
 
 def all_members(session: Session, troupe_id: int) -> list[Person]:
     """Every member of a troupe (to choose performers), by name."""
-    return list(session.execute(
-        select(Person).join(Membership).where(Membership.troupe_id == troupe_id)
-        .order_by(Person.name, Person.id)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Person)
+            .join(Membership)
+            .where(Membership.troupe_id == troupe_id)
+            .order_by(Person.name, Person.id)
+        ).scalars()
+    )
 
 
 def person_troupes(session: Session, viewer: User, person_id: int) -> list[Troupe]:
     """The troupes of a person that ``viewer`` manages (not the others the person is in)."""
-    return list(session.execute(
-        visible_troupes(viewer).join(Membership).where(Membership.person_id == person_id)
-        .options(joinedload(Troupe.organization)).order_by(Troupe.name)
-    ).scalars())
+    return list(
+        session.execute(
+            visible_troupes(viewer)
+            .join(Membership)
+            .where(Membership.person_id == person_id)
+            .options(joinedload(Troupe.organization))
+            .order_by(Troupe.name)
+        ).scalars()
+    )
 
 
 def organizations_for_troupes(session: Session, viewer: User) -> list[Organization]:
@@ -127,10 +156,13 @@ def organizations_for_troupes(session: Session, viewer: User) -> list[Organizati
 
 
 def leaders(session: Session) -> list[User]:
-    return list(session.execute(
-        select(User).where(User.role == Role.leader, User.is_active.is_(True))
-        .order_by(User.display_name)
-    ).scalars())
+    return list(
+        session.execute(
+            select(User)
+            .where(User.role == Role.leader, User.is_active.is_(True))
+            .order_by(User.display_name)
+        ).scalars()
+    )
 
 
 def people_to_add(session: Session, viewer: User, troupe: Troupe, *, limit: int = 500) -> list:
@@ -140,9 +172,13 @@ def people_to_add(session: Session, viewer: User, troupe: Troupe, *, limit: int 
     if viewer.role is not Role.leader:
         source = source.where(Troupe.organization_id == troupe.organization_id)
     already = select(Membership.person_id).where(Membership.troupe_id == troupe.id)
-    return list(session.execute(
-        select(Person).join(Membership).where(
-            Membership.troupe_id.in_(source.scalar_subquery()),
-            Person.id.not_in(already))
-        .distinct().order_by(Person.name, Person.id).limit(limit)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Person)
+            .join(Membership)
+            .where(Membership.troupe_id.in_(source.scalar_subquery()), Person.id.not_in(already))
+            .distinct()
+            .order_by(Person.name, Person.id)
+            .limit(limit)
+        ).scalars()
+    )

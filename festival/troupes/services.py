@@ -18,16 +18,24 @@ PERSON_NAME_MAX = 80
 PHONE_MAX = 32
 
 
-def _troupe_problems(session: Session, *, name: str, organization_id: int | None, kind,
-                     leader_id: int | None, troupe_id: int | None = None) -> dict[str, list]:
+def _troupe_problems(
+    session: Session,
+    *,
+    name: str,
+    organization_id: int | None,
+    kind,
+    leader_id: int | None,
+    troupe_id: int | None = None,
+) -> dict[str, list]:
     problems: dict[str, list] = {}
     if not 1 <= len(name) <= TROUPE_NAME_MAX:
         problems["name"] = [_l("Enter a name of 1 to %(n)d characters.", n=TROUPE_NAME_MAX)]
     if organization_id is None or session.get(Organization, organization_id) is None:
         problems["organization_id"] = [_l("No such organisation.")]
     elif "name" not in problems:
-        clash = select(Troupe.id).where(Troupe.organization_id == organization_id,
-                                        Troupe.name == name)
+        clash = select(Troupe.id).where(
+            Troupe.organization_id == organization_id, Troupe.name == name
+        )
         if troupe_id is not None:
             clash = clash.where(Troupe.id != troupe_id)
         if session.execute(clash).first():
@@ -57,17 +65,30 @@ def create_troupe(
     name = name.strip()
     if actor.role is Role.leader:
         leader_id = actor.id
-    problems = _troupe_problems(session, name=name, organization_id=organization_id, kind=kind,
-                                leader_id=leader_id)
+    problems = _troupe_problems(
+        session, name=name, organization_id=organization_id, kind=kind, leader_id=leader_id
+    )
     if problems:
         raise ValidationFailed(fields=problems)
-    troupe = Troupe(name=name, organization_id=organization_id, kind=TroupeKind(kind),
-                    leader_id=leader_id, created_at=now)
+    troupe = Troupe(
+        name=name,
+        organization_id=organization_id,
+        kind=TroupeKind(kind),
+        leader_id=leader_id,
+        created_at=now,
+    )
     session.add(troupe)
     session.flush()
-    record(session, actor=actor, action="create_troupe", entity_type="troupe",
-           entity_id=troupe.id, changes={"name": name},
-           organization_id=troupe.organization_id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="create_troupe",
+        entity_type="troupe",
+        entity_id=troupe.id,
+        changes={"name": name},
+        organization_id=troupe.organization_id,
+        now=now,
+    )
     return troupe
 
 
@@ -85,8 +106,14 @@ def update_troupe(
     name = name.strip()
     if actor.role is Role.leader:
         leader_id = troupe.leader_id
-    problems = _troupe_problems(session, name=name, organization_id=troupe.organization_id,
-                                kind=kind, leader_id=leader_id, troupe_id=troupe.id)
+    problems = _troupe_problems(
+        session,
+        name=name,
+        organization_id=troupe.organization_id,
+        kind=kind,
+        leader_id=leader_id,
+        troupe_id=troupe.id,
+    )
     if problems:
         raise ValidationFailed(fields=problems)
     changes = {}
@@ -95,17 +122,25 @@ def update_troupe(
             changes[field] = [str(getattr(troupe, field)), str(value)]
             setattr(troupe, field, value)
     if changes:
-        record(session, actor=actor, action="update_troupe", entity_type="troupe",
-               entity_id=troupe.id, changes=changes,
-               organization_id=troupe.organization_id, now=now)
+        record(
+            session,
+            actor=actor,
+            action="update_troupe",
+            entity_type="troupe",
+            entity_id=troupe.id,
+            changes=changes,
+            organization_id=troupe.organization_id,
+            now=now,
+        )
     if "name" in changes:  # the name of its calendar in subscribers' apps
         owner_changed(session, troupe_id=troupe.id, now=now)
     session.flush()
     return troupe
 
 
-def person_problems(*, name: str, birth_date: date | None, gender: str | None,
-                    phone: str | None, today: date) -> dict[str, list]:
+def person_problems(
+    *, name: str, birth_date: date | None, gender: str | None, phone: str | None, today: date
+) -> dict[str, list]:
     """What is wrong with a person's details (shared by forms, API and imports)."""
     problems: dict[str, list] = {}
     if not 1 <= len(name) <= PERSON_NAME_MAX:
@@ -136,17 +171,31 @@ def create_person(
 ) -> Person:
     name, phone = name.strip(), (phone or "").strip() or None
     gender = gender or None
-    problems = person_problems(name=name, birth_date=birth_date, gender=gender, phone=phone,
-                               today=now.date())
+    problems = person_problems(
+        name=name, birth_date=birth_date, gender=gender, phone=phone, today=now.date()
+    )
     if problems:
         raise ValidationFailed(fields=problems)
-    person = Person(name=name, birth_date=birth_date, gender=Gender(gender) if gender else None,
-                    phone=phone, created_at=now, created_by_id=actor.id)
+    person = Person(
+        name=name,
+        birth_date=birth_date,
+        gender=Gender(gender) if gender else None,
+        phone=phone,
+        created_at=now,
+        created_by_id=actor.id,
+    )
     session.add(person)
     session.flush()
-    record(session, actor=actor, action="create_person", entity_type="person",
-           entity_id=person.id, changes={"name": name},
-           organization_id=None, now=now)
+    record(
+        session,
+        actor=actor,
+        action="create_person",
+        entity_type="person",
+        entity_id=person.id,
+        changes={"name": name},
+        organization_id=None,
+        now=now,
+    )
     return person
 
 
@@ -161,27 +210,45 @@ def add_member(
 ) -> Membership:
     """Put a person in a troupe (a person may be in several troupes, once in each)."""
     if session.get(Membership, (troupe.id, person.id)) is not None:
-        raise Conflict(_l("%(name)s is already a member of this troupe.", name=person.name),
-                       fields={"person_id": [_l("Already a member.")]})
-    membership = Membership(troupe_id=troupe.id, person_id=person.id, role=MemberRole(role),
-                            joined_on=now.date())
+        raise Conflict(
+            _l("%(name)s is already a member of this troupe.", name=person.name),
+            fields={"person_id": [_l("Already a member.")]},
+        )
+    membership = Membership(
+        troupe_id=troupe.id, person_id=person.id, role=MemberRole(role), joined_on=now.date()
+    )
     session.add(membership)
     session.flush()
-    record(session, actor=actor, action="add_member", entity_type="troupe", entity_id=troupe.id,
-           changes={"person_id": person.id}, organization_id=troupe.organization_id,
-           now=now)
+    record(
+        session,
+        actor=actor,
+        action="add_member",
+        entity_type="troupe",
+        entity_id=troupe.id,
+        changes={"person_id": person.id},
+        organization_id=troupe.organization_id,
+        now=now,
+    )
     return membership
 
 
-def remove_member(session: Session, *, troupe: Troupe, person: Person, actor: User,
-                  now: datetime) -> None:
+def remove_member(
+    session: Session, *, troupe: Troupe, person: Person, actor: User, now: datetime
+) -> None:
     membership = session.get(Membership, (troupe.id, person.id))
     if membership is None:
         return
     session.delete(membership)
-    record(session, actor=actor, action="remove_member", entity_type="troupe",
-           entity_id=troupe.id, changes={"person_id": person.id},
-           organization_id=troupe.organization_id, now=now)
+    record(
+        session,
+        actor=actor,
+        action="remove_member",
+        entity_type="troupe",
+        entity_id=troupe.id,
+        changes={"person_id": person.id},
+        organization_id=troupe.organization_id,
+        now=now,
+    )
     session.flush()
 
 

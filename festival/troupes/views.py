@@ -31,10 +31,12 @@ def managed_troupe_or_404(troupe_id: int) -> Troupe:
 
 def _fill_choices(form: TroupeForm) -> None:
     form.organization_id.choices = choices(
-        (o.id, o.name) for o in queries.organizations_for_troupes(db.session, current_user))
+        (o.id, o.name) for o in queries.organizations_for_troupes(db.session, current_user)
+    )
     form.leader_id.choices = choices(
         [("", _("No leader yet"))]
-        + [(u.id, f"{u.display_name} ({u.username})") for u in queries.leaders(db.session)])
+        + [(u.id, f"{u.display_name} ({u.username})") for u in queries.leaders(db.session)]
+    )
 
 
 @bp.get("/troupes")
@@ -44,8 +46,9 @@ def index():
     page, per_page = page_args()
     kind = request.args.get("kind") if request.args.get("kind") in ("troupe", "team") else None
     search = (request.args.get("q") or "").strip()[:60] or None
-    listing = queries.troupes_page(db.session, current_user, page=page, per_page=per_page,
-                                   kind=kind, search=search)
+    listing = queries.troupes_page(
+        db.session, current_user, page=page, per_page=per_page, kind=kind, search=search
+    )
     return render_template("troupes/index.html", listing=listing, kind=kind, search=search)
 
 
@@ -58,15 +61,23 @@ def create():
     if request.method == "GET" and current_user.organization_id:
         form.organization_id.data = current_user.organization_id
     if form.validate_on_submit():
-        organization = (db.session.get(Organization, form.organization_id.data)
-                        if form.organization_id.data else None)
+        organization = (
+            db.session.get(Organization, form.organization_id.data)
+            if form.organization_id.data
+            else None
+        )
         if organization is not None:
             require(permissions.can_create_troupe(current_user, organization))
         try:
             troupe = services.create_troupe(
-                db.session, name=form.name.data, organization_id=form.organization_id.data,
-                kind=form.kind.data, leader_id=form.leader_id.data, actor=current_user,
-                now=utcnow())
+                db.session,
+                name=form.name.data,
+                organization_id=form.organization_id.data,
+                kind=form.kind.data,
+                leader_id=form.leader_id.data,
+                actor=current_user,
+                now=utcnow(),
+            )
         except ValidationFailed as error:
             show_errors_on_form(form, error)
         else:
@@ -85,10 +96,14 @@ def show(troupe_id: int, new_form=None, existing_form=None, status=200):
     existing_form = existing_form or ExistingMemberForm()
     existing_form.person_id.choices = choices(
         (p.id, f"{p.name} ({format_date(p.birth_date, 'long')})")
-        for p in queries.people_to_add(db.session, current_user, troupe))
+        for p in queries.people_to_add(db.session, current_user, troupe)
+    )
     return render_template(
-        "troupes/show.html", troupe=troupe, members=members,
-        new_form=new_form or NewMemberForm(), existing_form=existing_form,
+        "troupes/show.html",
+        troupe=troupe,
+        members=members,
+        new_form=new_form or NewMemberForm(),
+        existing_form=existing_form,
         remove_form=ConfirmForm(),
     ), status
 
@@ -103,9 +118,15 @@ def edit(troupe_id: int):
         form.kind.data = troupe.kind.value
     if form.validate_on_submit():
         try:
-            services.update_troupe(db.session, troupe=troupe, name=form.name.data,
-                                   kind=form.kind.data, leader_id=form.leader_id.data,
-                                   actor=current_user, now=utcnow())
+            services.update_troupe(
+                db.session,
+                troupe=troupe,
+                name=form.name.data,
+                kind=form.kind.data,
+                leader_id=form.leader_id.data,
+                actor=current_user,
+                now=utcnow(),
+            )
         except ValidationFailed as error:
             show_errors_on_form(form, error)
         else:
@@ -125,8 +146,14 @@ def add_member(troupe_id: int):
         if form.validate_on_submit():
             person = queries.load_person(db.session, current_user, form.person_id.data)
             try:
-                services.add_member(db.session, troupe=troupe, person=person,
-                                    role=form.role.data, actor=current_user, now=now)
+                services.add_member(
+                    db.session,
+                    troupe=troupe,
+                    person=person,
+                    role=form.role.data,
+                    actor=current_user,
+                    now=now,
+                )
             except DomainError as error:
                 show_errors_on_form(form, error)
             else:
@@ -138,11 +165,22 @@ def add_member(troupe_id: int):
     if form.validate_on_submit():
         try:
             person = services.create_person(
-                db.session, name=form.name.data, birth_date=form.birth_date.data,
-                gender=form.gender.data or None, phone=form.phone.data, actor=current_user,
-                now=now)
-            services.add_member(db.session, troupe=troupe, person=person, role=form.role.data,
-                                actor=current_user, now=now)
+                db.session,
+                name=form.name.data,
+                birth_date=form.birth_date.data,
+                gender=form.gender.data or None,
+                phone=form.phone.data,
+                actor=current_user,
+                now=now,
+            )
+            services.add_member(
+                db.session,
+                troupe=troupe,
+                person=person,
+                role=form.role.data,
+                actor=current_user,
+                now=now,
+            )
         except DomainError as error:
             db.session.rollback()
             show_errors_on_form(form, error)
@@ -165,11 +203,14 @@ def remove_member(troupe_id: int, person_id: int):
     if request.form.get("confirm") != "yes":
         # The Remove button asks first, on a page of its own.
         return render_template("troupes/remove_member.html", troupe=troupe, person=person)
-    services.remove_member(db.session, troupe=troupe, person=person, actor=current_user,
-                           now=utcnow())
+    services.remove_member(
+        db.session, troupe=troupe, person=person, actor=current_user, now=utcnow()
+    )
     db.session.commit()
-    flash(_("%(name)s is no longer a member of %(troupe)s.", name=person.name,
-            troupe=troupe.name), "success")
+    flash(
+        _("%(name)s is no longer a member of %(troupe)s.", name=person.name, troupe=troupe.name),
+        "success",
+    )
     return redirect(url_for("troupes.show", troupe_id=troupe.id))
 
 

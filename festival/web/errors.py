@@ -53,8 +53,10 @@ def handle_http_error(error: HTTPException):
     status = error.code or 500
     code, message = HTTP_CODES.get(status, ("error", error.description))
     if isinstance(error, CSRFError):
-        message = _l("This form has expired or was not sent from this site. "
-                     "Please go back, reload the page and try again.")
+        message = _l(
+            "This form has expired or was not sent from this site. "
+            "Please go back, reload the page and try again."
+        )
     if wants_json():
         return error_json(code, message, status)
     return error_page(status, message)
@@ -68,13 +70,16 @@ def handle_server_error(error: InternalServerError):
     return error_page(500, message)
 
 
-SAME_MOMENT = _l("Someone saved the same thing at the same moment. "
-                 "Please reload the page to see it, and try again if it is still needed.")
+SAME_MOMENT = _l(
+    "Someone saved the same thing at the same moment. "
+    "Please reload the page to see it, and try again if it is still needed."
+)
 
 
 def is_unique_violation(error: IntegrityError) -> bool:
     return getattr(error.orig, "sqlstate", None) == "23505" or str(error.orig).startswith(
-        "UNIQUE constraint failed")
+        "UNIQUE constraint failed"
+    )
 
 
 def handle_integrity_error(error: IntegrityError):

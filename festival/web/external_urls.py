@@ -28,8 +28,9 @@ def external_url(endpoint: str, **values) -> str:
         _require_trusted_host()
         return url_for(endpoint, _external=True, **values)
     parts = urlsplit(base)
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
-                                       url_scheme=parts.scheme)
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme
+    )
     current_app.inject_url_defaults(endpoint, values)
     return adapter.build(endpoint, values, force_external=True)
 
@@ -58,7 +59,8 @@ def _require_trusted_host() -> None:
         return
     raise BaseUrlMissing(
         "Set FESTIVAL_BASE_URL to the site's address (e.g. https://festival.example.org): "
-        "absolute URLs are never built from the request's Host header in production.")
+        "absolute URLs are never built from the request's Host header in production."
+    )
 
 
 def _is_loopback(hostname: str) -> bool:

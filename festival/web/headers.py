@@ -22,12 +22,16 @@ def is_private(response) -> bool:
         return True
     if request.method not in SAFE_METHODS or "Authorization" in request.headers:
         return True
-    if "Set-Cookie" in response.headers or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g:
+    if (
+        "Set-Cookie" in response.headers
+        or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
+    ):
         return True
     # Reading flask.session marks it accessed, so Flask adds Vary: Cookie to an answer with a
     # session cookie: harmless. A feed's session is a null one, which nothing saves.
-    return session.modified or (bool(session) and current_app.session_interface
-                                .should_set_cookie(current_app, session))
+    return session.modified or (
+        bool(session) and current_app.session_interface.should_set_cookie(current_app, session)
+    )
 
 
 def hsts_value(setting) -> str | None:

@@ -60,7 +60,11 @@ def switch_language(code: str):
         abort(404)
     response = redirect(safe_next(request.args.get("next"), url_for("public.index")))
     response.set_cookie(
-        LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+        LANGUAGE_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response

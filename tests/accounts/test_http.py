@@ -30,15 +30,15 @@ def text_of(response) -> str:
 
 def form_errors(response) -> str:
     """The messages above the form, not tied to a field."""
-    found = re.search(r'<div class="form-errors" role="alert">(.*?)</div>',
-                      text_of(response), re.S)
+    found = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', text_of(response), re.S)
     return found.group(1) if found else ""
 
 
 def field_error(response, field: str) -> str:
     """The message shown next to a field (empty if none)."""
-    found = re.search(rf'<p class="error" id="{field}-error" role="alert">(.*?)</p>',
-                      text_of(response), re.S)
+    found = re.search(
+        rf'<p class="error" id="{field}-error" role="alert">(.*?)</p>', text_of(response), re.S
+    )
     return found.group(1) if found else ""
 
 
@@ -141,8 +141,9 @@ def test_login_follows_next_only_to_local_paths(client, session, target, landing
     factories.make_user(session, username="boss", role="admin")
     session.commit()
 
-    response = client.post_form(f"/login?next={quote(target, safe='')}",
-                                {"username": "boss", "password": PASSWORD})
+    response = client.post_form(
+        f"/login?next={quote(target, safe='')}", {"username": "boss", "password": PASSWORD}
+    )
 
     assert response.status_code == 302
     assert response.location == landing
@@ -155,8 +156,9 @@ def test_login_never_sends_the_browser_to_another_site(client, session, target):
     factories.make_user(session, username="boss", role="admin")
     session.commit()
 
-    response = client.post_form(f"/login?next={quote(target, safe='')}",
-                                {"username": "boss", "password": PASSWORD})
+    response = client.post_form(
+        f"/login?next={quote(target, safe='')}", {"username": "boss", "password": PASSWORD}
+    )
 
     assert response.status_code == 302
     # Browsers read a backslash as a slash and drop tabs and newlines inside URLs.
@@ -232,9 +234,13 @@ def test_logout_ends_the_session(login_as, client):
 def test_change_password_shows_a_wrong_current_password_next_to_the_field(login_as, client):
     login_as("leader")
 
-    response = client.post_form("/account/password", {
-        "current_password": "not it at all", "new_password": NEW_PASSWORD,
-    })
+    response = client.post_form(
+        "/account/password",
+        {
+            "current_password": "not it at all",
+            "new_password": NEW_PASSWORD,
+        },
+    )
 
     assert response.status_code == 200
     assert "当前密码不正确" in field_error(response, "current_password")
@@ -244,8 +250,9 @@ def test_change_password_shows_a_wrong_current_password_next_to_the_field(login_
 def test_change_password_flashes_and_retires_the_old_password(login_as, client):
     user = login_as("leader", display_name="王秀英")
 
-    response = client.post_form("/account/password",
-                                {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    response = client.post_form(
+        "/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
 
     assert response.status_code == 302
     home = text_of(client.get("/"))
@@ -264,8 +271,9 @@ def test_change_password_logs_out_the_other_sessions_of_the_account(login_as, cl
     other.login(admin.username)
     assert other.get("/admin/users").status_code == 200
 
-    response = client.post_form("/account/password",
-                                {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    response = client.post_form(
+        "/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
 
     assert response.status_code == 302
     assert is_redirect_to_login(other.get("/admin/users"))
@@ -279,8 +287,9 @@ def test_admin_sees_every_user_in_the_list(login_as, client, session):
     login_as("admin")
     office = factories.make_organization(session, name="东城区老龄办")
     factories.make_user(session, username="zhang", display_name="张评委", role="judge")
-    factories.make_user(session, username="liu", display_name="刘主任", role="organizer",
-                        organization=office)
+    factories.make_user(
+        session, username="liu", display_name="刘主任", role="organizer", organization=office
+    )
     session.commit()
 
     response = client.get("/admin/users")
@@ -293,10 +302,16 @@ def test_admin_sees_every_user_in_the_list(login_as, client, session):
 def test_admin_creates_a_user_with_the_form(login_as, client, session):
     login_as("admin")
 
-    response = client.post_form("/admin/users", {
-        "username": "judge.li", "display_name": "李评委", "password": NEW_PASSWORD,
-        "role": "judge", "organization_id": "",
-    })
+    response = client.post_form(
+        "/admin/users",
+        {
+            "username": "judge.li",
+            "display_name": "李评委",
+            "password": NEW_PASSWORD,
+            "role": "judge",
+            "organization_id": "",
+        },
+    )
 
     assert response.status_code == 302
     assert "已创建用户 judge.li" in text_of(client.get(response.location))
@@ -314,10 +329,16 @@ def test_user_form_shows_a_taken_username_next_to_the_field_and_stores_nothing(
     login_as("admin", username="boss")
     before = count(session, User)
 
-    response = client.post_form("/admin/users", {
-        "username": "BOSS", "display_name": "Another boss", "password": NEW_PASSWORD,
-        "role": "admin", "organization_id": "",
-    })
+    response = client.post_form(
+        "/admin/users",
+        {
+            "username": "BOSS",
+            "display_name": "Another boss",
+            "password": NEW_PASSWORD,
+            "role": "admin",
+            "organization_id": "",
+        },
+    )
 
     assert response.status_code == 200
     assert "该用户名已被使用" in field_error(response, "username")
@@ -367,19 +388,26 @@ def offices(session) -> dict[str, Organization]:
     province = factories.make_organization(session, name="省老龄办", level="province")
     return {
         "province": province,
-        "city": factories.make_organization(session, name="甲市老龄办", level="city",
-                                            parent=province),
-        "sibling_city": factories.make_organization(session, name="乙市老龄办", level="city",
-                                                    parent=province),
+        "city": factories.make_organization(
+            session, name="甲市老龄办", level="city", parent=province
+        ),
+        "sibling_city": factories.make_organization(
+            session, name="乙市老龄办", level="city", parent=province
+        ),
     }
 
 
 def test_organizer_creates_an_organisation_under_their_own(login_as, client, session, offices):
     login_as("organizer", organization=offices["city"])
 
-    response = client.post_form("/admin/organizations", {
-        "name": "甲市东区", "level": "district", "parent_id": str(offices["city"].id),
-    })
+    response = client.post_form(
+        "/admin/organizations",
+        {
+            "name": "甲市东区",
+            "level": "district",
+            "parent_id": str(offices["city"].id),
+        },
+    )
 
     assert response.status_code == 302
     assert "已创建单位“甲市东区”" in text_of(client.get(response.location))
@@ -397,22 +425,30 @@ def test_organizer_cannot_create_an_organisation_outside_their_subtree(
     login_as("organizer", organization=offices["city"])
     before = count(session, Organization)
 
-    response = client.post_form("/admin/organizations", {
-        "name": "乙市西区", "level": "district", "parent_id": str(offices[parent].id),
-    })
+    response = client.post_form(
+        "/admin/organizations",
+        {
+            "name": "乙市西区",
+            "level": "district",
+            "parent_id": str(offices[parent].id),
+        },
+    )
 
     assert response.status_code != 302
     assert count(session, Organization) == before
 
 
-def test_organizer_posting_a_parent_outside_their_subtree_gets_403(
-    login_as, client, offices
-):
+def test_organizer_posting_a_parent_outside_their_subtree_gets_403(login_as, client, offices):
     login_as("organizer", organization=offices["city"])
 
-    response = client.post_form("/admin/organizations", {
-        "name": "乙市西区", "level": "district", "parent_id": str(offices["sibling_city"].id),
-    })
+    response = client.post_form(
+        "/admin/organizations",
+        {
+            "name": "乙市西区",
+            "level": "district",
+            "parent_id": str(offices["sibling_city"].id),
+        },
+    )
 
     assert response.status_code == 403
     assert NOT_ALLOWED in text_of(response)
@@ -434,9 +470,14 @@ def test_invalid_organisation_input_shows_errors_and_stores_nothing(
     login_as("admin")
     before = count(session, Organization)
 
-    response = client.post_form("/admin/organizations", {
-        "name": name, "level": level, "parent_id": str(offices[parent].id),
-    })
+    response = client.post_form(
+        "/admin/organizations",
+        {
+            "name": name,
+            "level": level,
+            "parent_id": str(offices[parent].id),
+        },
+    )
 
     assert response.status_code == 200
     assert field_error(response, field)

@@ -60,12 +60,17 @@ def test_parallel_wrong_passwords_on_the_login_page_reach_the_check_at_most_the_
     factories.make_user(session, username="wang")
     session.commit()
     browsers = [Client(app.test_client()) for _ in range(PARALLEL)]
-    forms = [{"csrf_token": browser.csrf_token(), "username": "wang", "password": "nope!"}
-             for browser in browsers]
+    forms = [
+        {"csrf_token": browser.csrf_token(), "username": "wang", "password": "nope!"}
+        for browser in browsers
+    ]
 
-    statuses = in_parallel([
-        lambda browser=browser, form=form: browser.raw.post("/login", data=form).status_code
-        for browser, form in zip(browsers, forms, strict=True)])
+    statuses = in_parallel(
+        [
+            lambda browser=browser, form=form: browser.raw.post("/login", data=form).status_code
+            for browser, form in zip(browsers, forms, strict=True)
+        ]
+    )
 
     assert len(slow_password_checks) <= limit
     assert sorted(statuses) == [200] * limit + [429] * (PARALLEL - limit)
@@ -79,9 +84,12 @@ def test_parallel_wrong_passwords_at_the_token_endpoint_reach_the_check_at_most_
     session.commit()
     body = {"username": "wang", "password": "wrong password"}
 
-    statuses = in_parallel([
-        lambda: app.test_client().post("/api/v1/auth/tokens", json=body).status_code
-        for _ in range(PARALLEL)])
+    statuses = in_parallel(
+        [
+            lambda: app.test_client().post("/api/v1/auth/tokens", json=body).status_code
+            for _ in range(PARALLEL)
+        ]
+    )
 
     assert len(slow_password_checks) <= limit
     assert sorted(statuses) == [401] * limit + [429] * (PARALLEL - limit)

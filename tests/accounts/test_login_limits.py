@@ -13,18 +13,21 @@ from tests import factories
 from tests.factories import NOW, PASSWORD
 
 ADDRESS = "192.0.2.10"
-LIMITS = services.LoginLimits(max_failures=2, max_failures_per_address=10,
-                              window=timedelta(minutes=15))
+LIMITS = services.LoginLimits(
+    max_failures=2, max_failures_per_address=10, window=timedelta(minutes=15)
+)
 
 
 def log_in(session, username, password=PASSWORD, *, now=NOW):
-    return services.authenticate(session, username=username, password=password,
-                                 address=ADDRESS, now=now, limits=LIMITS)
+    return services.authenticate(
+        session, username=username, password=password, address=ADDRESS, now=now, limits=LIMITS
+    )
 
 
 def counters(session) -> dict[str, int]:
-    rows = session.execute(select(LoginThrottle.scope, LoginThrottle.username,
-                                  LoginThrottle.failures)).all()
+    rows = session.execute(
+        select(LoginThrottle.scope, LoginThrottle.username, LoginThrottle.failures)
+    ).all()
     return {f"{scope}:{username}": failures for scope, username, failures in rows}
 
 

@@ -16,21 +16,30 @@ from tests.factories import NOW, PASSWORD
 
 ADDRESS = "192.0.2.10"
 WRONG = "not the password"
-LIMITS = services.LoginLimits(max_failures=3, max_failures_per_address=10,
-                              window=timedelta(minutes=15))
+LIMITS = services.LoginLimits(
+    max_failures=3, max_failures_per_address=10, window=timedelta(minutes=15)
+)
 KELVIN = "\u212aelly"  # KELVIN SIGN, then "elly"
 FULLWIDTH = "ｋｅｌｌｙ"
 MIGRATIONS = Path(__file__).parents[2] / "migrations" / "versions"
 
 
 def log_in(session, username, password=PASSWORD):
-    return services.authenticate(session, username=username, password=password,
-                                 address=ADDRESS, now=NOW, limits=LIMITS)
+    return services.authenticate(
+        session, username=username, password=password, address=ADDRESS, now=NOW, limits=LIMITS
+    )
 
 
 def new_user(session, username):
-    return services.create_user(session, username=username, password=PASSWORD,
-                                display_name="Kelly", role="leader", actor=None, now=NOW)
+    return services.create_user(
+        session,
+        username=username,
+        password=PASSWORD,
+        display_name="Kelly",
+        role="leader",
+        actor=None,
+        now=NOW,
+    )
 
 
 def test_failures_under_look_alike_spellings_count_against_the_one_account(session):
@@ -83,8 +92,14 @@ def test_a_spreadsheet_names_a_leader_in_any_spelling(session):
     keys = [column.key for column in COLUMNS["troupes"]]
     row = {"name": "太极拳展示队", "kind": "队", "leader_username": KELVIN}
 
-    result = import_rows(session, festival=festival, kind="troupes", actor=organizer, now=NOW,
-                         rows=[ImportRow(2, {key: row.get(key) for key in keys})])
+    result = import_rows(
+        session,
+        festival=festival,
+        kind="troupes",
+        actor=organizer,
+        now=NOW,
+        rows=[ImportRow(2, {key: row.get(key) for key in keys})],
+    )
 
     assert result.ok, result.problems
     troupe = session.execute(select(Troupe).where(Troupe.name == "太极拳展示队")).scalar_one()
@@ -101,10 +116,14 @@ def load_migration():
 
 
 def insert_raw_user(connection, user_id, username):
-    connection.execute(text(
-        "INSERT INTO users (id, username, password_hash, display_name, role, is_active, "
-        "session_nonce, created_at) VALUES (:id, :username, 'x', 'X', 'leader', :yes, 'n', "
-        ":at)"), {"id": user_id, "username": username, "yes": True, "at": NOW.replace(tzinfo=None)})
+    connection.execute(
+        text(
+            "INSERT INTO users (id, username, password_hash, display_name, role, is_active, "
+            "session_nonce, created_at) VALUES (:id, :username, 'x', 'X', 'leader', :yes, 'n', "
+            ":at)"
+        ),
+        {"id": user_id, "username": username, "yes": True, "at": NOW.replace(tzinfo=None)},
+    )
 
 
 def test_the_migration_rewrites_stored_names_in_the_normalised_form(app):

@@ -16,25 +16,26 @@ def test_look_alike_failures_on_the_login_page_count_against_the_real_account(cl
     factories.make_user(session, username="kelly", display_name="Kelly")
     session.commit()
     for spelling in SPELLINGS:
-        response = client.post_form("/login", {"username": spelling, "password": "nope!"},
-                                    headers={"Accept-Language": "en"})
+        response = client.post_form(
+            "/login", {"username": spelling, "password": "nope!"}, headers={"Accept-Language": "en"}
+        )
         assert response.status_code == 200
 
-    response = client.post_form("/login", {"username": "kelly", "password": PASSWORD},
-                                headers={"Accept-Language": "en"})
+    response = client.post_form(
+        "/login", {"username": "kelly", "password": PASSWORD}, headers={"Accept-Language": "en"}
+    )
 
     assert response.status_code == 429
     assert "Too many failed attempts" in response.get_data(as_text=True)
 
 
-def test_look_alike_failures_at_the_token_endpoint_count_against_the_real_account(
-    session, api
-):
+def test_look_alike_failures_at_the_token_endpoint_count_against_the_real_account(session, api):
     factories.make_user(session, username="kelly")
     session.commit()
     for spelling in SPELLINGS:
-        response = api.post("/api/v1/auth/tokens",
-                            json={"username": spelling, "password": "wrong password"})
+        response = api.post(
+            "/api/v1/auth/tokens", json={"username": spelling, "password": "wrong password"}
+        )
         assert response.status_code == 401
 
     response = api.post("/api/v1/auth/tokens", json={"username": "kelly", "password": PASSWORD})
@@ -65,15 +66,17 @@ def test_the_api_stores_a_new_account_under_the_normalised_name_and_refuses_a_lo
     assert created.get_json()["username"] == "kelly"
     assert look_alike.status_code == 422
     assert look_alike.get_json()["error"]["fields"] == {
-        "username": ["This username is already taken."]}
+        "username": ["This username is already taken."]
+    }
 
 
 def test_the_create_user_command_refuses_a_look_alike_of_an_existing_name(app, session):
     factories.make_user(session, username="kelly")
     session.commit()
 
-    result = app.test_cli_runner().invoke(args=[
-        "create-user", KELVIN, "--role", "judge", "--password", "a good password"])
+    result = app.test_cli_runner().invoke(
+        args=["create-user", KELVIN, "--role", "judge", "--password", "a good password"]
+    )
 
     assert result.exit_code == 1
     assert "username" in result.output

@@ -40,8 +40,14 @@ def fail_to_log_in(session, username, times, **kwargs) -> None:
 
 
 def new_user(session, **kwargs) -> User:
-    values = {"username": "newuser", "password": PASSWORD, "display_name": "New User",
-              "role": "leader", "organization_id": None, **kwargs}
+    values = {
+        "username": "newuser",
+        "password": PASSWORD,
+        "display_name": "New User",
+        "role": "leader",
+        "organization_id": None,
+        **kwargs,
+    }
     return services.create_user(session, **values, actor=None, now=NOW)
 
 
@@ -58,11 +64,21 @@ def test_create_user_refuses_outside_a_request_too(session):
 
 def test_create_user_reports_every_problem_at_once(session):
     with pytest.raises(ValidationFailed) as refused:
-        new_user(session, username="no spaces!", password="short", display_name="   ",
-                 role="wizard", organization_id=9999)
+        new_user(
+            session,
+            username="no spaces!",
+            password="short",
+            display_name="   ",
+            role="wizard",
+            organization_id=9999,
+        )
 
     assert set(refused.value.fields) == {
-        "username", "password", "display_name", "role", "organization_id"
+        "username",
+        "password",
+        "display_name",
+        "role",
+        "organization_id",
     }
     assert refused.value.status == 422
     assert count(session, User) == 0
@@ -98,14 +114,20 @@ def test_create_user_writes_an_audit_entry_naming_the_actor(session):
     admin = factories.make_user(session, role="admin")
 
     user = services.create_user(
-        session, username="judge.li", password=PASSWORD, display_name="Li", role="judge",
-        actor=admin, now=NOW,
+        session,
+        username="judge.li",
+        password=PASSWORD,
+        display_name="Li",
+        role="judge",
+        actor=admin,
+        now=NOW,
     )
     session.flush()
 
     entry = session.execute(
-        select(AuditEntry).where(AuditEntry.action == "create_user",
-                                 AuditEntry.entity_id == user.id)
+        select(AuditEntry).where(
+            AuditEntry.action == "create_user", AuditEntry.entity_id == user.id
+        )
     ).scalar_one()
     assert entry.entity_type == "user"
     assert entry.actor_id == admin.id
@@ -201,8 +223,9 @@ def test_change_password_refuses_a_wrong_current_password_and_a_short_new_one(se
     session_id = user.get_id()
 
     with pytest.raises(ValidationFailed) as refused:
-        services.change_password(session, user=user, current_password=WRONG,
-                                 new_password="short", now=NOW)
+        services.change_password(
+            session, user=user, current_password=WRONG, new_password="short", now=NOW
+        )
 
     assert set(refused.value.fields) == {"current_password", "new_password"}
     assert password_matches(user.password_hash, PASSWORD)
@@ -213,8 +236,9 @@ def test_change_password_replaces_the_password_and_the_session_id(session):
     user = factories.make_user(session)
     session_id = user.get_id()
 
-    services.change_password(session, user=user, current_password=PASSWORD,
-                             new_password=NEW_PASSWORD, now=NOW)
+    services.change_password(
+        session, user=user, current_password=PASSWORD, new_password=NEW_PASSWORD, now=NOW
+    )
 
     assert password_matches(user.password_hash, NEW_PASSWORD)
     assert not password_matches(user.password_hash, PASSWORD)
@@ -229,8 +253,9 @@ def test_change_password_replaces_the_password_and_the_session_id(session):
 def test_issue_api_token_stores_only_the_sha256_digest(session):
     user = factories.make_user(session)
 
-    _token, plain = services.issue_api_token(session, user=user, now=NOW,
-                                             lifetime=timedelta(days=1))
+    _token, plain = services.issue_api_token(
+        session, user=user, now=NOW, lifetime=timedelta(days=1)
+    )
 
     row = session.execute(select(ApiToken.__table__)).one()
     assert all(plain not in str(value) for value in row)
@@ -239,8 +264,7 @@ def test_issue_api_token_stores_only_the_sha256_digest(session):
 
 def test_token_for_finds_the_live_token_by_its_plain_value(session):
     user = factories.make_user(session)
-    token, plain = services.issue_api_token(session, user=user, now=NOW,
-                                            lifetime=timedelta(days=1))
+    token, plain = services.issue_api_token(session, user=user, now=NOW, lifetime=timedelta(days=1))
 
     found = services.token_for(session, plain, now=NOW + timedelta(hours=1))
     assert found is token
@@ -250,8 +274,7 @@ def test_token_for_finds_the_live_token_by_its_plain_value(session):
 
 def test_token_for_refuses_a_revoked_token(session):
     user = factories.make_user(session)
-    token, plain = services.issue_api_token(session, user=user, now=NOW,
-                                            lifetime=timedelta(days=1))
+    token, plain = services.issue_api_token(session, user=user, now=NOW, lifetime=timedelta(days=1))
 
     services.revoke_api_token(session, token=token, now=NOW)
 
@@ -269,8 +292,9 @@ def test_token_for_refuses_an_expired_token(session):
 
 def test_token_for_refuses_the_token_of_an_inactive_user(session):
     user = factories.make_user(session)
-    _token, plain = services.issue_api_token(session, user=user, now=NOW,
-                                             lifetime=timedelta(days=1))
+    _token, plain = services.issue_api_token(
+        session, user=user, now=NOW, lifetime=timedelta(days=1)
+    )
 
     user.is_active = False
     session.flush()
@@ -283,8 +307,12 @@ def test_token_for_refuses_the_token_of_an_inactive_user(session):
 
 def new_organization(session, name, level, parent=None) -> Organization:
     return services.create_organization(
-        session, name=name, level=level, parent_id=parent.id if parent else None,
-        actor=None, now=NOW,
+        session,
+        name=name,
+        level=level,
+        parent_id=parent.id if parent else None,
+        actor=None,
+        now=NOW,
     )
 
 
@@ -340,9 +368,7 @@ def tree(session) -> dict[str, Organization]:
     }
 
 
-def test_organization_subtree_ids_hold_the_root_and_all_descendants_but_no_siblings(
-    session, tree
-):
+def test_organization_subtree_ids_hold_the_root_and_all_descendants_but_no_siblings(session, tree):
     def ids(*names):
         return {tree[name].id for name in names}
 
@@ -352,9 +378,7 @@ def test_organization_subtree_ids_hold_the_root_and_all_descendants_but_no_sibli
     assert set(queries.organization_subtree_ids(session, tree["province"].id)) == ids(
         "province", "city", "district", "second_district", "sibling_city", "sibling_district"
     )
-    assert queries.organization_subtree_ids(session, tree["district"].id) == [
-        tree["district"].id
-    ]
+    assert queries.organization_subtree_ids(session, tree["district"].id) == [tree["district"].id]
 
 
 # Permissions

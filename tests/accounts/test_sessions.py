@@ -37,8 +37,9 @@ def test_change_password_revokes_every_api_token_of_the_account_only(session):
     _, second = services.issue_api_token(session, user=user, now=NOW, lifetime=LIFETIME)
     _, others = services.issue_api_token(session, user=other, now=NOW, lifetime=LIFETIME)
 
-    services.change_password(session, user=user, current_password=PASSWORD,
-                             new_password=NEW_PASSWORD, now=NOW)
+    services.change_password(
+        session, user=user, current_password=PASSWORD, new_password=NEW_PASSWORD, now=NOW
+    )
 
     assert live_token(session, first) is None
     assert live_token(session, second) is None
@@ -50,7 +51,8 @@ def test_a_refused_password_change_keeps_the_tokens(session):
     _, plain = services.issue_api_token(session, user=user, now=NOW, lifetime=LIFETIME)
 
     with pytest.raises(ValidationFailed):
-        services.change_password(session, user=user, current_password="wrong one",
-                                 new_password=NEW_PASSWORD, now=NOW)
+        services.change_password(
+            session, user=user, current_password="wrong one", new_password=NEW_PASSWORD, now=NOW
+        )
 
     assert live_token(session, plain) is not None

@@ -49,15 +49,17 @@ def test_api_tokens_stop_working_after_a_password_change(login_as, client, api):
     caller = api.as_user(user)
     assert caller.get("/api/v1/users/me").status_code == 200
 
-    response = client.post_form("/account/password",
-                                {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    response = client.post_form(
+        "/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
 
     assert response.status_code == 302
     refused = caller.get("/api/v1/users/me")
     assert refused.status_code == 401
     assert refused.get_json()["error"]["code"] == "unauthorized"
-    fresh = api.client.post("/api/v1/auth/tokens",
-                            json={"username": user.username, "password": NEW_PASSWORD})
+    fresh = api.client.post(
+        "/api/v1/auth/tokens", json={"username": user.username, "password": NEW_PASSWORD}
+    )
     assert fresh.status_code == 201
 
 
@@ -65,8 +67,9 @@ def test_a_copied_cookie_from_before_a_password_change_stops_working(login_as, c
     login_as("admin")
     thief = copy_of(client)
 
-    client.post_form("/account/password",
-                     {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    client.post_form(
+        "/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
 
     assert is_redirect_to_login(thief.get("/admin/users"))
     assert client.get("/admin/users").status_code == 200  # the changing session goes on

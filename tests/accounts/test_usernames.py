@@ -5,14 +5,17 @@ import pytest
 from festival.accounts.usernames import normalize_username
 
 
-@pytest.mark.parametrize("spelling", [
-    "kelly",
-    "KELLY",
-    "\u212aelly",  # KELVIN SIGN for K
-    "ｋｅｌｌｙ",  # fullwidth, as a Chinese input method types it
-    "ＫＥＬＬＹ",
-    "\u3000kelly ",  # ideographic and ordinary spaces around it
-])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "kelly",
+        "KELLY",
+        "\u212aelly",  # KELVIN SIGN for K
+        "ｋｅｌｌｙ",  # fullwidth, as a Chinese input method types it
+        "ＫＥＬＬＹ",
+        "\u3000kelly ",  # ideographic and ordinary spaces around it
+    ],
+)
 def test_look_alike_spellings_of_a_username_are_one_name(spelling):
     assert normalize_username(spelling) == "kelly"
 

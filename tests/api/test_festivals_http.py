@@ -8,9 +8,16 @@ from tests import factories
 
 
 def festival_body(organization, **overrides) -> dict:
-    return {"name": "Golden Autumn", "level": "district", "organization_id": organization.id,
-            "year": 2026, "starts_on": "2026-05-01", "ends_on": "2026-05-03",
-            "submission_deadline": "2026-04-20T18:00:00", **overrides}
+    return {
+        "name": "Golden Autumn",
+        "level": "district",
+        "organization_id": organization.id,
+        "year": 2026,
+        "starts_on": "2026-05-01",
+        "ends_on": "2026-05-03",
+        "submission_deadline": "2026-04-20T18:00:00",
+        **overrides,
+    }
 
 
 def organizer_of(session, organization=None):
@@ -41,7 +48,8 @@ def test_a_deadline_without_offset_is_read_as_shanghai_local_time(app, session, 
     response = caller.post("/api/v1/festivals", json=festival_body(office))
     assert response.status_code == 201
     assert datetime.fromisoformat(response.get_json()["submission_deadline"]) == datetime(
-        2026, 4, 20, 10, 0, tzinfo=UTC)
+        2026, 4, 20, 10, 0, tzinfo=UTC
+    )
     assert response.get_json()["submission_deadline"].endswith(("Z", "+00:00"))
     stored = session.get(Festival, response.get_json()["id"])
     assert stored.submission_deadline == datetime(2026, 4, 20, 10, 0, tzinfo=UTC)
@@ -50,11 +58,11 @@ def test_a_deadline_without_offset_is_read_as_shanghai_local_time(app, session, 
 def test_a_deadline_without_offset_is_local_time_of_the_festivals_own_zone(app, session, api):
     office = factories.make_organization(session)
     caller = api.as_user(organizer_of(session, office))
-    response = caller.post("/api/v1/festivals",
-                           json=festival_body(office, timezone="Asia/Urumqi"))
+    response = caller.post("/api/v1/festivals", json=festival_body(office, timezone="Asia/Urumqi"))
     assert response.status_code == 201
     assert datetime.fromisoformat(response.get_json()["submission_deadline"]) == datetime(
-        2026, 4, 20, 12, 0, tzinfo=UTC)
+        2026, 4, 20, 12, 0, tzinfo=UTC
+    )
 
 
 def test_organizer_of_another_organisation_cannot_create_a_festival_for_it(app, session, api):
@@ -90,8 +98,7 @@ def test_anonymous_cannot_create_a_festival(app, session, api):
 def test_a_festival_ending_before_it_starts_is_422_on_ends_on(app, session, api):
     office = factories.make_organization(session)
     caller = api.as_user(organizer_of(session, office))
-    response = caller.post("/api/v1/festivals",
-                           json=festival_body(office, ends_on="2026-04-30"))
+    response = caller.post("/api/v1/festivals", json=festival_body(office, ends_on="2026-04-30"))
     assert response.status_code == 422
     error = error_of(response)
     assert error["code"] == "validation_error"
@@ -102,8 +109,7 @@ def test_a_festival_ending_before_it_starts_is_422_on_ends_on(app, session, api)
 def test_an_unknown_time_zone_is_422_on_timezone(app, session, api):
     office = factories.make_organization(session)
     caller = api.as_user(organizer_of(session, office))
-    response = caller.post("/api/v1/festivals",
-                           json=festival_body(office, timezone="Asia/Beijing"))
+    response = caller.post("/api/v1/festivals", json=festival_body(office, timezone="Asia/Beijing"))
     assert response.status_code == 422
     assert list(error_of(response)["fields"]) == ["timezone"]
     assert session.query(Festival).count() == 0
@@ -112,8 +118,9 @@ def test_an_unknown_time_zone_is_422_on_timezone(app, session, api):
 def test_festival_fields_of_the_wrong_type_are_400(app, session, api):
     office = factories.make_organization(session)
     caller = api.as_user(organizer_of(session, office))
-    response = caller.post("/api/v1/festivals",
-                           json=festival_body(office, year="next", starts_on=20260501))
+    response = caller.post(
+        "/api/v1/festivals", json=festival_body(office, year="next", starts_on=20260501)
+    )
     assert response.status_code == 400
     assert error_of(response)["code"] == "bad_request"
     assert {"year", "starts_on"} <= set(error_of(response)["fields"])
@@ -190,8 +197,10 @@ def test_opening_needs_a_category_then_opens_once(app, session, api):
     assert list(error_of(empty)["fields"]) == ["categories"]
     assert session.get(Festival, festival_id).status is FestivalStatus.draft
 
-    category = caller.post(f"/api/v1/festivals/{festival_id}/categories",
-                           json={"name": "Dance", "max_duration_minutes": 8})
+    category = caller.post(
+        f"/api/v1/festivals/{festival_id}/categories",
+        json={"name": "Dance", "max_duration_minutes": 8},
+    )
     assert category.status_code == 201
     assert category.get_json()["name"] == "Dance"
     assert category.get_json()["max_duration_minutes"] == 8
@@ -206,13 +215,15 @@ def test_opening_needs_a_category_then_opens_once(app, session, api):
 
 def test_a_category_name_twice_in_one_festival_is_422(app, session, api):
     office = factories.make_organization(session)
-    festival = factories.make_festival(session, organization=office, status="draft",
-                                       categories=("Dance",))
+    festival = factories.make_festival(
+        session, organization=office, status="draft", categories=("Dance",)
+    )
     caller = api.as_user(organizer_of(session, office))
     response = caller.post(f"/api/v1/festivals/{festival.id}/categories", json={"name": "Dance"})
     assert response.status_code == 422
     assert error_of(response)["fields"] == {
-        "name": ["This festival has a category of this name already."]}
+        "name": ["This festival has a category of this name already."]
+    }
     assert session.query(Category).filter_by(festival_id=festival.id).count() == 1
 
 
@@ -233,8 +244,7 @@ def test_organizer_of_another_organisation_cannot_add_categories(app, session, a
     assert response.status_code == 403
 
 
-def test_listing_festivals_costs_the_same_queries_for_3_and_30(app, session, api,
-                                                              count_queries):
+def test_listing_festivals_costs_the_same_queries_for_3_and_30(app, session, api, count_queries):
     def add(count: int) -> None:
         for _ in range(count):
             factories.make_festival(session)

@@ -8,8 +8,9 @@ from tests import factories
 def test_token_is_issued_for_right_credentials_and_works_as_bearer(app, session, api):
     admin = factories.make_user(session, role="admin")
     session.commit()
-    response = api.post("/api/v1/auth/tokens",
-                        json={"username": admin.username, "password": factories.PASSWORD})
+    response = api.post(
+        "/api/v1/auth/tokens", json={"username": admin.username, "password": factories.PASSWORD}
+    )
     assert response.status_code == 201
     token = response.get_json()["token"]
     assert session.query(ApiToken).one().token_digest == token_digest(token)
@@ -25,8 +26,9 @@ def test_wrong_password_gets_401_error_json_in_the_requested_language(app, sessi
     body = {"username": user.username, "password": "wrong password"}
     english = api.post("/api/v1/auth/tokens", json=body)
     assert english.status_code == 401
-    assert english.get_json() == {"error": {"code": "unauthorized",
-                                            "message": "Wrong username or password."}}
+    assert english.get_json() == {
+        "error": {"code": "unauthorized", "message": "Wrong username or password."}
+    }
     chinese = api.post("/api/v1/auth/tokens", json=body, headers={"Accept-Language": "zh"})
     assert chinese.get_json()["error"]["message"] == "用户名或密码错误。"
 
@@ -37,8 +39,9 @@ def test_token_endpoint_answers_429_after_repeated_failures(app, session, api):
     body = {"username": user.username, "password": "wrong password"}
     statuses = [api.post("/api/v1/auth/tokens", json=body).status_code for _ in range(6)]
     assert statuses == [401] * 5 + [429]
-    right = api.post("/api/v1/auth/tokens",
-                     json={"username": user.username, "password": factories.PASSWORD})
+    right = api.post(
+        "/api/v1/auth/tokens", json={"username": user.username, "password": factories.PASSWORD}
+    )
     assert right.status_code == 429
     assert right.get_json()["error"]["code"] == "too_many_requests"
 
@@ -58,8 +61,9 @@ def test_invalid_bearer_token_is_401_even_for_public_reads(app, api):
 
 def test_malformed_json_is_400_bad_request(app, session, api):
     caller = api.as_user(factories.make_user(session, role="admin"))
-    response = caller.post("/api/v1/users", data="{not json",
-                           headers={"Content-Type": "application/json"})
+    response = caller.post(
+        "/api/v1/users", data="{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_request"
     assert caller.post("/api/v1/users", json=[1, 2]).status_code == 400
@@ -67,9 +71,16 @@ def test_malformed_json_is_400_bad_request(app, session, api):
 
 def test_wrong_types_are_400_with_the_fields_named(app, session, api):
     caller = api.as_user(factories.make_user(session, role="admin"))
-    response = caller.post("/api/v1/users", json={"username": 12, "password": "long enough",
-                                                  "display_name": "X", "role": "judge",
-                                                  "organization_id": "first"})
+    response = caller.post(
+        "/api/v1/users",
+        json={
+            "username": 12,
+            "password": "long enough",
+            "display_name": "X",
+            "role": "judge",
+            "organization_id": "first",
+        },
+    )
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["code"] == "bad_request"
@@ -78,8 +89,10 @@ def test_wrong_types_are_400_with_the_fields_named(app, session, api):
 
 def test_rule_violations_are_422_and_store_nothing(app, session, api):
     caller = api.as_user(factories.make_user(session, role="admin"))
-    response = caller.post("/api/v1/users", json={"username": "ab", "password": "short",
-                                                  "display_name": "", "role": "judge"})
+    response = caller.post(
+        "/api/v1/users",
+        json={"username": "ab", "password": "short", "display_name": "", "role": "judge"},
+    )
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "validation_error"
@@ -90,9 +103,16 @@ def test_rule_violations_are_422_and_store_nothing(app, session, api):
 def test_admin_creates_a_user_and_the_password_never_comes_back(app, session, api):
     office = factories.make_organization(session)
     caller = api.as_user(factories.make_user(session, role="admin"))
-    response = caller.post("/api/v1/users", json={
-        "username": "judge.chen", "password": "a good password", "display_name": "陈老师",
-        "role": "judge", "organization_id": office.id})
+    response = caller.post(
+        "/api/v1/users",
+        json={
+            "username": "judge.chen",
+            "password": "a good password",
+            "display_name": "陈老师",
+            "role": "judge",
+            "organization_id": office.id,
+        },
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["username"] == "judge.chen" and body["role"] == "judge"
@@ -104,9 +124,15 @@ def test_admin_creates_a_user_and_the_password_never_comes_back(app, session, ap
 
 def test_only_admins_create_users(app, session, api):
     caller = api.as_user(factories.make_user(session, role="organizer"))
-    response = caller.post("/api/v1/users", json={
-        "username": "someone", "password": "a good password", "display_name": "S",
-        "role": "admin"})
+    response = caller.post(
+        "/api/v1/users",
+        json={
+            "username": "someone",
+            "password": "a good password",
+            "display_name": "S",
+            "role": "admin",
+        },
+    )
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "forbidden"
 
@@ -122,12 +148,15 @@ def test_organizer_creates_organisations_only_under_their_own(app, session, api)
     elsewhere = factories.make_organization(session, level="city")
     organizer = factories.make_user(session, role="organizer", organization=city)
     caller = api.as_user(organizer)
-    inside = caller.post("/api/v1/organizations",
-                         json={"name": "新区", "level": "district", "parent_id": city.id})
+    inside = caller.post(
+        "/api/v1/organizations", json={"name": "新区", "level": "district", "parent_id": city.id}
+    )
     assert inside.status_code == 201
     assert inside.get_json()["parent_id"] == city.id
-    outside = caller.post("/api/v1/organizations",
-                          json={"name": "外区", "level": "district", "parent_id": elsewhere.id})
+    outside = caller.post(
+        "/api/v1/organizations",
+        json={"name": "外区", "level": "district", "parent_id": elsewhere.id},
+    )
     assert outside.status_code == 403
     top_level = caller.post("/api/v1/organizations", json={"name": "省", "level": "province"})
     assert top_level.status_code == 403
@@ -137,8 +166,9 @@ def test_organizer_creates_organisations_only_under_their_own(app, session, api)
 def test_organisation_under_a_lower_level_is_422(app, session, api):
     district = factories.make_organization(session, level="district")
     caller = api.as_user(factories.make_user(session, role="admin"))
-    response = caller.post("/api/v1/organizations",
-                           json={"name": "X", "level": "city", "parent_id": district.id})
+    response = caller.post(
+        "/api/v1/organizations", json={"name": "X", "level": "city", "parent_id": district.id}
+    )
     assert response.status_code == 422
     assert "parent_id" in response.get_json()["error"]["fields"]
 
@@ -164,8 +194,9 @@ def test_bad_pagination_parameters_are_400(app, session, api):
 
 def test_oversized_body_is_413(app, session, api):
     caller = api.as_user(factories.make_user(session, role="admin"))
-    response = caller.post("/api/v1/organizations",
-                           json={"name": "x" * (2 * 1024 * 1024), "level": "city"})
+    response = caller.post(
+        "/api/v1/organizations", json={"name": "x" * (2 * 1024 * 1024), "level": "city"}
+    )
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "too_large"
 
@@ -184,12 +215,17 @@ def test_cookie_authenticated_write_needs_the_csrf_token(app, session, client):
     refused = client.post("/api/v1/organizations", json=body)
     assert refused.status_code == 400
     assert refused.get_json()["error"]["code"] == "bad_request"
-    accepted = client.post("/api/v1/organizations", json=body,
-                           headers={"X-CSRFToken": client.csrf_token()})
+    accepted = client.post(
+        "/api/v1/organizations", json=body, headers={"X-CSRFToken": client.csrf_token()}
+    )
     assert accepted.status_code == 201
 
 
 def test_bearer_write_needs_no_csrf_token(app, session, api):
     caller = api.as_user(factories.make_user(session, role="admin"))
-    assert caller.post("/api/v1/organizations",
-                       json={"name": "Bearer office", "level": "city"}).status_code == 201
+    assert (
+        caller.post(
+            "/api/v1/organizations", json={"name": "Bearer office", "level": "city"}
+        ).status_code
+        == 201
+    )

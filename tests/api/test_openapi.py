@@ -38,4 +38,5 @@ def test_contract_endpoints_of_the_foundation_are_documented(app):
     assert "post" in paths["/api/v1/organizations"]
     created = paths["/api/v1/users"]["post"]["responses"]["201"]
     assert created["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/UserOut"}
+        "$ref": "#/components/schemas/UserOut"
+    }

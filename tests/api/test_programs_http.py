@@ -20,12 +20,18 @@ def starts_on_in_two_months() -> date:
     return day + timedelta(days=1) if (day.month, day.day) == (2, 29) else day
 
 
-def festival_for(session, organization=None, *, status="open", deadline_in=timedelta(days=30),
-                 **kwargs):
+def festival_for(
+    session, organization=None, *, status="open", deadline_in=timedelta(days=30), **kwargs
+):
     """A festival starting in two months whose deadline is ``deadline_in`` from now."""
-    return factories.make_festival(session, organization=organization, status=status,
-                                   starts_on=starts_on_in_two_months(),
-                                   deadline=utcnow() + deadline_in, **kwargs)
+    return factories.make_festival(
+        session,
+        organization=organization,
+        status=status,
+        starts_on=starts_on_in_two_months(),
+        deadline=utcnow() + deadline_in,
+        **kwargs,
+    )
 
 
 def born_years_before(day: date, years: int, *, days_later: int = 0) -> date:
@@ -40,31 +46,41 @@ class World:
         self.office = factories.make_organization(session)
         self.festival = festival_for(session, self.office, **festival_kwargs)
         self.category = self.festival.categories[0]
-        self.organizer = factories.make_user(session, role="organizer",
-                                             organization=self.office)
+        self.organizer = factories.make_user(session, role="organizer", organization=self.office)
         self.leader = factories.make_user(session, role="leader")
-        self.troupe = factories.make_troupe(session, name="Red Maple", organization=self.office,
-                                            leader=self.leader)
-        self.members = [factories.make_person(session, name=name, troupe=self.troupe,
-                                              birth_date=date(1950, 3, 3))
-                        for name in ("Wang Fang", "Li Na")]
+        self.troupe = factories.make_troupe(
+            session, name="Red Maple", organization=self.office, leader=self.leader
+        )
+        self.members = [
+            factories.make_person(
+                session, name=name, troupe=self.troupe, birth_date=date(1950, 3, 3)
+            )
+            for name in ("Wang Fang", "Li Na")
+        ]
         session.commit()
         self.as_leader = api.as_user(self.leader)
         self.as_organizer = api.as_user(self.organizer)
         self.url = f"/api/v1/festivals/{self.festival.id}/programs"
 
     def body(self, **overrides) -> dict:
-        return {"title": "Spring Breeze", "category_id": self.category.id,
-                "troupe_id": self.troupe.id, "duration_minutes": 6,
-                "performer_ids": [p.id for p in self.members], **overrides}
+        return {
+            "title": "Spring Breeze",
+            "category_id": self.category.id,
+            "troupe_id": self.troupe.id,
+            "duration_minutes": 6,
+            "performer_ids": [p.id for p in self.members],
+            **overrides,
+        }
 
     def submit(self, caller=None, **overrides):
         return (caller or self.as_leader).post(self.url, json=self.body(**overrides))
 
-    def person(self, *, name: str = "Zhao Min", birth_date: date = date(1950, 1, 1),
-               member: bool = True):
-        person = factories.make_person(self.session, name=name, birth_date=birth_date,
-                                       troupe=self.troupe if member else None)
+    def person(
+        self, *, name: str = "Zhao Min", birth_date: date = date(1950, 1, 1), member: bool = True
+    ):
+        person = factories.make_person(
+            self.session, name=name, birth_date=birth_date, troupe=self.troupe if member else None
+        )
         self.session.commit()
         return person
 
@@ -81,8 +97,16 @@ def error_of(response) -> dict:
 def refused(response, status: int = 422) -> dict:
     assert response.status_code == status, response.get_json()
     error = error_of(response)
-    assert error["code"] == {422: "validation_error", 409: "conflict", 403: "forbidden",
-                             404: "not_found", 400: "bad_request"}[status]
+    assert (
+        error["code"]
+        == {
+            422: "validation_error",
+            409: "conflict",
+            403: "forbidden",
+            404: "not_found",
+            400: "bad_request",
+        }[status]
+    )
     return error
 
 
@@ -91,6 +115,7 @@ def stored_programs(session) -> int:
 
 
 # Submitting
+
 
 def test_a_leader_submits_a_program_for_their_troupe(world, session):
     response = world.submit()
@@ -105,16 +130,19 @@ def test_a_leader_submits_a_program_for_their_troupe(world, session):
 
 def test_a_performer_who_is_not_a_member_is_named_with_the_troupe(world, session):
     # Someone the leader registered (so may name), who is not in the troupe.
-    outsider = session.get(Person, world.as_leader.post("/api/v1/people", json={
-        "name": "Zhao Min", "birth_date": "1950-01-01"}).get_json()["id"])
+    outsider = session.get(
+        Person,
+        world.as_leader.post(
+            "/api/v1/people", json={"name": "Zhao Min", "birth_date": "1950-01-01"}
+        ).get_json()["id"],
+    )
     error = refused(world.submit(performer_ids=[world.members[0].id, outsider.id]))
     assert error["fields"] == {"performer_ids": ["Zhao Min is not a member of Red Maple."]}
     assert stored_programs(session) == 0
 
 
 def test_a_performer_under_age_is_named_with_age_and_shortfall(world, session):
-    young = world.person(name="Sun Li",
-                         birth_date=born_years_before(world.festival.starts_on, 57))
+    young = world.person(name="Sun Li", birth_date=born_years_before(world.festival.starts_on, 57))
     error = refused(world.submit(performer_ids=[young.id]))
     [message] = error["fields"]["performer_ids"]
     assert message.startswith("Sun Li is 57 on ")
@@ -128,8 +156,7 @@ def test_a_performer_who_turns_60_on_the_first_day_is_eligible(world):
 
 
 def test_a_performer_who_turns_60_the_day_after_the_first_day_is_not(world):
-    almost = world.person(birth_date=born_years_before(world.festival.starts_on, 60,
-                                                       days_later=1))
+    almost = world.person(birth_date=born_years_before(world.festival.starts_on, 60, days_later=1))
     error = refused(world.submit(performer_ids=[almost.id]))
     [message] = error["fields"]["performer_ids"]
     assert message.startswith("Zhao Min is 59 on ") and "1 year(s) under" in message
@@ -137,8 +164,9 @@ def test_a_performer_who_turns_60_the_day_after_the_first_day_is_not(world):
 
 def test_a_duration_over_the_category_maximum_names_both_numbers(world, session):
     error = refused(world.submit(duration_minutes=9))
-    assert error["fields"] == {"duration_minutes": [
-        "9 minutes is longer than the 8 minutes allowed in 舞蹈."]}
+    assert error["fields"] == {
+        "duration_minutes": ["9 minutes is longer than the 8 minutes allowed in 舞蹈."]
+    }
     assert stored_programs(session) == 0
 
 
@@ -157,8 +185,7 @@ def test_after_the_deadline_a_leader_is_refused_on_deadline(app, session, api):
     assert stored_programs(session) == 0
 
 
-def test_after_the_deadline_an_organizer_still_submits_and_the_program_is_late(app, session,
-                                                                                api):
+def test_after_the_deadline_an_organizer_still_submits_and_the_program_is_late(app, session, api):
     world = World(session, api, deadline_in=-timedelta(hours=1))
     response = world.submit(world.as_organizer)
     assert response.status_code == 201
@@ -199,8 +226,9 @@ def test_a_festival_in_screening_refuses_submissions(app, session, api):
 
 
 def test_a_leader_cannot_submit_for_another_leaders_troupe(world, session):
-    theirs = factories.make_troupe(session, organization=world.office,
-                                   leader=factories.make_user(session, role="leader"))
+    theirs = factories.make_troupe(
+        session, organization=world.office, leader=factories.make_user(session, role="leader")
+    )
     person = factories.make_person(session, troupe=theirs)
     session.commit()
     refused(world.submit(troupe_id=theirs.id, performer_ids=[person.id]), 403)
@@ -220,8 +248,9 @@ def test_every_problem_is_reported_at_once_and_nothing_is_stored(world, session)
     assert world.submit(title="Spring Breeze").status_code == 201
     audit_before = session.query(AuditEntry).count()
     outsider = world.person(member=False)
-    error = refused(world.submit(title="spring breeze", duration_minutes=30,
-                                 performer_ids=[outsider.id]))
+    error = refused(
+        world.submit(title="spring breeze", duration_minutes=30, performer_ids=[outsider.id])
+    )
     assert set(error["fields"]) == {"title", "duration_minutes", "performer_ids"}
     assert stored_programs(session) == 1
     assert session.query(ProgramPerformer).count() == 2
@@ -231,8 +260,10 @@ def test_every_problem_is_reported_at_once_and_nothing_is_stored(world, session)
 def test_problems_are_reported_in_chinese_when_asked(world, session):
     outsider = world.person(member=False)
     response = world.as_leader.post(
-        world.url, json=world.body(duration_minutes=30, performer_ids=[outsider.id]),
-        headers={"Accept-Language": "zh"})
+        world.url,
+        json=world.body(duration_minutes=30, performer_ids=[outsider.id]),
+        headers={"Accept-Language": "zh"},
+    )
     error = refused(response)
     assert set(error["fields"]) == {"duration_minutes", "performer_ids"}
     assert stored_programs(session) == 0
@@ -255,6 +286,7 @@ def test_an_organizer_in_time_submits_a_program_that_is_not_late(world):
 
 # Editing and withdrawing
 
+
 def submitted(world) -> dict:
     response = world.submit()
     assert response.status_code == 201
@@ -264,9 +296,14 @@ def submitted(world) -> dict:
 def test_a_leader_edits_title_and_performers_before_screening(world, session):
     program = submitted(world)
     newcomer = world.person()
-    response = world.as_leader.patch(f"/api/v1/programs/{program['id']}", json={
-        "title": "Autumn Moon", "performer_ids": [world.members[0].id, newcomer.id],
-        "version": 1})
+    response = world.as_leader.patch(
+        f"/api/v1/programs/{program['id']}",
+        json={
+            "title": "Autumn Moon",
+            "performer_ids": [world.members[0].id, newcomer.id],
+            "version": 1,
+        },
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["title"] == "Autumn Moon" and body["version"] == 2
@@ -287,8 +324,12 @@ def test_an_edit_with_a_stale_version_is_409(world, session):
 def test_an_edit_that_breaks_a_rule_is_422_and_changes_nothing(world, session):
     program = submitted(world)
     outsider = world.person(member=False)
-    error = refused(world.as_leader.patch(f"/api/v1/programs/{program['id']}", json={
-        "title": "Autumn Moon", "duration_minutes": 9, "performer_ids": [outsider.id]}))
+    error = refused(
+        world.as_leader.patch(
+            f"/api/v1/programs/{program['id']}",
+            json={"title": "Autumn Moon", "duration_minutes": 9, "performer_ids": [outsider.id]},
+        )
+    )
     assert set(error["fields"]) == {"duration_minutes", "performer_ids"}
     stored = session.get(Program, program["id"])
     assert (stored.title, stored.duration_minutes, stored.version) == ("Spring Breeze", 6, 1)
@@ -298,12 +339,12 @@ def test_an_edit_that_breaks_a_rule_is_422_and_changes_nothing(world, session):
 def test_an_edit_to_a_title_the_troupe_used_already_is_422(world, session):
     first = submitted(world)
     second = world.submit(title="Autumn Moon").get_json()
-    error = refused(world.as_leader.patch(f"/api/v1/programs/{second['id']}",
-                                          json={"title": "spring BREEZE"}))
+    error = refused(
+        world.as_leader.patch(f"/api/v1/programs/{second['id']}", json={"title": "spring BREEZE"})
+    )
     assert list(error["fields"]) == ["title"]
     assert session.get(Program, second["id"]).title == "Autumn Moon"
-    same = world.as_leader.patch(f"/api/v1/programs/{first['id']}",
-                                 json={"title": "SPRING BREEZE"})
+    same = world.as_leader.patch(f"/api/v1/programs/{first['id']}", json={"title": "SPRING BREEZE"})
     assert same.status_code == 200 and same.get_json()["title"] == "SPRING BREEZE"
 
 
@@ -311,8 +352,11 @@ def test_an_edit_to_a_category_of_another_festival_is_422(world, session):
     program = submitted(world)
     other = festival_for(session)
     session.commit()
-    error = refused(world.as_leader.patch(f"/api/v1/programs/{program['id']}",
-                                          json={"category_id": other.categories[0].id}))
+    error = refused(
+        world.as_leader.patch(
+            f"/api/v1/programs/{program['id']}", json={"category_id": other.categories[0].id}
+        )
+    )
     assert list(error["fields"]) == ["category_id"]
     assert session.get(Program, program["id"]).category_id == world.category.id
 
@@ -370,6 +414,7 @@ def test_another_leader_cannot_see_or_edit_a_program(world, session, api):
 
 # Listing
 
+
 def test_a_leader_lists_only_their_troupes_programs(world, session):
     mine = submitted(world)
     factories.make_program(session, festival=world.festival)
@@ -384,8 +429,9 @@ def test_programs_filter_by_status_category_and_troupe(world, session):
     mine = submitted(world)
     other_troupe = factories.make_troupe(session, organization=world.office)
     second_category = world.festival.categories[1]
-    theirs = factories.make_program(session, festival=world.festival, troupe=other_troupe,
-                                    category=second_category)
+    theirs = factories.make_program(
+        session, festival=world.festival, troupe=other_troupe, category=second_category
+    )
     withdrawn = factories.make_program(session, festival=world.festival, troupe=other_troupe)
     withdrawn.status = ProgramStatus.withdrawn
     session.commit()
@@ -415,13 +461,17 @@ def test_anonymous_cannot_list_programs(world, api):
 
 
 @pytest.mark.parametrize("role", ["organizer", "leader"])
-def test_listing_programs_costs_the_same_queries_for_3_and_30(app, session, api,
-                                                             count_queries, role):
+def test_listing_programs_costs_the_same_queries_for_3_and_30(
+    app, session, api, count_queries, role
+):
     office = factories.make_organization(session)
     festival = festival_for(session, office)
     leader = factories.make_user(session, role="leader")
-    caller = api.as_user(factories.make_user(session, role="organizer", organization=office)
-                         if role == "organizer" else leader)
+    caller = api.as_user(
+        factories.make_user(session, role="organizer", organization=office)
+        if role == "organizer"
+        else leader
+    )
     url = f"/api/v1/festivals/{festival.id}/programs?per_page=200"
 
     def add(count: int) -> None:

@@ -12,22 +12,32 @@ def test_organizer_creates_a_troupe_under_their_organisation(app, session, api):
     office = factories.make_organization(session)
     leader = factories.make_user(session, role="leader")
     caller = api.as_user(factories.make_user(session, role="organizer", organization=office))
-    response = caller.post("/api/v1/troupes", json={
-        "name": "Red Maple", "organization_id": office.id, "leader_id": leader.id})
+    response = caller.post(
+        "/api/v1/troupes",
+        json={"name": "Red Maple", "organization_id": office.id, "leader_id": leader.id},
+    )
     assert response.status_code == 201
     body = response.get_json()
-    assert body == {"id": body["id"], "name": "Red Maple", "kind": "troupe",
-                    "organization_id": office.id, "leader_id": leader.id, "member_count": 0}
+    assert body == {
+        "id": body["id"],
+        "name": "Red Maple",
+        "kind": "troupe",
+        "organization_id": office.id,
+        "leader_id": leader.id,
+        "member_count": 0,
+    }
     assert session.get(Troupe, body["id"]).leader_id == leader.id
 
 
 def test_organizer_cannot_create_a_troupe_under_another_organisation_tree(app, session, api):
     city = factories.make_organization(session, level="city")
-    elsewhere = factories.make_organization(session, parent=factories.make_organization(
-        session, level="city"))
+    elsewhere = factories.make_organization(
+        session, parent=factories.make_organization(session, level="city")
+    )
     caller = api.as_user(factories.make_user(session, role="organizer", organization=city))
-    response = caller.post("/api/v1/troupes",
-                           json={"name": "Red Maple", "organization_id": elsewhere.id})
+    response = caller.post(
+        "/api/v1/troupes", json={"name": "Red Maple", "organization_id": elsewhere.id}
+    )
     assert response.status_code == 403
     assert error_of(response)["code"] == "forbidden"
     assert session.query(Troupe).count() == 0
@@ -38,9 +48,15 @@ def test_a_leader_creates_a_troupe_and_leads_it_whatever_leader_id_says(app, ses
     leader = factories.make_user(session, role="leader")
     other = factories.make_user(session, role="leader")
     caller = api.as_user(leader)
-    response = caller.post("/api/v1/troupes", json={
-        "name": "Silver Cranes", "organization_id": office.id, "kind": "team",
-        "leader_id": other.id})
+    response = caller.post(
+        "/api/v1/troupes",
+        json={
+            "name": "Silver Cranes",
+            "organization_id": office.id,
+            "kind": "team",
+            "leader_id": other.id,
+        },
+    )
     assert response.status_code == 201
     assert response.get_json()["leader_id"] == leader.id
     assert response.get_json()["kind"] == "team"
@@ -98,12 +114,24 @@ def test_an_organizer_does_not_list_troupes_of_another_organisation(app, session
 
 def test_post_people_registers_a_person(app, session, api):
     caller = api.as_user(factories.make_user(session, role="leader"))
-    response = caller.post("/api/v1/people", json={
-        "name": "王芳", "birth_date": "1958-03-12", "gender": "female", "phone": "13800000000"})
+    response = caller.post(
+        "/api/v1/people",
+        json={
+            "name": "王芳",
+            "birth_date": "1958-03-12",
+            "gender": "female",
+            "phone": "13800000000",
+        },
+    )
     assert response.status_code == 201
     body = response.get_json()
-    assert body == {"id": body["id"], "name": "王芳", "birth_date": "1958-03-12",
-                    "gender": "female", "phone": "13800000000"}
+    assert body == {
+        "id": body["id"],
+        "name": "王芳",
+        "birth_date": "1958-03-12",
+        "gender": "female",
+        "phone": "13800000000",
+    }
     assert session.get(Person, body["id"]).name == "王芳"
 
 
@@ -117,8 +145,9 @@ def test_adding_a_new_person_as_member_creates_them_and_counts_them(app, session
     leader = factories.make_user(session, role="leader")
     troupe = factories.make_troupe(session, leader=leader)
     caller = api.as_user(leader)
-    response = caller.post(f"/api/v1/troupes/{troupe.id}/members",
-                           json={"name": "李娜", "birth_date": "1960-07-01"})
+    response = caller.post(
+        f"/api/v1/troupes/{troupe.id}/members", json={"name": "李娜", "birth_date": "1960-07-01"}
+    )
     assert response.status_code == 201
     assert response.get_json()["name"] == "李娜"
     assert session.get(Membership, (troupe.id, response.get_json()["id"])) is not None
@@ -130,8 +159,12 @@ def test_adding_an_existing_person_by_id(app, session, api):
     troupe = factories.make_troupe(session, leader=leader)
     caller = api.as_user(leader)
     # A person the leader registered (POST /people) and so may link to their troupe.
-    person = session.get(Person, caller.post("/api/v1/people", json={
-        "name": "王芳", "birth_date": "1958-03-12"}).get_json()["id"])
+    person = session.get(
+        Person,
+        caller.post("/api/v1/people", json={"name": "王芳", "birth_date": "1958-03-12"}).get_json()[
+            "id"
+        ],
+    )
     response = caller.post(f"/api/v1/troupes/{troupe.id}/members", json={"person_id": person.id})
     assert response.status_code == 201
     assert response.get_json()["id"] == person.id
@@ -159,8 +192,9 @@ def test_adding_the_same_person_twice_is_409(app, session, api):
     leader = factories.make_user(session, role="leader")
     troupe = factories.make_troupe(session, leader=leader)
     person = factories.make_person(session, troupe=troupe)
-    response = api.as_user(leader).post(f"/api/v1/troupes/{troupe.id}/members",
-                                        json={"person_id": person.id})
+    response = api.as_user(leader).post(
+        f"/api/v1/troupes/{troupe.id}/members", json={"person_id": person.id}
+    )
     assert response.status_code == 409
     error = error_of(response)
     assert error["code"] == "conflict" and "person_id" in error["fields"]
@@ -173,8 +207,9 @@ def test_a_leader_cannot_add_a_person_of_another_leaders_troupe(app, session, ap
     mine = factories.make_troupe(session, leader=leader)
     theirs = factories.make_troupe(session, leader=factories.make_user(session, role="leader"))
     person = factories.make_person(session, troupe=theirs)
-    response = api.as_user(leader).post(f"/api/v1/troupes/{mine.id}/members",
-                                        json={"person_id": person.id})
+    response = api.as_user(leader).post(
+        f"/api/v1/troupes/{mine.id}/members", json={"person_id": person.id}
+    )
     assert response.status_code == 404
     assert session.get(Membership, (mine.id, person.id)) is None
 
@@ -185,8 +220,9 @@ def test_one_person_may_be_in_two_troupes(app, session, api):
     first = factories.make_troupe(session, organization=office)
     second = factories.make_troupe(session, organization=office)
     person = factories.make_person(session, troupe=first)
-    response = api.as_user(organizer).post(f"/api/v1/troupes/{second.id}/members",
-                                           json={"person_id": person.id})
+    response = api.as_user(organizer).post(
+        f"/api/v1/troupes/{second.id}/members", json={"person_id": person.id}
+    )
     assert response.status_code == 201
     assert session.query(Membership).filter_by(person_id=person.id).count() == 2
 
@@ -196,16 +232,18 @@ def test_a_leader_may_add_their_member_to_their_second_troupe(app, session, api)
     first = factories.make_troupe(session, leader=leader)
     second = factories.make_troupe(session, leader=leader)
     person = factories.make_person(session, troupe=first)
-    response = api.as_user(leader).post(f"/api/v1/troupes/{second.id}/members",
-                                        json={"person_id": person.id})
+    response = api.as_user(leader).post(
+        f"/api/v1/troupes/{second.id}/members", json={"person_id": person.id}
+    )
     assert response.status_code == 201
 
 
 def test_a_leader_cannot_add_members_to_another_leaders_troupe(app, session, api):
     theirs = factories.make_troupe(session, leader=factories.make_user(session, role="leader"))
     caller = api.as_user(factories.make_user(session, role="leader"))
-    response = caller.post(f"/api/v1/troupes/{theirs.id}/members",
-                           json={"name": "X", "birth_date": "1950-01-01"})
+    response = caller.post(
+        f"/api/v1/troupes/{theirs.id}/members", json={"name": "X", "birth_date": "1950-01-01"}
+    )
     assert response.status_code == 404
     assert session.query(Person).count() == 0
 
@@ -239,8 +277,9 @@ def test_deleting_a_member_is_204_and_the_person_stays(app, session, api):
 
 def test_wrong_types_are_400_with_the_fields_named(app, session, api):
     caller = api.as_user(factories.make_user(session, role="leader"))
-    response = caller.post("/api/v1/troupes",
-                           json={"name": ["Red Maple"], "organization_id": "first"})
+    response = caller.post(
+        "/api/v1/troupes", json={"name": ["Red Maple"], "organization_id": "first"}
+    )
     assert response.status_code == 400
     error = error_of(response)
     assert error["code"] == "bad_request"
@@ -254,8 +293,9 @@ def test_wrong_types_are_400_with_the_fields_named(app, session, api):
 def test_a_troupe_name_of_121_characters_is_422_and_nothing_is_stored(app, session, api):
     office = factories.make_organization(session)
     caller = api.as_user(factories.make_user(session, role="leader"))
-    response = caller.post("/api/v1/troupes",
-                           json={"name": "x" * 121, "organization_id": office.id})
+    response = caller.post(
+        "/api/v1/troupes", json={"name": "x" * 121, "organization_id": office.id}
+    )
     # A value of the right type that breaks a rule is a 422, not a 400.
     assert response.status_code == 422
     error = error_of(response)
@@ -272,8 +312,11 @@ def test_listing_troupes_costs_the_same_queries_for_3_and_30(app, session, api, 
 
     def add(count: int) -> None:
         for _ in range(count):
-            troupe = factories.make_troupe(session, organization=organizer.organization,
-                                           leader=factories.make_user(session, role="leader"))
+            troupe = factories.make_troupe(
+                session,
+                organization=organizer.organization,
+                leader=factories.make_user(session, role="leader"),
+            )
             factories.make_person(session, troupe=troupe)
         session.commit()
 

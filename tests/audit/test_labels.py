@@ -40,40 +40,53 @@ def test_a_filter_value_is_a_kind_or_one_action():
 def test_changed_fields_read_old_to_new_and_facts_read_as_values(app):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         described = labels.describe_changes(
-            "save_scores", "round", {"program_id": 7, "艺术表现": [None, "9.50"]},
-            zone="Asia/Shanghai")
+            "save_scores",
+            "round",
+            {"program_id": 7, "艺术表现": [None, "9.50"]},
+            zone="Asia/Shanghai",
+        )
         assert described == [("Program", "#7"), ("艺术表现", "— → 9.50")]
         assert labels.describe_changes(
-            "close_round", "round", {"advanced": [3, 5]}, zone="Asia/Shanghai") == [
-            ("Advanced", "#3, #5")]
+            "close_round", "round", {"advanced": [3, 5]}, zone="Asia/Shanghai"
+        ) == [("Advanced", "#3, #5")]
         assert labels.describe_changes(
-            "allocate_awards", "festival", {"round_id": 2, "awards": [["first", 3]]},
-            zone="Asia/Shanghai") == [("Round", "#2"), ("Awards", "First prize #3")]
+            "allocate_awards",
+            "festival",
+            {"round_id": 2, "awards": [["first", 3]]},
+            zone="Asia/Shanghai",
+        ) == [("Round", "#2"), ("Awards", "First prize #3")]
         # Moments read as the wall time of the zone; codes as their labels.
         assert labels.describe_changes(
-            "update_festival", "festival",
+            "update_festival",
+            "festival",
             {"submission_deadline": ["2026-04-20T16:00:00+00:00", "2026-04-21T16:00:00+00:00"]},
-            zone="Asia/Shanghai") == [("Submission deadline",
-                                       "April 21, 2026 00:00 → April 22, 2026 00:00")]
+            zone="Asia/Shanghai",
+        ) == [("Submission deadline", "April 21, 2026 00:00 → April 22, 2026 00:00")]
         assert labels.describe_changes(
-            "update_festival", "festival", {"starts_on": ["2026-05-01", "2026-05-02"]},
-            zone="Asia/Shanghai") == [("First day", "May 1, 2026 → May 2, 2026")]
+            "update_festival",
+            "festival",
+            {"starts_on": ["2026-05-01", "2026-05-02"]},
+            zone="Asia/Shanghai",
+        ) == [("First day", "May 1, 2026 → May 2, 2026")]
         assert labels.describe_changes(
-            "update_troupe", "troupe", {"kind": ["troupe", "team"]}, zone="Asia/Shanghai") == [
-            ("Kind", "Troupe → Team")]
+            "update_troupe", "troupe", {"kind": ["troupe", "team"]}, zone="Asia/Shanghai"
+        ) == [("Kind", "Troupe → Team")]
         assert labels.describe_changes(
-            "submit_program", "program", {"late": True}, zone="Asia/Shanghai") == [
-            ("Late", "yes")]
+            "submit_program", "program", {"late": True}, zone="Asia/Shanghai"
+        ) == [("Late", "yes")]
 
 
 def test_long_values_are_shortened_on_the_page_and_kept_whole_in_exports(app):
     long = "长" * 200
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        (_, short), = labels.describe_changes("create_festival", "festival", {"name": long},
-                                             zone="Asia/Shanghai")
+        ((_, short),) = labels.describe_changes(
+            "create_festival", "festival", {"name": long}, zone="Asia/Shanghai"
+        )
         assert len(short) == labels.SHORT and short.endswith("…")
-        assert labels.changes_text("create_festival", "festival", {"name": long},
-                                   zone="Asia/Shanghai") == f"Name: {long}"
+        assert (
+            labels.changes_text("create_festival", "festival", {"name": long}, zone="Asia/Shanghai")
+            == f"Name: {long}"
+        )
 
 
 def test_unknown_codes_show_as_stored():

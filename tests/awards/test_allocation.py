@@ -11,8 +11,11 @@ def ranking(*scores: str | None) -> list[Ranked]:
     """Programs "p1", "p2", ... with these scores, ranked by competition ranking (1, 2, 2, 4)."""
     numbers = [Decimal(s) for s in scores if s is not None]
     return [
-        Ranked(key=f"p{i}", score=None if s is None else Decimal(s),
-               rank=None if s is None else 1 + sum(n > Decimal(s) for n in numbers))
+        Ranked(
+            key=f"p{i}",
+            score=None if s is None else Decimal(s),
+            rank=None if s is None else 1 + sum(n > Decimal(s) for n in numbers),
+        )
         for i, s in enumerate(scores, start=1)
     ]
 
@@ -24,22 +27,34 @@ def awarded(slots: list[Slot]) -> list[tuple[str, str | None]]:
 def test_allocate_hands_tiers_down_the_ranking_in_the_order_given():
     field = ranking("95.00", "90.00", "85.00", "80.00", "75.00", "70.00")
     slots = allocate(field, [("second", 1), ("third", 2), ("excellence", 3)])
-    assert awarded(slots) == [("second", "p1"), ("third", "p2"), ("third", "p3"),
-                              ("excellence", "p4"), ("excellence", "p5"), ("excellence", "p6")]
+    assert awarded(slots) == [
+        ("second", "p1"),
+        ("third", "p2"),
+        ("third", "p3"),
+        ("excellence", "p4"),
+        ("excellence", "p5"),
+        ("excellence", "p6"),
+    ]
     assert [(slot.score, slot.rank) for slot in slots[:2]] == [
-        (Decimal("95.00"), 1), (Decimal("90.00"), 2)]
+        (Decimal("95.00"), 1),
+        (Decimal("90.00"), 2),
+    ]
 
 
 def test_allocate_follows_rank_not_the_order_of_the_input():
     field = list(reversed(ranking("95.00", "90.00", "85.00")))
     assert awarded(allocate(field, [("first", 1), ("second", 1)])) == [
-        ("first", "p1"), ("second", "p2")]
+        ("first", "p1"),
+        ("second", "p2"),
+    ]
 
 
 def test_allocate_gives_the_first_places_and_leaves_the_rest_unawarded():
     field = ranking("95.00", "90.00", "85.00", "80.00")
     assert awarded(allocate(field, [("first", 1), ("second", 1)])) == [
-        ("first", "p1"), ("second", "p2")]
+        ("first", "p1"),
+        ("second", "p2"),
+    ]
 
 
 def test_allocate_refuses_a_tie_across_the_end_of_a_tier_naming_every_tied_program():
@@ -61,15 +76,21 @@ def test_allocate_refuses_a_tie_across_the_end_of_the_last_tier():
 def test_allocate_accepts_a_tie_inside_a_tier():
     field = ranking("95.00", "90.00", "90.00", "80.00")
     assert awarded(allocate(field, [("first", 1), ("second", 2), ("third", 1)])) == [
-        ("first", "p1"), ("second", "p2"), ("second", "p3"), ("third", "p4")]
+        ("first", "p1"),
+        ("second", "p2"),
+        ("second", "p3"),
+        ("third", "p4"),
+    ]
 
 
 def test_a_minimum_score_leaves_the_place_vacant_and_the_program_goes_to_the_next_tier():
     field = ranking("88.00", "84.00", "79.00", "60.00")
-    slots = allocate(field, [("first", 1), ("second", 2), ("third", 1)],
-                     minimums={"first": Decimal("90"), "second": Decimal("80")})
-    assert awarded(slots) == [("first", None), ("second", "p1"), ("second", "p2"),
-                              ("third", "p3")]
+    slots = allocate(
+        field,
+        [("first", 1), ("second", 2), ("third", 1)],
+        minimums={"first": Decimal("90"), "second": Decimal("80")},
+    )
+    assert awarded(slots) == [("first", None), ("second", "p1"), ("second", "p2"), ("third", "p3")]
     assert slots[0] == Slot(tier="first", key=None)
 
 
@@ -82,7 +103,9 @@ def test_a_minimum_score_is_met_by_an_equal_score():
 def test_unranked_programs_are_never_awarded():
     field = ranking(None, "80.00", None, "70.00")
     assert awarded(allocate(field, [("first", 1), ("second", 1)])) == [
-        ("first", "p2"), ("second", "p4")]
+        ("first", "p2"),
+        ("second", "p4"),
+    ]
 
 
 def test_more_places_than_ranked_programs_raise_too_many_awards():

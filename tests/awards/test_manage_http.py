@@ -33,25 +33,41 @@ def award_count(session) -> int:
 def make_round(session, festival, organizer, totals, *, close=True):
     """A round built through the judging services (as in test_flow_services.py): one program
     per total, three judges who agree, so each program's score is its total."""
-    programs = [factories.make_program(session, festival=festival, title=TITLES[i])
-                for i in range(len(totals))]
+    programs = [
+        factories.make_program(session, festival=festival, title=TITLES[i])
+        for i in range(len(totals))
+    ]
     judges = [factories.make_user(session, role="judge") for _ in range(3)]
     round_ = judging.create_round(
-        session, festival=festival, name="决赛", aggregation="mean",
+        session,
+        festival=festival,
+        name="决赛",
+        aggregation="mean",
         criteria=[{"name": "艺术表现", "max_score": 100, "weight": 1}],
-        advance_count=len(programs), actor=organizer, now=NOW)
+        advance_count=len(programs),
+        actor=organizer,
+        now=NOW,
+    )
     for judge in judges:
         judging.assign_judge(session, round_=round_, user_id=judge.id, actor=organizer, now=NOW)
-    judging.add_entries(session, round_=round_, program_ids=[p.id for p in programs],
-                        actor=organizer, now=NOW)
+    judging.add_entries(
+        session, round_=round_, program_ids=[p.id for p in programs], actor=organizer, now=NOW
+    )
     (criterion,) = round_.criteria
     for program, total in zip(programs, totals, strict=True):
         for judge in judges:
-            judging.save_scores(session, round_=round_, program_id=program.id, judge=judge,
-                                values={criterion.name: total}, now=NOW)
+            judging.save_scores(
+                session,
+                round_=round_,
+                program_id=program.id,
+                judge=judge,
+                values={criterion.name: total},
+                now=NOW,
+            )
     if close:
-        judging.close_round(session, round_=round_, advance_program_ids=None, actor=organizer,
-                            now=NOW)
+        judging.close_round(
+            session, round_=round_, advance_program_ids=None, actor=organizer, now=NOW
+        )
     session.commit()
     return round_, programs
 
@@ -64,8 +80,14 @@ def ranked(session, festival, organizer):
 
 def allocation(round_id, second="1", third="2", excellence="3", minimums=None):
     """The allocation form: counts per tier, and minimum scores by tier name."""
-    data = {"round_id": round_id, "tiers-0-count": "", "tiers-1-count": second,
-            "tiers-2-count": third, "tiers-3-count": excellence, "tiers-4-count": ""}
+    data = {
+        "round_id": round_id,
+        "tiers-0-count": "",
+        "tiers-1-count": second,
+        "tiers-2-count": third,
+        "tiers-3-count": excellence,
+        "tiers-4-count": "",
+    }
     order = ("first", "second", "third", "excellence", "special")
     for tier, value in (minimums or {}).items():
         data[f"tiers-{order.index(tier)}-min_score"] = value
@@ -73,22 +95,25 @@ def allocation(round_id, second="1", third="2", excellence="3", minimums=None):
 
 
 def test_organizer_previews_an_allocation_in_ranking_order_and_nothing_is_saved(
-        client, session, festival, organizer, ranked):
+    client, session, festival, organizer, ranked
+):
     round_, programs = ranked
     client.login(organizer.username)
     manage = client.get(f"/festivals/{festival.id}/awards/manage", headers=EN)
     assert manage.status_code == 200
     assert f'<option value="{round_.id}">1. 决赛</option>' in text(manage)
 
-    response = client.post_form(f"/festivals/{festival.id}/awards/preview",
-                                allocation(round_.id), headers=EN)
+    response = client.post_form(
+        f"/festivals/{festival.id}/awards/preview", allocation(round_.id), headers=EN
+    )
     assert response.status_code == 200, text(response)
     page = text(response)
     assert "6 awards would be saved" in page
     positions = [page.index(f"《{title}》") for title in TITLES]
     assert positions == sorted(positions)
-    second, third, excellence = (page.index(label) for label in
-                                 ("Second prize", "Third prize", "Excellence award"))
+    second, third, excellence = (
+        page.index(label) for label in ("Second prize", "Third prize", "Excellence award")
+    )
     assert second < positions[0] < third < positions[1] < positions[2] < excellence < positions[3]
     assert "Vacant" not in page
     assert 'name="tiers-2-count" value="2"' in page  # the same inputs, to save
@@ -96,18 +121,24 @@ def test_organizer_previews_an_allocation_in_ranking_order_and_nothing_is_saved(
 
 
 def test_saving_the_allocation_creates_six_awards_with_certificate_numbers(
-        client, session, festival, organizer, ranked):
+    client, session, festival, organizer, ranked
+):
     round_, programs = ranked
     client.login(organizer.username)
-    saved = client.post_form(f"/festivals/{festival.id}/awards/allocate", allocation(round_.id),
-                             headers=EN)
+    saved = client.post_form(
+        f"/festivals/{festival.id}/awards/allocate", allocation(round_.id), headers=EN
+    )
     assert saved.status_code == 302, text(saved)
     assert saved.headers["Location"].endswith(f"/festivals/{festival.id}/awards/manage#awards")
     rows = session.execute(select(Award).order_by(Award.rank)).scalars().all()
     assert [(a.tier.value, a.program_id) for a in rows] == [
-        ("second", programs[0].id), ("third", programs[1].id), ("third", programs[2].id),
-        ("excellence", programs[3].id), ("excellence", programs[4].id),
-        ("excellence", programs[5].id)]
+        ("second", programs[0].id),
+        ("third", programs[1].id),
+        ("third", programs[2].id),
+        ("excellence", programs[3].id),
+        ("excellence", programs[4].id),
+        ("excellence", programs[5].id),
+    ]
     numbers = [a.certificate_number for a in rows]
     assert len(set(numbers)) == 6
     assert all(re.fullmatch(rf"2026-{festival.id:04d}-\d{{5}}", n) for n in numbers)
@@ -123,18 +154,23 @@ def test_a_minimum_score_leaves_a_tier_vacant(client, session, festival, organiz
     preview = client.post_form(f"/festivals/{festival.id}/awards/preview", data, headers=EN)
     assert preview.status_code == 200, text(preview)
     page = text(preview)
-    assert re.search(r"Second prize.*?<li class=\"manage-vacant\">Vacant</li>.*?Third prize", page,
-                     re.S)
+    assert re.search(
+        r"Second prize.*?<li class=\"manage-vacant\">Vacant</li>.*?Third prize", page, re.S
+    )
     assert "3 awards would be saved" in page and "1 place stays vacant" in page
     saved = client.post_form(f"/festivals/{festival.id}/awards/allocate", data)
     assert saved.status_code == 302
     rows = session.execute(select(Award).order_by(Award.rank)).scalars().all()
     assert [(a.tier.value, a.program_id) for a in rows] == [
-        ("third", programs[0].id), ("third", programs[1].id), ("excellence", programs[2].id)]
+        ("third", programs[0].id),
+        ("third", programs[1].id),
+        ("excellence", programs[2].id),
+    ]
 
 
 def test_a_tie_across_a_tier_boundary_is_refused_naming_the_programs(
-        client, session, festival, organizer):
+    client, session, festival, organizer
+):
     round_, programs = make_round(session, festival, organizer, [90, 85, 85, 70])
     client.login(organizer.username)
     data = allocation(round_.id, "2", "1", "")
@@ -148,8 +184,9 @@ def test_a_tie_across_a_tier_boundary_is_refused_naming_the_programs(
 def test_allocating_from_an_open_round_is_refused(client, session, festival, organizer):
     round_, _ = make_round(session, festival, organizer, [90, 85], close=False)
     client.login(organizer.username)
-    response = client.post_form(f"/festivals/{festival.id}/awards/allocate",
-                                allocation(round_.id, "1", "", ""), headers=EN)
+    response = client.post_form(
+        f"/festivals/{festival.id}/awards/allocate", allocation(round_.id, "1", "", ""), headers=EN
+    )
     assert response.status_code == 409
     assert "Close 决赛 before allocating awards from it." in text(response)
     assert "The round is still open." in text(response)
@@ -159,20 +196,25 @@ def test_allocating_from_an_open_round_is_refused(client, session, festival, org
 def test_more_awards_than_entries_are_refused(client, session, festival, organizer, ranked):
     round_, _ = ranked
     client.login(organizer.username)
-    response = client.post_form(f"/festivals/{festival.id}/awards/allocate",
-                                allocation(round_.id, "2", "2", "3"), headers=EN)
+    response = client.post_form(
+        f"/festivals/{festival.id}/awards/allocate",
+        allocation(round_.id, "2", "2", "3"),
+        headers=EN,
+    )
     assert response.status_code == 422
     assert "More awards than ranked programs: the round has 6." in text(response)
     assert award_count(session) == 0
 
 
-def test_a_round_of_another_festival_or_no_round_is_refused(client, session, festival,
-                                                            organizer, office):
+def test_a_round_of_another_festival_or_no_round_is_refused(
+    client, session, festival, organizer, office
+):
     other = factories.make_festival(session, organization=office)
     round_, _ = make_round(session, other, organizer, [90, 80])
     client.login(organizer.username)
-    response = client.post_form(f"/festivals/{festival.id}/awards/preview",
-                                allocation(round_.id, "1", "", ""), headers=EN)
+    response = client.post_form(
+        f"/festivals/{festival.id}/awards/preview", allocation(round_.id, "1", "", ""), headers=EN
+    )
     assert response.status_code == 422
     assert "Choose a round of this festival." in text(response)
     empty = client.post_form(f"/festivals/{festival.id}/awards/preview", headers=EN)
@@ -180,40 +222,57 @@ def test_a_round_of_another_festival_or_no_round_is_refused(client, session, fes
     assert award_count(session) == 0
 
 
-def test_manual_organisation_award_with_its_title(client, session, festival, organizer,
-                                                  office):
+def test_manual_organisation_award_with_its_title(client, session, festival, organizer, office):
     client.login(organizer.username)
-    response = client.post_form(f"/festivals/{festival.id}/awards", {
-        "tier": "organization", "organization_id": office.id, "program_id": "",
-        "category_id": "", "title": "优秀组织奖"})
+    response = client.post_form(
+        f"/festivals/{festival.id}/awards",
+        {
+            "tier": "organization",
+            "organization_id": office.id,
+            "program_id": "",
+            "category_id": "",
+            "title": "优秀组织奖",
+        },
+    )
     assert response.status_code == 302, text(response)
     award = session.execute(select(Award)).scalar_one()
     assert (award.tier.value, award.organization_id, award.program_id, award.title) == (
-        "organization", office.id, None, "优秀组织奖")
+        "organization",
+        office.id,
+        None,
+        "优秀组织奖",
+    )
     page = text(client.get(f"/festivals/{festival.id}/awards/manage", headers=EN))
     assert "Organisation award" in page and "优秀组织奖" in page
     assert award.certificate_number in page
 
 
-def test_manual_award_to_a_program_of_another_festival_is_refused(client, session, festival,
-                                                                  organizer, office):
+def test_manual_award_to_a_program_of_another_festival_is_refused(
+    client, session, festival, organizer, office
+):
     other = factories.make_festival(session, organization=office)
     stranger = factories.make_program(session, festival=other, title="他乡节目")
     session.commit()
     client.login(organizer.username)
-    response = client.post_form(f"/festivals/{festival.id}/awards", {
-        "tier": "first", "program_id": stranger.id, "title": "舞蹈类一等奖"}, headers=EN)
+    response = client.post_form(
+        f"/festivals/{festival.id}/awards",
+        {"tier": "first", "program_id": stranger.id, "title": "舞蹈类一等奖"},
+        headers=EN,
+    )
     assert response.status_code == 422
-    assert re.search(r'id="award-program-error"[^>]*>Choose a program of this festival',
-                     text(response))
+    assert re.search(
+        r'id="award-program-error"[^>]*>Choose a program of this festival', text(response)
+    )
     assert award_count(session) == 0
 
 
-def test_removing_an_award_asks_first_then_writes_an_audit_entry(client, session, festival,
-                                                                 organizer):
+def test_removing_an_award_asks_first_then_writes_an_audit_entry(
+    client, session, festival, organizer
+):
     program = factories.make_program(session, festival=festival, title="和谐大家园")
-    award = awards.create_award(session, festival=festival, tier="first", program_id=program.id,
-                                actor=organizer, now=NOW)
+    award = awards.create_award(
+        session, festival=festival, tier="first", program_id=program.id, actor=organizer, now=NOW
+    )
     session.commit()
     award_id, number = award.id, award.certificate_number
     client.login(organizer.username)
@@ -224,23 +283,33 @@ def test_removing_an_award_asks_first_then_writes_an_audit_entry(client, session
     removed = client.post_form(f"/awards/{award_id}/remove", {"confirm": "yes"})
     assert removed.status_code == 302
     assert award_count(session) == 0
-    entry = session.execute(select(AuditEntry).where(AuditEntry.action == "remove_award")
-                            ).scalar_one()
+    entry = session.execute(
+        select(AuditEntry).where(AuditEntry.action == "remove_award")
+    ).scalar_one()
     assert entry.entity_id == award_id and entry.actor_id == organizer.id
     assert entry.changes["certificate_number"] == number
     assert client.post_form(f"/awards/{award_id}/remove", {"confirm": "yes"}).status_code == 404
 
 
-def test_publish_with_a_notice_period_then_unpublish(client, session, festival, organizer,
-                                                     office):
-    awards.create_award(session, festival=festival, tier="organization",
-                        organization_id=office.id, title="优秀组织奖", actor=organizer, now=NOW)
+def test_publish_with_a_notice_period_then_unpublish(client, session, festival, organizer, office):
+    awards.create_award(
+        session,
+        festival=festival,
+        tier="organization",
+        organization_id=office.id,
+        title="优秀组织奖",
+        actor=organizer,
+        now=NOW,
+    )
     session.commit()
     client.login(organizer.username)
     form = text(client.get(f"/festivals/{festival.id}/awards/manage", headers=EN))
     assert 'name="notice_days" type="text" value="7"' in form or 'value="7"' in form
-    asked = Page(client.post_form(f"/festivals/{festival.id}/awards/publish",
-                                  {"notice_days": "7"}, headers=EN))
+    asked = Page(
+        client.post_form(
+            f"/festivals/{festival.id}/awards/publish", {"notice_days": "7"}, headers=EN
+        )
+    )
     assert asked.h1 == f"Publish the awards of {festival.name}?"
     assert "Public notice (公示) for 7 days, until" in asked.text
     session.expire_all()
@@ -255,8 +324,9 @@ def test_publish_with_a_notice_period_then_unpublish(client, session, festival, 
     page = text(client.get(f"/festivals/{festival.id}/awards/manage", headers=EN))
     assert "under public notice (公示) until" in page and "Take the awards down" in page
 
-    again = client.post_form(f"/festivals/{festival.id}/awards/publish", {"notice_days": "7"},
-                             headers=EN)
+    again = client.post_form(
+        f"/festivals/{festival.id}/awards/publish", {"notice_days": "7"}, headers=EN
+    )
     assert again.status_code == 409
     assert "The results are published already." in text(again)
 
@@ -271,15 +341,18 @@ def test_publish_with_a_notice_period_then_unpublish(client, session, festival, 
     assert festival.published_at is None and festival.status is not FestivalStatus.announced
     actions = session.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars().all()
     assert actions[-2:] == ["publish_awards", "unpublish_awards"]
-    assert "Not published" in text(client.get(f"/festivals/{festival.id}/awards/manage",
-                                              headers=EN))
+    assert "Not published" in text(
+        client.get(f"/festivals/{festival.id}/awards/manage", headers=EN)
+    )
 
 
-def test_publishing_without_awards_or_with_bad_days_is_refused(client, session, festival,
-                                                               organizer):
+def test_publishing_without_awards_or_with_bad_days_is_refused(
+    client, session, festival, organizer
+):
     client.login(organizer.username)
-    none = client.post_form(f"/festivals/{festival.id}/awards/publish", {"notice_days": "7"},
-                            headers=EN)
+    none = client.post_form(
+        f"/festivals/{festival.id}/awards/publish", {"notice_days": "7"}, headers=EN
+    )
     assert none.status_code == 422 and "There are no awards to publish." in text(none)
     empty = client.post_form(f"/festivals/{festival.id}/awards/publish", headers=EN)
     assert empty.status_code == 422
@@ -287,11 +360,13 @@ def test_publishing_without_awards_or_with_bad_days_is_refused(client, session, 
     assert festival.published_at is None
 
 
-def test_after_the_notice_period_unpublish_and_removal_are_refused(client, session, festival,
-                                                                   organizer):
+def test_after_the_notice_period_unpublish_and_removal_are_refused(
+    client, session, festival, organizer
+):
     program = factories.make_program(session, festival=festival)
-    award = awards.create_award(session, festival=festival, tier="second", program_id=program.id,
-                                actor=organizer, now=NOW)
+    award = awards.create_award(
+        session, festival=festival, tier="second", program_id=program.id, actor=organizer, now=NOW
+    )
     festival.status = FestivalStatus.announced
     festival.published_at = utcnow() - timedelta(days=10)
     festival.notice_days = 7
@@ -313,14 +388,27 @@ def test_after_the_notice_period_unpublish_and_removal_are_refused(client, sessi
 
 
 def test_the_manage_page_costs_the_same_queries_for_few_and_many_awards(
-        client, session, festival, organizer, office, count_queries):
+    client, session, festival, organizer, office, count_queries
+):
     def add_awards(n):
         for _ in range(n):
             program = factories.make_program(session, festival=festival)
-            awards.create_award(session, festival=festival, tier="excellence",
-                                program_id=program.id, actor=organizer, now=NOW)
-        awards.create_award(session, festival=festival, tier="organization",
-                            organization_id=office.id, actor=organizer, now=NOW)
+            awards.create_award(
+                session,
+                festival=festival,
+                tier="excellence",
+                program_id=program.id,
+                actor=organizer,
+                now=NOW,
+            )
+        awards.create_award(
+            session,
+            festival=festival,
+            tier="organization",
+            organization_id=office.id,
+            actor=organizer,
+            now=NOW,
+        )
         session.commit()
 
     client.login(organizer.username)
@@ -336,8 +424,9 @@ def test_the_manage_page_costs_the_same_queries_for_few_and_many_awards(
 @pytest.mark.parametrize("role", ["leader", "judge", "other_organizer"])
 def test_others_are_forbidden(client, session, festival, organizer, role):
     program = factories.make_program(session, festival=festival)
-    award = awards.create_award(session, festival=festival, tier="first", program_id=program.id,
-                                actor=organizer, now=NOW)
+    award = awards.create_award(
+        session, festival=festival, tier="first", program_id=program.id, actor=organizer, now=NOW
+    )
     if role == "other_organizer":
         user = factories.make_user(session, role="organizer")  # another district's office
     else:
@@ -352,8 +441,9 @@ def test_others_are_forbidden(client, session, festival, organizer, role):
     assert award_count(session) == 1
 
 
-def test_anonymous_is_sent_to_the_login_and_unknown_ids_are_404(client, session, festival,
-                                                                organizer):
+def test_anonymous_is_sent_to_the_login_and_unknown_ids_are_404(
+    client, session, festival, organizer
+):
     response = client.get(f"/festivals/{festival.id}/awards/manage")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     posted = client.post_form(f"/festivals/{festival.id}/awards/publish", {"notice_days": "7"})

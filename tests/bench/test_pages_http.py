@@ -5,8 +5,17 @@ from festival.accounts.passwords import hash_password
 from festival.bench.data import BENCH_PASSWORD, empty_database, generate
 from festival.bench.run import Visitors, first_feed, measure, probes, set_scene
 
-CONSTANT = ("program_list", "program_list_filtered", "results", "score_sheet", "score_save",
-            "award_list", "feed", "feed_304", "api_results")
+CONSTANT = (
+    "program_list",
+    "program_list_filtered",
+    "results",
+    "score_sheet",
+    "score_save",
+    "award_list",
+    "feed",
+    "feed_304",
+    "api_results",
+)
 
 
 def test_team_feed_answers_200_then_304_with_its_etag(client, world):
@@ -32,9 +41,11 @@ def query_counts(app, session, programs: int) -> dict[str, set[int]]:
     session.commit()
     scene = set_scene(programs, app.config["SQLALCHEMY_DATABASE_URI"], app, world)
     try:
-        return {timing.name: timing.query_counts
-                for probe in probes(world, scene.feed_etag)
-                for timing in measure([(scene, probe)], runs=2, warmups=1, budget=60)}
+        return {
+            timing.name: timing.query_counts
+            for probe in probes(world, scene.feed_etag)
+            for timing in measure([(scene, probe)], runs=2, warmups=1, budget=60)
+        }
     finally:
         scene.counter.close()
 

@@ -6,16 +6,31 @@ from festival.bench.run import NAMES, Timing, build_report, render, targets
 
 
 def timings(scale: int, factor: float, queries: int = 3) -> list[Timing]:
-    return [Timing(name, scale, round(1.0 * factor, 2), round(2.0 * factor, 2),
-                   0 if name == "healthz" else queries, 30, {queries})
-            for name in NAMES]
+    return [
+        Timing(
+            name,
+            scale,
+            round(1.0 * factor, 2),
+            round(2.0 * factor, 2),
+            0 if name == "healthz" else queries,
+            30,
+            {queries},
+        )
+        for name in NAMES
+    ]
 
 
 def report(large_factor: float = 1.2, **changes) -> dict:
-    built = build_report("sqlite", {"cpus": 2}, {100: timings(100, 1.0),
-                                                 10_000: timings(10_000, large_factor)},
-                         100, 10_000, {"healthz_rps": 1000.0, "feed_rps": 300.0,
-                                       "feed_304_rps": 800.0}, 90.0, {100: 40.0, 10_000: 41.0})
+    built = build_report(
+        "sqlite",
+        {"cpus": 2},
+        {100: timings(100, 1.0), 10_000: timings(10_000, large_factor)},
+        100,
+        10_000,
+        {"healthz_rps": 1000.0, "feed_rps": 300.0, "feed_304_rps": 800.0},
+        90.0,
+        {100: 40.0, 10_000: 41.0},
+    )
     return {**built, **changes}
 
 
@@ -23,11 +38,19 @@ def test_report_has_every_name_at_both_scales_with_its_ratios():
     built = report()
     assert list(built)[:5] == ["database", "machine", "results", "throughput", "import_peak_mb"]
     assert [(r["name"], r["scale"]) for r in built["results"]] == [
-        (name, scale) for name in NAMES for scale in (100, 10_000)]
+        (name, scale) for name in NAMES for scale in (100, 10_000)
+    ]
     large = next(r for r in built["results"] if r["name"] == "results" and r["scale"] == 10_000)
     assert large["large_vs_small"] == 1.2 and large["vs_healthz"] == 1.0
-    assert set(large) == {"name", "scale", "median_ms", "p95_ms", "queries", "vs_healthz",
-                          "large_vs_small"}
+    assert set(large) == {
+        "name",
+        "scale",
+        "median_ms",
+        "p95_ms",
+        "queries",
+        "vs_healthz",
+        "large_vs_small",
+    }
 
 
 def test_rendered_report_is_the_same_json_one_result_a_line():
@@ -43,7 +66,9 @@ def test_targets_hold_and_fail_on_their_figures():
     assert held["feed throughput ≥ 25% of healthz"] is True
     grown = {name: holds for name, holds, _ in targets(report(large_factor=2.0), 100, 10_000)}
     assert grown["program_list: same queries at both scales, large/small ≤ 1.5"] is False
-    unmeasured = {name: holds for name, holds, _ in targets(
-        report(throughput={}, import_peak_mb=None), 100, 10_000)}
+    unmeasured = {
+        name: holds
+        for name, holds, _ in targets(report(throughput={}, import_peak_mb=None), 100, 10_000)
+    }
     assert unmeasured["feed_304 throughput ≥ 70% of healthz"] is None
     assert unmeasured["import of 10000 members: peak growth < 150 MB"] is None

@@ -86,8 +86,10 @@ def start_checks(page) -> None:
 def describe_violations(violations: list[dict], where: str) -> str:
     lines = [f"axe found {len(violations)} serious or critical violation(s) on {where}:"]
     for violation in violations:
-        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}"
-                     f" <{violation['helpUrl']}>")
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" <{violation['helpUrl']}>"
+        )
         for node in violation["nodes"][:8]:
             lines.append(f"    at {' '.join(node['target'])}")
             summary = " ".join(node["summary"].split())
@@ -98,8 +100,7 @@ def describe_violations(violations: list[dict], where: str) -> str:
     return "\n".join(lines)
 
 
-def finish_checks(page, *, lang: str | None = None,
-                  impacts=BLOCKING_IMPACTS) -> list[str]:
+def finish_checks(page, *, lang: str | None = None, impacts=BLOCKING_IMPACTS) -> list[str]:
     """Everything wrong with the page's accessibility, as sentences; empty if none."""
     measured = page.evaluate("() => window.__accessibilityChecks")
     problems = []
@@ -109,13 +110,15 @@ def finish_checks(page, *, lang: str | None = None,
     if lang is not None and measured["lang"] != lang:
         problems.append(f'<html lang="{measured["lang"]}">, expected "{lang}"')
     if measured["overflow"] > 0:
-        problems.append(f"the page is {measured['overflow']}px wider than the window: "
-                        "it scrolls sideways")
+        problems.append(
+            f"the page is {measured['overflow']}px wider than the window: it scrolls sideways"
+        )
     if measured["fontSize"] < MIN_FONT_PX:
         problems.append(f"body text is {measured['fontSize']}px, under {MIN_FONT_PX}px")
     if measured["small"]:
-        problems.append("click targets under 44px (24px for a tick box): "
-                        + "; ".join(measured["small"]))
+        problems.append(
+            "click targets under 44px (24px for a tick box): " + "; ".join(measured["small"])
+        )
     if measured["duplicateIds"]:
         problems.append("duplicate ids: " + ", ".join(measured["duplicateIds"]))
     return problems
@@ -152,10 +155,12 @@ FOCUS_RING = """() => {
 
 
 def _luminance(css_color: str) -> float:
-    red, green, blue = (int(part) / 255 for part in
-                        css_color[css_color.index("(") + 1:].rstrip(")").split(",")[:3])
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-              for c in (red, green, blue)]
+    red, green, blue = (
+        int(part) / 255 for part in css_color[css_color.index("(") + 1 :].rstrip(")").split(",")[:3]
+    )
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)
+    ]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 

@@ -30,40 +30,81 @@ def demo_pages(app, session) -> dict[str | None, list[str]]:
     district, city = festivals[(2026, "district")], festivals[(2026, "city")]
     troupes = {t.name: t.id for t in session.execute(select(Troupe)).scalars()}
     dance, taichi = troupes["万年表歌舞团"], troupes["太极拳展示队"]
-    first_round = session.execute(select(Round).where(Round.festival_id == district.id)
-                                  .order_by(Round.position)).scalars().first()
-    program = session.execute(select(Program).where(Program.festival_id == district.id,
-                                                    Program.troupe_id == dance)
-                              ).scalars().first()
-    certificate = session.execute(select(Award.certificate_number).where(
-        Award.festival_id == city.id)).scalars().first()
+    first_round = (
+        session.execute(
+            select(Round).where(Round.festival_id == district.id).order_by(Round.position)
+        )
+        .scalars()
+        .first()
+    )
+    program = (
+        session.execute(
+            select(Program).where(Program.festival_id == district.id, Program.troupe_id == dance)
+        )
+        .scalars()
+        .first()
+    )
+    certificate = (
+        session.execute(select(Award.certificate_number).where(Award.festival_id == city.id))
+        .scalars()
+        .first()
+    )
     return {
-        None: ["/", "/login", "/festivals", f"/festivals/{city.slug}",
-               f"/festivals/{city.slug}/awards", f"/certificates/{certificate}",
-               f"/certificates/{certificate}/verify", f"/festivals/{district.slug}/calendar"],
-        "leader": ["/", f"/troupes/{dance}", f"/festivals/{district.id}",
-                   f"/festivals/{district.id}/programs", f"/programs/{program.id}",
-                   f"/troupes/{dance}/calendar"],
-        "taichi": [f"/troupes/{taichi}/schedule?month=2026-10&view=month",
-                   f"/troupes/{taichi}/schedule?month=2026-10&view=agenda",
-                   f"/troupes/{taichi}/attendance", f"/troupes/{taichi}/events/new"],
-        "district": ["/", f"/festivals/{district.id}", f"/festivals/{district.id}/programs",
-                     f"/festivals/{district.id}/dashboard", f"/festivals/{district.id}/rounds",
-                     f"/rounds/{first_round.id}", f"/rounds/{first_round.id}/results",
-                     f"/festivals/{district.id}/awards/manage",
-                     f"/festivals/{district.id}/schedule?month=2026-10&view=month",
-                     "/audit"],
-        "judge1": ["/", "/judging", f"/rounds/{first_round.id}/sheet",
-                   f"/rounds/{first_round.id}/results"],
+        None: [
+            "/",
+            "/login",
+            "/festivals",
+            f"/festivals/{city.slug}",
+            f"/festivals/{city.slug}/awards",
+            f"/certificates/{certificate}",
+            f"/certificates/{certificate}/verify",
+            f"/festivals/{district.slug}/calendar",
+        ],
+        "leader": [
+            "/",
+            f"/troupes/{dance}",
+            f"/festivals/{district.id}",
+            f"/festivals/{district.id}/programs",
+            f"/programs/{program.id}",
+            f"/troupes/{dance}/calendar",
+        ],
+        "taichi": [
+            f"/troupes/{taichi}/schedule?month=2026-10&view=month",
+            f"/troupes/{taichi}/schedule?month=2026-10&view=agenda",
+            f"/troupes/{taichi}/attendance",
+            f"/troupes/{taichi}/events/new",
+        ],
+        "district": [
+            "/",
+            f"/festivals/{district.id}",
+            f"/festivals/{district.id}/programs",
+            f"/festivals/{district.id}/dashboard",
+            f"/festivals/{district.id}/rounds",
+            f"/rounds/{first_round.id}",
+            f"/rounds/{first_round.id}/results",
+            f"/festivals/{district.id}/awards/manage",
+            f"/festivals/{district.id}/schedule?month=2026-10&view=month",
+            "/audit",
+        ],
+        "judge1": [
+            "/",
+            "/judging",
+            f"/rounds/{first_round.id}/sheet",
+            f"/rounds/{first_round.id}/results",
+        ],
     }
 
 
-@pytest.mark.parametrize(("locale", "lang", "device"), [
-    pytest.param("zh-CN", "zh-CN", DESKTOP, id="zh"),
-    pytest.param("en-US", "en", PHONE, id="en-phone"),
-])
-def test_the_demo_pages_pass_axe_for_every_kind_of_user(browser, live_server, app, session,
-                                                        locale, lang, device):
+@pytest.mark.parametrize(
+    ("locale", "lang", "device"),
+    [
+        pytest.param("zh-CN", "zh-CN", DESKTOP, id="zh"),
+        pytest.param("en-US", "en", PHONE, id="en-phone"),
+    ],
+)
+def test_the_demo_pages_pass_axe_for_every_kind_of_user(
+    browser, live_server, app, session, locale, lang, device
+):
     pages = demo_pages(app, session)
     problems = []
     for username, urls in pages.items():
@@ -79,8 +120,10 @@ def test_the_demo_pages_pass_axe_for_every_kind_of_user(browser, live_server, ap
             for url in urls:
                 response = page.goto(url)
                 assert response.ok, f"{username} {url}: {response.status}"
-                problems += [f"{username or 'anonymous'} {url}: {problem}"
-                             for problem in page_problems(page, lang=lang)]
+                problems += [
+                    f"{username or 'anonymous'} {url}: {problem}"
+                    for problem in page_problems(page, lang=lang)
+                ]
         finally:
             context.close()
     assert not problems, "\n".join(problems)

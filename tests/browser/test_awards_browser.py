@@ -24,12 +24,15 @@ def demo_festivals(app, session) -> dict[str, Festival]:
 
 def tier_rows(page, tier: str) -> list[list[str]]:
     rows = page.locator(f'section[data-tier="{tier}"] tbody tr')
-    return [[" ".join(cell.split()) for cell in row.locator("th, td").all_inner_texts()]
-            for row in rows.all()]
+    return [
+        [" ".join(cell.split()) for cell in row.locator("th, td").all_inner_texts()]
+        for row in rows.all()
+    ]
 
 
-def test_anonymous_visitor_reads_downloads_and_prints_the_city_award_list(page, app, session,
-                                                                         tmp_path):
+def test_anonymous_visitor_reads_downloads_and_prints_the_city_award_list(
+    page, app, session, tmp_path
+):
     festivals = demo_festivals(app, session)
     city, district = festivals[(2026, "city")], festivals[(2026, "district")]
     next_year = festivals[(2027, "district")]
@@ -52,7 +55,11 @@ def test_anonymous_visitor_reads_downloads_and_prints_the_city_award_list(page, 
     assert "优秀组织奖" in organization[0]
     tiers = page.locator("section[data-tier]")
     assert [tiers.nth(i).get_attribute("data-tier") for i in range(tiers.count())] == [
-        "second", "third", "excellence", "organization"]
+        "second",
+        "third",
+        "excellence",
+        "organization",
+    ]
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         labels = [str(AWARD_TIER[t]) for t in ("second", "third", "excellence", "organization")]
     headings = page.locator("section[data-tier] h2").all_inner_texts()
@@ -73,9 +80,11 @@ def test_anonymous_visitor_reads_downloads_and_prints_the_city_award_list(page, 
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     shown = page.locator("tr[data-certificate]")
     assert [row[7] for row in rows] == [
-        shown.nth(i).get_attribute("data-certificate") for i in range(shown.count())]
+        shown.nth(i).get_attribute("data-certificate") for i in range(shown.count())
+    ]
     assert [row[2] for row in rows[:6]] == [
-        text.strip("《》") for text in page.locator("cite.program-title").all_inner_texts()]
+        text.strip("《》") for text in page.locator("cite.program-title").all_inner_texts()
+    ]
     assert rows[0][2] == "和谐大家园" and rows[-1][4] == "崇川区老龄工作委员会办公室"
 
     page.locator("tr[data-certificate] a").first.click()

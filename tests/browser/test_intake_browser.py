@@ -18,17 +18,23 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.fixture
 def english_page(browser, live_server, app):
-    context = browser.new_context(base_url=live_server, locale="en-US",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server, locale="en-US", viewport={"width": 1280, "height": 900}
+    )
     yield context.new_page()
     context.close()
 
 
 def open_festival(session, office):
     deadline = datetime.now(UTC) + timedelta(days=30)
-    return factories.make_festival(session, organization=office, name="2027 District Showcase",
-                                   deadline=deadline, max_minutes=8,
-                                   starts_on=(deadline + timedelta(days=20)).date())
+    return factories.make_festival(
+        session,
+        organization=office,
+        name="2027 District Showcase",
+        deadline=deadline,
+        max_minutes=8,
+        starts_on=(deadline + timedelta(days=20)).date(),
+    )
 
 
 def log_in(page, username):
@@ -55,7 +61,10 @@ def test_leader_registers_a_troupe_adds_members_and_submits_a_program(english_pa
     page.get_by_role("button", name="Save").click()
     assert "万年表歌舞团 registered" in page.locator(".flash").inner_text()
 
-    members = [("张秀英", date(1950, 3, 2)), ("王小梅", starts_on.replace(year=starts_on.year - 57))]
+    members = [
+        ("张秀英", date(1950, 3, 2)),
+        ("王小梅", starts_on.replace(year=starts_on.year - 57)),
+    ]
     for name, born in members:
         form = page.locator("form", has=page.get_by_label("Date of birth"))
         form.get_by_label("Name").fill(name)
@@ -82,8 +91,9 @@ def test_leader_registers_a_troupe_adds_members_and_submits_a_program(english_pa
     assert page.get_by_role("link", name="《和谐大家园》").is_visible()
 
 
-def test_organizer_imports_500_rows_sees_the_one_bad_row_then_imports_the_fix(english_page,
-                                                                            session, tmp_path):
+def test_organizer_imports_500_rows_sees_the_one_bad_row_then_imports_the_fix(
+    english_page, session, tmp_path
+):
     page = english_page
     office = factories.make_organization(session, name="Nantong office", level="city")
     festival = open_festival(session, office)
@@ -97,7 +107,9 @@ def test_organizer_imports_500_rows_sees_the_one_bad_row_then_imports_the_fix(en
     def workbook(bad: bool) -> Path:
         rows = [["团体名称", "节目名称", "类别", "时长（分钟）", "演员"]]
         for n in range(500):
-            performers = f"成员{n % 50}、成员{(n + 1) % 50}" + ("、小李" if bad and n == 300 else "")
+            performers = f"成员{n % 50}、成员{(n + 1) % 50}" + (
+                "、小李" if bad and n == 300 else ""
+            )
             rows.append(["万年表歌舞团", f"节目{n}", "舞蹈", 6, performers])
         path = tmp_path / ("bad.xlsx" if bad else "good.xlsx")
         path.write_bytes(xlsx_bytes(rows))

@@ -75,8 +75,10 @@ REHEARSAL = ("彩排", "14:00", "16:30", "区文化馆")
 
 
 def judge_total(scores: tuple[str, ...]) -> str:
-    total = sum(Decimal(score) * Decimal(weight)
-                for score, (_name, _max, weight) in zip(scores, CRITERIA, strict=True))
+    total = sum(
+        Decimal(score) * Decimal(weight)
+        for score, (_name, _max, weight) in zip(scores, CRITERIA, strict=True)
+    )
     return f"{total:.2f}"
 
 
@@ -107,13 +109,19 @@ class Journey:
             return str(AWARD_TIER[tier])
 
     def browse(self):
-        context = self.browser.new_context(base_url=self.base_url, locale=self.locale,
-                                           **self.device)
+        context = self.browser.new_context(
+            base_url=self.base_url, locale=self.locale, **self.device
+        )
         context.set_default_timeout(15_000)
         self.contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda message: "Content Security Policy" in message.text
-                and self.script_errors.append(message.text))
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text
+                and self.script_errors.append(message.text)
+            ),
+        )
         page.on("pageerror", lambda error: self.script_errors.append(str(error)))
         return page
 
@@ -149,7 +157,8 @@ class Journey:
 
     def menu(self, page, label: str):
         return page.get_by_role("navigation", name=self.t("Main menu")).get_by_role(
-            "link", name=label, exact=True)
+            "link", name=label, exact=True
+        )
 
     def crumb(self, page, name: str):
         return page.locator(".breadcrumbs").get_by_role("link", name=name, exact=True)
@@ -187,19 +196,24 @@ def journey(request, browser, live_server, app, language, device):
     journey.close()
 
 
-@pytest.mark.parametrize(("language", "device"), [
-    pytest.param("zh", DESKTOP, id="zh"),
-    pytest.param("en", DESKTOP, id="en"),
-    pytest.param("zh", PHONE, id="zh-phone"),
-])
+@pytest.mark.parametrize(
+    ("language", "device"),
+    [
+        pytest.param("zh", DESKTOP, id="zh"),
+        pytest.param("en", DESKTOP, id="en"),
+        pytest.param("zh", PHONE, id="zh-phone"),
+    ],
+)
 def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_calendar(
-        journey, session, ical_check, tmp_path, language, device):
+    journey, session, ical_check, tmp_path, language, device
+):
     j, t = journey, journey.t
     if language == "zh":  # the catalog is compiled: the pages really are Chinese
         assert t("Screening rounds") != "Screening rounds"
     # The first administrator comes from the command line (flask create-user); the rest is pages.
-    factories.make_user(session, role="admin", username="admin", display_name="系统管理员",
-                        password=PASSWORD)
+    factories.make_user(
+        session, role="admin", username="admin", display_name="系统管理员", password=PASSWORD
+    )
     session.commit()
     today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
     starts_on, deadline = today + timedelta(days=60), today + timedelta(days=30)
@@ -226,7 +240,8 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
         admin.get_by_label(t("Password"), exact=True).fill(PASSWORD)
         admin.get_by_label(t("Role"), exact=True).select_option(role)
         admin.get_by_label(t("Organisation"), exact=True).select_option(
-            label=t("None") if role == "judge" else OFFICE)
+            label=t("None") if role == "judge" else OFFICE
+        )
         j.go(admin, j.button(admin, t("Create user")))
         j.flashed(admin, t("User %(name)s created.", name=username))
         j.step(admin, f"admin-user-{username}", t("Users"))
@@ -241,10 +256,14 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
     organizer.get_by_label(t("Year"), exact=True).fill(str(starts_on.year))
     organizer.get_by_label(t("First day"), exact=True).fill(starts_on.isoformat())
     organizer.get_by_label(t("Last day"), exact=True).fill(
-        (starts_on + timedelta(days=1)).isoformat())
+        (starts_on + timedelta(days=1)).isoformat()
+    )
     organizer.get_by_label(t("Submission deadline"), exact=True).fill(
-        f"{deadline.isoformat()}T17:00")
-    organizer.get_by_label(t("Description"), exact=True).fill("歌舞、戏曲、器乐、朗诵，展示老年人的风采。")
+        f"{deadline.isoformat()}T17:00"
+    )
+    organizer.get_by_label(t("Description"), exact=True).fill(
+        "歌舞、戏曲、器乐、朗诵，展示老年人的风采。"
+    )
     j.go(organizer, j.button(organizer, t("Save")))
     j.flashed(organizer, t("Festival created. Add its categories, then open it for submissions."))
     j.step(organizer, "organizer-festival-created", FESTIVAL)
@@ -255,8 +274,11 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
         j.flashed(organizer, t("Category %(name)s added.", name=category))
         j.step(organizer, f"organizer-category-{n}", FESTIVAL)
     j.go(organizer, j.button(organizer, t("Open for submissions")))
-    j.step(organizer, "organizer-open-confirm",
-           t("Open %(festival)s for submissions?", festival=FESTIVAL))
+    j.step(
+        organizer,
+        "organizer-open-confirm",
+        t("Open %(festival)s for submissions?", festival=FESTIVAL),
+    )
     j.go(organizer, j.button(organizer, t("Yes, open it")))
     j.flashed(organizer, t("The festival is open: troupes can submit programs until the deadline."))
     j.step(organizer, "organizer-festival-open", FESTIVAL)
@@ -290,13 +312,16 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
         else:  # back from the program just submitted
             j.go(leader, j.crumb(leader, FESTIVAL))
         j.step(leader, f"leader-festival-{number + 1}", FESTIVAL)
-        j.go(leader, leader.get_by_role("link", name=t("Submit a program for %(troupe)s",
-                                                        troupe=troupe)))
+        j.go(
+            leader,
+            leader.get_by_role("link", name=t("Submit a program for %(troupe)s", troupe=troupe)),
+        )
         j.step(leader, f"leader-program-{number + 1}", t("Submit a program"))
         limit = dict(CATEGORIES)[category]
         leader.get_by_label(t("Title"), exact=True).fill(title)
         leader.get_by_label(t("Category"), exact=True).select_option(
-            label=category + t(" (at most %(n)d minutes)", n=limit))
+            label=category + t(" (at most %(n)d minutes)", n=limit)
+        )
         duration = leader.get_by_label(t("Duration (minutes)"), exact=True)
         for performer in performers:
             leader.get_by_label(performer, exact=True).check()
@@ -307,12 +332,18 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
                 j.press(j.button(leader, t("Submit")))
             expect(duration).to_have_attribute("aria-invalid", "true")
             error = leader.locator("#" + duration.get_attribute("aria-describedby"))
-            expect(error).to_have_text(t(
-                "%(minutes)d minutes is longer than the %(max)d minutes allowed in %(category)s.",
-                minutes=limit + 4, max=limit, category=category))
+            expect(error).to_have_text(
+                t(
+                    "%(minutes)d minutes is longer than the %(max)d minutes allowed in %(category)s.",
+                    minutes=limit + 4,
+                    max=limit,
+                    category=category,
+                )
+            )
             expect(error).to_be_visible()
             expect(leader.get_by_label(t("Title"), exact=True)).to_have_attribute(
-                "aria-invalid", "false")
+                "aria-invalid", "false"
+            )
             j.step(leader, f"leader-program-{number + 1}-refused", t("Submit a program"))
             for performer in performers:
                 expect(leader.get_by_label(performer, exact=True)).to_be_checked()
@@ -352,17 +383,23 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
         organizer.get_by_label(t("Criterion %(n)d: maximum score", n=n), exact=True).fill(maximum)
         organizer.get_by_label(t("Criterion %(n)d: weight", n=n), exact=True).fill(weight)
     j.go(organizer, j.button(organizer, t("Create the round")))
-    j.flashed(organizer, t("%(name)s created. Assign its judges and enter the programs.",
-                           name=ROUND))
+    j.flashed(
+        organizer, t("%(name)s created. Assign its judges and enter the programs.", name=ROUND)
+    )
     j.step(organizer, "organizer-round-created", ROUND)
     for username, name, _role in JUDGES:
         organizer.get_by_label(t("Judge account"), exact=True).select_option(
-            label=f"{name} ({username})")
+            label=f"{name} ({username})"
+        )
         j.go(organizer, j.button(organizer, t("Assign")))
         j.flashed(organizer, t("%(name)s judges this round now.", name=name))
         j.step(organizer, f"organizer-judge-{username}", ROUND)
-    j.go(organizer, organizer.locator("main").get_by_role(
-        "button", name=f"{t('Enter every submitted program')} ({len(PROGRAMS)})"))
+    j.go(
+        organizer,
+        organizer.locator("main").get_by_role(
+            "button", name=f"{t('Enter every submitted program')} ({len(PROGRAMS)})"
+        ),
+    )
     j.flashed(organizer, t("%(n)d program(s) entered.", n=len(PROGRAMS)))
     j.step(organizer, "organizer-programs-entered", ROUND)
 
@@ -380,8 +417,9 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
             sheet_url = judge.url.removeprefix(j.base_url)
         j.step(judge, f"{username}-sheet", sheet_title)
         for title, scores in SCORES[username].items():
-            row = judge.locator("tr.sheet-row", has=judge.get_by_role("rowheader",
-                                                                       name=f"《{title}》"))
+            row = judge.locator(
+                "tr.sheet-row", has=judge.get_by_role("rowheader", name=f"《{title}》")
+            )
             boxes = row.locator("input[data-criterion-id]")
             for n, score in enumerate(scores):
                 boxes.nth(n).fill(score)
@@ -389,29 +427,41 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
             expect(row.locator(".sheet-state")).to_have_text(t("saved"))
             expect(row.locator(".sheet-total")).to_have_text(judge_total(scores))
         expect(judge.locator("#sheet-progress")).to_have_text(
-            t("%(scored)s of %(total)s programs scored", scored=3, total=3))
+            t("%(scored)s of %(total)s programs scored", scored=3, total=3)
+        )
         j.step(judge, f"{username}-scored", sheet_title)
         judge.context.close()
 
     # --- the organizer: the ranking, closing the round, the awards, publication --------------
-    j.go(organizer, organizer.locator("main").get_by_role("link", name=t("Results"),
-                                                           exact=True))
+    j.go(organizer, organizer.locator("main").get_by_role("link", name=t("Results"), exact=True))
     j.step(organizer, "organizer-results", t("Results of %(round)s", round=ROUND))
     ranking = organizer.locator("table.ranking tbody tr")
     assert ranking.locator("th").all_inner_texts() == [f"《{title}》" for title, _ in RANKING]
     assert ranking.locator("td strong").all_inner_texts() == [score for _, score in RANKING]
     expect(organizer.locator(".round-summary")).to_contain_text(
-        t("Complete: every judge has scored every program they may score."))
+        t("Complete: every judge has scored every program they may score.")
+    )
     j.go(organizer, organizer.locator("main").get_by_role("link", name=t("Close the round")))
     j.step(organizer, "organizer-close", t("Close %(round)s", round=ROUND))
     advancing = organizer.locator("ol.advancing-list li")
     assert [text.split("》")[0] + "》" for text in advancing.all_inner_texts()] == [
-        f"《{title}》" for title, _ in RANKING[:2]]
-    j.go(organizer, j.button(organizer, j.nt(
-        "Close the round and advance this program",
-        "Close the round and advance these %(num)d programs", 2)))
-    j.flashed(organizer, t("%(name)s is closed: %(n)d program(s) advance. The scores are frozen.",
-                           name=ROUND, n=2))
+        f"《{title}》" for title, _ in RANKING[:2]
+    ]
+    j.go(
+        organizer,
+        j.button(
+            organizer,
+            j.nt(
+                "Close the round and advance this program",
+                "Close the round and advance these %(num)d programs",
+                2,
+            ),
+        ),
+    )
+    j.flashed(
+        organizer,
+        t("%(name)s is closed: %(n)d program(s) advance. The scores are frozen.", name=ROUND, n=2),
+    )
     j.step(organizer, "organizer-round-closed", t("Results of %(round)s", round=ROUND))
 
     j.go(organizer, j.crumb(organizer, FESTIVAL))
@@ -420,23 +470,27 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
     j.step(organizer, "organizer-awards", t("Awards"))
     organizer.get_by_label(t("Closed round"), exact=True).select_option(label=f"1. {ROUND}")
     for tier, _title in PRIZES:
-        organizer.get_by_label(t("%(tier)s: number of awards", tier=j.tier(tier)),
-                               exact=True).fill("1")
+        organizer.get_by_label(t("%(tier)s: number of awards", tier=j.tier(tier)), exact=True).fill(
+            "1"
+        )
     j.go(organizer, j.button(organizer, t("Preview")))
-    j.step(organizer, "organizer-awards-preview",
-           t("Preview: awards from %(round)s", round=ROUND))
+    j.step(organizer, "organizer-awards-preview", t("Preview: awards from %(round)s", round=ROUND))
     heads = organizer.locator("h2.manage-tier-head").all_inner_texts()
     assert [head.rsplit(" (", 1)[0] for head in heads] == [j.tier(tier) for tier, _ in PRIZES]
     items = organizer.locator("ol.manage-preview li").all_inner_texts()
     assert [item.split("》")[0] + "》" for item in items] == [f"《{title}》" for _, title in PRIZES]
     j.go(organizer, j.button(organizer, t("Save these awards")))
-    j.flashed(organizer, t("%(n)d award(s) saved, each with its certificate number.",
-                           n=len(PRIZES)))
+    j.flashed(
+        organizer, t("%(n)d award(s) saved, each with its certificate number.", n=len(PRIZES))
+    )
     j.step(organizer, "organizer-awards-saved", t("Awards"))
     organizer.get_by_label(t("Public notice period (days)"), exact=True).fill("0")
     j.go(organizer, j.button(organizer, t("Publish the awards")))
-    j.step(organizer, "organizer-publish-confirm",
-           t("Publish the awards of %(festival)s?", festival=FESTIVAL))
+    j.step(
+        organizer,
+        "organizer-publish-confirm",
+        t("Publish the awards of %(festival)s?", festival=FESTIVAL),
+    )
     j.go(organizer, j.button(organizer, t("Yes, publish them")))
     j.flashed(organizer, t("The awards are published; they are final."))
     j.step(organizer, "organizer-published", t("Awards"))
@@ -452,14 +506,16 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
     expect(visitor.locator(".awards-subtitle")).to_have_text(t("Award list"))
     tiers = visitor.locator("section[data-tier]")
     assert [tiers.nth(i).get_attribute("data-tier") for i in range(tiers.count())] == [
-        tier for tier, _ in PRIZES]
+        tier for tier, _ in PRIZES
+    ]
     assert [heading.rsplit(" (", 1)[0] for heading in tiers.locator("h2").all_inner_texts()] == [
-        j.tier(tier) for tier, _ in PRIZES]
+        j.tier(tier) for tier, _ in PRIZES
+    ]
     assert visitor.locator("cite.program-title").all_inner_texts() == [
-        f"《{title}》" for _, title in PRIZES]
+        f"《{title}》" for _, title in PRIZES
+    ]
     with visitor.expect_download() as download_info:
-        j.press(visitor.locator(".awards-actions").get_by_role("link",
-                                                              name=t("Download .xlsx")))
+        j.press(visitor.locator(".awards-actions").get_by_role("link", name=t("Download .xlsx")))
     target = tmp_path / "awards.xlsx"
     download_info.value.save_as(target)
     sheet = load_workbook(target).active
@@ -468,23 +524,28 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
     troupe_of = {title: troupe for title, troupe, *_ in PROGRAMS}
     assert [(row[0], row[2], row[3]) for row in rows] == [
         (tier, title, troupe_of[title])
-        for tier, (_, title) in zip(("一等奖", "二等奖", "三等奖"), PRIZES, strict=True)]
+        for tier, (_, title) in zip(("一等奖", "二等奖", "三等奖"), PRIZES, strict=True)
+    ]
 
     # --- the leader: the rehearsal on a phone, through the calendar feed ---------------------
     # The leader's page still shows the rehearsal; its breadcrumbs lead back to the troupe.
     j.go(leader, j.crumb(leader, dance_troupe))
     j.step(leader, "leader-troupe-1-once-more", dance_troupe)
     j.go(leader, leader.locator("main").get_by_role("link", name=t("Subscribe to the calendar")))
-    j.step(leader, "leader-subscribe",
-           t("Put the schedule of %(name)s on your phone", name=dance_troupe))
+    j.step(
+        leader,
+        "leader-subscribe",
+        t("Put the schedule of %(name)s on your phone", name=dance_troupe),
+    )
     feed_url = leader.locator("#feed-url").input_value()
     webcal = leader.locator("a.subscribe-button").get_attribute("href")
     assert webcal == "webcal://" + feed_url.split("://", 1)[1]
     with urllib.request.urlopen(feed_url) as response:
         assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
         body = response.read()
-    occurrences = ical_check(body, rehearsal_day.isoformat(),
-                             (rehearsal_day + timedelta(days=1)).isoformat())
+    occurrences = ical_check(
+        body, rehearsal_day.isoformat(), (rehearsal_day + timedelta(days=1)).isoformat()
+    )
     assert occurrences == [(f"{rehearsal_day} {starts}", f"{rehearsal_day} {ends}", rehearsal)]
 
     assert j.script_errors == []

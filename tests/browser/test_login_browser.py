@@ -35,8 +35,9 @@ def test_organizer_logs_in_and_out_through_the_login_page(page, session):
 
 
 def test_login_page_is_usable_at_phone_size_in_english(browser, live_server, app):
-    context = browser.new_context(base_url=live_server, locale="en-US",
-                                  viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        base_url=live_server, locale="en-US", viewport={"width": 390, "height": 844}
+    )
     try:
         phone = context.new_page()
         phone.goto("/login")

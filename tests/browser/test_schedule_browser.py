@@ -24,10 +24,10 @@ def login(page, username: str) -> None:
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
 def test_leader_sees_the_exhibition_in_october_moves_a_session_and_subscribes(
-        page, app, session, live_server, ical_check, width):
+    page, app, session, live_server, ical_check, width
+):
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
-    troupe_id = session.execute(
-        select(Troupe.id).where(Troupe.name == "太极拳展示队")).scalar_one()
+    troupe_id = session.execute(select(Troupe.id).where(Troupe.name == "太极拳展示队")).scalar_one()
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": width, "height": 900})
     login(page, "taichi")
@@ -41,8 +41,7 @@ def test_leader_sees_the_exhibition_in_october_moves_a_session_and_subscribes(
 
     # Move the 31 October training to the afternoon: from the list, to its session, to the form.
     page.goto(f"/troupes/{troupe_id}/schedule?month=2026-10&view=agenda")
-    page.locator(".agenda-day", has_text="10月31日").locator(
-        "a", has_text="每周集中训练").click()
+    page.locator(".agenda-day", has_text="10月31日").locator("a", has_text="每周集中训练").click()
     page.locator("#session-2026-10-31 .session-actions a[href$='/occurrences/2026-10-31']").click()
     page.fill("input[name=start_time]", "15:00")
     page.fill("input[name=end_time]", "17:00")
@@ -62,4 +61,3 @@ def test_leader_sees_the_exhibition_in_october_moves_a_session_and_subscribes(
     assert ("2026-10-24 09:00", "2026-10-24 11:30", "千名老人太极拳展示") in occurrences
     assert ("2026-10-31 15:00", "2026-10-31 17:00", "每周集中训练") in occurrences
     assert not any(o[0] == "2026-10-31 09:00" and o[2] == "每周集中训练" for o in occurrences)
-

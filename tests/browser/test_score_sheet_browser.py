@@ -18,8 +18,9 @@ NOW = factories.NOW
 
 @pytest.fixture
 def english_page(browser, live_server, app):
-    context = browser.new_context(base_url=live_server, locale="en-US",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server, locale="en-US", viewport={"width": 1280, "height": 900}
+    )
     yield context.new_page()
     context.close()
 
@@ -32,29 +33,38 @@ def log_in(page, username):
     page.wait_for_url("**/")
 
 
-def test_judge_scores_with_the_keyboard_and_finds_the_scores_after_a_reload(english_page,
-                                                                          session):
+def test_judge_scores_with_the_keyboard_and_finds_the_scores_after_a_reload(english_page, session):
     page = english_page
     festival = factories.make_festival(session)
     organizer = factories.make_user(session, role="admin")
-    programs = [factories.make_program(session, festival=festival, title=title)
-                for title in ("夕阳红", "和谐大家园", "茉莉花")]
+    programs = [
+        factories.make_program(session, festival=festival, title=title)
+        for title in ("夕阳红", "和谐大家园", "茉莉花")
+    ]
     round_ = services.create_round(
-        session, festival=festival, name="初选",
-        criteria=[{"name": "艺术表现", "max_score": 60, "weight": 1},
-                  {"name": "编排", "max_score": 40, "weight": "0.5"}],
-        actor=organizer, now=NOW)
+        session,
+        festival=festival,
+        name="初选",
+        criteria=[
+            {"name": "艺术表现", "max_score": 60, "weight": 1},
+            {"name": "编排", "max_score": 40, "weight": "0.5"},
+        ],
+        actor=organizer,
+        now=NOW,
+    )
     judge = factories.make_user(session, role="judge", username="judge_wang")
     services.assign_judge(session, round_=round_, user_id=judge.id, actor=organizer, now=NOW)
-    services.add_entries(session, round_=round_, program_ids=[p.id for p in programs],
-                         actor=organizer, now=NOW)
+    services.add_entries(
+        session, round_=round_, program_ids=[p.id for p in programs], actor=organizer, now=NOW
+    )
     session.commit()
     round_id = round_.id
     ARTIFACTS.mkdir(exist_ok=True)
 
     console_errors = []  # a CSP violation (inline script or style) shows up here
-    page.on("console", lambda message: message.type == "error" and console_errors.append(
-        message.text))
+    page.on(
+        "console", lambda message: message.type == "error" and console_errors.append(message.text)
+    )
     log_in(page, "judge_wang")
     page.goto("/judging")
     page.get_by_role("link", name="Score sheet: 初选").click()
@@ -64,7 +74,8 @@ def test_judge_scores_with_the_keyboard_and_finds_the_scores_after_a_reload(engl
     layout = page.get_by_label("编排 for 《夕阳红》")
     art.fill("120")
     expect(page.locator(f"#{art.get_attribute('id')}-error")).to_have_text(
-        "艺术表现 is scored from 0 to 60.")
+        "艺术表现 is scored from 0 to 60."
+    )
     expect(art).to_have_attribute("aria-invalid", "true")
     session.rollback()
     assert session.execute(select(func.count()).select_from(Score)).scalar_one() == 0

@@ -20,8 +20,9 @@ LAYOUT = 35  # the second criterion's score; the first gets the rest of the tota
 
 
 def log_in(browser, live_server, username):
-    context = browser.new_context(base_url=live_server, locale="en-US",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server, locale="en-US", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("Username").fill(username)
@@ -34,13 +35,21 @@ def log_in(browser, live_server, username):
 def test_twelve_programs_screened_down_to_six_by_five_judges(browser, live_server, session):
     office = factories.make_organization(session, name="Chongchuan office")
     deadline = datetime.now(UTC) + timedelta(days=30)
-    festival = factories.make_festival(session, organization=office, deadline=deadline,
-                                       starts_on=(deadline + timedelta(days=20)).date())
-    programs = [factories.make_program(session, festival=festival, title=f"Program {i:02d}")
-                for i in range(12)]
+    festival = factories.make_festival(
+        session,
+        organization=office,
+        deadline=deadline,
+        starts_on=(deadline + timedelta(days=20)).date(),
+    )
+    programs = [
+        factories.make_program(session, festival=festival, title=f"Program {i:02d}")
+        for i in range(12)
+    ]
     factories.make_user(session, role="organizer", username="wang", organization=office)
-    judges = [factories.make_user(session, role="judge", username=f"judge{j}",
-                                  display_name=f"Judge {j}") for j in range(5)]
+    judges = [
+        factories.make_user(session, role="judge", username=f"judge{j}", display_name=f"Judge {j}")
+        for j in range(5)
+    ]
     session.commit()
 
     context, page = log_in(browser, live_server, "wang")
@@ -92,7 +101,14 @@ def test_twelve_programs_screened_down_to_six_by_five_judges(browser, live_serve
     context.close()
 
     session.rollback()
-    entries = session.execute(select(RoundEntry).where(RoundEntry.round_id == round_id)
-                              .order_by(RoundEntry.final_rank)).scalars().all()
+    entries = (
+        session.execute(
+            select(RoundEntry)
+            .where(RoundEntry.round_id == round_id)
+            .order_by(RoundEntry.final_rank)
+        )
+        .scalars()
+        .all()
+    )
     assert [e.final_score for e in entries] == [Decimal(90 - 3 * i) for i in range(12)]
     assert [e.advanced for e in entries] == [True] * 6 + [False] * 6

@@ -10,8 +10,9 @@ def bar_widths(svg: str) -> list[str]:
 
 
 def test_chart_escapes_labels_and_title():
-    svg = horizontal_bar_chart([("<script>alert(1)</script>", 3)], chart_id="c",
-                               title='Programs & "more"')
+    svg = horizontal_bar_chart(
+        [("<script>alert(1)</script>", 3)], chart_id="c", title='Programs & "more"'
+    )
 
     assert "<script>" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
@@ -60,7 +61,7 @@ def test_long_labels_are_shortened_in_the_picture_but_whole_in_the_description()
 
     svg = horizontal_bar_chart([(name * 2, 1)], chart_id="c", title="t")
 
-    assert f"<desc id=\"c-desc\">{name * 2}: 1</desc>" in svg
+    assert f'<desc id="c-desc">{name * 2}: 1</desc>' in svg
     assert re.search(r'<text x="0" y="\d+">[^<]{39}…</text>', svg)
 
 
@@ -69,8 +70,12 @@ def test_bars_can_be_drawn_against_a_fixed_maximum():
 
 
 def test_values_can_be_said_otherwise_than_as_whole_numbers():
-    svg = horizontal_bar_chart([("评委 刘老师", 33), ("评委 孙老师", 54)], chart_id="c", title="t",
-                               value_texts=["-0.33", "+0.54"])
+    svg = horizontal_bar_chart(
+        [("评委 刘老师", 33), ("评委 孙老师", 54)],
+        chart_id="c",
+        title="t",
+        value_texts=["-0.33", "+0.54"],
+    )
     assert ">-0.33</text>" in svg and ">+0.54</text>" in svg
     assert "评委 孙老师: +0.54" in svg  # the description says the same
     assert bar_widths(svg) == ["61.11%", "100%"]

@@ -34,33 +34,50 @@ def festival(session, office):
 def fill(session, festival, office, size: int) -> None:
     """``size`` programs (some late, some with an under-age performer) and ``size`` idle troupes,
     spread over ``size`` // 5 organisations under the office."""
-    streets = [factories.make_organization(session, name=f"街道{size}-{n}", parent=office,
-                                           level="district") for n in range(max(size // 5, 1))]
+    streets = [
+        factories.make_organization(
+            session, name=f"街道{size}-{n}", parent=office, level="district"
+        )
+        for n in range(max(size // 5, 1))
+    ]
     for number in range(size):
         street = streets[number % len(streets)]
         program = factories.make_program(
-            session, festival=festival, performers=1, now=LATE if number % 3 == 0 else
-            factories.NOW, troupe=factories.make_troupe(session, organization=street,
-                                                        leader=factories.make_user(session)))
+            session,
+            festival=festival,
+            performers=1,
+            now=LATE if number % 3 == 0 else factories.NOW,
+            troupe=factories.make_troupe(
+                session, organization=street, leader=factories.make_user(session)
+            ),
+        )
         if number % 4 == 0:
             young = factories.make_person(session, birth_date=date(1975, 1, 1))
             session.add(ProgramPerformer(program_id=program.id, person_id=young.id))
-        factories.make_troupe(session, organization=street, kind="team" if number % 2 else "troupe",
-                              leader=factories.make_user(session))
+        factories.make_troupe(
+            session,
+            organization=street,
+            kind="team" if number % 2 else "troupe",
+            leader=factories.make_user(session),
+        )
     session.commit()
 
 
 def test_organizer_of_the_festival_sees_the_numbers_and_the_names(
     client, session, login_as, festival, office
 ):
-    idle = factories.make_troupe(session, name="银龄合唱团", organization=office,
-                                 leader=factories.make_user(session, display_name="周团长"))
+    idle = factories.make_troupe(
+        session,
+        name="银龄合唱团",
+        organization=office,
+        leader=factories.make_user(session, display_name="周团长"),
+    )
     busy = factories.make_troupe(session, name="万年青舞蹈队", organization=office)
     factories.make_program(session, festival=festival, troupe=busy, title="采茶舞")
-    late = factories.make_program(session, festival=festival, troupe=busy, title="迟来的春天",
-                                  now=LATE)
-    young = factories.make_person(session, name="王小妹", birth_date=date(1966, 5, 2),
-                                  troupe=busy)
+    late = factories.make_program(
+        session, festival=festival, troupe=busy, title="迟来的春天", now=LATE
+    )
+    young = factories.make_person(session, name="王小妹", birth_date=date(1966, 5, 2), troupe=busy)
     session.add(ProgramPerformer(program_id=late.id, person_id=young.id))
     login_as("organizer", organization=office)
 
@@ -69,12 +86,22 @@ def test_organizer_of_the_festival_sees_the_numbers_and_the_names(
     page = text_of(response)
     assert response.status_code == 200
     assert "江岸区第三届老年文艺汇演" in page
-    numbers = {label: int(number) for number, label in re.findall(
-        r'<span class="dash-stat-number">(\d+)</span>\s*<span class="dash-stat-label">([^<]+)<',
-        page)}
+    numbers = {
+        label: int(number)
+        for number, label in re.findall(
+            r'<span class="dash-stat-number">(\d+)</span>\s*<span class="dash-stat-label">([^<]+)<',
+            page,
+        )
+    }
     assert numbers == {
-        "Submitted": 2, "Late": 1, "Withdrawn": 0, "Total": 2,
-        "In screening": 0, "Advanced": 0, "Not advanced": 0}
+        "Submitted": 2,
+        "Late": 1,
+        "Withdrawn": 0,
+        "Total": 2,
+        "In screening": 0,
+        "Advanced": 0,
+        "Not advanced": 0,
+    }
     assert idle.name in page and "周团长" in page  # nothing submitted yet
     assert "迟来的春天" in page and "王小妹" in page  # late, and a performer under 60
     assert f"/festivals/{festival.id}/programs?status=submitted" in page
@@ -84,8 +111,9 @@ def test_organizer_of_the_festival_sees_the_numbers_and_the_names(
 def test_dashboard_says_so_when_every_troupe_has_submitted_and_nothing_is_wrong(
     client, session, login_as, festival, office
 ):
-    factories.make_program(session, festival=festival,
-                           troupe=factories.make_troupe(session, organization=office))
+    factories.make_program(
+        session, festival=festival, troupe=factories.make_troupe(session, organization=office)
+    )
     login_as("organizer", organization=office)
 
     page = text_of(client.get(url(festival), headers=EN))
@@ -144,16 +172,23 @@ def test_the_two_lists_page_independently_and_keep_each_others_place(
 ):
     for number in range(45):
         factories.make_troupe(session, name=f"空闲团{number:02d}", organization=office)
-        factories.make_program(session, festival=festival, title=f"迟到{number:02d}", now=LATE,
-                               troupe=factories.make_troupe(session, organization=office))
+        factories.make_program(
+            session,
+            festival=festival,
+            title=f"迟到{number:02d}",
+            now=LATE,
+            troupe=factories.make_troupe(session, organization=office),
+        )
     login_as("organizer", organization=office)
 
     page = text_of(client.get(url(festival) + "?troupes_page=3&problems_page=2", headers=EN))
 
     assert "空闲团40" in page and "空闲团00" not in page
     assert "迟到20" in page and "迟到00" not in page and "迟到40" not in page
-    links = [parse_qs(urlsplit(href.replace("&amp;", "&")).query)
-             for href in re.findall(r'href="(/festivals/\d+/dashboard\?[^"]+)"', page)]
+    links = [
+        parse_qs(urlsplit(href.replace("&amp;", "&")).query)
+        for href in re.findall(r'href="(/festivals/\d+/dashboard\?[^"]+)"', page)
+    ]
     assert {"troupes_page": ["2"], "problems_page": ["2"]} in links  # previous troupes
     assert {"troupes_page": ["3"], "problems_page": ["3"]} in links  # next problems
 
@@ -177,8 +212,10 @@ def test_nonsense_filters_and_pages_are_ignored_rather_than_failing(
     factories.make_troupe(session, name="空闲团", organization=office)
     login_as("organizer", organization=office)
 
-    response = client.get(url(festival) + "?troupes_kind=choir&troupes_org=x&problem=drunk"
-                          "&troupes_page=-4&problems_page=zz")
+    response = client.get(
+        url(festival) + "?troupes_kind=choir&troupes_org=x&problem=drunk"
+        "&troupes_page=-4&problems_page=zz"
+    )
 
     assert response.status_code == 200
     assert "空闲团" in text_of(response)

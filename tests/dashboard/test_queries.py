@@ -22,7 +22,9 @@ def office(session):
 @pytest.fixture
 def festival(session, office):
     # Opens 1 May 2026; performers must be 60; each category allows 8 minutes.
-    return factories.make_festival(session, organization=office, categories=("舞蹈", "歌舞", "戏曲"))
+    return factories.make_festival(
+        session, organization=office, categories=("舞蹈", "歌舞", "戏曲")
+    )
 
 
 def withdraw(session, program):
@@ -31,8 +33,9 @@ def withdraw(session, program):
 
 
 def add_performer(session, program, *, name, birth_date=date(1950, 1, 1), member=True):
-    person = factories.make_person(session, name=name, birth_date=birth_date,
-                                   troupe=program.troupe if member else None)
+    person = factories.make_person(
+        session, name=name, birth_date=birth_date, troupe=program.troupe if member else None
+    )
     session.add(ProgramPerformer(program_id=program.id, person_id=person.id))
     session.flush()
     return person
@@ -50,8 +53,11 @@ def test_status_counts_show_every_status_with_zeros_the_late_and_the_total(sessi
     counts = queries.status_counts(session, festival)
 
     assert counts.by_status == {
-        ProgramStatus.submitted: 3, ProgramStatus.withdrawn: 1, ProgramStatus.screening: 0,
-        ProgramStatus.advanced: 0, ProgramStatus.eliminated: 0,
+        ProgramStatus.submitted: 3,
+        ProgramStatus.withdrawn: 1,
+        ProgramStatus.screening: 0,
+        ProgramStatus.advanced: 0,
+        ProgramStatus.eliminated: 0,
     }
     assert counts.late == 1  # the withdrawn late program is no longer late
     assert counts.total == 4
@@ -67,9 +73,7 @@ def test_status_counts_ignore_other_festivals(session, festival, office):
     assert counts.total == 0 and counts.late == 0
 
 
-def test_category_counts_list_every_category_in_order_without_withdrawn_programs(
-    session, festival
-):
+def test_category_counts_list_every_category_in_order_without_withdrawn_programs(session, festival):
     dance, song, opera = festival.categories
     factories.make_program(session, festival=festival, category=song)
     factories.make_program(session, festival=festival, category=song, now=LATE)
@@ -79,7 +83,10 @@ def test_category_counts_list_every_category_in_order_without_withdrawn_programs
     rows = queries.category_counts(session, festival)
 
     assert [(row.name, row.programs, row.late) for row in rows] == [
-        ("舞蹈", 1, 0), ("歌舞", 2, 1), ("戏曲", 0, 0)]
+        ("舞蹈", 1, 0),
+        ("歌舞", 2, 1),
+        ("戏曲", 0, 0),
+    ]
     assert rows[0].max_duration_minutes == 8
 
 
@@ -92,8 +99,12 @@ def test_organization_counts_count_programs_by_the_troupes_organisation_most_fir
         troupe = factories.make_troupe(session, organization=organization)
         for _ in range(programs):
             factories.make_program(session, festival=festival, troupe=troupe)
-    withdraw(session, factories.make_program(
-        session, festival=festival, troupe=factories.make_troupe(session, organization=east)))
+    withdraw(
+        session,
+        factories.make_program(
+            session, festival=festival, troupe=factories.make_troupe(session, organization=east)
+        ),
+    )
 
     rows, more = queries.organization_counts(session, festival)
 
@@ -105,10 +116,14 @@ def test_organization_counts_stop_at_the_limit_and_say_that_there_are_more(
     session, festival, office
 ):
     for number in range(3):
-        organization = factories.make_organization(session, name=f"社区{number}", parent=office,
-                                                   level="district")
-        factories.make_program(session, festival=festival,
-                               troupe=factories.make_troupe(session, organization=organization))
+        organization = factories.make_organization(
+            session, name=f"社区{number}", parent=office, level="district"
+        )
+        factories.make_program(
+            session,
+            festival=festival,
+            troupe=factories.make_troupe(session, organization=organization),
+        )
 
     rows, more = queries.organization_counts(session, festival, limit=2)
 
@@ -128,15 +143,21 @@ def troupes(session, festival, office):
         "submitted": factories.make_troupe(session, name="已报团", organization=office),
         "only_withdrawn": factories.make_troupe(session, name="撤回团", organization=office),
         "idle": factories.make_troupe(session, name="空闲团", organization=office),
-        "idle_team": factories.make_troupe(session, name="空闲队", organization=street,
-                                           kind="team"),
-        "deep": factories.make_troupe(session, name="社区团", organization=community,
-                                      leader=factories.make_user(session, display_name="李队长")),
+        "idle_team": factories.make_troupe(
+            session, name="空闲队", organization=street, kind="team"
+        ),
+        "deep": factories.make_troupe(
+            session,
+            name="社区团",
+            organization=community,
+            leader=factories.make_user(session, display_name="李队长"),
+        ),
         "elsewhere": factories.make_troupe(session, name="外区团", organization=elsewhere),
     }
     factories.make_program(session, festival=festival, troupe=made["submitted"])
-    withdraw(session, factories.make_program(session, festival=festival,
-                                             troupe=made["only_withdrawn"]))
+    withdraw(
+        session, factories.make_program(session, festival=festival, troupe=made["only_withdrawn"])
+    )
     other_festival = factories.make_festival(session, organization=office)
     factories.make_program(session, festival=other_festival, troupe=made["idle"])
     return made, street
@@ -180,7 +201,8 @@ def test_troupes_without_programs_never_list_another_tree_even_when_asked_for_it
     made, _street = troupes
 
     page = queries.troupes_without_programs(
-        session, festival, organization_id=made["elsewhere"].organization_id)
+        session, festival, organization_id=made["elsewhere"].organization_id
+    )
 
     assert page.total == 0
 
@@ -195,7 +217,8 @@ def test_troupes_without_programs_are_paginated(session, festival, troupes):
 
 def test_organizations_under_the_festival_are_its_tree_only(session, festival, troupes):
     assert [o.name for o in queries.organizations_under(session, festival)] == sorted(
-        ["江岸区老龄办", "街道", "社区"])
+        ["江岸区老龄办", "街道", "社区"]
+    )
 
 
 # Programs with problems
@@ -289,10 +312,12 @@ def test_every_problem_of_a_program_is_listed_and_each_kind_filters(session, fes
     assert everything["全错"].kinds == list(ProblemKind)
     assert everything["全错"].under_age == ["钱年轻"]
     assert everything["全错"].not_members == ["孙外人", "钱年轻"]
-    for kind, expected in ((ProblemKind.late, {"全错", "只迟到"}),
-                           (ProblemKind.under_age, {"全错"}),
-                           (ProblemKind.not_member, {"全错"}),
-                           (ProblemKind.too_long, {"全错"})):
+    for kind, expected in (
+        (ProblemKind.late, {"全错", "只迟到"}),
+        (ProblemKind.under_age, {"全错"}),
+        (ProblemKind.not_member, {"全错"}),
+        (ProblemKind.too_long, {"全错"}),
+    ):
         page = queries.programs_with_problems(session, festival, kind=kind)
         assert set(problems_by_title(page)) == expected, kind
 
@@ -304,4 +329,7 @@ def test_programs_with_problems_are_paginated(session, festival):
     second = queries.programs_with_problems(session, festival, page=2, per_page=2)
 
     assert (second.total, second.page, [row.program.title for row in second.items]) == (
-        5, 2, ["迟到2", "迟到3"])
+        5,
+        2,
+        ["迟到2", "迟到3"],
+    )

@@ -8,7 +8,8 @@ HERE = Path(__file__).resolve().parent
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "fuzz: Schemathesis against the OpenAPI document (run: pytest -q tests/fuzz)")
+        "markers", "fuzz: Schemathesis against the OpenAPI document (run: pytest -q tests/fuzz)"
+    )
 
 
 def _asked_for(config) -> bool:

@@ -37,31 +37,45 @@ pytestmark = pytest.mark.fuzz
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 SEED = int(os.environ.get("FUZZ_SEED", "1"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"
 
 
 def config(*, coverage: bool):
-    return schemathesis.Config.from_dict({
-        "seed": SEED,
-        "generation": {"mode": "all", "max-examples": MAX_EXAMPLES, "database": "none"},
-        "phases": {"examples": {"enabled": True}, "coverage": {"enabled": coverage},
-                   "fuzzing": {"enabled": True}, "stateful": {"enabled": False}},
-    })
+    return schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            "generation": {"mode": "all", "max-examples": MAX_EXAMPLES, "database": "none"},
+            "phases": {
+                "examples": {"enabled": True},
+                "coverage": {"enabled": coverage},
+                "fuzzing": {"enabled": True},
+                "stateful": {"enabled": False},
+            },
+        }
+    )
 
 
 def _document_app():
     """An app only to serve the OpenAPI document (it needs no database)."""
-    return create_app({"TESTING": True, "SECRET_KEY": "fuzz", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": "fuzz", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
 
 
 DOCUMENT_APP = _document_app()
-admin_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", DOCUMENT_APP,
-                                              config=config(coverage=True))
-leader_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", DOCUMENT_APP,
-                                               config=config(coverage=False))
+admin_schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", DOCUMENT_APP, config=config(coverage=True)
+)
+leader_schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", DOCUMENT_APP, config=config(coverage=False)
+)
 
 # Ids of the seeded world's objects, by path parameter name; set by the fixture before each
 # operation's examples are generated.
@@ -72,14 +86,21 @@ def flatmap_path_parameters(context, path_parameters):
     """Half the time, the path names real objects (else nearly every answer is a 404)."""
     if not path_parameters or not REAL_IDS:
         return st.just(path_parameters)
-    real = {name: st.sampled_from(REAL_IDS[name]) if name in REAL_IDS else st.just(value)
-            for name, value in path_parameters.items()}
+    real = {
+        name: st.sampled_from(REAL_IDS[name]) if name in REAL_IDS else st.just(value)
+        for name, value in path_parameters.items()
+    }
     return st.one_of(st.just(path_parameters), st.fixed_dictionaries(real))
 
 
 # Body fields that hold lists of ids, and the kind of id in them.
-ID_LISTS = {"performer_ids": "person_id", "present": "person_id", "absent": "person_id",
-            "program_ids": "program_id", "advance_program_ids": "program_id"}
+ID_LISTS = {
+    "performer_ids": "person_id",
+    "present": "person_id",
+    "absent": "person_id",
+    "program_ids": "program_id",
+    "advance_program_ids": "program_id",
+}
 
 
 def flatmap_body(context, body):
@@ -106,47 +127,93 @@ def seed(session) -> dict:
     """The seeded world: users by role, and real ids by path parameter name."""
     now = factories.NOW
     city = factories.make_organization(session, level="city", name="City " + PAYLOAD)
-    office = factories.make_organization(session, level="district", parent=city,
-                                         name="Office " + PAYLOAD)
-    users = {role: factories.make_user(session, role=role, display_name=role + PAYLOAD,
-                                       organization=office if role == "organizer" else None)
-             for role in ("admin", "organizer", "leader", "judge")}
+    office = factories.make_organization(
+        session, level="district", parent=city, name="Office " + PAYLOAD
+    )
+    users = {
+        role: factories.make_user(
+            session,
+            role=role,
+            display_name=role + PAYLOAD,
+            organization=office if role == "organizer" else None,
+        )
+        for role in ("admin", "organizer", "leader", "judge")
+    }
     admin = users["admin"]
     deadline = now + timedelta(days=30)
-    festival = factories.make_festival(session, organization=office, deadline=deadline,
-                                       starts_on=(deadline + timedelta(days=10)).date(),
-                                       name="Festival " + PAYLOAD)
-    troupe = factories.make_troupe(session, organization=office, leader=users["leader"],
-                                   name="Troupe " + PAYLOAD)
-    program = factories.make_program(session, festival=festival, troupe=troupe, actor=admin,
-                                     title="Program " + PAYLOAD)
-    screened = factories.make_festival(session, organization=office, deadline=deadline,
-                                       starts_on=(deadline + timedelta(days=10)).date())
+    festival = factories.make_festival(
+        session,
+        organization=office,
+        deadline=deadline,
+        starts_on=(deadline + timedelta(days=10)).date(),
+        name="Festival " + PAYLOAD,
+    )
+    troupe = factories.make_troupe(
+        session, organization=office, leader=users["leader"], name="Troupe " + PAYLOAD
+    )
+    program = factories.make_program(
+        session, festival=festival, troupe=troupe, actor=admin, title="Program " + PAYLOAD
+    )
+    screened = factories.make_festival(
+        session,
+        organization=office,
+        deadline=deadline,
+        starts_on=(deadline + timedelta(days=10)).date(),
+    )
     entry = factories.make_program(session, festival=screened, troupe=troupe, actor=admin)
-    round_ = judging.create_round(session, festival=screened, name="Round " + PAYLOAD,
-                                  criteria=[{"name": "Criterion " + PAYLOAD, "max_score": 10}],
-                                  advance_count=1, actor=admin, now=now)
-    judging.assign_judge(session, round_=round_, user_id=users["judge"].id, actor=admin,
-                         now=now)
+    round_ = judging.create_round(
+        session,
+        festival=screened,
+        name="Round " + PAYLOAD,
+        criteria=[{"name": "Criterion " + PAYLOAD, "max_score": 10}],
+        advance_count=1,
+        actor=admin,
+        now=now,
+    )
+    judging.assign_judge(session, round_=round_, user_id=users["judge"].id, actor=admin, now=now)
     judging.add_entries(session, round_=round_, program_ids=[entry.id], actor=admin, now=now)
-    award = create_award(session, festival=festival, tier="special", program_id=program.id,
-                         title="Award " + PAYLOAD, actor=admin, now=now)
+    award = create_award(
+        session,
+        festival=festival,
+        tier="special",
+        program_id=program.id,
+        title="Award " + PAYLOAD,
+        actor=admin,
+        now=now,
+    )
     training = schedules.create_event(
-        session, troupe=troupe, zone="Asia/Shanghai", actor=admin, now=now,
+        session,
+        troupe=troupe,
+        zone="Asia/Shanghai",
+        actor=admin,
+        now=now,
         details=schedules.EventDetails(
-            title="Training " + PAYLOAD, kind="training", location="Hall, 1; " + PAYLOAD,
-            notes="Notes\n" + PAYLOAD, starts_at=datetime(2026, 1, 3, 9, 0),
-            ends_at=datetime(2026, 1, 3, 11, 0), rule="FREQ=WEEKLY;BYDAY=SA;COUNT=10"))
+            title="Training " + PAYLOAD,
+            kind="training",
+            location="Hall, 1; " + PAYLOAD,
+            notes="Notes\n" + PAYLOAD,
+            starts_at=datetime(2026, 1, 3, 9, 0),
+            ends_at=datetime(2026, 1, 3, 11, 0),
+            rule="FREQ=WEEKLY;BYDAY=SA;COUNT=10",
+        ),
+    )
     schedules.feed_for_troupe(session, troupe=troupe, now=now)
     session.commit()
     return users, {
-        "festival_id": [festival.id, screened.id], "troupe_id": [troupe.id],
+        "festival_id": [festival.id, screened.id],
+        "troupe_id": [troupe.id],
         "program_id": [program.id, entry.id],
         "person_id": [performer.person_id for performer in program.performers],
-        "round_id": [round_.id], "event_id": [training.id], "award_id": [award.id],
-        "occurrence": ["2026-01-10", "2026-01-17"], "organization_id": [office.id, city.id],
-        "parent_id": [office.id], "category_id": [c.id for c in festival.categories],
-        "user_id": [users["judge"].id], "leader_id": [users["leader"].id]}
+        "round_id": [round_.id],
+        "event_id": [training.id],
+        "award_id": [award.id],
+        "occurrence": ["2026-01-10", "2026-01-17"],
+        "organization_id": [office.id, city.id],
+        "parent_id": [office.id],
+        "category_id": [c.id for c in festival.categories],
+        "user_id": [users["judge"].id],
+        "leader_id": [users["leader"].id],
+    }
 
 
 @pytest.fixture
@@ -167,8 +234,13 @@ def run_case(app, case, headers: dict) -> None:
     case.call_and_validate(session=app.test_client(), headers=headers, checks=CHECKS)
 
 
-FUZZ_SETTINGS = settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                         suppress_health_check=list(HealthCheck))
+FUZZ_SETTINGS = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def test_csv_starts_with_the_utf8_byte_order_mark_so_excel_reads_chinese():
 def test_csv_neutralises_a_formula_in_a_text_cell():
     line = to_csv(HEADER, ROWS).decode("utf-8-sig").splitlines()[2]
 
-    assert line.startswith('"\'=HYPERLINK(')
+    assert line.startswith("\"'=HYPERLINK(")
     assert line.endswith(",-3,")  # numbers are not text: left alone
 
 

@@ -30,17 +30,20 @@ def text_of(response) -> str:
 
 def problem_rows(response) -> list[tuple[str, str, str]]:
     """(row, column, problem) of each line of the problems table."""
-    section = re.search(r'<section class="card import-problems".*?</section>', text_of(response),
-                        re.S)
+    section = re.search(
+        r'<section class="card import-problems".*?</section>', text_of(response), re.S
+    )
     if section is None:
         return []
-    return re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>",
-                      section.group(0), re.S)
+    return re.findall(
+        r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>", section.group(0), re.S
+    )
 
 
 def field_error(response, field: str) -> str:
-    found = re.search(rf'<p class="error" id="{field}-error" role="alert">(.*?)</p>',
-                      text_of(response), re.S)
+    found = re.search(
+        rf'<p class="error" id="{field}-error" role="alert">(.*?)</p>', text_of(response), re.S
+    )
     return found.group(1) if found else ""
 
 
@@ -65,9 +68,15 @@ def organizer(world, login_as):
 
 def upload(client, url: str, kind: str, content: bytes, filename: str):
     return client.raw.post(
-        url, headers=ENGLISH, content_type="multipart/form-data",
-        data={"kind": kind, "file": (io.BytesIO(content), filename),
-              "csrf_token": client.csrf_token()})
+        url,
+        headers=ENGLISH,
+        content_type="multipart/form-data",
+        data={
+            "kind": kind,
+            "file": (io.BytesIO(content), filename),
+            "csrf_token": client.csrf_token(),
+        },
+    )
 
 
 def program_rows(size: int, *, bad_index: int | None = None) -> list[list]:
@@ -86,8 +95,9 @@ def test_a_500_row_file_with_one_under_age_performer_reports_that_row_and_stores
     festival, _ = world
     url = f"/festivals/{festival.id}/import"
 
-    response = upload(client, url, "programs", xlsx_bytes(program_rows(500, bad_index=300)),
-                      "programs.xlsx")
+    response = upload(
+        client, url, "programs", xlsx_bytes(program_rows(500, bad_index=300)), "programs.xlsx"
+    )
 
     assert response.status_code == 200
     assert "Nothing was stored" in text_of(response)
@@ -105,13 +115,20 @@ def test_a_500_row_file_with_one_under_age_performer_reports_that_row_and_stores
     assert count(session, Program) == 500
 
 
-def test_a_csv_with_byte_order_mark_and_english_headers_imports(client, session, world,
-                                                                 organizer):
+def test_a_csv_with_byte_order_mark_and_english_headers_imports(client, session, world, organizer):
     festival, _ = world
-    rows = [["troupe", "Name", "Birth date", "Gender"], ["万年表歌舞团", "周阿姨", "1949/10/1", "女"]]
+    rows = [
+        ["troupe", "Name", "Birth date", "Gender"],
+        ["万年表歌舞团", "周阿姨", "1949/10/1", "女"],
+    ]
 
-    response = upload(client, f"/festivals/{festival.id}/import", "members",
-                      csv_bytes(rows, "utf-8-sig"), "members.csv")
+    response = upload(
+        client,
+        f"/festivals/{festival.id}/import",
+        "members",
+        csv_bytes(rows, "utf-8-sig"),
+        "members.csv",
+    )
 
     assert response.status_code == 302
     assert count(session, Membership) == 52
@@ -121,8 +138,13 @@ def test_a_csv_saved_in_gb18030_imports(client, session, world, organizer):
     festival, _ = world
     rows = [["团体名称", "类型"], ["太极拳展示队", "队"]]
 
-    response = upload(client, f"/festivals/{festival.id}/import", "troupes",
-                      csv_bytes(rows, "gb18030"), "团体.csv")
+    response = upload(
+        client,
+        f"/festivals/{festival.id}/import",
+        "troupes",
+        csv_bytes(rows, "gb18030"),
+        "团体.csv",
+    )
 
     assert response.status_code == 302
     export = client.get(f"/festivals/{festival.id}/export/troupes.csv")
@@ -132,8 +154,13 @@ def test_a_csv_saved_in_gb18030_imports(client, session, world, organizer):
 def test_a_file_over_5_mb_is_refused_with_a_message(client, session, world, organizer):
     festival, _ = world
 
-    response = upload(client, f"/festivals/{festival.id}/import", "programs",
-                      b"x" * (MAX_BYTES + 1), "programs.csv")
+    response = upload(
+        client,
+        f"/festivals/{festival.id}/import",
+        "programs",
+        b"x" * (MAX_BYTES + 1),
+        "programs.csv",
+    )
 
     assert response.status_code == 200
     assert "larger than 5 MB" in field_error(response, "file")
@@ -159,12 +186,15 @@ def test_a_missing_column_is_reported_on_the_header_row(client, session, world, 
     festival, _ = world
     rows = [["团体名称", "节目名称"], ["万年表歌舞团", "和谐大家园"]]
 
-    response = upload(client, f"/festivals/{festival.id}/import", "programs", xlsx_bytes(rows),
-                      "programs.xlsx")
+    response = upload(
+        client, f"/festivals/{festival.id}/import", "programs", xlsx_bytes(rows), "programs.xlsx"
+    )
 
     assert [(row, column) for row, column, _ in problem_rows(response)] == [
-        ("1", "类别 (category)"), ("1", "时长（分钟） (duration_minutes)"),
-        ("1", "演员 (performers)")]
+        ("1", "类别 (category)"),
+        ("1", "时长（分钟） (duration_minutes)"),
+        ("1", "演员 (performers)"),
+    ]
 
 
 def test_the_import_page_lists_every_column_in_both_languages(client, world, organizer):
@@ -172,8 +202,12 @@ def test_the_import_page_lists_every_column_in_both_languages(client, world, org
 
     page = text_of(client.get(f"/festivals/{festival.id}/import", headers=ENGLISH))
 
-    for chinese, english in [("团体名称", "name"), ("团长账号", "leader_username"),
-                             ("出生日期", "birth_date"), ("时长（分钟）", "duration_minutes")]:
+    for chinese, english in [
+        ("团体名称", "name"),
+        ("团长账号", "leader_username"),
+        ("出生日期", "birth_date"),
+        ("时长（分钟）", "duration_minutes"),
+    ]:
         assert chinese in page and f"<code>{english}</code>" in page
     assert "/imports/templates/programs.xlsx" in page
     assert f"/festivals/{festival.id}/export/members.csv" in page
@@ -217,8 +251,9 @@ def test_an_unknown_template_is_404(client, login_as):
 def test_exports_give_the_festivals_lists_in_both_formats(client, session, world, organizer):
     festival, _ = world
     troupe = session.execute(select(Troupe).where(Troupe.name == "万年表歌舞团")).scalar_one()
-    factories.make_program(session, festival=festival, troupe=troupe,
-                           title='=HYPERLINK("http://evil.example","点我")')
+    factories.make_program(
+        session, festival=festival, troupe=troupe, title='=HYPERLINK("http://evil.example","点我")'
+    )
     factories.make_troupe(session, name="外区剧团")  # another organisation's: not exported
     session.commit()
 
@@ -251,8 +286,16 @@ def test_leaders_and_judges_are_refused(client, session, world, login_as, role):
     login_as(role)
 
     assert client.get(f"/festivals/{festival.id}/import").status_code == 403
-    assert upload(client, f"/festivals/{festival.id}/import", "programs",
-                  xlsx_bytes(program_rows(1)), "p.xlsx").status_code == 403
+    assert (
+        upload(
+            client,
+            f"/festivals/{festival.id}/import",
+            "programs",
+            xlsx_bytes(program_rows(1)),
+            "p.xlsx",
+        ).status_code
+        == 403
+    )
     assert client.get(f"/festivals/{festival.id}/export/members.csv").status_code == 403
     assert client.get("/imports/templates/members.csv").status_code == 403
     assert count(session, Program) == 0
@@ -277,8 +320,11 @@ def test_an_admin_may_import_and_export(client, world, login_as):
 def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
     festival, _ = world
 
-    for url in (f"/festivals/{festival.id}/import", f"/festivals/{festival.id}/export/troupes.csv",
-                "/imports/templates/troupes.xlsx"):
+    for url in (
+        f"/festivals/{festival.id}/import",
+        f"/festivals/{festival.id}/export/troupes.csv",
+        "/imports/templates/troupes.xlsx",
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert urlsplit(response.location).path == "/login"

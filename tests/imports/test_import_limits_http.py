@@ -25,15 +25,21 @@ def festival_url(session, login_as):
 
 def upload(client, url: str, content: bytes, filename: str):
     return client.raw.post(
-        url, headers=ENGLISH, content_type="multipart/form-data",
-        data={"kind": "troupes", "file": (io.BytesIO(content), filename),
-              "csrf_token": client.csrf_token()})
+        url,
+        headers=ENGLISH,
+        content_type="multipart/form-data",
+        data={
+            "kind": "troupes",
+            "file": (io.BytesIO(content), filename),
+            "csrf_token": client.csrf_token(),
+        },
+    )
 
 
 def file_error(response) -> str:
     page = response.get_data(as_text=True)
     start = page.index('id="file-error"')
-    return page[start:page.index("</p>", start)]
+    return page[start : page.index("</p>", start)]
 
 
 def troupes(session) -> int:
@@ -53,8 +59,12 @@ def test_a_zip_bomb_is_refused_on_the_file_field(client, session, festival_url):
 
 def test_a_row_of_300_000_cells_is_refused_on_the_file_field(client, session, festival_url):
     header = '<row r="1"><c r="A1" t="inlineStr"><is><t>团体名称</t></is></c></row>'
-    sheet = repeated(b"<c><v>1</v></c>", 300_000, head=SHEET_HEAD + header.encode()
-                     + b'<row r="2">', tail=b"</row>" + SHEET_TAIL)
+    sheet = repeated(
+        b"<c><v>1</v></c>",
+        300_000,
+        head=SHEET_HEAD + header.encode() + b'<row r="2">',
+        tail=b"</row>" + SHEET_TAIL,
+    )
     # Stored uncompressed (4.5 MB, under the upload limit): no packing limit stops it first.
     content = workbook(sheet=sheet, stored=["xl/worksheets/sheet1.xml"])
 
@@ -65,8 +75,7 @@ def test_a_row_of_300_000_cells_is_refused_on_the_file_field(client, session, fe
     assert troupes(session) == 0
 
 
-def test_a_csv_of_endless_empty_rows_is_refused_on_the_file_field(client, session,
-                                                                   festival_url):
+def test_a_csv_of_endless_empty_rows_is_refused_on_the_file_field(client, session, festival_url):
     content = "团体名称\n万年表歌舞团\n".encode() + b"\r\n" * (reading.MAX_SHEET_ROWS + 1)
 
     response = upload(client, festival_url, content, "troupes.csv")

@@ -26,8 +26,9 @@ def refusal(content: bytes, filename: str) -> str:
 
 
 def test_xlsx_rows_keep_the_row_numbers_that_excel_shows_and_skip_blank_rows():
-    content = xlsx_bytes([[], HEADER, ROW, [None, "  ", None],
-                          ["万年表歌舞团", "李桂兰", date(1952, 3, 4)]])
+    content = xlsx_bytes(
+        [[], HEADER, ROW, [None, "  ", None], ["万年表歌舞团", "李桂兰", date(1952, 3, 4)]]
+    )
 
     sheet = read_spreadsheet(content, "members.xlsx")
 
@@ -94,8 +95,9 @@ def test_an_empty_file_is_refused():
     assert "empty" in refusal(b"", "members.csv")
 
 
-@pytest.mark.parametrize("text", ["1950-05-01", "1950/5/1", "1950年5月1日", "1950.5.1",
-                                  "1950-05-01 00:00:00"])
+@pytest.mark.parametrize(
+    "text", ["1950-05-01", "1950/5/1", "1950年5月1日", "1950.5.1", "1950-05-01 00:00:00"]
+)
 def test_dates_are_read_as_people_write_them(text):
     assert parse_date(text) == date(1950, 5, 1)
 
@@ -118,12 +120,15 @@ def test_whole_numbers_from_number_cells_and_text():
             parse_whole_number(bad)
 
 
-@pytest.mark.parametrize("header", [
-    ["团体名称", "姓名", "出生日期"],
-    ["troupe", "name", "birth_date"],
-    [" Troupe ", "NAME", "Birth Date"],
-    ["团体名称 / troupe", "姓名／name", "出生日期 (birth_date)"],
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["团体名称", "姓名", "出生日期"],
+        ["troupe", "name", "birth_date"],
+        [" Troupe ", "NAME", "Birth Date"],
+        ["团体名称 / troupe", "姓名／name", "出生日期 (birth_date)"],
+    ],
+)
 def test_headers_match_in_chinese_or_english_or_both(header):
     rows, problems = map_rows("members", header, 1, [(2, ("万年表歌舞团", "王秀英", "1950-05-01"))])
 

@@ -47,18 +47,22 @@ def measured_refusal(content: bytes, filename: str = "members.xlsx") -> tuple[st
 
 def test_a_workbook_as_excel_writes_it_reads_with_shared_strings_dates_and_formulas():
     strings = strings_xml(["团体名称", "姓名", "出生日期"]).replace(
-        "</sst>", "<si><r><t>王</t></r><r><t>秀英</t></r><rPh sb=\"0\" eb=\"1\"><t>ワン</t></rPh>"
-                  "</si><si><t>万年表歌舞团</t></si></sst>")
+        "</sst>",
+        '<si><r><t>王</t></r><r><t>秀英</t></r><rPh sb="0" eb="1"><t>ワン</t></rPh>'
+        "</si><si><t>万年表歌舞团</t></si></sst>",
+    )
     rows = (
-        HEADER_ROW.replace('<c r="B1" t="s"><v>1</v></c>',
-                           '<c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>')
-        .replace('<c r="A1" t="s"><v>0</v></c>', '<c r="A1" t="s"><v>0</v></c>')
+        HEADER_ROW.replace(
+            '<c r="B1" t="s"><v>1</v></c>',
+            '<c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>',
+        ).replace('<c r="A1" t="s"><v>0</v></c>', '<c r="A1" t="s"><v>0</v></c>')
         + '<row r="3"><c r="A3" t="s"><v>4</v></c><c r="B3" t="s"><v>3</v></c>'
-          '<c r="C3" s="1"><v>18384</v></c><c r="E3"><f>1+1</f><v>2</v></c>'
-          '<c r="F3" t="b"><v>1</v></c><c r="G3"><v>6.5</v></c>'
-          '<c r="H3" t="inlineStr"><is><t>备注</t></is></c><c r="I3" t="e"><v>#N/A</v></c></row>'
+        '<c r="C3" s="1"><v>18384</v></c><c r="E3"><f>1+1</f><v>2</v></c>'
+        '<c r="F3" t="b"><v>1</v></c><c r="G3"><v>6.5</v></c>'
+        '<c r="H3" t="inlineStr"><is><t>备注</t></is></c><c r="I3" t="e"><v>#N/A</v></c></row>'
         # Rows and cells without references follow the ones before them.
-        + '<row><c t="s"><v>4</v></c><c><v>7</v></c></row>')
+         + '<row><c t="s"><v>4</v></c><c><v>7</v></c></row>'
+    )
 
     sheet = read_spreadsheet(workbook(sheet=sheet_xml(rows), strings=strings), "members.xlsx")
 
@@ -70,10 +74,14 @@ def test_a_workbook_as_excel_writes_it_reads_with_shared_strings_dates_and_formu
 
 
 def test_a_workbook_with_prefixed_tags_and_the_1904_date_system_reads():
-    rows = ('<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>出生日期</x:t></x:is></x:c></x:row>'
-            '<x:row r="2"><x:c r="A2" s="1"><x:v>16922</x:v></x:c></x:row>')
-    sheet = (f'<?xml version="1.0"?><x:worksheet xmlns:x="{MAIN}"><x:sheetData>{rows}'
-             "</x:sheetData></x:worksheet>")
+    rows = (
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>出生日期</x:t></x:is></x:c></x:row>'
+        '<x:row r="2"><x:c r="A2" s="1"><x:v>16922</x:v></x:c></x:row>'
+    )
+    sheet = (
+        f'<?xml version="1.0"?><x:worksheet xmlns:x="{MAIN}"><x:sheetData>{rows}'
+        "</x:sheetData></x:worksheet>"
+    )
 
     read = read_spreadsheet(workbook(sheet=sheet, date1904=True), "members.xlsx")
 
@@ -101,8 +109,11 @@ def test_a_part_packed_far_tighter_than_a_real_sheet_is_refused():
 
 def test_a_shared_strings_table_of_more_texts_than_cells_is_refused_whatever_its_count_says():
     count = reading.MAX_SHARED_STRINGS + 1
-    table = (strings_xml(count=2).replace("</sst>", "").encode(),  # the count attribute lies
-             b"".join(b"<si><t>%d</t></si>" % n for n in range(count)), b"</sst>")
+    table = (
+        strings_xml(count=2).replace("</sst>", "").encode(),  # the count attribute lies
+        b"".join(b"<si><t>%d</t></si>" % n for n in range(count)),
+        b"</sst>",
+    )
 
     message = refusal(workbook(sheet=sheet_xml(HEADER_ROW), strings=table))
 
@@ -111,8 +122,9 @@ def test_a_shared_strings_table_of_more_texts_than_cells_is_refused_whatever_its
 
 def test_one_row_of_a_million_cells_is_refused_at_the_first_cell_too_many():
     # Stored uncompressed, so that no packing limit stops it first: the reader must count.
-    cells = repeated(b"<c><v>1</v></c>", 300_000, head=SHEET_HEAD + b'<row r="1">',
-                     tail=b"</row>" + SHEET_TAIL)
+    cells = repeated(
+        b"<c><v>1</v></c>", 300_000, head=SHEET_HEAD + b'<row r="1">', tail=b"</row>" + SHEET_TAIL
+    )
 
     message, peak = measured_refusal(workbook(sheet=cells, stored=["xl/worksheets/sheet1.xml"]))
 
@@ -149,8 +161,9 @@ def test_cells_are_counted_across_the_whole_sheet():
 def test_a_cell_longer_than_excel_allows_is_refused_while_it_is_read():
     rows = HEADER_ROW + '<row r="2"><c r="A2" t="str"><v>' + "长" * 1_000_000 + "</v></c></row>"
 
-    message, peak = measured_refusal(workbook(sheet=sheet_xml(rows), strings=STRINGS,
-                                              stored=["xl/worksheets/sheet1.xml"]))
+    message, peak = measured_refusal(
+        workbook(sheet=sheet_xml(rows), strings=STRINGS, stored=["xl/worksheets/sheet1.xml"])
+    )
 
     assert f"A cell in row 2 holds more than {reading.MAX_CELL_CHARS} characters" in message
     assert peak < BOUND
@@ -166,10 +179,12 @@ def test_a_stylesheet_of_more_cell_formats_than_allowed_is_refused():
 
 
 def test_a_part_with_a_doctype_is_refused_as_not_a_spreadsheet():
-    laughs = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
-              '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-              f'<worksheet xmlns="{MAIN}"><sheetData><row><c t="str"><v>&b;</v></c></row>'
-              "</sheetData></worksheet>")
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        f'<worksheet xmlns="{MAIN}"><sheetData><row><c t="str"><v>&b;</v></c></row>'
+        "</sheetData></worksheet>"
+    )
 
     message = refusal(workbook(sheet=laughs))
 
@@ -210,7 +225,8 @@ def test_csv_cells_are_counted_across_the_whole_file():
 def test_a_real_csv_list_at_the_row_limit_still_reads():
     rows = [["团体名称", "姓名", "出生日期", "性别", "电话"]] + [
         ["万年表歌舞团", f"成员{n}", date(1950, 5, 1), "女", f"138{n:08d}"]
-        for n in range(reading.MAX_ROWS)]
+        for n in range(reading.MAX_ROWS)
+    ]
 
     sheet = read_spreadsheet(csv_bytes(rows), "members.csv")
 
@@ -227,12 +243,22 @@ def test_a_real_workbook_at_the_row_limit_still_reads():
         f'<v>{n + 8}</v></c><c r="C{n + 2}" s="1"><v>18384</v></c><c r="D{n + 2}" t="s">'
         f'<v>7</v></c><c r="E{n + 2}"><v>{13800000000 + n}</v></c><c r="F{n + 2}" t="s">'
         f"<v>5</v></c></row>"
-        for n in range(reading.MAX_ROWS)]
+        for n in range(reading.MAX_ROWS)
+    ]
 
-    sheet = read_spreadsheet(workbook(sheet=sheet_xml("".join(rows)), strings=strings_xml(texts)),
-                             "members.xlsx")
+    sheet = read_spreadsheet(
+        workbook(sheet=sheet_xml("".join(rows)), strings=strings_xml(texts)), "members.xlsx"
+    )
 
     assert len(sheet.rows) == reading.MAX_ROWS
-    assert sheet.rows[-1] == (reading.MAX_ROWS + 1, (
-        "万年表歌舞团", f"成员{reading.MAX_ROWS - 1}", datetime(1950, 5, 1), "女",
-        13800000000 + reading.MAX_ROWS - 1, "备注"))
+    assert sheet.rows[-1] == (
+        reading.MAX_ROWS + 1,
+        (
+            "万年表歌舞团",
+            f"成员{reading.MAX_ROWS - 1}",
+            datetime(1950, 5, 1),
+            "女",
+            13800000000 + reading.MAX_ROWS - 1,
+            "备注",
+        ),
+    )

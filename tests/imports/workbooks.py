@@ -18,17 +18,20 @@ CONTENT_TYPES = (
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    "</Types>")
+    "</Types>"
+)
 ROOT_RELS = (
     f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE_RELS}">'
     f'<Relationship Id="rId1" Type="{RELS}/officeDocument" Target="xl/workbook.xml"/>'
-    "</Relationships>")
+    "</Relationships>"
+)
 WORKBOOK_RELS = (
     f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE_RELS}">'
     f'<Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
     f'<Relationship Id="rId2" Type="{RELS}/sharedStrings" Target="sharedStrings.xml"/>'
     f'<Relationship Id="rId3" Type="{RELS}/styles" Target="styles.xml"/>'
-    "</Relationships>")
+    "</Relationships>"
+)
 # Cell format 1 shows a date (built-in format 14), as Excel stores a typed-in date.
 STYLES = (
     f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{MAIN}">'
@@ -38,18 +41,23 @@ STYLES = (
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    "</cellXfs></styleSheet>")
+    "</cellXfs></styleSheet>"
+)
 
 
 def workbook_xml(date1904: bool = False) -> str:
     properties = '<workbookPr date1904="1"/>' if date1904 else "<workbookPr/>"
-    return (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{RELS}">'
-            f'{properties}<sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{RELS}">'
+        f'{properties}<sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
 
 
 def sheet_xml(rows: str = "", dimension: str = "A1:C2") -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">'
-            f'<dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">'
+        f'<dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>'
+    )
 
 
 def strings_xml(strings: Iterable[str] = (), count: int | None = None) -> str:
@@ -62,9 +70,14 @@ SHEET_HEAD = sheet_xml("\x00").split("\x00")[0].encode()
 SHEET_TAIL = sheet_xml("\x00").split("\x00")[1].encode()
 
 
-def workbook(*, sheet: str | bytes | Iterable[bytes] | None = None,
-             strings: str | bytes | Iterable[bytes] | None = None, styles: str = STYLES,
-             date1904: bool = False, stored: Iterable[str] = ()) -> bytes:
+def workbook(
+    *,
+    sheet: str | bytes | Iterable[bytes] | None = None,
+    strings: str | bytes | Iterable[bytes] | None = None,
+    styles: str = STYLES,
+    date1904: bool = False,
+    stored: Iterable[str] = (),
+) -> bytes:
     """An .xlsx of the given parts; a part given as an iterable of byte strings is streamed into
     the zip (a part of hundreds of megabytes never sits in memory); parts named in ``stored``
     are kept uncompressed, so that their size on disk is their size unpacked."""
@@ -92,8 +105,9 @@ def workbook(*, sheet: str | bytes | Iterable[bytes] | None = None,
     return buffer.getvalue()
 
 
-def repeated(piece: bytes, times: int, *, head: bytes = SHEET_HEAD,
-             tail: bytes = SHEET_TAIL) -> Iterable[bytes]:
+def repeated(
+    piece: bytes, times: int, *, head: bytes = SHEET_HEAD, tail: bytes = SHEET_TAIL
+) -> Iterable[bytes]:
     """``head``, ``piece`` repeated ``times`` times, ``tail``: in blocks of about 1 MB."""
     yield head
     block = max(1, (1024 * 1024) // len(piece))

@@ -14,8 +14,16 @@ from tests.html import Page
 NOW = factories.NOW
 EN = {"Accept-Language": "en"}
 # The contract's fields of a results item (API.md): all a judge's item holds.
-CONTRACT_ITEM = {"program_id", "title", "troupe_name", "category_name", "score", "rank",
-                 "judge_count", "advanced"}
+CONTRACT_ITEM = {
+    "program_id",
+    "title",
+    "troupe_name",
+    "category_name",
+    "score",
+    "rank",
+    "judge_count",
+    "advanced",
+}
 JUDGE_NAMES = ("评委甲", "评委乙", "评委丙")
 TOTALS = ("65.00", "75.00", "50.00")  # 节目一: one judge's total each, 65 kept, 75 and 50 dropped
 
@@ -26,38 +34,68 @@ class Round:
 
     def __init__(self, session, festival, organizer, *, blind=False):
         self.session, self.organizer = session, organizer
-        troupes = [factories.make_troupe(session, name=name, organization=festival.organization)
-                   for name in ("红枫艺术团", "夕阳红合唱团", "银龄舞蹈队")]
+        troupes = [
+            factories.make_troupe(session, name=name, organization=festival.organization)
+            for name in ("红枫艺术团", "夕阳红合唱团", "银龄舞蹈队")
+        ]
         self.troupe_names = [t.name for t in troupes]
-        self.programs = [factories.make_program(session, festival=festival, troupe=troupe,
-                                                title=title)
-                         for troupe, title in zip(troupes, ("节目一", "节目二", "节目三"),
-                                                  strict=True)]
-        self.judges = [factories.make_user(session, role="judge", display_name=name)
-                       for name in JUDGE_NAMES]
+        self.programs = [
+            factories.make_program(session, festival=festival, troupe=troupe, title=title)
+            for troupe, title in zip(troupes, ("节目一", "节目二", "节目三"), strict=True)
+        ]
+        self.judges = [
+            factories.make_user(session, role="judge", display_name=name) for name in JUDGE_NAMES
+        ]
         self.round = services.create_round(
-            session, festival=festival, name="初选", aggregation="trimmed_mean",
-            criteria=[{"name": "艺术表现", "max_score": 60, "weight": 1},
-                      {"name": "编排", "max_score": 40, "weight": "0.5"}],
-            advance_count=1, is_blind=blind, actor=organizer, now=NOW)
+            session,
+            festival=festival,
+            name="初选",
+            aggregation="trimmed_mean",
+            criteria=[
+                {"name": "艺术表现", "max_score": 60, "weight": 1},
+                {"name": "编排", "max_score": 40, "weight": "0.5"},
+            ],
+            advance_count=1,
+            is_blind=blind,
+            actor=organizer,
+            now=NOW,
+        )
         for judge in self.judges:
-            services.assign_judge(session, round_=self.round, user_id=judge.id,
-                                  actor=organizer, now=NOW)
-        services.add_entries(session, round_=self.round,
-                             program_ids=[p.id for p in self.programs], actor=organizer, now=NOW)
+            services.assign_judge(
+                session, round_=self.round, user_id=judge.id, actor=organizer, now=NOW
+            )
+        services.add_entries(
+            session,
+            round_=self.round,
+            program_ids=[p.id for p in self.programs],
+            actor=organizer,
+            now=NOW,
+        )
         art, layout = self.round.criteria
-        for program, pairs in zip(self.programs, (
+        for program, pairs in zip(
+            self.programs,
+            (
                 [(50, 30), (55, 40), (40, 20)],  # 65, 75, 50 → 65.00
                 [(45, 30)] * 3,  # 60.00
-                [(30, 20)] * 3), strict=True):  # 40.00
+                [(30, 20)] * 3,
+            ),
+            strict=True,
+        ):  # 40.00
             for judge, (a, b) in zip(self.judges, pairs, strict=True):
-                services.save_scores(session, round_=self.round, program_id=program.id,
-                                     judge=judge, values={art.name: a, layout.name: b}, now=NOW)
+                services.save_scores(
+                    session,
+                    round_=self.round,
+                    program_id=program.id,
+                    judge=judge,
+                    values={art.name: a, layout.name: b},
+                    now=NOW,
+                )
         session.commit()
 
     def close(self):
-        services.close_round(self.session, round_=self.round, advance_program_ids=None,
-                             actor=self.organizer, now=NOW)
+        services.close_round(
+            self.session, round_=self.round, advance_program_ids=None, actor=self.organizer, now=NOW
+        )
         self.session.commit()
 
 
@@ -90,7 +128,10 @@ def test_a_judge_reads_the_ranking_through_the_api_but_no_judges_totals(scored, 
     judge = scored.judges[0]
     body = results_api(api, judge, scored.round.id).get_json()
     assert [(i["title"], i["score"], i["rank"], i["advanced"]) for i in body["items"]] == [
-        ("节目一", "65.00", 1, True), ("节目二", "60.00", 2, False), ("节目三", "40.00", 3, False)]
+        ("节目一", "65.00", 1, True),
+        ("节目二", "60.00", 2, False),
+        ("节目三", "40.00", 3, False),
+    ]
     assert all(set(item) == CONTRACT_ITEM for item in body["items"])
     assert set(body) == {"round_id", "status", "complete", "items"}
     text = str(body)
@@ -101,10 +142,13 @@ def test_a_judge_reads_the_ranking_through_the_api_but_no_judges_totals(scored, 
     # The organizers still read every judge's total and which were dropped.
     full = results_api(api, scored.organizer, scored.round.id).get_json()
     first = full["items"][0]
-    assert first["judge_totals"] == {str(j.id): t for j, t in zip(scored.judges, TOTALS,
-                                                                  strict=True)}
+    assert first["judge_totals"] == {
+        str(j.id): t for j, t in zip(scored.judges, TOTALS, strict=True)
+    }
     assert (first["dropped_high_judge_id"], first["dropped_low_judge_id"]) == (
-        scored.judges[1].id, scored.judges[2].id)
+        scored.judges[1].id,
+        scored.judges[2].id,
+    )
 
 
 def test_the_page_and_the_api_show_a_judge_the_same_ranking(scored, api, client):
@@ -127,7 +171,8 @@ def test_the_page_and_the_api_show_a_judge_the_same_ranking(scored, api, client)
 
 
 def test_in_a_blind_round_a_judge_sees_no_troupe_on_the_page_or_through_the_api(
-        session, festival, organizer, api, client):
+    session, festival, organizer, api, client
+):
     blind = Round(session, festival, organizer, blind=True)
     blind.close()
     judge = blind.judges[0]
@@ -152,16 +197,20 @@ def test_a_judge_does_not_learn_who_else_judges_the_round(scored, api):
     assert sorted(full["judge_ids"]) == sorted(j.id for j in scored.judges)
 
 
-@pytest.mark.parametrize(("role", "before_close", "after_close"), [
-    ("organizer", (200, 200), (200, 200)),
-    ("judge", (403, 403), (200, 200)),
-    ("unassigned_judge", (404, 404), (404, 404)),
-    ("other_leader", (404, 404), (404, 404)),
-    ("other_organizer", (404, 404), (404, 404)),
-    ("public", (401, 302), (401, 302)),
-])
+@pytest.mark.parametrize(
+    ("role", "before_close", "after_close"),
+    [
+        ("organizer", (200, 200), (200, 200)),
+        ("judge", (403, 403), (200, 200)),
+        ("unassigned_judge", (404, 404), (404, 404)),
+        ("other_leader", (404, 404), (404, 404)),
+        ("other_organizer", (404, 404), (404, 404)),
+        ("public", (401, 302), (401, 302)),
+    ],
+)
 def test_who_reads_the_results_on_the_page_and_through_the_api(
-        scored, session, api, client, role, before_close, after_close):
+    scored, session, api, client, role, before_close, after_close
+):
     user = {
         "organizer": scored.organizer,
         "judge": scored.judges[0],

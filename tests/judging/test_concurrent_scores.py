@@ -21,8 +21,9 @@ def call(url: str, method: str, body: dict, token: str | None = None) -> tuple[i
     headers = {"Content-Type": "application/json", "Accept-Language": "en"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method=method,
-                                     headers=headers)
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method=method, headers=headers
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
@@ -35,15 +36,17 @@ def test_judges_saving_the_same_program_at_once_lose_nothing(session, live_serve
     organizer = factories.make_user(session, role="admin")
     program = factories.make_program(session, festival=festival, title="夕阳红")
     round_ = services.create_round(
-        session, festival=festival, name="初选",
+        session,
+        festival=festival,
+        name="初选",
         criteria=[{"name": "艺术表现", "max_score": 60}, {"name": "编排", "max_score": 40}],
-        actor=organizer, now=NOW)
+        actor=organizer,
+        now=NOW,
+    )
     judges = [factories.make_user(session, role="judge") for _ in range(JUDGES)]
     for judge in judges:
-        services.assign_judge(session, round_=round_, user_id=judge.id, actor=organizer,
-                              now=NOW)
-    services.add_entries(session, round_=round_, program_ids=[program.id], actor=organizer,
-                         now=NOW)
+        services.assign_judge(session, round_=round_, user_id=judge.id, actor=organizer, now=NOW)
+    services.add_entries(session, round_=round_, program_ids=[program.id], actor=organizer, now=NOW)
     session.commit()
     # Plain values: the threads below must not touch the session (no app context there).
     art_id, layout_id = (c.id for c in round_.criteria)
@@ -52,8 +55,11 @@ def test_judges_saving_the_same_program_at_once_lose_nothing(session, live_serve
 
     tokens = []
     for judge in judges:
-        status, body = call(f"{live_server}/api/v1/auth/tokens", "POST",
-                            {"username": judge.username, "password": factories.PASSWORD})
+        status, body = call(
+            f"{live_server}/api/v1/auth/tokens",
+            "POST",
+            {"username": judge.username, "password": factories.PASSWORD},
+        )
         assert status == 201, body
         tokens.append(body["token"])
 
@@ -84,6 +90,7 @@ def test_judges_saving_the_same_program_at_once_lose_nothing(session, live_serve
         expected.add((judge_id, art_id, f"{30 + index}.25"))
         expected.add((judge_id, layout_id, f"{20 + index}.00"))
     assert {(j, c, f"{v:.2f}") for j, c, v in stored} == expected
-    audited = session.execute(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "save_scores")).scalar_one()
+    audited = session.execute(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "save_scores")
+    ).scalar_one()
     assert audited == JUDGES

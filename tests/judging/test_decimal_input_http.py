@@ -22,12 +22,16 @@ def stored_values(session) -> list[Decimal]:
     return sorted(session.execute(select(Score.value)).scalars())
 
 
-@pytest.mark.parametrize(("art", "layout", "stored"), [
-    ("0e-1000000000", "30", [Decimal("0.00"), Decimal("30.00")]),
-    (ENDLESS_ZEROS, "0E+5", [Decimal("0.00"), Decimal("10.00")]),
-])
+@pytest.mark.parametrize(
+    ("art", "layout", "stored"),
+    [
+        ("0e-1000000000", "30", [Decimal("0.00"), Decimal("30.00")]),
+        (ENDLESS_ZEROS, "0E+5", [Decimal("0.00"), Decimal("10.00")]),
+    ],
+)
 def test_a_score_with_an_extreme_exponent_is_stored_as_the_number_it_reads(
-        session, client, art, layout, stored):
+    session, client, art, layout, stored
+):
     round_, programs, (judge,), _ = build_round(session)
     client.login(judge.username)
     response = post_row(client, round_, programs[0], art, layout)
@@ -38,8 +42,10 @@ def test_a_score_with_an_extreme_exponent_is_stored_as_the_number_it_reads(
 def test_the_api_stores_an_extreme_exponent_as_the_number_it_reads(session, api):
     round_, programs, (judge,), _ = build_round(session)
     art, layout = round_.criteria
-    response = api.as_user(judge).put(f"/api/v1/rounds/{round_.id}/scores/{programs[0].id}", json={
-        "scores": {str(art.id): "0e-1000000000", str(layout.id): ENDLESS_ZEROS}})
+    response = api.as_user(judge).put(
+        f"/api/v1/rounds/{round_.id}/scores/{programs[0].id}",
+        json={"scores": {str(art.id): "0e-1000000000", str(layout.id): ENDLESS_ZEROS}},
+    )
     assert response.status_code == 200, response.get_json()
     assert stored_values(session) == [Decimal("0.00"), Decimal("10.00")]
 
@@ -50,7 +56,8 @@ def test_a_criterion_named_by_its_id_and_by_its_name_is_refused(session, api):
     response = api.as_user(judge).put(
         f"/api/v1/rounds/{round_.id}/scores/{programs[0].id}",
         json={"scores": {str(art.id): "50", art.name: "10", str(layout.id): "30"}},
-        headers=EN)
+        headers=EN,
+    )
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"][art.name] == ["艺术表现 is scored twice."]
     assert row_count(session, Score) == 0
@@ -60,8 +67,13 @@ def test_a_maximum_with_an_extreme_exponent_is_the_number_it_reads(session, api)
     festival = factories.make_festival(session)
     organizer = factories.make_user(session, role="admin")
     sixty = "6" + "0" * 20001 + "e-20000"  # 60, written with 20,000 places
-    response = api.as_user(organizer).post(f"/api/v1/festivals/{festival.id}/rounds", json={
-        "name": "初选", "criteria": [{"name": "艺术表现", "max_score": sixty, "weight": "1"}]})
+    response = api.as_user(organizer).post(
+        f"/api/v1/festivals/{festival.id}/rounds",
+        json={
+            "name": "初选",
+            "criteria": [{"name": "艺术表现", "max_score": sixty, "weight": "1"}],
+        },
+    )
     assert response.status_code == 201, response.get_json()
     session.rollback()
     assert session.execute(select(Criterion.max_score)).scalar_one() == Decimal("60.00")

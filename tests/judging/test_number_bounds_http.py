@@ -37,17 +37,24 @@ def rounds_page(session, client):
 
 
 def round_form(**changes) -> dict:
-    return {"name": "复赛", "aggregation": "mean", "advance_count": "",
-            "criteria-0-name": "艺术表现", "criteria-0-max_score": "60",
-            "criteria-0-weight": "1"} | changes
+    return {
+        "name": "复赛",
+        "aggregation": "mean",
+        "advance_count": "",
+        "criteria-0-name": "艺术表现",
+        "criteria-0-max_score": "60",
+        "criteria-0-weight": "1",
+    } | changes
 
 
 @pytest.mark.parametrize("field", ["criteria-0-max_score", "criteria-0-weight"])
 @pytest.mark.parametrize("value", ["1e30", "9e15"])
-def test_a_huge_maximum_or_weight_on_the_round_form_is_refused(session, client, rounds_page,
-                                                               field, value):
-    response = client.post_form(f"/festivals/{rounds_page.id}/rounds",
-                                round_form(**{field: value}), headers=EN)
+def test_a_huge_maximum_or_weight_on_the_round_form_is_refused(
+    session, client, rounds_page, field, value
+):
+    response = client.post_form(
+        f"/festivals/{rounds_page.id}/rounds", round_form(**{field: value}), headers=EN
+    )
     assert response.status_code == 422
     assert NUMBER_MESSAGE in response.get_data(as_text=True)
     assert row_count(session, Round) == 0
@@ -55,27 +62,42 @@ def test_a_huge_maximum_or_weight_on_the_round_form_is_refused(session, client, 
 
 @pytest.mark.parametrize("value", ["2147483648", "99999999999999999999"])
 def test_a_number_of_places_beyond_the_database_is_refused(session, client, rounds_page, value):
-    response = client.post_form(f"/festivals/{rounds_page.id}/rounds",
-                                round_form(advance_count=value), headers=EN)
+    response = client.post_form(
+        f"/festivals/{rounds_page.id}/rounds", round_form(advance_count=value), headers=EN
+    )
     assert response.status_code == 422
     assert row_count(session, Round) == 0
 
 
-@pytest.mark.parametrize(("path", "data", "status"), [
-    ("/rounds/{round}/judges", {"user_id": "99999999999999999999"}, 422),
-    ("/rounds/{round}/conflicts", {"user_id": "99999999999999999999",
-                                   "program_id": "99999999999999999999"}, 422),
-    ("/rounds/{round}/recommend", {"program_id": "99999999999999999999",
-                                   "festival_id": "99999999999999999999"}, 400),
-    ("/festivals/{festival}/awards", {"tier": "first", "program_id": "99999999999999999999"},
-     422),
-    ("/festivals/{festival}/awards/preview", {"round_id": "99999999999999999999"}, 422),
-])
+@pytest.mark.parametrize(
+    ("path", "data", "status"),
+    [
+        ("/rounds/{round}/judges", {"user_id": "99999999999999999999"}, 422),
+        (
+            "/rounds/{round}/conflicts",
+            {"user_id": "99999999999999999999", "program_id": "99999999999999999999"},
+            422,
+        ),
+        (
+            "/rounds/{round}/recommend",
+            {"program_id": "99999999999999999999", "festival_id": "99999999999999999999"},
+            400,
+        ),
+        (
+            "/festivals/{festival}/awards",
+            {"tier": "first", "program_id": "99999999999999999999"},
+            422,
+        ),
+        ("/festivals/{festival}/awards/preview", {"round_id": "99999999999999999999"}, 422),
+    ],
+)
 def test_an_id_beyond_the_database_in_a_form_is_refused_not_a_server_error(
-        session, client, path, data, status):
+    session, client, path, data, status
+):
     round_, _programs, _judges, organizer = build_round(session)
     client.login(organizer.username)
-    response = client.post_form(path.format(round=round_.id, festival=round_.festival_id), data,
-                                headers=EN)
+    response = client.post_form(
+        path.format(round=round_.id, festival=round_.festival_id), data, headers=EN
+    )
     assert response.status_code == status
     assert row_count(session, JudgeAssignment) == 1

@@ -12,6 +12,7 @@ from festival.judging.scoring import Cut
 
 # Judge totals
 
+
 def test_judge_total_is_the_sum_of_weight_times_score():
     # 1 × 50 + 0.5 × 30 + 2 × 7.25 = 50 + 15 + 14.5 = 79.5
     scores = {"art": D("50"), "layout": D("30"), "costume": D("7.25")}
@@ -26,6 +27,7 @@ def test_judge_total_is_exact_beyond_two_places():
 
 # Aggregation
 
+
 def test_trimmed_mean_drops_one_highest_and_one_lowest_with_three_or_more_totals():
     totals = {1: D("65"), 2: D("75"), 3: D("50"), 4: D("76"), 5: D("68")}
     result = scoring.aggregate(totals, "trimmed_mean")
@@ -38,7 +40,8 @@ def test_trimmed_mean_drops_one_highest_and_one_lowest_with_three_or_more_totals
 def test_trimmed_mean_with_exactly_three_totals_keeps_the_middle_one():
     # 60, 70, 95 → keep 70
     assert scoring.aggregate({1: D("95"), 2: D("60"), 3: D("70")}, "trimmed_mean").score == D(
-        "70.00")
+        "70.00"
+    )
 
 
 def test_trimmed_mean_drops_only_one_of_several_equal_highest_totals():
@@ -55,10 +58,13 @@ def test_trimmed_mean_drops_only_one_of_several_equal_lowest_totals():
     assert scoring.aggregate(same, "trimmed_mean").score == D("80.00")
 
 
-@pytest.mark.parametrize(("totals", "expected"), [
-    ({1: D("70.5")}, D("70.50")),  # one total: itself
-    ({1: D("70"), 2: D("81")}, D("75.50")),  # (70 + 81) / 2 = 75.5
-])
+@pytest.mark.parametrize(
+    ("totals", "expected"),
+    [
+        ({1: D("70.5")}, D("70.50")),  # one total: itself
+        ({1: D("70"), 2: D("81")}, D("75.50")),  # (70 + 81) / 2 = 75.5
+    ],
+)
 def test_trimmed_mean_with_fewer_than_three_totals_is_the_plain_mean(totals, expected):
     result = scoring.aggregate(totals, "trimmed_mean")
     assert result.score == expected
@@ -86,13 +92,17 @@ def test_aggregate_refuses_an_unknown_method():
 
 # Rounding: half up, two places, only at the end
 
-@pytest.mark.parametrize(("totals", "expected"), [
-    ([D("69.33"), D("69.34")], D("69.34")),  # (69.33 + 69.34) / 2 = 69.335 → up
-    ([D("69.32"), D("69.33")], D("69.33")),  # 69.325 → up (half-even would give 69.32)
-    ([D("69.34"), D("69.35")], D("69.35")),  # 69.345 → up (half-even would give 69.34)
-    ([D("69.33"), D("69.34"), D("69.3347")], D("69.33")),  # 208.0047 / 3 = 69.3349 → down
-    ([D("0.125"), D("0.125")], D("0.13")),  # 0.125 → up
-])
+
+@pytest.mark.parametrize(
+    ("totals", "expected"),
+    [
+        ([D("69.33"), D("69.34")], D("69.34")),  # (69.33 + 69.34) / 2 = 69.335 → up
+        ([D("69.32"), D("69.33")], D("69.33")),  # 69.325 → up (half-even would give 69.32)
+        ([D("69.34"), D("69.35")], D("69.35")),  # 69.345 → up (half-even would give 69.34)
+        ([D("69.33"), D("69.34"), D("69.3347")], D("69.33")),  # 208.0047 / 3 = 69.3349 → down
+        ([D("0.125"), D("0.125")], D("0.13")),  # 0.125 → up
+    ],
+)
 def test_the_score_is_rounded_half_up_to_two_places(totals, expected):
     result = scoring.aggregate(dict(enumerate(totals)), "mean")
     assert result.score == expected
@@ -113,16 +123,17 @@ def test_two_places_rounds_half_up():
 
 # Ranks
 
+
 def test_equal_scores_share_a_rank_and_the_next_rank_is_skipped():
-    ranks = scoring.competition_ranks([("d", D("70")), ("b", D("80")), ("a", D("90")),
-                                       ("c", D("80"))])
+    ranks = scoring.competition_ranks(
+        [("d", D("70")), ("b", D("80")), ("a", D("90")), ("c", D("80"))]
+    )
     # 90 → 1; 80, 80 → 2, 2; 70 → 4
     assert ranks == {"a": 1, "b": 2, "c": 2, "d": 4}
 
 
 def test_equality_for_ranking_is_judged_to_two_places():
-    ranks = scoring.competition_ranks([("x", D("70.004")), ("y", D("70.001")),
-                                       ("z", D("69.994"))])
+    ranks = scoring.competition_ranks([("x", D("70.004")), ("y", D("70.001")), ("z", D("69.994"))])
     # 70.004 → 70.00 and 70.001 → 70.00 tie at 1; 69.994 → 69.99 is third
     assert ranks == {"x": 1, "y": 1, "z": 3}
 
@@ -133,6 +144,7 @@ def test_a_program_without_a_score_has_no_rank_and_does_not_move_the_others():
 
 
 # Cut line
+
 
 def test_cut_line_without_a_tie_advances_the_best():
     cut = scoring.cut_line({"a": 1, "b": 2, "c": 3, "d": 4}, 2)

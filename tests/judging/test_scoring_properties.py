@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from festival.judging import scoring
 
 TWO = Decimal("0.01")
-totals_st = st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False,
-                        allow_infinity=False)
+totals_st = st.decimals(
+    min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False
+)
 judge_totals = st.lists(totals_st, min_size=1, max_size=12)
 methods = st.sampled_from(["trimmed_mean", "mean"])
 FAST = settings(max_examples=150, deadline=None)
@@ -53,15 +54,22 @@ def test_permuting_the_judges_does_not_change_the_score(data, values, method):
 
 # Ranks: scores with three places, so that equality "to two places" is exercised.
 scores_st = st.lists(
-    st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=3, allow_nan=False,
-                                     allow_infinity=False)),
-    min_size=0, max_size=15)
+    st.one_of(
+        st.none(),
+        st.decimals(min_value=0, max_value=100, places=3, allow_nan=False, allow_infinity=False),
+    ),
+    min_size=0,
+    max_size=15,
+)
 
 
 def ranked(scores):
     ranks = scoring.competition_ranks(list(enumerate(scores)))
-    return ranks, {key: s.quantize(TWO, rounding=ROUND_HALF_UP)
-                   for key, s in enumerate(scores) if s is not None}
+    return ranks, {
+        key: s.quantize(TWO, rounding=ROUND_HALF_UP)
+        for key, s in enumerate(scores)
+        if s is not None
+    }
 
 
 @FAST

@@ -16,8 +16,10 @@ from festival.programs.models import Program, ProgramPerformer, ProgramStatus
 from tests import factories
 
 NOW = factories.NOW
-CRITERIA = [{"name": "art", "max_score": 60, "weight": 1},
-            {"name": "layout", "max_score": 40, "weight": "0.5"}]
+CRITERIA = [
+    {"name": "art", "max_score": 60, "weight": 1},
+    {"name": "layout", "max_score": 40, "weight": "0.5"},
+]
 
 
 class World:
@@ -28,31 +30,55 @@ class World:
         self.session = session
         self.festival = factories.make_festival(session)
         self.admin = factories.make_user(session, role="admin")
-        self.programs = [factories.make_program(session, festival=self.festival,
-                                                title=f"Program {i}") for i in range(programs)]
+        self.programs = [
+            factories.make_program(session, festival=self.festival, title=f"Program {i}")
+            for i in range(programs)
+        ]
         self.judges = [factories.make_user(session, role="judge") for _ in range(judges)]
         self.round = services.create_round(
-            session, festival=self.festival, name="First", aggregation="trimmed_mean",
-            criteria=CRITERIA, advance_count=advance_count, actor=self.admin, now=NOW)
+            session,
+            festival=self.festival,
+            name="First",
+            aggregation="trimmed_mean",
+            criteria=CRITERIA,
+            advance_count=advance_count,
+            actor=self.admin,
+            now=NOW,
+        )
         for judge in self.judges:
-            services.assign_judge(session, round_=self.round, user_id=judge.id,
-                                  actor=self.admin, now=NOW)
-        services.add_entries(session, round_=self.round, program_ids=[p.id for p in self.programs],
-                             actor=self.admin, now=NOW)
+            services.assign_judge(
+                session, round_=self.round, user_id=judge.id, actor=self.admin, now=NOW
+            )
+        services.add_entries(
+            session,
+            round_=self.round,
+            program_ids=[p.id for p in self.programs],
+            actor=self.admin,
+            now=NOW,
+        )
 
     def score(self, program, judge, art, layout, round_=None):
-        return services.save_scores(self.session, round_=round_ or self.round,
-                                    program_id=program.id, judge=judge,
-                                    values={"art": art, "layout": layout}, now=NOW)
+        return services.save_scores(
+            self.session,
+            round_=round_ or self.round,
+            program_id=program.id,
+            judge=judge,
+            values={"art": art, "layout": layout},
+            now=NOW,
+        )
 
     def score_everyone(self, program, art, layout):
         for judge in self.judges:
             self.score(program, judge, art, layout)
 
     def close(self, advance_program_ids=None):
-        return services.close_round(self.session, round_=self.round,
-                                    advance_program_ids=advance_program_ids, actor=self.admin,
-                                    now=NOW)
+        return services.close_round(
+            self.session,
+            round_=self.round,
+            advance_program_ids=advance_program_ids,
+            actor=self.admin,
+            now=NOW,
+        )
 
 
 @pytest.fixture
@@ -66,19 +92,24 @@ def rounds_in(session) -> int:
 
 # Creating a round
 
+
 def new_round(session, festival, admin, criteria, **kwargs):
-    return services.create_round(session, festival=festival, name="Round",
-                                 criteria=criteria, actor=admin, now=NOW, **kwargs)
+    return services.create_round(
+        session, festival=festival, name="Round", criteria=criteria, actor=admin, now=NOW, **kwargs
+    )
 
 
-@pytest.mark.parametrize(("criteria", "field"), [
-    ([], "criteria"),
-    ([{"name": "art", "max_score": 10}, {"name": "art", "max_score": 5}], "criteria.1"),
-    ([{"name": "art", "max_score": 0}], "criteria.0"),
-    ([{"name": "art", "max_score": 10, "weight": 0}], "criteria.0"),
-    ([{"name": "art", "max_score": "abc"}], "criteria.0"),
-    ([{"name": "art", "max_score": "10.005"}], "criteria.0"),  # more than two places
-])
+@pytest.mark.parametrize(
+    ("criteria", "field"),
+    [
+        ([], "criteria"),
+        ([{"name": "art", "max_score": 10}, {"name": "art", "max_score": 5}], "criteria.1"),
+        ([{"name": "art", "max_score": 0}], "criteria.0"),
+        ([{"name": "art", "max_score": 10, "weight": 0}], "criteria.0"),
+        ([{"name": "art", "max_score": "abc"}], "criteria.0"),
+        ([{"name": "art", "max_score": "10.005"}], "criteria.0"),  # more than two places
+    ],
+)
 def test_create_round_refuses_bad_criteria_and_stores_nothing(session, criteria, field):
     festival = factories.make_festival(session)
     admin = factories.make_user(session, role="admin")
@@ -115,6 +146,7 @@ def test_create_round_stores_criteria_in_order_and_moves_the_festival_to_screeni
 
 # Entries
 
+
 def test_the_second_round_takes_only_programs_advanced_from_the_first(session, world):
     for i, program in enumerate(world.programs):
         world.score_everyone(program, 50 - i, 30)  # totals 65, 64, 63, 62: no tie
@@ -122,16 +154,28 @@ def test_the_second_round_takes_only_programs_advanced_from_the_first(session, w
     second = new_round(session, world.festival, world.admin, CRITERIA)
     assert second.position == 2
     with pytest.raises(ValidationFailed) as refused:
-        services.add_entries(session, round_=second,
-                             program_ids=[world.programs[0].id, world.programs[2].id],
-                             actor=world.admin, now=NOW)
+        services.add_entries(
+            session,
+            round_=second,
+            program_ids=[world.programs[0].id, world.programs[2].id],
+            actor=world.admin,
+            now=NOW,
+        )
     [problem] = refused.value.fields["program_ids"]
     assert "Program 2" in str(problem)  # named by title; Program 0 is fine
-    assert session.execute(select(func.count()).select_from(RoundEntry).where(
-        RoundEntry.round_id == second.id)).scalar_one() == 0
-    services.add_entries(session, round_=second,
-                         program_ids=[world.programs[0].id, world.programs[1].id],
-                         actor=world.admin, now=NOW)
+    assert (
+        session.execute(
+            select(func.count()).select_from(RoundEntry).where(RoundEntry.round_id == second.id)
+        ).scalar_one()
+        == 0
+    )
+    services.add_entries(
+        session,
+        round_=second,
+        program_ids=[world.programs[0].id, world.programs[1].id],
+        actor=world.admin,
+        now=NOW,
+    )
     assert services.entry_count(session, second.id) == 2
     assert world.programs[0].status is ProgramStatus.screening
 
@@ -139,11 +183,13 @@ def test_the_second_round_takes_only_programs_advanced_from_the_first(session, w
 def test_the_first_round_refuses_a_program_of_another_festival(session, world):
     other = factories.make_program(session, festival=factories.make_festival(session))
     with pytest.raises(ValidationFailed):
-        services.add_entries(session, round_=world.round, program_ids=[other.id],
-                             actor=world.admin, now=NOW)
+        services.add_entries(
+            session, round_=world.round, program_ids=[other.id], actor=world.admin, now=NOW
+        )
 
 
 # Conflicts and completeness
+
 
 def test_results_are_complete_only_when_every_judge_scored_every_entry(session, world):
     for program in world.programs:
@@ -151,8 +197,9 @@ def test_results_are_complete_only_when_every_judge_scored_every_entry(session, 
     last_program, last_judge = world.programs[-1], world.judges[-1]
     entry_id = _entry_id(session, world, last_program)
     for table in (Score.__table__, JudgeTotal.__table__):
-        session.execute(table.delete().where(table.c.judge_id == last_judge.id,
-                                             table.c.entry_id == entry_id))
+        session.execute(
+            table.delete().where(table.c.judge_id == last_judge.id, table.c.entry_id == entry_id)
+        )
     results = round_results(session, world.round)
     assert (results.complete, results.missing) == (False, 1)
     world.score(last_program, last_judge, 50, 30)
@@ -161,19 +208,33 @@ def test_results_are_complete_only_when_every_judge_scored_every_entry(session, 
 
 
 def _entry_id(session, world, program) -> int:
-    return session.execute(select(RoundEntry.id).where(
-        RoundEntry.round_id == world.round.id, RoundEntry.program_id == program.id)).scalar_one()
+    return session.execute(
+        select(RoundEntry.id).where(
+            RoundEntry.round_id == world.round.id, RoundEntry.program_id == program.id
+        )
+    ).scalar_one()
 
 
 def test_a_conflict_removes_the_judges_scores_and_excludes_them_from_completeness(session, world):
     conflicted, program = world.judges[0], world.programs[0]
     for each in world.programs:
         world.score_everyone(each, 50, 30)
-    services.declare_conflict(session, round_=world.round, judge_id=conflicted.id,
-                              program_id=program.id, reason="coach", actor=conflicted, now=NOW)
-    left = session.execute(select(func.count()).select_from(Score).where(
-        Score.judge_id == conflicted.id,
-        Score.entry_id == _entry_id(session, world, program))).scalar_one()
+    services.declare_conflict(
+        session,
+        round_=world.round,
+        judge_id=conflicted.id,
+        program_id=program.id,
+        reason="coach",
+        actor=conflicted,
+        now=NOW,
+    )
+    left = session.execute(
+        select(func.count())
+        .select_from(Score)
+        .where(
+            Score.judge_id == conflicted.id, Score.entry_id == _entry_id(session, world, program)
+        )
+    ).scalar_one()
     assert left == 0
     results = round_results(session, world.round)
     item = next(i for i in results.items if i.program_id == program.id)
@@ -184,8 +245,13 @@ def test_a_conflict_removes_the_judges_scores_and_excludes_them_from_completenes
 
 
 def test_declaring_the_same_conflict_twice_is_a_conflict(session, world):
-    args = dict(round_=world.round, judge_id=world.judges[0].id,
-                program_id=world.programs[0].id, actor=world.admin, now=NOW)
+    args = dict(
+        round_=world.round,
+        judge_id=world.judges[0].id,
+        program_id=world.programs[0].id,
+        actor=world.admin,
+        now=NOW,
+    )
     services.declare_conflict(session, **args)
     with pytest.raises(Conflict):
         services.declare_conflict(session, **args)
@@ -214,13 +280,17 @@ def test_results_rank_and_aggregate_like_a_hand_computation(session, world):
     world.score_everyone(d, 10, 10)
     items = round_results(session, world.round).items
     assert [(i.program_id, i.score, i.rank) for i in items] == [
-        (b.id, Decimal("80.00"), 1), (c.id, Decimal("80.00"), 1),
-        (a.id, Decimal("65.00"), 3), (d.id, Decimal("15.00"), 4)]
+        (b.id, Decimal("80.00"), 1),
+        (c.id, Decimal("80.00"), 1),
+        (a.id, Decimal("65.00"), 3),
+        (d.id, Decimal("15.00"), 4),
+    ]
     item_a = items[2]
     assert (item_a.dropped_high, item_a.dropped_low) == (j2.id, j3.id)
 
 
 # Closing
+
 
 def test_close_refuses_while_score_sheets_are_missing(session, world):
     world.score_everyone(world.programs[0], 50, 30)
@@ -240,7 +310,8 @@ def test_close_refuses_a_tie_at_the_cut_line_naming_the_tied_programs(session, w
     with pytest.raises(TieAtCutoff) as tie:
         world.close()
     assert sorted(int(pid) for pid in tie.value.fields["advance_program_ids"]) == sorted(
-        [b.id, c.id])
+        [b.id, c.id]
+    )
     assert "Program 1" in str(tie.value.message) and "Program 2" in str(tie.value.message)
     assert world.round.status is RoundStatus.open
     with pytest.raises(ValidationFailed):
@@ -257,15 +328,27 @@ def test_close_with_a_decision_freezes_scores_ranks_and_statuses(session, world)
     world.score_everyone(c, 50, 30)
     world.score_everyone(d, 10, 10)
     assert world.close([a.id, c.id]) == [a.id, c.id]
-    entries = {e.program_id: e for e in session.execute(
-        select(RoundEntry).where(RoundEntry.round_id == world.round.id)).scalars()}
-    assert [(entries[p.id].final_score, entries[p.id].final_rank, entries[p.id].advanced)
-            for p in (a, b, c, d)] == [
-        (Decimal("80.00"), 1, True), (Decimal("65.00"), 2, False),
-        (Decimal("65.00"), 2, True), (Decimal("15.00"), 4, False)]
+    entries = {
+        e.program_id: e
+        for e in session.execute(
+            select(RoundEntry).where(RoundEntry.round_id == world.round.id)
+        ).scalars()
+    }
+    assert [
+        (entries[p.id].final_score, entries[p.id].final_rank, entries[p.id].advanced)
+        for p in (a, b, c, d)
+    ] == [
+        (Decimal("80.00"), 1, True),
+        (Decimal("65.00"), 2, False),
+        (Decimal("65.00"), 2, True),
+        (Decimal("15.00"), 4, False),
+    ]
     assert [p.status for p in (a, b, c, d)] == [
-        ProgramStatus.advanced, ProgramStatus.eliminated, ProgramStatus.advanced,
-        ProgramStatus.eliminated]
+        ProgramStatus.advanced,
+        ProgramStatus.eliminated,
+        ProgramStatus.advanced,
+        ProgramStatus.eliminated,
+    ]
     assert world.round.status is RoundStatus.closed and world.round.closed_at == NOW
 
 
@@ -276,15 +359,24 @@ def test_every_write_to_a_closed_round_raises_round_closed(session, world):
     extra_judge = factories.make_user(session, role="judge")
     writes = [
         lambda: world.score(world.programs[0], world.judges[0], 1, 1),
-        lambda: services.assign_judge(session, round_=world.round, user_id=extra_judge.id,
-                                      actor=world.admin, now=NOW),
-        lambda: services.declare_conflict(session, round_=world.round,
-                                          judge_id=world.judges[0].id,
-                                          program_id=world.programs[0].id, actor=world.admin,
-                                          now=NOW),
-        lambda: services.add_entries(session, round_=world.round,
-                                     program_ids=[world.programs[0].id], actor=world.admin,
-                                     now=NOW),
+        lambda: services.assign_judge(
+            session, round_=world.round, user_id=extra_judge.id, actor=world.admin, now=NOW
+        ),
+        lambda: services.declare_conflict(
+            session,
+            round_=world.round,
+            judge_id=world.judges[0].id,
+            program_id=world.programs[0].id,
+            actor=world.admin,
+            now=NOW,
+        ),
+        lambda: services.add_entries(
+            session,
+            round_=world.round,
+            program_ids=[world.programs[0].id],
+            actor=world.admin,
+            now=NOW,
+        ),
         lambda: world.close(),
     ]
     for write in writes:
@@ -293,6 +385,7 @@ def test_every_write_to_a_closed_round_raises_round_closed(session, world):
 
 
 # Recommending upward
+
 
 @pytest.fixture
 def advanced_world(session, world):
@@ -306,14 +399,19 @@ def test_recommend_creates_a_linked_program_at_a_higher_level(session, advanced_
     world = advanced_world
     source = world.programs[0]
     city = factories.make_festival(session, level="city")
-    recommended = services.recommend_program(session, program=source, target=city,
-                                             category_id=None, actor=world.admin, now=NOW)
+    recommended = services.recommend_program(
+        session, program=source, target=city, category_id=None, actor=world.admin, now=NOW
+    )
     assert recommended.festival_id == city.id and recommended.recommended_from_id == source.id
     assert (recommended.troupe_id, recommended.title) == (source.troupe_id, source.title)
     assert recommended.category.name == source.category.name
     assert recommended.category.festival_id == city.id
-    performers = {row for row in session.execute(select(ProgramPerformer.person_id).where(
-        ProgramPerformer.program_id == recommended.id)).scalars()}
+    performers = {
+        row
+        for row in session.execute(
+            select(ProgramPerformer.person_id).where(ProgramPerformer.program_id == recommended.id)
+        ).scalars()
+    }
     assert performers == {p.person_id for p in source.performers} and len(performers) == 3
     assert recommended.status is ProgramStatus.submitted
 
@@ -322,8 +420,14 @@ def test_recommend_creates_a_linked_program_at_a_higher_level(session, advanced_
 def test_recommend_refuses_the_same_or_a_lower_level(session, advanced_world, level):
     city = factories.make_festival(session, level=level)
     with pytest.raises(ValidationFailed) as refused:
-        services.recommend_program(session, program=advanced_world.programs[0], target=city,
-                                   category_id=None, actor=advanced_world.admin, now=NOW)
+        services.recommend_program(
+            session,
+            program=advanced_world.programs[0],
+            target=city,
+            category_id=None,
+            actor=advanced_world.admin,
+            now=NOW,
+        )
     assert "festival_id" in refused.value.fields
 
 
@@ -332,24 +436,40 @@ def test_recommend_refuses_a_program_that_did_not_advance(session, advanced_worl
     eliminated = advanced_world.programs[3]
     assert eliminated.status is ProgramStatus.eliminated
     with pytest.raises(ValidationFailed) as refused:
-        services.recommend_program(session, program=eliminated, target=city, category_id=None,
-                                   actor=advanced_world.admin, now=NOW)
+        services.recommend_program(
+            session,
+            program=eliminated,
+            target=city,
+            category_id=None,
+            actor=advanced_world.admin,
+            now=NOW,
+        )
     assert set(refused.value.fields) == {"program_id"}
 
 
 def test_recommend_refuses_the_same_program_twice(session, advanced_world):
     city = factories.make_festival(session, level="city")
-    args = dict(program=advanced_world.programs[0], target=city, category_id=None,
-                actor=advanced_world.admin, now=NOW)
+    args = dict(
+        program=advanced_world.programs[0],
+        target=city,
+        category_id=None,
+        actor=advanced_world.admin,
+        now=NOW,
+    )
     services.recommend_program(session, **args)
     with pytest.raises(ValidationFailed) as refused:
         services.recommend_program(session, **args)
     assert set(refused.value.fields) == {"program_id"}
-    assert session.execute(select(func.count()).select_from(Program).where(
-        Program.festival_id == city.id)).scalar_one() == 1
+    assert (
+        session.execute(
+            select(func.count()).select_from(Program).where(Program.festival_id == city.id)
+        ).scalar_one()
+        == 1
+    )
 
 
 # Audit
+
 
 def test_score_changes_are_audited_with_old_and_new_values(session, world):
     program, judge = world.programs[0], world.judges[0]
@@ -357,13 +477,20 @@ def test_score_changes_are_audited_with_old_and_new_values(session, world):
     session.commit()  # the stored values come back from the database as Numeric(7, 2)
     world.score(program, judge, "55.5", 30)  # only art changes
     world.score(program, judge, "55.50", "30.00")  # no change: no entry
-    entries = list(session.execute(select(AuditEntry).where(
-        AuditEntry.action == "save_scores").order_by(AuditEntry.id)).scalars())
+    entries = list(
+        session.execute(
+            select(AuditEntry).where(AuditEntry.action == "save_scores").order_by(AuditEntry.id)
+        ).scalars()
+    )
+
     # Values are decimal strings as given or as stored ("55.5" or "55.50"): compare as numbers.
     def as_numbers(changes):
-        return {key: value if key == "program_id" else
-                [None if v is None else Decimal(v) for v in value]
-                for key, value in changes.items()}
+        return {
+            key: value
+            if key == "program_id"
+            else [None if v is None else Decimal(v) for v in value]
+            for key, value in changes.items()
+        }
 
     assert [as_numbers(e.changes) for e in entries] == [
         {"program_id": program.id, "art": [None, 50], "layout": [None, 30]},
@@ -374,11 +501,18 @@ def test_score_changes_are_audited_with_old_and_new_values(session, world):
 
 # The totals and scores kept beside the scores, which the ranking reads
 
+
 def _kept(session, world, program):
-    entry = session.execute(select(RoundEntry).where(
-        RoundEntry.round_id == world.round.id, RoundEntry.program_id == program.id)).scalar_one()
-    totals = dict(session.execute(select(JudgeTotal.judge_id, JudgeTotal.units).where(
-        JudgeTotal.entry_id == entry.id)).all())
+    entry = session.execute(
+        select(RoundEntry).where(
+            RoundEntry.round_id == world.round.id, RoundEntry.program_id == program.id
+        )
+    ).scalar_one()
+    totals = dict(
+        session.execute(
+            select(JudgeTotal.judge_id, JudgeTotal.units).where(JudgeTotal.entry_id == entry.id)
+        ).all()
+    )
     return entry.score, entry.judge_count, totals
 
 
@@ -402,8 +536,14 @@ def test_a_conflict_removes_the_judge_total_and_rescores_the_entry(session, worl
     for judge, art in ((first, 40), (second, 50), (third, 60)):
         world.score(program, judge, art, 0)
     assert _kept(session, world, program)[:2] == (Decimal("50.00"), 3)
-    services.declare_conflict(session, round_=world.round, judge_id=third.id,
-                              program_id=program.id, actor=world.admin, now=NOW)
+    services.declare_conflict(
+        session,
+        round_=world.round,
+        judge_id=third.id,
+        program_id=program.id,
+        actor=world.admin,
+        now=NOW,
+    )
     score, count, totals = _kept(session, world, program)
     assert (score, count, set(totals)) == (Decimal("45.00"), 2, {first.id, second.id})
 
@@ -419,11 +559,13 @@ def test_the_kept_ranking_matches_the_scores_judge_by_judge(session):
     rng = random.Random(7)
     for program in world.programs:
         for judge in world.judges:
-            world.score(program, judge, f"{rng.randint(0, 6000) / 100:.2f}",
-                        f"{rng.randint(0, 80) / 2:.1f}")
+            world.score(
+                program, judge, f"{rng.randint(0, 6000) / 100:.2f}", f"{rng.randint(0, 80) / 2:.1f}"
+            )
     results = round_results(session, world.round)
-    stored = session.execute(select(Score.entry_id, Score.judge_id, Score.criterion_id,
-                                    Score.value)).all()
+    stored = session.execute(
+        select(Score.entry_id, Score.judge_id, Score.criterion_id, Score.value)
+    ).all()
     weights = {c.id: c.weight for c in world.round.criteria}
     by_entry = {}
     for entry_id, judge_id, criterion_id, value in stored:

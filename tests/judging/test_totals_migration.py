@@ -15,10 +15,14 @@ BEFORE = "6b9c69e76545"
 
 
 def kept(session) -> tuple[list, list]:
-    totals = session.execute(select(JudgeTotal.entry_id, JudgeTotal.judge_id, JudgeTotal.units)
-                             .order_by(JudgeTotal.entry_id, JudgeTotal.judge_id)).all()
-    scores = session.execute(select(RoundEntry.id, RoundEntry.score, RoundEntry.judge_count)
-                             .order_by(RoundEntry.id)).all()
+    totals = session.execute(
+        select(JudgeTotal.entry_id, JudgeTotal.judge_id, JudgeTotal.units).order_by(
+            JudgeTotal.entry_id, JudgeTotal.judge_id
+        )
+    ).all()
+    scores = session.execute(
+        select(RoundEntry.id, RoundEntry.score, RoundEntry.judge_count).order_by(RoundEntry.id)
+    ).all()
     return totals, scores
 
 

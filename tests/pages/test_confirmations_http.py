@@ -20,9 +20,11 @@ from tests.html import Page
 
 EN = {"Accept-Language": "en"}
 # Form actions that destroy or cannot be taken back; other buttons (save, add) act at once.
-DESTRUCTIVE = re.compile(r"/open$|/members/\d+/remove$|/awards/(un)?publish$|"
-                         r"/awards/\d+/remove$|/recommend$|/cancel$|/withdraw$|/delete$|"
-                         r"/calendar/rotate$")
+DESTRUCTIVE = re.compile(
+    r"/open$|/members/\d+/remove$|/awards/(un)?publish$|"
+    r"/awards/\d+/remove$|/recommend$|/cancel$|/withdraw$|/delete$|"
+    r"/calendar/rotate$"
+)
 
 
 @pytest.fixture
@@ -30,63 +32,124 @@ def world(session, office, organizer):
     """A draft festival with a category; an open one with a troupe, its members, a program
     and an unpublished award; a screened one whose closed round advanced a program that the
     city's open festival may receive; a published one under notice; a weekly training."""
-    draft = factories.make_festival(session, organization=office, status="draft",
-                                    name="草稿艺术节")
+    draft = factories.make_festival(session, organization=office, status="draft", name="草稿艺术节")
     festival = factories.make_festival(session, organization=office, name="开放的艺术节")
     leader = factories.make_user(session, role="leader")
     troupe = factories.make_troupe(session, organization=office, leader=leader, name="万年表歌舞团")
     program = factories.make_program(session, festival=festival, troupe=troupe, actor=organizer)
-    create_award(session, festival=festival, tier="special", program_id=program.id,
-                 actor=organizer, now=factories.NOW)
+    create_award(
+        session,
+        festival=festival,
+        tier="special",
+        program_id=program.id,
+        actor=organizer,
+        now=factories.NOW,
+    )
     screened = factories.make_festival(session, organization=office, name="评审中的艺术节")
-    entries = [factories.make_program(session, festival=screened, troupe=troupe, actor=organizer)
-               for _ in range(2)]
-    round_ = judging.create_round(session, festival=screened, name="初选",
-                                  criteria=[{"name": "表现", "max_score": 10}], advance_count=1,
-                                  actor=organizer, now=factories.NOW)
+    entries = [
+        factories.make_program(session, festival=screened, troupe=troupe, actor=organizer)
+        for _ in range(2)
+    ]
+    round_ = judging.create_round(
+        session,
+        festival=screened,
+        name="初选",
+        criteria=[{"name": "表现", "max_score": 10}],
+        advance_count=1,
+        actor=organizer,
+        now=factories.NOW,
+    )
     judge = factories.make_user(session, role="judge")
-    judging.assign_judge(session, round_=round_, user_id=judge.id, actor=organizer,
-                         now=factories.NOW)
-    judging.add_entries(session, round_=round_, program_ids=[p.id for p in entries],
-                        actor=organizer, now=factories.NOW)
+    judging.assign_judge(
+        session, round_=round_, user_id=judge.id, actor=organizer, now=factories.NOW
+    )
+    judging.add_entries(
+        session,
+        round_=round_,
+        program_ids=[p.id for p in entries],
+        actor=organizer,
+        now=factories.NOW,
+    )
     session.refresh(round_, ["criteria"])
     for value, entry in zip(("9", "7"), entries, strict=True):
-        judging.save_scores(session, round_=round_, program_id=entry.id, judge=judge,
-                            values={str(round_.criteria[0].id): value}, now=factories.NOW)
-    judging.close_round(session, round_=round_, advance_program_ids=None, actor=organizer,
-                        now=factories.NOW)
-    factories.make_festival(session, organization=office.parent, level="city",
-                            name="市级艺术节")
+        judging.save_scores(
+            session,
+            round_=round_,
+            program_id=entry.id,
+            judge=judge,
+            values={str(round_.criteria[0].id): value},
+            now=factories.NOW,
+        )
+    judging.close_round(
+        session, round_=round_, advance_program_ids=None, actor=organizer, now=factories.NOW
+    )
+    factories.make_festival(session, organization=office.parent, level="city", name="市级艺术节")
     published = factories.make_festival(session, organization=office, name="公示中的艺术节")
-    winner = factories.make_program(session, festival=published, troupe=troupe,
-                                    actor=organizer)
-    create_award(session, festival=published, tier="first", program_id=winner.id,
-                 actor=organizer, now=factories.NOW)
-    publish(session, festival=published, notice_days=30, actor=organizer,
-            now=datetime.now(UTC) - timedelta(days=1))
+    winner = factories.make_program(session, festival=published, troupe=troupe, actor=organizer)
+    create_award(
+        session,
+        festival=published,
+        tier="first",
+        program_id=winner.id,
+        actor=organizer,
+        now=factories.NOW,
+    )
+    publish(
+        session,
+        festival=published,
+        notice_days=30,
+        actor=organizer,
+        now=datetime.now(UTC) - timedelta(days=1),
+    )
     training = schedules.create_event(
-        session, troupe=troupe, zone="Asia/Shanghai", actor=leader, now=factories.NOW,
+        session,
+        troupe=troupe,
+        zone="Asia/Shanghai",
+        actor=leader,
+        now=factories.NOW,
         details=schedules.EventDetails(
-            title="每周集中训练", kind="training", starts_at=datetime(2027, 5, 1, 9, 0),
-            ends_at=datetime(2027, 5, 1, 11, 0), rule="FREQ=WEEKLY;BYDAY=SA;COUNT=8"))
+            title="每周集中训练",
+            kind="training",
+            starts_at=datetime(2027, 5, 1, 9, 0),
+            ends_at=datetime(2027, 5, 1, 11, 0),
+            rule="FREQ=WEEKLY;BYDAY=SA;COUNT=8",
+        ),
+    )
     session.commit()
-    pages = [f"/festivals/{draft.id}", f"/troupes/{troupe.id}",
-             f"/festivals/{festival.id}/awards/manage",
-             f"/festivals/{published.id}/awards/manage", f"/rounds/{round_.id}/results",
-             f"/events/{training.id}", f"/programs/{program.id}",
-             f"/troupes/{troupe.id}/calendar"]
-    return {"draft": draft, "festival": festival, "troupe": troupe, "published": published,
-            "training": training, "pages": pages}
+    pages = [
+        f"/festivals/{draft.id}",
+        f"/troupes/{troupe.id}",
+        f"/festivals/{festival.id}/awards/manage",
+        f"/festivals/{published.id}/awards/manage",
+        f"/rounds/{round_.id}/results",
+        f"/events/{training.id}",
+        f"/programs/{program.id}",
+        f"/troupes/{troupe.id}/calendar",
+    ]
+    return {
+        "draft": draft,
+        "festival": festival,
+        "troupe": troupe,
+        "published": published,
+        "training": training,
+        "pages": pages,
+    }
 
 
 def state(session) -> tuple:
     """Everything a destructive button could change."""
     session.expire_all()
-    festivals = tuple(session.execute(
-        Festival.__table__.select().with_only_columns(
-            Festival.status, Festival.published_at)).all())
-    return (festivals, row_count(session, Membership), row_count(session, Program),
-            row_count(session, EventCancellation))
+    festivals = tuple(
+        session.execute(
+            Festival.__table__.select().with_only_columns(Festival.status, Festival.published_at)
+        ).all()
+    )
+    return (
+        festivals,
+        row_count(session, Membership),
+        row_count(session, Program),
+        row_count(session, EventCancellation),
+    )
 
 
 def destructive_buttons(client, pages) -> list[tuple[str, dict, str]]:
@@ -102,14 +165,18 @@ def destructive_buttons(client, pages) -> list[tuple[str, dict, str]]:
     return found
 
 
-def test_every_destructive_button_asks_first_and_changes_nothing(client, session, organizer,
-                                                                 world):
+def test_every_destructive_button_asks_first_and_changes_nothing(client, session, organizer, world):
     client.login(organizer.username)
     buttons = destructive_buttons(client, world["pages"])
     actions = {re.sub(r"\d+", "N", action) for action, _fields, _page in buttons}
-    assert actions >= {"/festivals/N/open", "/troupes/N/members/N/remove",
-                       "/festivals/N/awards/publish", "/festivals/N/awards/unpublish",
-                       "/awards/N/remove", "/rounds/N/recommend"}, actions
+    assert actions >= {
+        "/festivals/N/open",
+        "/troupes/N/members/N/remove",
+        "/festivals/N/awards/publish",
+        "/festivals/N/awards/unpublish",
+        "/awards/N/remove",
+        "/rounds/N/recommend",
+    }, actions
     before = state(session)
     for action, fields, page in buttons:
         response = client.post(action, data=fields, headers=EN)
@@ -139,8 +206,7 @@ def test_removing_a_member_asks_then_removes_only_on_yes(client, session, organi
     person = factories.make_person(session, name="张秀英", troupe=troupe)
     session.commit()
     client.login(organizer.username)
-    form = Page(client.get(f"/troupes/{troupe.id}", headers=EN)).form_with_button(
-        "Remove 张秀英")
+    form = Page(client.get(f"/troupes/{troupe.id}", headers=EN)).form_with_button("Remove 张秀英")
     asked = Page(client.post(form.action, data=form.fields, headers=EN))
     assert asked.h1 == "Remove 张秀英 from 夕阳红戏曲社?"
     assert "stays registered" in asked.text
@@ -153,12 +219,16 @@ def test_removing_a_member_asks_then_removes_only_on_yes(client, session, organi
     assert row_count(session, Membership, Membership.person_id == person.id) == 0
 
 
-def test_publishing_without_a_notice_period_warns_that_it_is_final_at_once(client, session,
-                                                                           organizer, world):
+def test_publishing_without_a_notice_period_warns_that_it_is_final_at_once(
+    client, session, organizer, world
+):
     festival = world["festival"]
     client.login(organizer.username)
-    asked = Page(client.post_form(f"/festivals/{festival.id}/awards/publish",
-                                  {"notice_days": "0"}, headers=EN))
+    asked = Page(
+        client.post_form(
+            f"/festivals/{festival.id}/awards/publish", {"notice_days": "0"}, headers=EN
+        )
+    )
     assert asked.h1 == f"Publish the awards of {festival.name}?"
     assert "1 award becomes public at once" in asked.text
     assert "Without a notice period the awards are final at once" in asked.text
@@ -169,8 +239,9 @@ def test_publishing_without_a_notice_period_warns_that_it_is_final_at_once(clien
     assert festival.status is FestivalStatus.announced and festival.notice_until is None
 
 
-def test_opening_a_festival_asks_and_says_until_when_troupes_may_submit(client, session,
-                                                                        organizer, world):
+def test_opening_a_festival_asks_and_says_until_when_troupes_may_submit(
+    client, session, organizer, world
+):
     draft = world["draft"]
     client.login(organizer.username)
     asked = Page(client.post_form(f"/festivals/{draft.id}/open", headers=EN))

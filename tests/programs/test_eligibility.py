@@ -30,24 +30,36 @@ def english(tmp_path):
 
 def rules(**overrides) -> Rules:
     values = {
-        "min_age": 60, "starts_on": STARTS_ON, "deadline": DEADLINE, "is_open": True,
-        "may_submit_late": False, "category_name": "Dance", "category_max_minutes": 8,
+        "min_age": 60,
+        "starts_on": STARTS_ON,
+        "deadline": DEADLINE,
+        "is_open": True,
+        "may_submit_late": False,
+        "category_name": "Dance",
+        "category_max_minutes": 8,
         "troupe_name": "Red Maple",
     }
     return Rules(**{**values, **overrides})
 
 
-def member(person_id: int = 1, *, name: str = "Wang Fang", birth_date: date = date(1950, 1, 1),
-           is_member: bool = True) -> Performer:
+def member(
+    person_id: int = 1,
+    *,
+    name: str = "Wang Fang",
+    birth_date: date = date(1950, 1, 1),
+    is_member: bool = True,
+) -> Performer:
     return Performer(id=person_id, name=name, birth_date=birth_date, is_member=is_member)
 
 
-def problems_of(submission=None, *, performers=None, title_taken=False, now=BEFORE_DEADLINE,
-                **rule_overrides) -> dict[str, list]:
+def problems_of(
+    submission=None, *, performers=None, title_taken=False, now=BEFORE_DEADLINE, **rule_overrides
+) -> dict[str, list]:
     submission = submission or Submission(title="Spring", duration_minutes=6, performer_ids=[1])
     performers = [member()] if performers is None else performers
-    return submission_problems(submission, rules(**rule_overrides), performers=performers,
-                               title_taken=title_taken, now=now)
+    return submission_problems(
+        submission, rules(**rule_overrides), performers=performers, title_taken=title_taken, now=now
+    )
 
 
 def texts(problems: dict[str, list], field: str) -> list[str]:
@@ -55,6 +67,7 @@ def texts(problems: dict[str, list], field: str) -> list[str]:
 
 
 # age_on and birthday_of_age
+
 
 def test_age_on_counts_a_birthday_today_as_a_completed_year():
     assert age_on(date(1966, 5, 1), date(2026, 5, 1)) == 60
@@ -85,6 +98,7 @@ def test_birthday_of_age_of_an_ordinary_day_is_the_same_day():
 
 # submission_problems, one rule at a time
 
+
 def test_an_eligible_submission_has_no_problems():
     assert problems_of() == {}
 
@@ -100,7 +114,8 @@ def test_a_performer_under_age_is_named_with_age_and_shortfall(english):
     assert set(problems) == {"performer_ids"}
     assert texts(problems, "performer_ids") == [
         "Wang Fang is 57 on May 1, 2026, 3 year(s) under the minimum age of 60 "
-        "(turns 60 on June 15, 2028)."]
+        "(turns 60 on June 15, 2028)."
+    ]
 
 
 def test_a_performer_who_turns_the_minimum_age_on_the_first_day_is_eligible():
@@ -123,7 +138,8 @@ def test_a_duration_over_the_category_maximum_names_both_numbers(english):
     problems = problems_of(Submission(title="Spring", duration_minutes=9, performer_ids=[1]))
     assert set(problems) == {"duration_minutes"}
     assert texts(problems, "duration_minutes") == [
-        "9 minutes is longer than the 8 minutes allowed in Dance."]
+        "9 minutes is longer than the 8 minutes allowed in Dance."
+    ]
 
 
 def test_a_duration_at_the_category_maximum_is_allowed():
@@ -165,7 +181,8 @@ def test_a_title_the_troupe_used_already_is_refused(english):
     problems = problems_of(title_taken=True)
     assert set(problems) == {"title"}
     assert texts(problems, "title") == [
-        "Red Maple has already submitted a program called Spring to this festival."]
+        "Red Maple has already submitted a program called Spring to this festival."
+    ]
 
 
 def test_a_blank_title_is_refused():
@@ -194,10 +211,11 @@ def test_a_performer_listed_twice_is_refused():
 
 def test_every_problem_is_reported_at_once(english):
     submission = Submission(title="Spring", duration_minutes=12, performer_ids=[1, 2])
-    performers = [member(1, name="Li Na", is_member=False),
-                  member(2, name="Zhao Min", birth_date=date(1970, 1, 1))]
-    problems = problems_of(submission, performers=performers, title_taken=True,
-                           now=AFTER_DEADLINE)
+    performers = [
+        member(1, name="Li Na", is_member=False),
+        member(2, name="Zhao Min", birth_date=date(1970, 1, 1)),
+    ]
+    problems = problems_of(submission, performers=performers, title_taken=True, now=AFTER_DEADLINE)
     assert set(problems) == {"deadline", "title", "duration_minutes", "performer_ids"}
     performer_messages = texts(problems, "performer_ids")
     assert len(performer_messages) == 2

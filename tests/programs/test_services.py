@@ -28,20 +28,32 @@ def world(session):
     organization = factories.make_organization(session)
     festival = factories.make_festival(session, organization=organization)
     leader = factories.make_user(session, role="leader")
-    troupe = factories.make_troupe(session, name="Red Maple", organization=organization,
-                                   leader=leader)
-    members = [factories.make_person(session, name=name, troupe=troupe)
-               for name in ("Wang Fang", "Li Na")]
-    return {"festival": festival, "troupe": troupe, "leader": leader, "members": members,
-            "category": festival.categories[0]}
+    troupe = factories.make_troupe(
+        session, name="Red Maple", organization=organization, leader=leader
+    )
+    members = [
+        factories.make_person(session, name=name, troupe=troupe) for name in ("Wang Fang", "Li Na")
+    ]
+    return {
+        "festival": festival,
+        "troupe": troupe,
+        "leader": leader,
+        "members": members,
+        "category": festival.categories[0],
+    }
 
 
 def submit(session, world, **overrides):
     values = {
-        "festival": world["festival"], "troupe": world["troupe"],
-        "category_id": world["category"].id, "title": "Spring Breeze", "duration_minutes": 6,
-        "performer_ids": [p.id for p in world["members"]], "may_submit_late": False,
-        "actor": world["leader"], "now": NOW,
+        "festival": world["festival"],
+        "troupe": world["troupe"],
+        "category_id": world["category"].id,
+        "title": "Spring Breeze",
+        "duration_minutes": 6,
+        "performer_ids": [p.id for p in world["members"]],
+        "may_submit_late": False,
+        "actor": world["leader"],
+        "now": NOW,
     }
     return submit_program(session, **{**values, **overrides})
 
@@ -64,32 +76,38 @@ def test_submit_program_stores_it_as_submitted_with_its_performers(session, worl
     assert stored.status is ProgramStatus.submitted
     assert stored.is_late is False and stored.version == 1
     assert stored.title == "Spring Breeze" and stored.submitted_by_id == world["leader"].id
-    assert sorted(p.person_id for p in stored.performers) == sorted(
-        p.id for p in world["members"])
+    assert sorted(p.person_id for p in stored.performers) == sorted(p.id for p in world["members"])
 
 
 def test_submit_program_refuses_a_performer_who_is_not_a_member(session, world, english):
     # Someone the leader knows (from their other troupe), but not a member of this one.
-    other = factories.make_troupe(session, organization=world["troupe"].organization,
-                                  leader=world["leader"])
+    other = factories.make_troupe(
+        session, organization=world["troupe"].organization, leader=world["leader"]
+    )
     outsider = factories.make_person(session, name="Zhao Min", troupe=other)
     problems = refusal(session, world, performer_ids=[world["members"][0].id, outsider.id])
     assert problems == {"performer_ids": ["Zhao Min is not a member of Red Maple."]}
 
 
 def test_submit_program_refuses_a_performer_under_age_naming_age_and_shortfall(
-        session, world, english):
-    young = factories.make_person(session, name="Sun Li", birth_date=date(1968, 6, 15),
-                                  troupe=world["troupe"])
+    session, world, english
+):
+    young = factories.make_person(
+        session, name="Sun Li", birth_date=date(1968, 6, 15), troupe=world["troupe"]
+    )
     problems = refusal(session, world, performer_ids=[young.id])
-    assert problems == {"performer_ids": [
-        "Sun Li is 57 on May 1, 2026, 3 year(s) under the minimum age of 60 "
-        "(turns 60 on June 15, 2028)."]}
+    assert problems == {
+        "performer_ids": [
+            "Sun Li is 57 on May 1, 2026, 3 year(s) under the minimum age of 60 "
+            "(turns 60 on June 15, 2028)."
+        ]
+    }
 
 
 def test_submit_program_accepts_a_performer_who_turns_60_on_the_first_day(session, world):
-    sixty = factories.make_person(session, birth_date=STARTS_ON.replace(year=1966),
-                                  troupe=world["troupe"])
+    sixty = factories.make_person(
+        session, birth_date=STARTS_ON.replace(year=1966), troupe=world["troupe"]
+    )
     assert submit(session, world, performer_ids=[sixty.id]).id
 
 
@@ -102,8 +120,9 @@ def test_submit_program_refuses_a_performer_who_turns_60_the_day_after(session, 
 
 def test_submit_program_refuses_a_duration_over_the_category_maximum(session, world, english):
     problems = refusal(session, world, duration_minutes=9)
-    assert problems == {"duration_minutes": [
-        "9 minutes is longer than the 8 minutes allowed in 舞蹈."]}
+    assert problems == {
+        "duration_minutes": ["9 minutes is longer than the 8 minutes allowed in 舞蹈."]
+    }
 
 
 def test_submit_program_refuses_a_category_of_another_festival(session, world, english):
@@ -132,8 +151,11 @@ def test_submit_program_in_time_by_an_organizer_is_not_late(session, world):
 def test_submit_program_refuses_the_same_title_twice_ignoring_case(session, world, english):
     submit(session, world, title="Spring Breeze")
     problems = refusal(session, world, title="  spring breeze ")
-    assert problems == {"title": [
-        "Red Maple has already submitted a program called spring breeze to this festival."]}
+    assert problems == {
+        "title": [
+            "Red Maple has already submitted a program called spring breeze to this festival."
+        ]
+    }
     assert program_count(session) == 1
 
 
@@ -158,20 +180,28 @@ def test_submit_program_reports_every_problem_at_once_and_stores_nothing(session
     audit_before = session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
     outsider = factories.make_person(session)
     with pytest.raises(ValidationFailed) as caught:
-        submit(session, world, title="SPRING BREEZE", duration_minutes=30,
-               performer_ids=[outsider.id])
+        submit(
+            session, world, title="SPRING BREEZE", duration_minutes=30, performer_ids=[outsider.id]
+        )
     assert set(caught.value.fields) == {"title", "duration_minutes", "performer_ids"}
     session.rollback()
     assert program_count(session) == 1
     assert session.execute(select(func.count()).select_from(ProgramPerformer)).scalar_one() == 2
-    assert session.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == audit_before
+    assert (
+        session.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == audit_before
+    )
 
 
 # update_program and withdraw_program
 
+
 def edit(session, world, program, **overrides):
-    values = {"program": program, "may_submit_late": False, "actor": world["leader"],
-              "now": NOW + timedelta(days=1)}
+    values = {
+        "program": program,
+        "may_submit_late": False,
+        "actor": world["leader"],
+        "now": NOW + timedelta(days=1),
+    }
     return update_program(session, **{**values, **overrides})
 
 
@@ -179,13 +209,20 @@ def test_update_program_changes_title_and_performers_and_bumps_the_version(sessi
     program = submit(session, world)
     session.commit()
     newcomer = factories.make_person(session, troupe=world["troupe"])
-    edit(session, world, program, title="Autumn Moon",
-         performer_ids=[world["members"][0].id, newcomer.id], expected_version=1)
+    edit(
+        session,
+        world,
+        program,
+        title="Autumn Moon",
+        performer_ids=[world["members"][0].id, newcomer.id],
+        expected_version=1,
+    )
     session.commit()
     stored = session.get(Program, program.id)
     assert stored.title == "Autumn Moon" and stored.version == 2
     assert sorted(p.person_id for p in stored.performers) == sorted(
-        [world["members"][0].id, newcomer.id])
+        [world["members"][0].id, newcomer.id]
+    )
 
 
 def test_update_program_refuses_a_stale_version(session, world):
@@ -204,8 +241,14 @@ def test_update_program_that_breaks_a_rule_changes_nothing(session, world):
     session.commit()
     outsider = factories.make_person(session)
     with pytest.raises(ValidationFailed) as caught:
-        edit(session, world, program, title="Autumn Moon", duration_minutes=99,
-             performer_ids=[outsider.id])
+        edit(
+            session,
+            world,
+            program,
+            title="Autumn Moon",
+            duration_minutes=99,
+            performer_ids=[outsider.id],
+        )
     assert set(caught.value.fields) == {"duration_minutes", "performer_ids"}
     session.rollback()
     stored = session.get(Program, program.id)
@@ -221,8 +264,7 @@ def test_update_program_keeps_its_own_title_without_a_clash(session, world):
 
 def test_withdraw_program_marks_it_withdrawn_and_it_can_no_longer_be_edited(session, world):
     program = submit(session, world)
-    withdraw_program(session, program=program, actor=world["leader"],
-                     now=NOW)
+    withdraw_program(session, program=program, actor=world["leader"], now=NOW)
     assert program.status is ProgramStatus.withdrawn
     with pytest.raises(Conflict):
         edit(session, world, program, title="Autumn Moon")
@@ -237,8 +279,7 @@ def test_a_program_can_no_longer_change_once_screening_starts(session, world):
     with pytest.raises(Conflict):
         edit(session, world, program, title="Autumn Moon")
     with pytest.raises(Conflict):
-        withdraw_program(session, program=program, actor=world["leader"],
-                         now=NOW)
+        withdraw_program(session, program=program, actor=world["leader"], now=NOW)
     assert program.title == "Spring Breeze" and program.status is ProgramStatus.submitted
 
 

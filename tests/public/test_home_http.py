@@ -31,31 +31,58 @@ def home(client, **headers) -> Page:
 
 
 def make_round(session, festival, *, judges=(), programs=(), name="初选", actor):
-    round_ = judging.create_round(session, festival=festival, name=name, criteria=CRITERIA,
-                                  advance_count=1, actor=actor, now=factories.NOW)
+    round_ = judging.create_round(
+        session,
+        festival=festival,
+        name=name,
+        criteria=CRITERIA,
+        advance_count=1,
+        actor=actor,
+        now=factories.NOW,
+    )
     for judge in judges:
-        judging.assign_judge(session, round_=round_, user_id=judge.id, actor=actor,
-                             now=factories.NOW)
+        judging.assign_judge(
+            session, round_=round_, user_id=judge.id, actor=actor, now=factories.NOW
+        )
     if programs:
-        judging.add_entries(session, round_=round_, program_ids=[p.id for p in programs],
-                            actor=actor, now=factories.NOW)
+        judging.add_entries(
+            session,
+            round_=round_,
+            program_ids=[p.id for p in programs],
+            actor=actor,
+            now=factories.NOW,
+        )
     return round_
 
 
 def score(session, round_, program, judge, value="8"):
     session.refresh(round_, ["criteria"])
-    judging.save_scores(session, round_=round_, program_id=program.id, judge=judge,
-                        values={str(round_.criteria[0].id): value}, now=factories.NOW)
+    judging.save_scores(
+        session,
+        round_=round_,
+        program_id=program.id,
+        judge=judge,
+        values={str(round_.criteria[0].id): value},
+        now=factories.NOW,
+    )
 
 
 # --- anonymous visitors ---------------------------------------------------------------------------
 
-def test_visitors_see_the_published_award_lists_and_the_way_to_log_in(client, session, office,
-                                                                      festival):
+
+def test_visitors_see_the_published_award_lists_and_the_way_to_log_in(
+    client, session, office, festival
+):
     admin = factories.make_user(session, role="admin")
     program = factories.make_program(session, festival=festival, actor=admin)
-    create_award(session, festival=festival, tier="second", program_id=program.id, actor=admin,
-                 now=factories.NOW)
+    create_award(
+        session,
+        festival=festival,
+        tier="second",
+        program_id=program.id,
+        actor=admin,
+        now=factories.NOW,
+    )
     publish(session, festival=festival, notice_days=0, actor=admin, now=factories.NOW)
     unpublished = factories.make_festival(session, organization=office, name="未公布的艺术节")
     session.commit()
@@ -77,8 +104,9 @@ def test_visitors_are_told_when_no_award_list_is_published_yet(client):
     assert "No award list is published yet" in page.text
 
 
-def test_the_demo_home_lists_every_demo_login_by_role_and_logs_in_with_one_button(app, client,
-                                                                                  session):
+def test_the_demo_home_lists_every_demo_login_by_role_and_logs_in_with_one_button(
+    app, client, session
+):
     app.config["SHOW_DEMO_LOGINS"] = True
     try:
         page = home(client)
@@ -104,8 +132,8 @@ def test_the_demo_home_lists_every_demo_login_by_role_and_logs_in_with_one_butto
 
 # --- organizers -----------------------------------------------------------------------------------
 
-def test_an_organizer_without_festivals_is_asked_to_create_the_first_one(client, login_as,
-                                                                        office):
+
+def test_an_organizer_without_festivals_is_asked_to_create_the_first_one(client, login_as, office):
     login_as("organizer", organization=office)
     page = home(client)
     assert "No festival in progress. Create the first festival" in page.text
@@ -113,28 +141,38 @@ def test_an_organizer_without_festivals_is_asked_to_create_the_first_one(client,
     assert "Nothing is waiting" in page.text
 
 
-def test_an_organizer_is_led_from_a_draft_to_the_published_awards(client, login_as, session,
-                                                                  office, monkeypatch):
+def test_an_organizer_is_led_from_a_draft_to_the_published_awards(
+    client, login_as, session, office, monkeypatch
+):
     organizer = login_as("organizer", organization=office)
-    festival = factories.make_festival(session, organization=office, status="draft",
-                                       categories=())
+    festival = factories.make_festival(session, organization=office, status="draft", categories=())
     session.commit()
     step = home(client).step(f"{festival.name} has no categories yet")
-    assert (step.action, step.href, step.urgent) == ("Add categories",
-                                                     f"/festivals/{festival.id}", True)
+    assert (step.action, step.href, step.urgent) == (
+        "Add categories",
+        f"/festivals/{festival.id}",
+        True,
+    )
 
     from festival.festivals.services import add_category
 
-    add_category(session, festival=festival, name="舞蹈", max_duration_minutes=8,
-                 actor=organizer, now=factories.NOW)
+    add_category(
+        session,
+        festival=festival,
+        name="舞蹈",
+        max_duration_minutes=8,
+        actor=organizer,
+        now=factories.NOW,
+    )
     session.commit()
     step = home(client).step(f"{festival.name} is a draft")
     assert step.action == "Open for submissions"
 
     festival.status = FestivalStatus.open
     festival.submission_deadline = TODAY + timedelta(days=10)
-    programs = [factories.make_program(session, festival=festival, actor=organizer)
-                for _ in range(2)]
+    programs = [
+        factories.make_program(session, festival=festival, actor=organizer) for _ in range(2)
+    ]
     session.commit()
     page = home(client)
     step = page.step(f"2 programs have been submitted to {festival.name} so far")
@@ -152,15 +190,21 @@ def test_an_organizer_is_led_from_a_draft_to_the_published_awards(client, login_
     step = home(client).step(f"Enter the programs into 初选 of {festival.name}")
     assert step.href == f"/rounds/{round_.id}#entries"
 
-    judging.add_entries(session, round_=round_, program_ids=[p.id for p in programs],
-                        actor=organizer, now=factories.NOW)
+    judging.add_entries(
+        session,
+        round_=round_,
+        program_ids=[p.id for p in programs],
+        actor=organizer,
+        now=factories.NOW,
+    )
     session.commit()
     assert home(client).step("Assign the judges of 初选").href == f"/rounds/{round_.id}#judges"
 
     judges = [factories.make_user(session, role="judge") for _ in range(2)]
     for judge in judges:
-        judging.assign_judge(session, round_=round_, user_id=judge.id, actor=organizer,
-                             now=factories.NOW)
+        judging.assign_judge(
+            session, round_=round_, user_id=judge.id, actor=organizer, now=factories.NOW
+        )
     score(session, round_, programs[0], judges[0])
     session.commit()
     step = home(client).step(f"初选 of {festival.name}: 3 score sheets are still missing")
@@ -173,18 +217,27 @@ def test_an_organizer_is_led_from_a_draft_to_the_published_awards(client, login_
     step = home(client).step(f"Every judge has scored 初选 of {festival.name}")
     assert (step.action, step.href) == ("Close the round", f"/rounds/{round_.id}/close")
 
-    judging.close_round(session, round_=round_, advance_program_ids=None, actor=organizer,
-                        now=factories.NOW)
+    judging.close_round(
+        session, round_=round_, advance_program_ids=None, actor=organizer, now=factories.NOW
+    )
     session.commit()
     step = home(client).step(f"初选 of {festival.name} is closed")
     assert step.href == f"/festivals/{festival.id}/awards/manage"
 
-    create_award(session, festival=festival, tier="first", program_id=programs[0].id,
-                 actor=organizer, now=factories.NOW)
+    create_award(
+        session,
+        festival=festival,
+        tier="first",
+        program_id=programs[0].id,
+        actor=organizer,
+        now=factories.NOW,
+    )
     session.commit()
     step = home(client).step(f"{festival.name} has 1 award, not published yet")
-    assert (step.action, step.href) == ("Publish the awards",
-                                        f"/festivals/{festival.id}/awards/manage#publication")
+    assert (step.action, step.href) == (
+        "Publish the awards",
+        f"/festivals/{festival.id}/awards/manage#publication",
+    )
 
     publish(session, festival=festival, notice_days=7, actor=organizer, now=TODAY)
     session.commit()
@@ -200,8 +253,9 @@ def test_an_organizer_is_led_from_a_draft_to_the_published_awards(client, login_
     assert "No festival in progress" in page.text
 
 
-def test_an_organizer_sees_only_the_festivals_of_their_own_office(client, login_as, session,
-                                                                  office):
+def test_an_organizer_sees_only_the_festivals_of_their_own_office(
+    client, login_as, session, office
+):
     sibling = factories.make_organization(session, parent=office.parent)
     theirs = factories.make_festival(session, organization=sibling, name="别的区的艺术节")
     mine = factories.make_festival(session, organization=office, name="本区的艺术节")
@@ -229,18 +283,24 @@ def test_an_admin_is_told_which_accounts_are_missing(client, login_as, session):
 
 # --- judges ---------------------------------------------------------------------------------------
 
-def test_a_judge_sees_how_many_programs_are_left_in_each_open_round(client, login_as, session,
-                                                                    festival, organizer):
+
+def test_a_judge_sees_how_many_programs_are_left_in_each_open_round(
+    client, login_as, session, festival, organizer
+):
     judge = login_as("judge")
-    programs = [factories.make_program(session, festival=festival, actor=organizer)
-                for _ in range(3)]
+    programs = [
+        factories.make_program(session, festival=festival, actor=organizer) for _ in range(3)
+    ]
     round_ = make_round(session, festival, judges=[judge], programs=programs, actor=organizer)
     score(session, round_, programs[0], judge)
     session.commit()
 
     step = home(client).step(f"Score 初选 of {festival.name}: 2 of 3 programs left")
-    assert (step.action, step.href, step.urgent) == ("Open the score sheet",
-                                                     f"/rounds/{round_.id}/sheet", True)
+    assert (step.action, step.href, step.urgent) == (
+        "Open the score sheet",
+        f"/rounds/{round_.id}/sheet",
+        True,
+    )
 
     for program in programs[1:]:
         score(session, round_, program, judge)
@@ -248,8 +308,13 @@ def test_a_judge_sees_how_many_programs_are_left_in_each_open_round(client, logi
     step = home(client).step("You have scored every program of 初选")
     assert step.urgent is False
 
-    judging.close_round(session, round_=round_, advance_program_ids=[programs[0].id],
-                        actor=organizer, now=factories.NOW)
+    judging.close_round(
+        session,
+        round_=round_,
+        advance_program_ids=[programs[0].id],
+        actor=organizer,
+        now=factories.NOW,
+    )
     session.commit()
     page = home(client)
     assert "No round is waiting for your scores" in page.text
@@ -263,6 +328,7 @@ def test_a_judge_of_no_round_is_told_where_score_sheets_will_appear(client, logi
 
 # --- troupe leaders -------------------------------------------------------------------------------
 
+
 def test_a_leader_without_a_troupe_is_asked_to_register_it(client, login_as):
     login_as("leader")
     step = home(client).step("Register your troupe")
@@ -270,22 +336,37 @@ def test_a_leader_without_a_troupe_is_asked_to_register_it(client, login_as):
 
 
 def test_a_leader_sees_what_is_missing_the_next_session_and_the_rolls_to_take(
-        client, login_as, session, office):
+    client, login_as, session, office
+):
     leader = login_as("leader")
-    open_festival = factories.make_festival(session, organization=office, name="2027年汇演",
-                                            deadline=TODAY + timedelta(days=30),
-                                            starts_on=date(2026, 9, 1))
+    open_festival = factories.make_festival(
+        session,
+        organization=office,
+        name="2027年汇演",
+        deadline=TODAY + timedelta(days=30),
+        starts_on=date(2026, 9, 1),
+    )
     empty = factories.make_troupe(session, organization=office, leader=leader, name="新团")
-    team = factories.make_troupe(session, organization=office, leader=leader, name="太极队",
-                                 kind="team")
+    team = factories.make_troupe(
+        session, organization=office, leader=leader, name="太极队", kind="team"
+    )
     factories.make_person(session, troupe=team)
     # Training every Saturday at 9:00 in Shanghai; TODAY is Wednesday 10 June 2026.
     training = schedules.create_event(
-        session, troupe=team, zone="Asia/Shanghai", actor=leader, now=factories.NOW,
+        session,
+        troupe=team,
+        zone="Asia/Shanghai",
+        actor=leader,
+        now=factories.NOW,
         details=schedules.EventDetails(
-            title="每周集中训练", kind="training", starts_at=datetime(2026, 5, 2, 9, 0),
-            ends_at=datetime(2026, 5, 2, 11, 0), location="文化馆广场",
-            rule="FREQ=WEEKLY;BYDAY=SA;COUNT=20"))
+            title="每周集中训练",
+            kind="training",
+            starts_at=datetime(2026, 5, 2, 9, 0),
+            ends_at=datetime(2026, 5, 2, 11, 0),
+            location="文化馆广场",
+            rule="FREQ=WEEKLY;BYDAY=SA;COUNT=20",
+        ),
+    )
     session.commit()
 
     page = home(client)
@@ -297,61 +378,93 @@ def test_a_leader_sees_what_is_missing_the_next_session_and_the_rolls_to_take(
     assert "Next: 每周集中训练, June 13, 2026 09:00 · 文化馆广场" in page.text
     assert page.has_link("Submit a program", f"/festivals/{open_festival.id}/programs/new")
 
-    schedules.record_attendance(session, event=training, day=date(2026, 6, 6),
-                                present_ids=[], absent_ids=[], actor=leader, now=TODAY)
+    schedules.record_attendance(
+        session,
+        event=training,
+        day=date(2026, 6, 6),
+        present_ids=[],
+        absent_ids=[],
+        actor=leader,
+        now=TODAY,
+    )
     person = factories.make_person(session, troupe=team)
-    schedules.record_attendance(session, event=training, day=date(2026, 6, 6),
-                                present_ids=[person.id], absent_ids=[], actor=leader, now=TODAY)
+    schedules.record_attendance(
+        session,
+        event=training,
+        day=date(2026, 6, 6),
+        present_ids=[person.id],
+        absent_ids=[],
+        actor=leader,
+        now=TODAY,
+    )
     session.commit()
     assert not any("Take the roll" in step.text for step in home(client).steps)
 
 
 # --- constant cost --------------------------------------------------------------------------------
 
+
 def grow_office(session, office, organizer, n):
     """n more festivals of the office, each with programs, a round with judges and scores,
     and awards."""
     for _ in range(n):
         festival = factories.make_festival(session, organization=office)
-        programs = [factories.make_program(session, festival=festival, actor=organizer)
-                    for _ in range(2)]
+        programs = [
+            factories.make_program(session, festival=festival, actor=organizer) for _ in range(2)
+        ]
         judges = [factories.make_user(session, role="judge") for _ in range(2)]
-        round_ = make_round(session, festival, judges=judges, programs=programs,
-                            actor=organizer)
+        round_ = make_round(session, festival, judges=judges, programs=programs, actor=organizer)
         score(session, round_, programs[0], judges[0])
-        create_award(session, festival=festival, tier="special", program_id=programs[1].id,
-                     actor=organizer, now=factories.NOW)
+        create_award(
+            session,
+            festival=festival,
+            tier="special",
+            program_id=programs[1].id,
+            actor=organizer,
+            now=factories.NOW,
+        )
     session.commit()
 
 
 def grow_judge(session, office, organizer, judge, n):
     for _ in range(n):
         festival = factories.make_festival(session, organization=office)
-        programs = [factories.make_program(session, festival=festival, actor=organizer)
-                    for _ in range(3)]
-        round_ = make_round(session, festival, judges=[judge], programs=programs,
-                            actor=organizer)
+        programs = [
+            factories.make_program(session, festival=festival, actor=organizer) for _ in range(3)
+        ]
+        round_ = make_round(session, festival, judges=[judge], programs=programs, actor=organizer)
         score(session, round_, programs[0], judge)
     session.commit()
 
 
 def grow_leader(session, office, organizer, leader, n):
-    festival = factories.make_festival(session, organization=office,
-                                       deadline=TODAY + timedelta(days=20))
+    festival = factories.make_festival(
+        session, organization=office, deadline=TODAY + timedelta(days=20)
+    )
     for _ in range(n):
         troupe = factories.make_troupe(session, organization=office, leader=leader)
         factories.make_program(session, festival=festival, troupe=troupe, actor=organizer)
         schedules.create_event(
-            session, troupe=troupe, zone="Asia/Shanghai", actor=leader, now=factories.NOW,
+            session,
+            troupe=troupe,
+            zone="Asia/Shanghai",
+            actor=leader,
+            now=factories.NOW,
             details=schedules.EventDetails(
-                title="排练", kind="rehearsal", starts_at=datetime(2026, 5, 5, 14, 0),
-                ends_at=datetime(2026, 5, 5, 16, 0), rule="FREQ=WEEKLY;BYDAY=TU,TH;COUNT=30"))
+                title="排练",
+                kind="rehearsal",
+                starts_at=datetime(2026, 5, 5, 14, 0),
+                ends_at=datetime(2026, 5, 5, 16, 0),
+                rule="FREQ=WEEKLY;BYDAY=TU,TH;COUNT=30",
+            ),
+        )
     session.commit()
 
 
 @pytest.mark.parametrize("role", ["anonymous", "admin", "organizer", "judge", "leader"])
-def test_the_home_page_costs_the_same_queries_for_2_and_12(client, session, office, organizer,
-                                                          count_queries, role):
+def test_the_home_page_costs_the_same_queries_for_2_and_12(
+    client, session, office, organizer, count_queries, role
+):
     user = None
     if role == "admin":
         user = factories.make_user(session, role="admin")

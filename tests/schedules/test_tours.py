@@ -18,9 +18,11 @@ def test_dated_lines_give_one_stop_each_on_their_dates():
     text = "2026-09-10 骑岸镇敬老院\n2026-09-12 唐闸古镇\n2026-9-15 狼山广场"
     stops, problems = parse_tour_lines(text, None)
     assert problems == []
-    assert stops == [TourStop(date(2026, 9, 10), "骑岸镇敬老院"),
-                     TourStop(date(2026, 9, 12), "唐闸古镇"),
-                     TourStop(date(2026, 9, 15), "狼山广场")]
+    assert stops == [
+        TourStop(date(2026, 9, 10), "骑岸镇敬老院"),
+        TourStop(date(2026, 9, 12), "唐闸古镇"),
+        TourStop(date(2026, 9, 15), "狼山广场"),
+    ]
 
 
 def test_a_date_may_be_followed_by_a_comma_of_either_width():
@@ -32,24 +34,28 @@ def test_a_date_may_be_followed_by_a_comma_of_either_width():
 def test_undated_lines_continue_day_after_day_from_the_first_day():
     stops, problems = parse_tour_lines("骑岸镇敬老院\n唐闸古镇\n狼山广场", date(2026, 9, 30))
     assert problems == []
-    assert stops == [TourStop(date(2026, 9, 30), "骑岸镇敬老院"),
-                     TourStop(date(2026, 10, 1), "唐闸古镇"),
-                     TourStop(date(2026, 10, 2), "狼山广场")]
+    assert stops == [
+        TourStop(date(2026, 9, 30), "骑岸镇敬老院"),
+        TourStop(date(2026, 10, 1), "唐闸古镇"),
+        TourStop(date(2026, 10, 2), "狼山广场"),
+    ]
 
 
 def test_undated_lines_after_a_dated_one_continue_from_that_date():
-    stops, problems = parse_tour_lines("骑岸镇敬老院\n2026-09-20 唐闸古镇\n狼山广场",
-                                       date(2026, 9, 10))
+    stops, problems = parse_tour_lines(
+        "骑岸镇敬老院\n2026-09-20 唐闸古镇\n狼山广场", date(2026, 9, 10)
+    )
     assert problems == []
-    assert [stop.day for stop in stops] == [date(2026, 9, 10), date(2026, 9, 20),
-                                            date(2026, 9, 21)]
+    assert [stop.day for stop in stops] == [date(2026, 9, 10), date(2026, 9, 20), date(2026, 9, 21)]
 
 
 def test_blank_lines_and_surrounding_spaces_are_ignored():
     stops, problems = parse_tour_lines("\n  骑岸镇敬老院  \n\n   \n唐闸古镇\n", date(2026, 9, 10))
     assert problems == []
-    assert stops == [TourStop(date(2026, 9, 10), "骑岸镇敬老院"),
-                     TourStop(date(2026, 9, 11), "唐闸古镇")]
+    assert stops == [
+        TourStop(date(2026, 9, 10), "骑岸镇敬老院"),
+        TourStop(date(2026, 9, 11), "唐闸古镇"),
+    ]
 
 
 def test_a_bad_date_is_reported_with_its_line_number(app):
@@ -84,14 +90,16 @@ def test_an_empty_tour_is_refused(app, text):
 
 
 def test_a_tour_of_at_most_100_stops_is_accepted():
-    stops, problems = parse_tour_lines("\n".join(f"村{n}" for n in range(MAX_STOPS)),
-                                       date(2026, 1, 1))
+    stops, problems = parse_tour_lines(
+        "\n".join(f"村{n}" for n in range(MAX_STOPS)), date(2026, 1, 1)
+    )
     assert problems == [] and len(stops) == MAX_STOPS
     assert stops[-1].day == date(2026, 4, 10)  # 2026-01-01 + 99 days
 
 
 def test_a_tour_of_more_than_100_lines_is_refused_as_a_whole(app):
-    stops, problems = parse_tour_lines("\n".join(f"村{n}" for n in range(MAX_STOPS + 1)),
-                                       date(2026, 1, 1))
+    stops, problems = parse_tour_lines(
+        "\n".join(f"村{n}" for n in range(MAX_STOPS + 1)), date(2026, 1, 1)
+    )
     assert stops == []
     assert messages(problems) == ["A tour has at most 100 stops; split it."]

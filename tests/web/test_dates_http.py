@@ -17,12 +17,18 @@ def test_a_festival_page_writes_its_dates_in_the_readers_language(client, festiv
     assert "2026-05-01" not in chinese.text + english.text
 
 
-def test_a_certificate_is_dated_officially_in_chinese_and_plainly_in_english(client, session,
-                                                                              festival,
-                                                                              organizer):
+def test_a_certificate_is_dated_officially_in_chinese_and_plainly_in_english(
+    client, session, festival, organizer
+):
     program = factories.make_program(session, festival=festival, actor=organizer)
-    award = create_award(session, festival=festival, tier="first", program_id=program.id,
-                         actor=organizer, now=factories.NOW)
+    award = create_award(
+        session,
+        festival=festival,
+        tier="first",
+        program_id=program.id,
+        actor=organizer,
+        now=factories.NOW,
+    )
     publish(session, festival=festival, notice_days=0, actor=organizer, now=factories.NOW)
     session.commit()
     url = f"/certificates/{award.certificate_number}"
@@ -31,8 +37,9 @@ def test_a_certificate_is_dated_officially_in_chinese_and_plainly_in_english(cli
     assert "March 1, 2026" in english.text and "二〇二六" not in english.text
 
 
-def test_people_to_add_to_a_troupe_are_told_apart_by_a_readable_birth_date(client, login_as,
-                                                                           session, office):
+def test_people_to_add_to_a_troupe_are_told_apart_by_a_readable_birth_date(
+    client, login_as, session, office
+):
     leader = login_as("leader")
     first = factories.make_troupe(session, organization=office, leader=leader)
     second = factories.make_troupe(session, organization=office, leader=leader)

@@ -64,10 +64,12 @@ def test_api_answers_to_credentials_are_never_stored(app, api, team):
     caller = api.as_user(leader)
 
     calendar = caller.get(f"/api/v1/troupes/{troupe.id}/calendar")
-    token = api.client.post("/api/v1/auth/tokens",
-                            json={"username": leader.username, "password": factories.PASSWORD})
-    wrong_token = api.client.get(f"/api/v1/troupes/{troupe.id}",
-                                 headers={"Authorization": "Bearer not-a-token"})
+    token = api.client.post(
+        "/api/v1/auth/tokens", json={"username": leader.username, "password": factories.PASSWORD}
+    )
+    wrong_token = api.client.get(
+        f"/api/v1/troupes/{troupe.id}", headers={"Authorization": "Bearer not-a-token"}
+    )
 
     assert calendar.status_code == 200 and no_store(calendar)
     assert token.status_code == 201 and no_store(token)
@@ -142,14 +144,15 @@ def test_a_clients_own_x_forwarded_proto_gives_no_hsts_without_a_trusted_proxy(c
 
 
 def test_behind_a_trusted_proxy_hsts_follows_its_x_forwarded_proto(app, tmp_path):
-    behind_proxy = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path,
-                                 TRUSTED_PROXIES=1)
+    behind_proxy = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, TRUSTED_PROXIES=1)
     client = behind_proxy.test_client()
 
-    secure = client.get("/healthz", headers={"X-Forwarded-Proto": "https",
-                                             "X-Forwarded-For": "203.0.113.9"})
-    plain = client.get("/healthz", headers={"X-Forwarded-Proto": "http",
-                                            "X-Forwarded-For": "203.0.113.9"})
+    secure = client.get(
+        "/healthz", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    )
+    plain = client.get(
+        "/healthz", headers={"X-Forwarded-Proto": "http", "X-Forwarded-For": "203.0.113.9"}
+    )
 
     assert secure.headers["Strict-Transport-Security"] == HSTS
     assert "Strict-Transport-Security" not in plain.headers
@@ -158,8 +161,9 @@ def test_behind_a_trusted_proxy_hsts_follows_its_x_forwarded_proto(app, tmp_path
 # Absolute URLs
 
 
-def test_a_forged_host_does_not_change_a_certificates_url_or_qr_code(app, session, client,
-                                                                    base_url):
+def test_a_forged_host_does_not_change_a_certificates_url_or_qr_code(
+    app, session, client, base_url
+):
     festival = awarded_festival(session)
     path = public_urls(session, festival)["certificate"]
     verify_url = f"{BASE}{path}/verify"
@@ -174,7 +178,8 @@ def test_a_forged_host_does_not_change_a_certificates_url_or_qr_code(app, sessio
 
 
 def test_a_forged_host_does_not_change_the_subscribe_page_or_the_apis_feed_url(
-        app, client, api, team, base_url):
+    app, client, api, team, base_url
+):
     troupe, leader = team
     client.login(leader.username)
     # The browser sends its cookie to whatever host the request names.
@@ -192,19 +197,20 @@ def test_a_forged_host_does_not_change_the_subscribe_page_or_the_apis_feed_url(
     assert "evil.example" not in html
 
 
-def test_a_forged_host_does_not_change_a_festivals_public_calendar_link(app, session, client,
-                                                                       base_url):
+def test_a_forged_host_does_not_change_a_festivals_public_calendar_link(
+    app, session, client, base_url
+):
     festival = awarded_festival(session)
 
-    html = client.get(f"/festivals/{festival.slug}/calendar", headers=FORGED).get_data(
-        as_text=True)
+    html = client.get(f"/festivals/{festival.slug}/calendar", headers=FORGED).get_data(as_text=True)
 
     assert f'href="webcal://festival.example.org/festivals/{festival.slug}/calendar.ics"' in html
     assert "evil.example" not in html
 
 
-def test_in_production_without_a_base_url_a_forged_host_is_never_printed(app, session, client,
-                                                                         monkeypatch):
+def test_in_production_without_a_base_url_a_forged_host_is_never_printed(
+    app, session, client, monkeypatch
+):
     festival = awarded_festival(session)
     path = public_urls(session, festival)["certificate"]
     monkeypatch.setitem(app.config, "TESTING", False)
@@ -219,13 +225,18 @@ def test_in_production_without_a_base_url_a_forged_host_is_never_printed(app, se
 
 
 def test_the_base_url_comes_from_the_environment_and_a_malformed_one_stops_the_start(
-        monkeypatch, tmp_path):
+    monkeypatch, tmp_path
+):
     monkeypatch.setenv("FESTIVAL_BASE_URL", "https://festival.example.org/")
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
-                     instance_path=str(tmp_path))
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+        instance_path=str(tmp_path),
+    )
     assert app.config["BASE_URL"] == "https://festival.example.org"
 
     monkeypatch.setenv("FESTIVAL_BASE_URL", "festival.example.org")
     with pytest.raises(ValueError, match="FESTIVAL_BASE_URL"):
-        create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
-                   instance_path=str(tmp_path))
+        create_app(
+            {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+            instance_path=str(tmp_path),
+        )

@@ -19,7 +19,8 @@ def test_every_chinese_accept_language_tag_gets_chinese(client, header):
 
 def test_english_accept_language_gets_english(client):
     page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert '<html lang="en">' in page
     assert "<h1>Log in</h1>" in page
 
@@ -45,20 +46,26 @@ def test_unknown_language_is_404(client):
     assert client.get("/language/fr").status_code == 404
 
 
-@pytest.mark.parametrize(("language", "text"), [
-    ("zh-CN", "该页面不存在，或您无权查看。"),
-    ("en", "This page does not exist, or you may not see it."),
-])
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-CN", "该页面不存在，或您无权查看。"),
+        ("en", "This page does not exist, or you may not see it."),
+    ],
+)
 def test_404_page_in_both_languages(client, language, text):
     response = client.get("/no/such/page", headers={"Accept-Language": language})
     assert response.status_code == 404
     assert text in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("language", "text"), [
-    ("zh-CN", "您无权进行此操作。"),
-    ("en", "You are not allowed to do this."),
-])
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-CN", "您无权进行此操作。"),
+        ("en", "You are not allowed to do this."),
+    ],
+)
 def test_403_page_in_both_languages(client, login_as, language, text):
     login_as("judge")
     response = client.get("/admin/users", headers={"Accept-Language": language})
@@ -70,8 +77,9 @@ def test_400_page_for_a_form_without_csrf_token_in_both_languages(client):
     zh = client.post("/login", data={"username": "a", "password": "b"})
     assert zh.status_code == 400
     assert "此表单已过期" in zh.get_data(as_text=True)
-    en = client.post("/login", data={"username": "a", "password": "b"},
-                     headers={"Accept-Language": "en"})
+    en = client.post(
+        "/login", data={"username": "a", "password": "b"}, headers={"Accept-Language": "en"}
+    )
     assert "This form has expired" in en.get_data(as_text=True)
 
 

@@ -18,10 +18,26 @@ def message_key(message) -> str:
 def extracted_messages(tmp_path) -> set[str]:
     template = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs=.* __pycache__", "--no-location",
-         "-o", str(template), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--ignore-dirs=.* __pycache__",
+            "--no-location",
+            "-o",
+            str(template),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with template.open("rb") as handle:
         return {message_key(message) for message in read_po(handle) if message.id}
@@ -37,7 +53,9 @@ def test_every_string_of_the_code_is_in_the_chinese_catalog(tmp_path):
 def test_every_chinese_message_is_translated_and_not_fuzzy():
     with CATALOG.open("rb") as handle:
         catalog = read_po(handle)
-    untranslated = [message_key(m) for m in catalog
-                    if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple)
-                                                    else [m.string]))]
+    untranslated = [
+        message_key(m)
+        for m in catalog
+        if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
+    ]
     assert not untranslated, f"translate in {CATALOG.name}: {untranslated}"
