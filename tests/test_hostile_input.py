@@ -680,7 +680,7 @@ def test_huge_numbers_in_query_parameters_are_not_a_server_error(app, world):
 
 
 # Spreadsheets: a text cell that a spreadsheet would run as a formula is written with a
-# leading apostrophe (festival.imports.exporters.neutralise).
+# leading apostrophe (festival.web.spreadsheets.neutralise).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -5,7 +5,6 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from festival.api.envelope import actor, parse_body, respond
-from festival.api.festivals import managed_festival
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
 from festival.api.schemas import BoundedDecimal, DbInt, FestivalOut
@@ -15,6 +14,7 @@ from festival.core.clock import utcnow
 from festival.core.errors import NotFound
 from festival.db import db
 from festival.festivals.models import Festival
+from festival.festivals.queries import load_managed_festival
 from festival.judging.scoring import two_places
 from festival.web.auth import require
 
@@ -85,7 +85,7 @@ def awards_of(festival_id: int, ids: set[int] | None = None) -> AwardList:
     errors=(400, 401, 403, 404, 409, 422),
 )
 def create_award(festival_id: int):
-    festival = managed_festival(festival_id)
+    festival = load_managed_festival(db.session, actor(), festival_id)
     body = parse_body(AwardIn)
     award = services.create_award(
         db.session, festival=festival, **body.model_dump(), actor=actor(), now=utcnow()
@@ -105,7 +105,7 @@ def create_award(festival_id: int):
     errors=(400, 401, 403, 404, 409, 422),
 )
 def allocate(festival_id: int):
-    festival = managed_festival(festival_id)
+    festival = load_managed_festival(db.session, actor(), festival_id)
     body = parse_body(AllocateIn)
     minimums = {t.tier: t.min_score for t in body.tiers if t.min_score is not None}
     awards = services.allocate_awards(
@@ -149,7 +149,7 @@ def list_awards(festival_id: int):
 def remove_award(award_id: int):
     require(actor().is_authenticated)
     award = get_or_404(Award, award_id)
-    managed_festival(award.festival_id)
+    load_managed_festival(db.session, actor(), award.festival_id)
     services.remove_award(db.session, award=award, actor=actor(), now=utcnow())
     db.session.commit()
     return "", 204
@@ -165,7 +165,7 @@ def remove_award(award_id: int):
     errors=(400, 401, 403, 404, 409, 422),
 )
 def publish(festival_id: int):
-    festival = managed_festival(festival_id)
+    festival = load_managed_festival(db.session, actor(), festival_id)
     body = parse_body(PublishIn)
     services.publish(
         db.session, festival=festival, notice_days=body.notice_days, actor=actor(), now=utcnow()
@@ -183,7 +183,7 @@ def publish(festival_id: int):
     errors=(401, 403, 404, 409),
 )
 def unpublish(festival_id: int):
-    festival = managed_festival(festival_id)
+    festival = load_managed_festival(db.session, actor(), festival_id)
     services.unpublish(db.session, festival=festival, actor=actor(), now=utcnow())
     db.session.commit()
     return respond(FestivalOut.model_validate(festival))

@@ -10,11 +10,9 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, Field
 
 from festival.api.envelope import actor, page_params, parse_body, respond, respond_page
-from festival.api.festivals import managed_festival
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
 from festival.api.schemas import DbInt, EventDateTime, EventDay
-from festival.api.troupes import managed_troupe
 from festival.core import bounds
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, NotFound, ValidationFailed
@@ -22,8 +20,10 @@ from festival.core.pagination import Page
 from festival.db import db
 from festival.festivals import permissions as festival_permissions
 from festival.festivals.models import Festival
+from festival.festivals.queries import load_managed_festival
 from festival.schedules import permissions, queries, services
 from festival.schedules.models import Event
+from festival.troupes.queries import load_managed_troupe
 from festival.web.auth import require
 from festival.web.external_urls import external_url, webcal_url
 
@@ -279,7 +279,7 @@ def _list(
     errors=(400, 401, 404, 422),
 )
 def create_troupe_event(troupe_id: int):
-    troupe = managed_troupe(troupe_id)
+    troupe = load_managed_troupe(db.session, actor(), troupe_id)
     body = parse_body(EventCreate)
     event = services.create_event(
         db.session,
@@ -306,7 +306,7 @@ def create_troupe_event(troupe_id: int):
     errors=(400, 401, 403, 404, 422),
 )
 def create_festival_event(festival_id: int):
-    festival = managed_festival(festival_id)
+    festival = load_managed_festival(db.session, actor(), festival_id)
     body = parse_body(EventCreate)
     event = services.create_event(
         db.session,
@@ -336,7 +336,7 @@ def create_festival_event(festival_id: int):
     },
 )
 def list_troupe_events(troupe_id: int):
-    troupe = managed_troupe(troupe_id)
+    troupe = load_managed_troupe(db.session, actor(), troupe_id)
     return _list(troupe_id=troupe.id)
 
 
@@ -559,7 +559,7 @@ def record_attendance(event_id: int, occurrence: str):
     },
 )
 def troupe_attendance(troupe_id: int):
-    troupe = managed_troupe(troupe_id)
+    troupe = load_managed_troupe(db.session, actor(), troupe_id)
     page, per_page = page_params()
     window = _window() or (bounds.EARLIEST_MOMENT, bounds.LATEST_MOMENT)
     rows = queries.attendance_rates(db.session, troupe.id, *window)
@@ -590,7 +590,7 @@ def calendar_out(feed) -> CalendarOut:
     errors=(401, 404),
 )
 def troupe_calendar(troupe_id: int):
-    troupe = managed_troupe(troupe_id)
+    troupe = load_managed_troupe(db.session, actor(), troupe_id)
     feed = services.feed_for_troupe(db.session, troupe=troupe, now=utcnow())
     db.session.commit()
     return respond(calendar_out(feed))
@@ -605,7 +605,7 @@ def troupe_calendar(troupe_id: int):
     errors=(401, 404),
 )
 def rotate_troupe_calendar(troupe_id: int):
-    troupe = managed_troupe(troupe_id)
+    troupe = load_managed_troupe(db.session, actor(), troupe_id)
     feed = services.rotate_feed_secret(db.session, troupe=troupe, actor=actor(), now=utcnow())
     db.session.commit()
     return respond(calendar_out(feed))

@@ -15,7 +15,6 @@ from festival.api.envelope import (
     respond,
     respond_page,
 )
-from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
 from festival.api.schemas import (
     CategoryOut,
@@ -26,10 +25,9 @@ from festival.api.schemas import (
     FestivalOut,
 )
 from festival.core.clock import utcnow
-from festival.core.errors import BadRequest, NotFound, ValidationFailed
+from festival.core.errors import BadRequest, ValidationFailed
 from festival.db import db
 from festival.festivals import permissions, queries, services
-from festival.festivals.models import Festival
 from festival.web.auth import require
 
 LevelName = Literal["district", "city", "province", "other"]
@@ -51,19 +49,6 @@ class FestivalCreate(BaseModel):
 class CategoryCreate(BaseModel):
     name: str = Field(max_length=80)
     max_duration_minutes: DbInt | None = None
-
-
-def visible_festival(festival_id: int) -> Festival:
-    festival = get_or_404(Festival, festival_id)
-    if not permissions.can_view_festival(actor(), festival):
-        raise NotFound()
-    return festival
-
-
-def managed_festival(festival_id: int) -> Festival:
-    festival = visible_festival(festival_id)
-    require(permissions.can_manage_festival(actor(), festival))
-    return festival
 
 
 @endpoint(
@@ -125,7 +110,7 @@ def list_festivals():
     public=True,
 )
 def get_festival(festival_id: int):
-    festival = visible_festival(festival_id)
+    festival = queries.load_festival(db.session, actor(), festival_id)
     counts = queries.status_counts(db.session, festival.id)
     out = FestivalOut.model_validate(festival).model_dump()
     return respond(FestivalDetailOut(**out, program_counts=counts))
@@ -140,7 +125,7 @@ def get_festival(festival_id: int):
     errors=(401, 403, 404, 409, 422),
 )
 def open_festival(festival_id: int):
-    festival = managed_festival(festival_id)
+    festival = queries.load_managed_festival(db.session, actor(), festival_id)
     services.open_festival(db.session, festival=festival, actor=actor(), now=utcnow())
     db.session.commit()
     return respond(FestivalOut.model_validate(festival))
@@ -157,7 +142,7 @@ def open_festival(festival_id: int):
     errors=(400, 401, 403, 404, 422),
 )
 def add_category(festival_id: int):
-    festival = managed_festival(festival_id)
+    festival = queries.load_managed_festival(db.session, actor(), festival_id)
     body = parse_body(CategoryCreate)
     category = services.add_category(
         db.session, festival=festival, **body.model_dump(), actor=actor(), now=utcnow()

@@ -12,7 +12,6 @@ from festival.api.envelope import (
     respond,
     respond_page,
 )
-from festival.api.festivals import visible_festival
 from festival.api.registry import endpoint
 from festival.api.schemas import DbInt, ProgramOut, program_out
 from festival.core.clock import utcnow
@@ -20,6 +19,7 @@ from festival.core.errors import BadRequest, NotFound, ValidationFailed
 from festival.core.pagination import Page
 from festival.db import db
 from festival.festivals.permissions import can_manage_festival
+from festival.festivals.queries import load_festival
 from festival.programs import permissions, queries, services
 from festival.programs.models import Program, ProgramStatus
 from festival.troupes.models import Troupe
@@ -66,7 +66,7 @@ def managed_program(program_id: int) -> Program:
 )
 def submit_program(festival_id: int):
     require(actor().is_authenticated)
-    festival = visible_festival(festival_id)
+    festival = load_festival(db.session, actor(), festival_id)
     require(permissions.can_list_programs(actor(), festival))
     body = parse_body(ProgramCreate)
     troupe = db.session.get(Troupe, body.troupe_id)
@@ -104,7 +104,7 @@ def submit_program(festival_id: int):
     },
 )
 def list_programs(festival_id: int):
-    festival = visible_festival(festival_id)
+    festival = load_festival(db.session, actor(), festival_id)
     require(permissions.can_list_programs(actor(), festival))
     page, per_page = page_params()
     status = request.args.get("status")

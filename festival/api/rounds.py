@@ -7,7 +7,6 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from festival.api.envelope import actor, parse_body, respond
-from festival.api.festivals import managed_festival, visible_festival
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
 from festival.api.schemas import DbInt, Number, ProgramOut, program_out
@@ -15,6 +14,7 @@ from festival.core.clock import utcnow
 from festival.core.errors import NotFound
 from festival.db import db
 from festival.festivals.permissions import can_manage_festival
+from festival.festivals.queries import load_festival, load_managed_festival
 from festival.judging import permissions, queries, scoring, services
 from festival.judging.models import Round
 from festival.programs.queries import program_for
@@ -222,7 +222,7 @@ def managed_round(round_id: int) -> Round:
     errors=(400, 401, 403, 404, 422),
 )
 def create_round(festival_id: int):
-    festival = managed_festival(festival_id)
+    festival = load_managed_festival(db.session, actor(), festival_id)
     body = parse_body(RoundCreate)
     round_ = services.create_round(
         db.session,
@@ -253,7 +253,7 @@ class RoundList(BaseModel):
     errors=(401, 403, 404),
 )
 def list_rounds(festival_id: int):
-    festival = managed_festival(festival_id)
+    festival = load_managed_festival(db.session, actor(), festival_id)
     rounds = queries.festival_rounds(db.session, festival.id)
     return respond(RoundList(items=[round_out(r, permissions.ORGANIZER) for r in rounds]))
 
@@ -530,7 +530,7 @@ def recommend(program_id: int):
         raise NotFound()
     require(can_manage_festival(actor(), program.festival))
     body = parse_body(RecommendIn)
-    target = visible_festival(body.festival_id)
+    target = load_festival(db.session, actor(), body.festival_id)
     recommended = services.recommend_program(
         db.session,
         program=program,

@@ -69,15 +69,6 @@ def troupe_out(troupe: Troupe, member_count: int | None = None) -> TroupeOut:
     )
 
 
-def managed_troupe(troupe_id: int) -> Troupe:
-    """The troupe if the caller manages it; 404 otherwise (a leader learns nothing of others')."""
-    require(actor().is_authenticated)
-    troupe = queries.troupe_for(db.session, troupe_id)
-    if troupe is None or not permissions.can_manage_troupe(actor(), troupe):
-        raise NotFound()
-    return troupe
-
-
 @endpoint(
     "/troupes",
     "POST",
@@ -140,7 +131,7 @@ def list_troupes():
     errors=(401, 404),
 )
 def get_troupe(troupe_id: int):
-    return respond(troupe_out(managed_troupe(troupe_id)))
+    return respond(troupe_out(queries.load_managed_troupe(db.session, actor(), troupe_id)))
 
 
 @endpoint(
@@ -153,7 +144,7 @@ def get_troupe(troupe_id: int):
     errors=(400, 401, 404, 422),
 )
 def update_troupe(troupe_id: int):
-    troupe = managed_troupe(troupe_id)
+    troupe = queries.load_managed_troupe(db.session, actor(), troupe_id)
     body = parse_body(TroupeUpdate)
     services.update_troupe(
         db.session,
@@ -197,7 +188,7 @@ def create_person():
     errors=(400, 401, 404, 409, 422),
 )
 def add_member(troupe_id: int):
-    troupe = managed_troupe(troupe_id)
+    troupe = queries.load_managed_troupe(db.session, actor(), troupe_id)
     body = parse_body(MemberAdd)
     now = utcnow()
     if body.person_id is not None:
@@ -234,7 +225,7 @@ def add_member(troupe_id: int):
     errors=(400, 401, 404),
 )
 def list_members(troupe_id: int):
-    troupe = managed_troupe(troupe_id)
+    troupe = queries.load_managed_troupe(db.session, actor(), troupe_id)
     page, per_page = page_params()
     listing = queries.members_page(db.session, troupe.id, page=page, per_page=per_page)
     people = [membership.person for membership in listing.items]
@@ -250,7 +241,7 @@ def list_members(troupe_id: int):
     errors=(401, 404),
 )
 def remove_member(troupe_id: int, person_id: int):
-    troupe = managed_troupe(troupe_id)
+    troupe = queries.load_managed_troupe(db.session, actor(), troupe_id)
     person = queries.load_person(db.session, actor(), person_id)
     if db.session.get(Membership, (troupe.id, person.id)) is None:
         raise NotFound()

@@ -5,10 +5,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,7 +16,7 @@ from festival.audit import labels, permissions, queries
 from festival.audit.forms import AuditFilterForm
 from festival.audit.models import AuditEntry
 from festival.db import db
-from festival.imports import exporters
+from festival.web import downloads
 from festival.web.auth import require
 from festival.web.paging import page_args
 
@@ -185,16 +184,9 @@ def export(fmt: str):
     state = {"truncated": False}
     rows = _export_rows(entries, zone, state)
     title = _("Audit log")
-    if fmt == "xlsx":
-        body, mimetype = exporters.to_xlsx(header, rows, title=title), exporters.XLSX_MIMETYPE
-    else:
-        body, mimetype = exporters.to_csv(header, rows), exporters.CSV_MIMETYPE
-    response = Response(body, content_type=mimetype)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="audit-log.{fmt}"; '
-        f"filename*=UTF-8''{quote(f'{title}.{fmt}', safe='')}"
+    response = downloads.spreadsheet(
+        fmt, header, rows, title=title, ascii_name=f"audit-log.{fmt}", name=f"{title}.{fmt}"
     )
-    response.headers["Cache-Control"] = "private, no-store"
     if state["truncated"]:
         response.headers["X-Export-Truncated"] = str(EXPORT_LIMIT)
     return response

@@ -119,7 +119,3 @@ class RemoveForm(FlaskForm):
     button posts again with it."""
 
     confirm = StringField()
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""

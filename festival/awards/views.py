@@ -21,7 +21,6 @@ from festival.awards.allocation import PROGRAM_TIERS, Slot
 from festival.awards.forms import (
     AllocateForm,
     AwardForm,
-    ConfirmForm,
     PublishForm,
     RemoveForm,
 )
@@ -30,13 +29,12 @@ from festival.core.clock import utcnow
 from festival.core.errors import DomainError, NotFound, TieAtBoundary, ValidationFailed
 from festival.db import db
 from festival.festivals.models import Category, Festival
-from festival.festivals.permissions import can_view_festival
-from festival.festivals.queries import festival_with_categories
+from festival.festivals.queries import load_managed_festival
 from festival.judging.models import Round, RoundEntry, RoundStatus
 from festival.programs.models import Program, ProgramStatus
 from festival.troupes.models import Troupe
 from festival.web.auth import require
-from festival.web.forms import choices, show_errors_on_form
+from festival.web.forms import ConfirmForm, choices, show_errors_on_form
 from festival.web.labels import AWARD_TIER
 from festival.web.templating import zoned_datetime
 
@@ -49,16 +47,6 @@ def award_labels():
 
 
 # --- loading and authorizing -------------------------------------------------------------------
-
-
-def managed_festival_or_404(festival_id: int) -> Festival:
-    """The festival, for those who give its awards; unknown to those who may not even see it."""
-    require(current_user.is_authenticated)
-    festival = festival_with_categories(db.session, festival_id)
-    if festival is None or not can_view_festival(current_user, festival):
-        raise NotFound()
-    require(permissions.can_manage_awards(current_user, festival))
-    return festival
 
 
 # --- reads these pages show (candidates for awards/queries.py) --------------------------------
@@ -218,7 +206,11 @@ def _redirect_to_manage(festival_id: int, anchor: str):
 @bp.get("/festivals/<int:festival_id>/awards/manage")
 def manage(festival_id: int):
     """The festival's awards by tier, their publication, allocation and manual awards."""
-    return _render_manage(managed_festival_or_404(festival_id))
+    return _render_manage(
+        load_managed_festival(
+            db.session, current_user, festival_id, may_manage=permissions.can_manage_awards
+        )
+    )
 
 
 # --- allocation: preview, then save ------------------------------------------------------------
@@ -262,7 +254,9 @@ class PreviewRow:
 @bp.post("/festivals/<int:festival_id>/awards/preview")
 def preview(festival_id: int):
     """Exactly what an allocation would save, tier by tier; nothing is saved."""
-    festival = managed_festival_or_404(festival_id)
+    festival = load_managed_festival(
+        db.session, current_user, festival_id, may_manage=permissions.can_manage_awards
+    )
     form, values = _allocation_input(festival)
     if not form.validate():
         return _render_manage(festival, allocate_form=form, status=422)
@@ -291,7 +285,9 @@ def preview(festival_id: int):
 @bp.post("/festivals/<int:festival_id>/awards/allocate")
 def allocate(festival_id: int):
     """Save the previewed allocation."""
-    festival = managed_festival_or_404(festival_id)
+    festival = load_managed_festival(
+        db.session, current_user, festival_id, may_manage=permissions.can_manage_awards
+    )
     form, values = _allocation_input(festival)
     if not form.validate():
         return _render_manage(festival, allocate_form=form, status=422)
@@ -314,7 +310,9 @@ def allocate(festival_id: int):
 @bp.post("/festivals/<int:festival_id>/awards")
 def create(festival_id: int):
     """A manual award: a prize to a program, or an award to an organisation."""
-    festival = managed_festival_or_404(festival_id)
+    festival = load_managed_festival(
+        db.session, current_user, festival_id, may_manage=permissions.can_manage_awards
+    )
     form = AwardForm()
     _prepare_award_form(form, festival)
     if not form.validate():
@@ -374,7 +372,12 @@ def remove(award_id: int):
     summary = award_summary(award_id)
     if summary is None:
         raise NotFound()
-    festival = managed_festival_or_404(summary.award.festival_id)
+    festival = load_managed_festival(
+        db.session,
+        current_user,
+        summary.award.festival_id,
+        may_manage=permissions.can_manage_awards,
+    )
     form = RemoveForm()
     if request.method == "GET" or form.confirm.data != "yes":
         return render_template(
@@ -404,7 +407,9 @@ def remove(award_id: int):
 @bp.post("/festivals/<int:festival_id>/awards/publish")
 def publish(festival_id: int):
     """Publish the awards, under public notice (公示) for the days given."""
-    festival = managed_festival_or_404(festival_id)
+    festival = load_managed_festival(
+        db.session, current_user, festival_id, may_manage=permissions.can_manage_awards
+    )
     form = PublishForm()
     if not form.validate():
         return _render_manage(festival, publish_form=form, status=422)
@@ -453,7 +458,9 @@ def publish(festival_id: int):
 @bp.post("/festivals/<int:festival_id>/awards/unpublish")
 def unpublish(festival_id: int):
     """Take the awards down again: only during the notice period."""
-    festival = managed_festival_or_404(festival_id)
+    festival = load_managed_festival(
+        db.session, current_user, festival_id, may_manage=permissions.can_manage_awards
+    )
     if not ConfirmForm().validate():
         abort(400)
     if (

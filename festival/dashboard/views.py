@@ -7,13 +7,14 @@ from flask_login import current_user
 
 from festival.core.clock import utcnow
 from festival.core.ids import db_int
-from festival.dashboard import charts, queries
+from festival.dashboard import queries
 from festival.dashboard.queries import ProblemKind
 from festival.db import db
 from festival.festivals.models import Festival
 from festival.festivals.permissions import can_manage_festival
 from festival.programs.models import ProgramStatus
 from festival.troupes.models import TroupeKind
+from festival.web import charts
 from festival.web.auth import require
 from festival.web.labels import PROGRAM_STATUS, TROUPE_KIND
 

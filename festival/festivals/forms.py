@@ -53,7 +53,3 @@ class CategoryForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 600)],
         description=_l("Leave empty for no limit."),
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""

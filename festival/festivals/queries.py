@@ -1,12 +1,16 @@
 """Reads of festivals, scoped to who is asking."""
 
+from collections.abc import Callable
+
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from festival.accounts.models import Role, User
 from festival.accounts.queries import organization_subtree
+from festival.core.errors import Forbidden, NotFound, Unauthorized
 from festival.core.pagination import Page, paginate
 from festival.festivals.models import Festival, FestivalStatus
+from festival.festivals.permissions import can_manage_festival, can_view_festival
 from festival.programs.models import Program
 
 
@@ -53,6 +57,44 @@ def festival_with_categories(session: Session, festival_id: int) -> Festival | N
         .where(Festival.id == festival_id)
         .options(joinedload(Festival.organization), selectinload(Festival.categories))
     ).scalar_one_or_none()
+
+
+def load_festival(session: Session, viewer: User, festival_id: int) -> Festival:
+    """The festival, with its organisation and categories, if ``viewer`` may see it; NotFound
+    otherwise (another office's draft is unknown, not forbidden)."""
+    festival = festival_with_categories(session, festival_id)
+    if festival is None or not can_view_festival(viewer, festival):
+        raise NotFound()
+    return festival
+
+
+def load_managed_festival(
+    session: Session,
+    viewer: User,
+    festival_id: int,
+    *,
+    may_manage: Callable[[User, Festival], bool] = can_manage_festival,
+) -> Festival:
+    """``load_festival`` for those who run it (``may_manage``: the award pages ask
+    ``can_manage_awards``); Forbidden to one who sees it but does not run it (Unauthorized to
+    nobody logged in)."""
+    festival = load_festival(session, viewer, festival_id)
+    if not viewer.is_authenticated:
+        raise Unauthorized()
+    if not may_manage(viewer, festival):
+        raise Forbidden()
+    return festival
+
+
+def festival_by_slug(
+    session: Session, slug: str, *, with_categories: bool = False
+) -> Festival | None:
+    """The festival at its public address (with its organisation and categories: two
+    queries; without, the feed's one)."""
+    query = select(Festival).where(Festival.slug == slug)
+    if with_categories:
+        query = query.options(joinedload(Festival.organization), selectinload(Festival.categories))
+    return session.execute(query).scalar_one_or_none()
 
 
 def status_counts(session: Session, festival_id: int) -> dict[str, int]:

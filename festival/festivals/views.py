@@ -10,25 +10,18 @@ from flask_login import current_user, login_required
 from festival.accounts.forms import LEVEL_LABELS
 from festival.accounts.models import Role
 from festival.core.clock import utcnow
-from festival.core.errors import DomainError, NotFound, ValidationFailed
+from festival.core.errors import DomainError, ValidationFailed
 from festival.db import db
 from festival.festivals import permissions, queries, services
-from festival.festivals.forms import CategoryForm, ConfirmForm, FestivalForm
+from festival.festivals.forms import CategoryForm, FestivalForm
 from festival.festivals.models import Festival, FestivalStatus
 from festival.programs.models import ProgramStatus
 from festival.troupes.queries import organizations_for_troupes, visible_troupes
 from festival.web.auth import require
-from festival.web.forms import choices, show_errors_on_form
+from festival.web.forms import ConfirmForm, choices, show_errors_on_form
 from festival.web.paging import page_args
 
 bp = Blueprint("festivals", __name__)
-
-
-def festival_or_404(festival_id: int) -> Festival:
-    festival = queries.festival_with_categories(db.session, festival_id)
-    if festival is None or not permissions.can_view_festival(current_user, festival):
-        raise NotFound()
-    return festival
 
 
 def local_deadline(festival: Festival) -> datetime:
@@ -110,7 +103,7 @@ def create():
 
 @bp.get("/festivals/<int:festival_id>")
 def show(festival_id: int):
-    festival = festival_or_404(festival_id)
+    festival = queries.load_festival(db.session, current_user, festival_id)
     can_manage = permissions.can_manage_festival(current_user, festival)
     counts = queries.status_counts(db.session, festival.id) if can_manage else None
     own_troupes = []
@@ -136,7 +129,7 @@ def show(festival_id: int):
 @bp.route("/festivals/<int:festival_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(festival_id: int):
-    festival = festival_or_404(festival_id)
+    festival = queries.load_festival(db.session, current_user, festival_id)
     require(permissions.can_manage_festival(current_user, festival))
     form = FestivalForm(obj=festival)
     _organization_choices(form)
@@ -164,7 +157,7 @@ def edit(festival_id: int):
 @bp.post("/festivals/<int:festival_id>/open")
 @login_required
 def open_for_submissions(festival_id: int):
-    festival = festival_or_404(festival_id)
+    festival = queries.load_festival(db.session, current_user, festival_id)
     require(permissions.can_manage_festival(current_user, festival))
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -189,7 +182,7 @@ def open_for_submissions(festival_id: int):
 @bp.post("/festivals/<int:festival_id>/categories")
 @login_required
 def add_category(festival_id: int):
-    festival = festival_or_404(festival_id)
+    festival = queries.load_festival(db.session, current_user, festival_id)
     require(permissions.can_manage_festival(current_user, festival))
     form = CategoryForm()
     if form.validate_on_submit():

@@ -1,8 +1,6 @@
 """Spreadsheet import and export of troupes, members and programs."""
 
-from urllib.parse import quote
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,11 +9,12 @@ from festival.core.errors import ValidationFailed
 from festival.db import db
 from festival.festivals.models import Festival
 from festival.festivals.permissions import can_manage_festival
-from festival.imports import exporters, queries, reading, services
+from festival.imports import queries, reading, services
 from festival.imports.columns import COLUMNS, KINDS, map_rows
 from festival.imports.forms import KIND_LABELS, ImportForm
 from festival.imports.permissions import can_download_templates
 from festival.troupes.models import Gender, TroupeKind
+from festival.web import downloads
 from festival.web.auth import require
 from festival.web.forms import show_errors_on_form
 
@@ -91,7 +90,7 @@ def template(kind: str, fmt: str):
     columns = COLUMNS[kind]
     header = [column.chinese for column in columns]
     example = [str(column.example) for column in columns]
-    return _spreadsheet(
+    return downloads.spreadsheet(
         fmt,
         header,
         [example],
@@ -135,7 +134,7 @@ def export(festival_id: int, kind: str, fmt: str):
             )
         ]
     header = [column.chinese for column in COLUMNS[kind]]
-    return _spreadsheet(
+    return downloads.spreadsheet(
         fmt,
         header,
         rows,
@@ -143,17 +142,3 @@ def export(festival_id: int, kind: str, fmt: str):
         ascii_name=f"festival-{festival.id}-{kind}.{fmt}",
         name=f"{festival.name} - {KIND_LABELS[kind]}.{fmt}",
     )
-
-
-def _spreadsheet(fmt: str, header, rows, *, title: str, ascii_name: str, name: str) -> Response:
-    if fmt == "xlsx":
-        body, mimetype = exporters.to_xlsx(header, rows, title=title), exporters.XLSX_MIMETYPE
-    else:
-        body, mimetype = exporters.to_csv(header, rows), exporters.CSV_MIMETYPE
-    response = Response(body, content_type=mimetype)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-    )
-    # Lists of people with their dates of birth and phone numbers: keep them out of caches.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

@@ -1,5 +1,5 @@
 """A round's results and conflicts as spreadsheet rows; the files themselves are written by
-``festival.imports.exporters`` (which neutralises formulas). Pure: no session, no request.
+``festival.web.spreadsheets`` (which neutralises formulas). Pure: no session, no request.
 
 Results have one row per program and judge: the program's rank, score and outcome, then that
 judge's score for every criterion, their weighted total and whether it was dropped, so the office
@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
-from festival.imports.exporters import to_csv, to_xlsx
 from festival.judging.queries import Results
 from festival.judging.scoring import TWO_PLACES
+from festival.web.spreadsheets import to_csv, to_xlsx
 
 NOT_SCORED = _l("not scored")
 CONFLICT = _l("conflict of interest")

@@ -8,7 +8,6 @@ parse, call one service, commit and render.
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -30,12 +29,10 @@ from festival.accounts.models import Level, Role, User
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError, NotFound, TieAtCutoff
 from festival.core.pagination import Page
-from festival.dashboard.charts import horizontal_bar_chart
 from festival.db import db
 from festival.festivals.models import Category, Festival, FestivalStatus
-from festival.festivals.permissions import can_manage_festival, can_view_festival
-from festival.festivals.queries import festival_with_categories
-from festival.imports.exporters import CSV_MIMETYPE, XLSX_MIMETYPE
+from festival.festivals.permissions import can_view_festival
+from festival.festivals.queries import load_managed_festival
 from festival.judging import exporters, permissions, queries, scoring, services
 from festival.judging.forms import (
     AGGREGATION_LABELS,
@@ -57,10 +54,13 @@ from festival.judging.models import (
 from festival.programs.models import Program, ProgramStatus
 from festival.programs.queries import program_for
 from festival.troupes.models import Troupe
+from festival.web import downloads
 from festival.web.auth import require
+from festival.web.charts import horizontal_bar_chart
 from festival.web.forms import choices, show_errors_on_form
 from festival.web.labels import ROUND_STATUS
 from festival.web.paging import page_args
+from festival.web.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 
 bp = Blueprint("judging", __name__)
 
@@ -80,15 +80,6 @@ def round_labels():
 
 
 # --- loading and authorizing -------------------------------------------------------------------
-
-
-def managed_festival_or_404(festival_id: int) -> Festival:
-    require(current_user.is_authenticated)
-    festival = festival_with_categories(db.session, festival_id)
-    if festival is None or not can_view_festival(current_user, festival):
-        raise NotFound()
-    require(can_manage_festival(current_user, festival))
-    return festival
 
 
 def round_or_404(round_id: int) -> tuple[Round, permissions.RoundAudience]:
@@ -347,7 +338,7 @@ def _render_rounds(festival: Festival, form: RoundForm, row_errors=None, status:
 @bp.route("/festivals/<int:festival_id>/rounds", methods=["GET", "POST"])
 def rounds(festival_id: int):
     """The festival's rounds in order; POST creates the next round."""
-    festival = managed_festival_or_404(festival_id)
+    festival = load_managed_festival(db.session, current_user, festival_id)
     form = RoundForm()
     if not form.is_submitted():
         return _render_rounds(festival, form)
@@ -533,12 +524,8 @@ def declare_conflict(round_id: int):
 
 
 def _download(body: bytes, fmt: str, *, ascii_name: str, name: str) -> Response:
-    response = Response(body, content_type=XLSX_MIMETYPE if fmt == "xlsx" else CSV_MIMETYPE)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    mimetype = XLSX_MIMETYPE if fmt == "xlsx" else CSV_MIMETYPE
+    return downloads.download(body, mimetype=mimetype, ascii_name=ascii_name, name=name)
 
 
 @bp.get("/rounds/<int:round_id>/conflicts.<fmt>")

@@ -9,10 +9,9 @@ from festival.core.clock import utcnow
 from festival.core.errors import Conflict, NotFound, ValidationFailed
 from festival.core.ids import db_int
 from festival.db import db
-from festival.festivals.forms import ConfirmForm
 from festival.festivals.models import Festival
-from festival.festivals.permissions import can_manage_festival, can_view_festival
-from festival.festivals.queries import festival_with_categories
+from festival.festivals.permissions import can_manage_festival
+from festival.festivals.queries import festival_with_categories, load_festival
 from festival.programs import permissions, queries, services
 from festival.programs.forms import ProgramForm
 from festival.programs.models import Program, ProgramStatus
@@ -20,17 +19,10 @@ from festival.public.queries import program_path
 from festival.troupes.models import Troupe
 from festival.troupes.queries import all_members, visible_troupes
 from festival.web.auth import require
-from festival.web.forms import choices, show_errors_on_form
+from festival.web.forms import ConfirmForm, choices, show_errors_on_form
 from festival.web.paging import page_args
 
 bp = Blueprint("programs", __name__)
-
-
-def festival_or_404(festival_id: int) -> Festival:
-    festival = festival_with_categories(db.session, festival_id)
-    if festival is None or not can_view_festival(current_user, festival):
-        raise NotFound()
-    return festival
 
 
 def managed_program_or_404(program_id: int) -> Program:
@@ -49,7 +41,7 @@ def _int_arg(name: str) -> int | None:
 @login_required
 def list_programs(festival_id: int):
     """The festival's programs with filters, paginated; leaders see their own troupes'."""
-    festival = festival_or_404(festival_id)
+    festival = load_festival(db.session, current_user, festival_id)
     require(permissions.can_list_programs(current_user, festival))
     page, per_page = page_args()
     status = request.args.get("status")
@@ -104,7 +96,7 @@ def _prepare(form: ProgramForm, festival: Festival, troupe: Troupe) -> None:
 @bp.route("/festivals/<int:festival_id>/programs/new", methods=["GET", "POST"])
 @login_required
 def submit(festival_id: int):
-    festival = festival_or_404(festival_id)
+    festival = load_festival(db.session, current_user, festival_id)
     troupe_id = request.values.get("troupe_id", type=db_int)
     troupe = db.session.get(Troupe, troupe_id) if troupe_id else None
     if troupe is None:

@@ -1,12 +1,7 @@
 """Pages anyone may open: the home page, the health check, a festival's public page, its\npublished award list with spreadsheets and certificates."""
 
-import re
-from urllib.parse import quote
-
-import segno
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     redirect,
@@ -16,7 +11,6 @@ from flask import (
 )
 from flask_babel import force_locale, format_date
 from flask_login import current_user
-from markupsafe import Markup
 
 from festival.accounts.forms import ROLE_LABELS
 from festival.accounts.models import Role
@@ -27,11 +21,12 @@ from festival.db import db
 from festival.demo import DEMO_ACCOUNTS, DEMO_HINTS, DEMO_PASSWORD
 from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.queries import festivals_page
-from festival.imports import exporters
 from festival.public import home, queries
+from festival.web import downloads
 from festival.web.external_urls import external_url
 from festival.web.i18n import current_language
 from festival.web.labels import label
+from festival.web.qr import qr_svg
 
 bp = Blueprint("public", __name__)
 
@@ -162,18 +157,15 @@ def export_rows(rows: list[award_queries.AwardRow]) -> list[tuple]:
 def festival_awards_export(slug: str, fmt: str):
     festival = _published_festival_or_404(slug)
     rows = export_rows(award_queries.festival_awards(db.session, festival.id))
-    if fmt == "xlsx":
-        body = exporters.to_xlsx(EXPORT_HEADER, rows, title="获奖名单")
-        mimetype = exporters.XLSX_MIMETYPE
-    else:
-        body, mimetype = exporters.to_csv(EXPORT_HEADER, rows), exporters.CSV_MIMETYPE
-    response = Response(body, content_type=mimetype)
-    name = f"{festival.name} 获奖名单.{fmt}"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{festival.slug}-awards.{fmt}"; '
-        f"filename*=UTF-8''{quote(name, safe='')}"
+    return downloads.spreadsheet(
+        fmt,
+        EXPORT_HEADER,
+        rows,
+        title="获奖名单",
+        ascii_name=f"{festival.slug}-awards.{fmt}",
+        name=f"{festival.name} 获奖名单.{fmt}",
+        private=False,  # a published list, for anyone
     )
-    return response
 
 
 def _certificate_or_404(number: str) -> queries.Certificate:
@@ -181,18 +173,6 @@ def _certificate_or_404(number: str) -> queries.Certificate:
     if found is None:
         abort(404)
     return found
-
-
-STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
-
-
-def qr_svg(url: str) -> Markup:
-    """The URL as a QR code in inline SVG, sized by the stylesheet (the CSP forbids style=)."""
-    svg = segno.make(url, error="m").svg_inline(
-        omitsize=True, svgclass="qr", lineclass=None, border=2
-    )
-    # segno writes only path data from the URL, never the URL as text: safe to mark up.
-    return Markup(STYLE_ATTRIBUTE.sub("", svg))
 
 
 @bp.get("/certificates/<number>")

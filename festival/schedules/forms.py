@@ -11,17 +11,15 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.schedules.models import EventKind
 from festival.schedules.recurrence import MAX_INTERVAL, MAX_OCCURRENCES, WEEKDAYS
-from festival.web.forms import WithinDates, choices
+from festival.web.forms import CheckboxListField, WithinDates, choices
 from festival.web.labels import label
 
 A_MONDAY = date(2024, 1, 1)
@@ -36,11 +34,6 @@ def weekday_choices() -> list:
 
 def kind_choices() -> list:
     return choices((kind.value, label("event_kind", kind)) for kind in EventKind)
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class EventForm(FlaskForm):

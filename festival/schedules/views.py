@@ -6,34 +6,31 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import segno
 from babel.dates import format_skeleton
 from babel.lists import format_list
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from festival.core import bounds
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, DomainError, NotFound, ValidationFailed
-from festival.dashboard import charts
 from festival.db import db
-from festival.festivals.forms import ConfirmForm
 from festival.festivals.models import Festival, FestivalStatus
-from festival.festivals.permissions import can_manage_festival, can_view_festival
+from festival.festivals.queries import load_managed_festival
 from festival.schedules import queries, recurrence, services, tours
 from festival.schedules.forms import CancelForm, EventForm, OccurrenceForm, TourForm
 from festival.schedules.models import Event
 from festival.schedules.permissions import can_manage_event
 from festival.troupes import queries as troupe_queries
 from festival.troupes.models import Troupe
-from festival.troupes.permissions import can_manage_troupe
+from festival.web import charts
 from festival.web.auth import require
 from festival.web.external_urls import external_url, webcal_url
-from festival.web.forms import choices, show_errors_on_form
+from festival.web.forms import ConfirmForm, choices, show_errors_on_form
 from festival.web.i18n import current_language
+from festival.web.qr import qr_svg
 
 bp = Blueprint("schedules", __name__)
 
@@ -56,23 +53,6 @@ TOUR_FIELDS = {"starts_at": "start_time", "ends_at": "end_time", "location": "st
 
 
 # Loading and authorizing: a leader learns nothing of other troupes' schedules (404).
-
-
-def managed_troupe_or_404(troupe_id: int) -> Troupe:
-    require(current_user.is_authenticated)
-    troupe = troupe_queries.troupe_for(db.session, troupe_id)
-    if troupe is None or not can_manage_troupe(current_user, troupe):
-        raise NotFound()
-    return troupe
-
-
-def managed_festival(festival_id: int) -> Festival:
-    """The festival if the viewer runs it; 404 for drafts of others, 403 for opened ones."""
-    festival = db.session.get(Festival, festival_id)
-    if festival is None or not can_view_festival(current_user, festival):
-        raise NotFound()
-    require(can_manage_festival(current_user, festival))
-    return festival
 
 
 def managed_event_or_404(event_id: int) -> Event:
@@ -318,7 +298,7 @@ def _calendar(
 @bp.get("/troupes/<int:troupe_id>/schedule")
 @login_required
 def troupe_schedule(troupe_id: int):
-    troupe = managed_troupe_or_404(troupe_id)
+    troupe = troupe_queries.load_managed_troupe(db.session, current_user, troupe_id)
     calendar = _calendar(ZoneInfo(_troupe_zone()), troupe_id=troupe.id)
     return render_template("schedules/troupe_schedule.html", troupe=troupe, **calendar)
 
@@ -326,7 +306,7 @@ def troupe_schedule(troupe_id: int):
 @bp.get("/festivals/<int:festival_id>/schedule")
 @login_required
 def festival_schedule(festival_id: int):
-    festival = managed_festival(festival_id)
+    festival = load_managed_festival(db.session, current_user, festival_id)
     calendar = _calendar(ZoneInfo(festival.timezone), festival_id=festival.id)
     return render_template(
         "schedules/festival_schedule.html",
@@ -472,7 +452,7 @@ def _new_event(
 @bp.route("/troupes/<int:troupe_id>/events/new", methods=["GET", "POST"])
 @login_required
 def new_troupe_event(troupe_id: int):
-    troupe = managed_troupe_or_404(troupe_id)
+    troupe = troupe_queries.load_managed_troupe(db.session, current_user, troupe_id)
     form = EventForm()
     _describe_public(form, festival=False)
     return _new_event(
@@ -487,7 +467,7 @@ def new_troupe_event(troupe_id: int):
 @bp.route("/festivals/<int:festival_id>/events/new", methods=["GET", "POST"])
 @login_required
 def new_festival_event(festival_id: int):
-    festival = managed_festival(festival_id)
+    festival = load_managed_festival(db.session, current_user, festival_id)
     form = EventForm()
     _describe_public(form, festival=True)
     if request.method == "GET":
@@ -949,7 +929,7 @@ def _period(today: date) -> tuple[date, date, list[str]]:
 @bp.get("/troupes/<int:troupe_id>/attendance")
 @login_required
 def troupe_attendance(troupe_id: int):
-    troupe = managed_troupe_or_404(troupe_id)
+    troupe = troupe_queries.load_managed_troupe(db.session, current_user, troupe_id)
     zone = ZoneInfo(_troupe_zone())
     first, last, problems = _period(utcnow().astimezone(zone).date())
     after = datetime.combine(first, time(0), zone)
@@ -991,7 +971,7 @@ def troupe_attendance(troupe_id: int):
 @bp.route("/troupes/<int:troupe_id>/tours/new", methods=["GET", "POST"])
 @login_required
 def new_tour(troupe_id: int):
-    troupe = managed_troupe_or_404(troupe_id)
+    troupe = troupe_queries.load_managed_troupe(db.session, current_user, troupe_id)
     form = TourForm()
     status = 200
     if form.validate_on_submit():
@@ -1041,23 +1021,11 @@ def new_tour(troupe_id: int):
 
 # The troupe's calendar subscription.
 
-STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
-
-
-def qr_svg(url: str) -> Markup:
-    """The URL as a QR code in inline SVG, made here (no outside service), sized by the
-    stylesheet (the CSP forbids style=)."""
-    svg = segno.make(url, error="m").svg_inline(
-        omitsize=True, svgclass="qr", lineclass=None, border=2
-    )
-    # segno writes only path data from the URL, never the URL as text: safe to mark up.
-    return Markup(STYLE_ATTRIBUTE.sub("", svg))
-
 
 @bp.get("/troupes/<int:troupe_id>/calendar")
 @login_required
 def troupe_calendar(troupe_id: int):
-    troupe = managed_troupe_or_404(troupe_id)
+    troupe = troupe_queries.load_managed_troupe(db.session, current_user, troupe_id)
     feed = services.feed_for_troupe(db.session, troupe=troupe, now=utcnow())
     feed_url = external_url("feeds.troupe_feed", secret=feed.secret)
     webcal = webcal_url(feed_url)
@@ -1074,7 +1042,7 @@ def troupe_calendar(troupe_id: int):
 @bp.route("/troupes/<int:troupe_id>/calendar/rotate", methods=["GET", "POST"])
 @login_required
 def rotate_calendar(troupe_id: int):
-    troupe = managed_troupe_or_404(troupe_id)
+    troupe = troupe_queries.load_managed_troupe(db.session, current_user, troupe_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         services.rotate_feed_secret(db.session, troupe=troupe, actor=current_user, now=utcnow())

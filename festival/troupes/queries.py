@@ -5,10 +5,11 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from festival.accounts.models import Organization, Role, User
 from festival.accounts.queries import organization_subtree
-from festival.core.errors import NotFound
+from festival.core.errors import NotFound, Unauthorized
 from festival.core.ids import DB_INT_MAX
 from festival.core.pagination import Page, paginate
 from festival.troupes.models import Membership, Person, Troupe
+from festival.troupes.permissions import can_manage_troupe
 
 
 def visible_troupes(viewer: User) -> Select:
@@ -107,6 +108,18 @@ def troupe_for(session: Session, troupe_id: int) -> Troupe | None:
         .where(Troupe.id == troupe_id)
         .options(joinedload(Troupe.organization), joinedload(Troupe.leader))
     ).scalar_one_or_none()
+
+
+def load_managed_troupe(session: Session, viewer: User, troupe_id: int) -> Troupe:
+    """The troupe if ``viewer`` manages it (its leader, its office's organizers, admins);
+    NotFound otherwise: a leader learns nothing of other troupes (Unauthorized to nobody
+    logged in)."""
+    if not viewer.is_authenticated:
+        raise Unauthorized()
+    troupe = troupe_for(session, troupe_id)
+    if troupe is None or not can_manage_troupe(viewer, troupe):
+        raise NotFound()
+    return troupe
 
 
 def members_page(session: Session, troupe_id: int, *, page: int, per_page: int) -> Page:

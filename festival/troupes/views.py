@@ -9,24 +9,14 @@ from festival.accounts.models import Organization
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError, NotFound, ValidationFailed
 from festival.db import db
-from festival.festivals.forms import ConfirmForm
 from festival.troupes import permissions, queries, services
 from festival.troupes.forms import ExistingMemberForm, NewMemberForm, TroupeForm
-from festival.troupes.models import Membership, Troupe
+from festival.troupes.models import Membership
 from festival.web.auth import require
-from festival.web.forms import choices, show_errors_on_form
+from festival.web.forms import ConfirmForm, choices, show_errors_on_form
 from festival.web.paging import page_args
 
 bp = Blueprint("troupes", __name__)
-
-
-def managed_troupe_or_404(troupe_id: int) -> Troupe:
-    """The troupe if the viewer manages it; 404 otherwise (a leader learns nothing of others')."""
-    require(current_user.is_authenticated)
-    troupe = queries.troupe_for(db.session, troupe_id)
-    if troupe is None or not permissions.can_manage_troupe(current_user, troupe):
-        raise NotFound()
-    return troupe
 
 
 def _fill_choices(form: TroupeForm) -> None:
@@ -90,7 +80,7 @@ def create():
 @bp.get("/troupes/<int:troupe_id>")
 @login_required
 def show(troupe_id: int, new_form=None, existing_form=None, status=200):
-    troupe = managed_troupe_or_404(troupe_id)
+    troupe = queries.load_managed_troupe(db.session, current_user, troupe_id)
     page, per_page = page_args()
     members = queries.members_page(db.session, troupe.id, page=page, per_page=per_page)
     existing_form = existing_form or ExistingMemberForm()
@@ -111,7 +101,7 @@ def show(troupe_id: int, new_form=None, existing_form=None, status=200):
 @bp.route("/troupes/<int:troupe_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(troupe_id: int):
-    troupe = managed_troupe_or_404(troupe_id)
+    troupe = queries.load_managed_troupe(db.session, current_user, troupe_id)
     form = TroupeForm(obj=troupe)
     _fill_choices(form)
     if request.method == "GET":
@@ -139,7 +129,7 @@ def edit(troupe_id: int):
 @bp.post("/troupes/<int:troupe_id>/members")
 @login_required
 def add_member(troupe_id: int):
-    troupe = managed_troupe_or_404(troupe_id)
+    troupe = queries.load_managed_troupe(db.session, current_user, troupe_id)
     now = utcnow()
     if request.form.get("person_id"):
         form = ExistingMemberForm()
@@ -194,7 +184,7 @@ def add_member(troupe_id: int):
 @bp.post("/troupes/<int:troupe_id>/members/<int:person_id>/remove")
 @login_required
 def remove_member(troupe_id: int, person_id: int):
-    troupe = managed_troupe_or_404(troupe_id)
+    troupe = queries.load_managed_troupe(db.session, current_user, troupe_id)
     person = queries.load_person(db.session, current_user, person_id)
     if db.session.get(Membership, (troupe.id, person.id)) is None:
         raise NotFound()  # not a member here: nothing to remove, nothing to show

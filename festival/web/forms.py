@@ -4,8 +4,10 @@ and the bounds of ``core.bounds`` as validators and coercions that every form sh
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.core import bounds
 from festival.core.errors import DomainError
@@ -65,3 +67,14 @@ def db_id(value) -> int:
 def optional_db_id(value) -> int | None:
     """A select's value as an id, or None for the empty choice."""
     return None if value in (None, "", "None") else db_id(value)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class CheckboxListField(SelectMultipleField):
+    """A choice of several, as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

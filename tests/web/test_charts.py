@@ -2,7 +2,7 @@
 
 import re
 
-from festival.dashboard.charts import bar_percentages, horizontal_bar_chart
+from festival.web.charts import bar_percentages, horizontal_bar_chart
 
 
 def bar_widths(svg: str) -> list[str]:

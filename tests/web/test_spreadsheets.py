@@ -5,7 +5,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from festival.imports.exporters import neutralise, to_csv, to_xlsx
+from festival.web.spreadsheets import neutralise, to_csv, to_xlsx
 
 HEADER = ["节目名称", "时长（分钟）", "日期"]
 ROWS = [["和谐大家园", 6, date(2026, 5, 1)], ['=HYPERLINK("http://evil.example","点我")', -3, None]]
