@@ -23,7 +23,7 @@ fuzz: install translations  ## Schemathesis against /api/v1/openapi.json (FUZZ_M
 	$(BIN)/pytest -q tests/fuzz
 
 bench: install translations  ## time pages, feeds and an import at 100 and 10,000 programs; writes bench.json (DATABASE_URL for PostgreSQL)
-	$(BIN)/python -m festival.bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 

@@ -1,4 +1,5 @@
-"""Commands: ``flask --app festival create-user|demo|forget-login-attempts|backup|restore|bench-data``."""
+"""Commands: ``flask --app festival create-user|demo|forget-login-attempts|backup|restore``
+(the benchmark's ``python -m bench data`` lives beside the application, in ``bench/``)."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -9,7 +10,6 @@ from sqlalchemy.exc import DBAPIError
 
 from festival.accounts.models import Role
 from festival.accounts.services import create_user, forget_old_login_attempts
-from festival.bench import register as register_bench_commands
 from festival.core.clock import utcnow
 from festival.core.errors import ValidationFailed
 from festival.db import db
@@ -21,7 +21,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(forget_login_attempts_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    register_bench_commands(app)
 
 
 @click.command("create-user")

@@ -15,6 +15,7 @@ from festival.core.ids import DB_INT_MAX
 from festival.core.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, Page
 from festival.db import db
 from festival.extensions import csrf
+from festival.web.auth import log_in_for_this_request
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -53,8 +54,7 @@ def authenticate_request() -> None:
         if token is None:
             raise Unauthorized(_l("The token is missing, invalid, expired or revoked."))
         g.api_token = token
-        # Flask-Login keeps the request's user here; set it so current_user is the token's user.
-        g._login_user = token.user
+        log_in_for_this_request(token.user)
     elif request.method not in SAFE_METHODS and current_user.is_authenticated:
         csrf.protect()  # authenticated by the session cookie: a browser, so CSRF applies
 

@@ -22,9 +22,8 @@ def show_errors_on_form(form: FlaskForm, error: DomainError) -> None:
     """
     for name, messages in error.fields.items():
         messages = [str(message) for message in messages]
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*field.errors, *messages]
+        if name in form:
+            form[name].errors = [*form[name].errors, *messages]
         else:
             form.form_errors.extend(messages)
     if not error.fields:

@@ -3,6 +3,8 @@ HSTS over HTTPS."""
 
 from flask import Flask, current_app, g, request, session
 
+from festival.web.auth import answered_for_user
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -17,8 +19,7 @@ def is_private(response) -> bool:
     credentials, any answer to a write, one that sets a cookie or the session, and one that
     carries a CSRF token (the session's own). Calendar feeds (reached by their URL, without a
     session), static files and public pages read without logging in keep their caching."""
-    user = g.get("_login_user")  # set only when this answer looked at the user
-    if user is not None and user.is_authenticated:
+    if answered_for_user():  # only when this answer looked at a logged-in user
         return True
     if request.method not in SAFE_METHODS or "Authorization" in request.headers:
         return True

@@ -2,8 +2,8 @@
 
 import pytest
 
+from bench.data import BENCH_PASSWORD, generate
 from festival.accounts.passwords import hash_password
-from festival.bench.data import BENCH_PASSWORD, generate
 
 
 @pytest.fixture

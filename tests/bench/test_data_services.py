@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 
+from bench.data import NOW, database_is_empty, empty_database, sizes_for
 from festival.awards.models import Award, AwardTier
-from festival.bench.data import NOW, database_is_empty, empty_database, sizes_for
 from festival.festivals.models import Festival, FestivalStatus
 from festival.judging.models import Criterion, Round, RoundEntry, RoundStatus, Score
-from festival.judging.queries import round_results
+from festival.judging.result_queries import round_results
 from festival.programs.eligibility import age_on
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
-from festival.schedules import recurrence
+from festival.schedules import recurrence, recurrence_rules
 from festival.schedules.models import (
     Attendance,
     CalendarFeed,
@@ -108,7 +108,7 @@ def test_series_end_where_their_rules_end_and_exceptions_are_sessions(session, w
         zone = ZoneInfo(event.timezone)
         start = event.starts_at.astimezone(zone)
         if event.rrule:
-            assert recurrence.normalize_rule(event.rrule, start) == event.rrule
+            assert recurrence_rules.normalize_rule(event.rrule, start) == event.rrule
         assert event.series_ends_at == recurrence.last_start(start, event.rrule) + (
             event.ends_at - event.starts_at
         )

@@ -1,9 +1,9 @@
 """The benchmark's requests against a small world: the team's feed answers, and the pages
 that must keep a constant cost send as many queries at 20 programs as at 60."""
 
+from bench.data import BENCH_PASSWORD, empty_database, generate
+from bench.run import Visitors, first_feed, measure, probes, set_scene
 from festival.accounts.passwords import hash_password
-from festival.bench.data import BENCH_PASSWORD, empty_database, generate
-from festival.bench.run import Visitors, first_feed, measure, probes, set_scene
 
 CONSTANT = (
     "program_list",

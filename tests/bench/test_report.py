@@ -2,7 +2,7 @@
 
 import json
 
-from festival.bench.run import NAMES, Timing, build_report, render, targets
+from bench.run import NAMES, Timing, build_report, render, targets
 
 
 def timings(scale: int, factor: float, queries: int = 3) -> list[Timing]:

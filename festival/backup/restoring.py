@@ -1,296 +1,37 @@
-"""Backing up the whole database into one portable file and restoring it: the same file on
-SQLite and PostgreSQL, written and read as a stream (never the whole database in memory).
+"""Reading a backup (checking every line of it before anything changes) and restoring it
+in one transaction."""
 
-The file is gzip-compressed JSON lines, one section per table in dependency order::
-
-    {"format": "festival-backup", "version": 1, "alembic_revision": "6b1f0c2a9d10", ...}
-    {"table": "organizations", "columns": ["id", "name", "level", "parent_id", "created_at"]}
-    [1, "江苏省老龄工作委员会办公室", "province", null, "2026-03-01T09:00:00+00:00"]
-    {"end": "organizations", "rows": 1}
-    ...
-    {"end_of_backup": true, "tables": 24, "rows": 5321}
-
-Values are written by column type: datetimes ISO 8601 with their offset, dates ISO, Decimal
-as a string, bytes in base64, enums by value, JSON as it is. A restore refuses a file of
-another schema revision, checks the whole file before it touches the database, and then
-replaces every row in one transaction.
-"""
-
-import base64
-import enum
 import gzip
-import io
 import json
-import os
-import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
-from datetime import time as time_of_day
-from decimal import Decimal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
     Connection,
-    Date,
-    DateTime,
     Engine,
-    Enum,
-    Float,
-    LargeBinary,
     MetaData,
-    Numeric,
     Table,
-    Time,
     bindparam,
-    inspect,
-    select,
     text,
 )
-from sqlalchemy.types import TypeDecorator
 
-from festival.core.clock import utcnow
-
-FORMAT = "festival-backup"
-FORMAT_VERSION = 1
-BATCH_ROWS = 1000
-SQLITE_MAGIC = b"SQLite format 3\x00"
-# How long a restore on PostgreSQL waits for running requests to let go of the tables.
-LOCK_TIMEOUT = "60s"
-
-
-class BackupError(Exception):
-    """A backup that cannot be written or a file that cannot be restored; says why."""
-
-
-@dataclass(frozen=True)
-class Summary:
-    tables: int
-    rows: int
-    bytes: int
-    seconds: float
-
-    def line(self) -> str:
-        return f"{self.tables} tables, {self.rows} rows, {self.bytes} bytes in {self.seconds:.2f} s"
-
-
-@dataclass(frozen=True)
-class BackupInfo:
-    """What a checked backup file holds."""
-
-    header: dict[str, Any]
-    rows_by_table: dict[str, int]
-    bytes: int
-
-    @property
-    def revision(self) -> str:
-        return self.header["alembic_revision"]
-
-    @property
-    def rows(self) -> int:
-        return sum(self.rows_by_table.values())
-
-
-# Values by column type
-
-
-Encode = Callable[[Any], Any]
-Decode = Callable[[Any], Any]
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _codec(column) -> tuple[Encode, Decode]:
-    """How a column's Python values become JSON and back."""
-    kind = column.type
-    if isinstance(kind, TypeDecorator):  # UTCDateTime: its values are those of its impl
-        kind = kind.impl_instance
-    if isinstance(kind, Enum):
-        enum_class = kind.enum_class
-        return (
-            (lambda v: v.value if isinstance(v, enum.Enum) else v),
-            (lambda v: enum_class(v)) if enum_class else _same,
-        )
-    if isinstance(kind, DateTime):
-        return (lambda v: v.isoformat()), datetime.fromisoformat
-    if isinstance(kind, Date):
-        return (lambda v: v.isoformat()), date.fromisoformat
-    if isinstance(kind, Time):
-        return (lambda v: v.isoformat()), time_of_day.fromisoformat
-    if isinstance(kind, Float):
-        return _same, float
-    if isinstance(kind, Numeric):
-        return str, Decimal
-    if isinstance(kind, LargeBinary):
-        return (
-            (lambda v: base64.b64encode(bytes(v)).decode("ascii")),
-            (lambda v: base64.b64decode(v, validate=True)),
-        )
-    if isinstance(kind, Boolean):
-        return bool, _check(bool)
-    if isinstance(kind, JSON):
-        return _same, _same
-    python_type = _python_type(kind)
-    return _same, _check(python_type) if python_type in (int, str) else _same
-
-
-def _python_type(kind) -> type | None:
-    try:
-        return kind.python_type
-    except NotImplementedError:
-        return None
-
-
-def _check(python_type: type) -> Decode:
-    def decode(value):
-        if not isinstance(value, python_type) or (python_type is int and isinstance(value, bool)):
-            raise ValueError(f"expected {python_type.__name__}, found {value!r}")
-        return value
-
-    return decode
-
-
-def _convert(functions: list[Callable[[Any], Any]], values) -> list[Any]:
-    """Each value through its column's function; None (NULL) and pass-through as they are."""
-    return [
-        value if function is _same or value is None else function(value)
-        for function, value in zip(functions, values, strict=True)
-    ]
-
-
-# The schema revision
-
-
-def database_revision(connection: Connection) -> str:
-    """The database's Alembic revision (heads joined by commas)."""
-    revision = ""
-    if inspect(connection).has_table("alembic_version"):
-        versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
-        revision = ",".join(sorted(versions))
-    if not revision:
-        raise BackupError("The database has no Alembic revision: run `flask db upgrade` first.")
-    return revision
-
-
-# Writing
-
-
-def write_backup(
-    engine: Engine, metadata: MetaData, path: Path, *, batch_rows: int = BATCH_ROWS
-) -> Summary:
-    """Write every table to ``path`` from one consistent snapshot of the database."""
-    started = time.perf_counter()
-    tables = metadata.sorted_tables
-    partial = path.with_name(path.name + ".partial")
-    total = 0
-    try:
-        # Only the owner may read it: the file holds password hashes and token digests.
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(descriptor, "wb") as raw, engine.connect() as connection:
-            _begin_snapshot(connection)
-            header = {
-                "format": FORMAT,
-                "version": FORMAT_VERSION,
-                "alembic_revision": database_revision(connection),
-                "dialect": connection.dialect.name,
-                "created_at": utcnow().isoformat(),
-                "tables": [table.name for table in tables],
-            }
-            with (
-                gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as zipped,
-                io.BufferedWriter(zipped, buffer_size=1 << 16) as out,
-            ):
-                out.write(_line(header))
-                for table in tables:
-                    total += _write_table(connection, table, out, batch_rows)
-                out.write(_line({"end_of_backup": True, "tables": len(tables), "rows": total}))
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return Summary(len(tables), total, path.stat().st_size, time.perf_counter() - started)
-
-
-def _begin_snapshot(connection: Connection) -> None:
-    """Every table is read from the same moment of the database, while it stays in use."""
-    if connection.dialect.name == "postgresql":
-        connection.execution_options(isolation_level="REPEATABLE READ")
-        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-    elif connection.dialect.name == "sqlite":
-        # pysqlite begins no transaction for SELECT; one read transaction holds a WAL snapshot.
-        connection.exec_driver_sql("BEGIN")
-
-
-def _write_table(connection: Connection, table: Table, out, batch_rows: int) -> int:
-    columns = list(table.columns)
-    encoders = [_codec(column)[0] for column in columns]
-    out.write(_line({"table": table.name, "columns": [column.name for column in columns]}))
-    count = 0
-    # yield_per: a server-side cursor on PostgreSQL, fetchmany on SQLite.
-    result = connection.execution_options(yield_per=batch_rows).execute(
-        select(table).order_by(*table.primary_key.columns)
-    )
-    for partition in result.partitions():
-        for row in partition:
-            out.write(_line(_convert(encoders, row)))
-        count += len(partition)
-    out.write(_line({"end": table.name, "rows": count}))
-    return count
-
-
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # Chinese stays as is
-
-
-def _line(value: Any) -> bytes:
-    return (_JSON.encode(value) + "\n").encode("utf-8")
-
-
-def copy_sqlite_file(engine: Engine, path: Path) -> Summary:
-    """SQLite only: a consistent copy of the live database file (the online backup API)."""
-    if engine.dialect.name != "sqlite":
-        raise BackupError(
-            "--sqlite-file copies an SQLite database; this one is "
-            f"{engine.dialect.name}. Use the portable format."
-        )
-    started = time.perf_counter()
-    partial = path.with_name(path.name + ".partial")
-    partial.unlink(missing_ok=True)
-    try:
-        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        target = sqlite3.connect(partial)
-        try:
-            with engine.connect() as connection:
-                connection.connection.driver_connection.backup(target)
-            target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            names = [
-                row[0]
-                for row in target.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version'"
-                )
-            ]
-            rows = sum(
-                target.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names
-            )
-        finally:
-            target.close()
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return Summary(len(names), rows, path.stat().st_size, time.perf_counter() - started)
-
-
-# Reading
+from festival.backup.format import (
+    BATCH_ROWS,
+    FORMAT,
+    FORMAT_VERSION,
+    LOCK_TIMEOUT,
+    SQLITE_MAGIC,
+    BackupError,
+    BackupInfo,
+    Summary,
+    codec,
+    convert,
+    database_revision,
+    python_type_of,
+)
 
 
 class BackupReader:
@@ -391,7 +132,7 @@ class BackupReader:
     def _rows(
         self, table: Table, columns: list[str], counter: list[int]
     ) -> Iterator[dict[str, Any]]:
-        decoders = [_codec(table.columns[name])[1] for name in columns]
+        decoders = [codec(table.columns[name])[1] for name in columns]
         while True:
             line = self._next()
             if isinstance(line, list):
@@ -400,7 +141,7 @@ class BackupReader:
                         f"a row of {table.name} has {len(line)} values, not {len(columns)}"
                     )
                 try:
-                    row = dict(zip(columns, _convert(decoders, line), strict=True))
+                    row = dict(zip(columns, convert(decoders, line), strict=True))
                 except (ValueError, TypeError, LookupError) as error:
                     raise self._damaged(
                         f"a value of {table.name} cannot be read ({error})"
@@ -548,7 +289,7 @@ def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
     preparer = connection.dialect.identifier_preparer
     for table in tables:
         key = list(table.primary_key.columns)
-        if len(key) != 1 or _python_type(key[0].type) is not int:
+        if len(key) != 1 or python_type_of(key[0].type) is not int:
             continue  # memberships, judge_assignments...: no sequence
         column = preparer.format_column(key[0])
         # setval(..., false): the next id is MAX + 1, or 1 in an empty table.

@@ -1,4 +1,4 @@
-"""A large, consistent world for benchmarks: ``flask --app festival bench-data --programs N``.
+"""A large, consistent world for benchmarks: ``python -m bench data --programs N``.
 
 For N = 10,000: about 100 organisations (a province, its cities, their districts), 2,000
 troupes and 50 tai chi teams with a leader account each, 30,000 people, this year's
@@ -34,10 +34,11 @@ from festival.festivals.models import Festival
 from festival.festivals.services import add_category, create_festival, open_festival
 from festival.judging import scoring
 from festival.judging.models import Conflict, JudgeTotal, Round, RoundEntry, Score
-from festival.judging.queries import round_results
+from festival.judging.result_queries import round_results
 from festival.judging.services import assign_judge, close_round, create_round
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
-from festival.schedules import recurrence
+from festival.schedules import recurrence, recurrence_rules
+from festival.schedules.feeds import SELECTOR_LENGTH
 from festival.schedules.models import (
     Attendance,
     CalendarFeed,
@@ -46,7 +47,7 @@ from festival.schedules.models import (
     EventKind,
     EventOverride,
 )
-from festival.schedules.services import DEFAULT_UID_DOMAIN, SELECTOR_LENGTH
+from festival.schedules.services import DEFAULT_UID_DOMAIN
 from festival.troupes.models import Gender, MemberRole, Membership, Person, Troupe, TroupeKind
 
 BENCH_PASSWORD = "festival-bench"  # noqa: S105  (benchmark accounts on a scratch database)
@@ -945,9 +946,9 @@ def _schedules(
         practice_start = datetime.combine(
             date(2025, 11, 24), time(6, 30 + 15 * (number % 2)), SHANGHAI
         ) + timedelta(minutes=30 * (number % 3))
-        practice_rule = recurrence.normalize_rule(
-            recurrence.rule_from_repeat(
-                recurrence.Repeat(freq="daily", until=date(2026, 11, 23)), SHANGHAI
+        practice_rule = recurrence_rules.normalize_rule(
+            recurrence_rules.rule_from_repeat(
+                recurrence_rules.Repeat(freq="daily", until=date(2026, 11, 23)), SHANGHAI
             ),
             practice_start,
         )
@@ -956,9 +957,9 @@ def _schedules(
         weekday = ("SA", "SU", "WE")[number % 3]
         first_day = _first_weekday_on_or_after(date(2025, 11, 24), weekday)
         training_start = datetime.combine(first_day, time(9 + number % 2, 0), SHANGHAI)
-        training_rule = recurrence.normalize_rule(
-            recurrence.rule_from_repeat(
-                recurrence.Repeat(
+        training_rule = recurrence_rules.normalize_rule(
+            recurrence_rules.rule_from_repeat(
+                recurrence_rules.Repeat(
                     freq="weekly", weekdays=(weekday,), until=first_day + timedelta(weeks=51)
                 ),
                 SHANGHAI,

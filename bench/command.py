@@ -1,19 +1,13 @@
-"""Benchmarks: ``flask --app festival bench-data`` fills a database with a large, consistent
-world; ``python -m festival.bench`` measures the pages and feeds that must keep a constant
-cost as it grows (see ``run.py``)."""
+"""``python -m bench data``: fill the configured database with a benchmark world."""
 
 from time import perf_counter
 
 import click
-from flask import Flask, current_app
+from flask import current_app
+from flask.cli import ScriptInfo, with_appcontext
 
 
-def register(app: Flask) -> None:
-    """Add the ``bench-data`` command to the app's CLI."""
-    app.cli.add_command(bench_data_command)
-
-
-@click.command("bench-data")
+@click.command("data")
 @click.option(
     "--programs",
     type=click.IntRange(10, 200_000),
@@ -24,17 +18,18 @@ def register(app: Flask) -> None:
 @click.option(
     "--reset", is_flag=True, help="Delete every row of the database first (all its data is lost)."
 )
+@with_appcontext
 def bench_data_command(programs: int, reset: bool):
     """Fill an empty database with a benchmark world of PROGRAMS programs (one round scored
     by 9 judges, last year's awards, teams' training with attendance and feeds)."""
-    from festival.accounts.passwords import hash_password
-    from festival.bench.data import (
+    from bench.data import (
         BENCH_PASSWORD,
         analyze,
         database_is_empty,
         empty_database,
         generate,
     )
+    from festival.accounts.passwords import hash_password
     from festival.db import db
 
     if reset:
@@ -63,4 +58,17 @@ def bench_data_command(programs: int, reset: bool):
         f"Festival {world.festival_id}, round {world.round_id}; last year's awards at "
         f"/festivals/{world.last_year_slug}/awards; a team's feed at "
         f"/calendar/{world.team_feed_secret}.ics"
+    )
+
+
+def main(argv: list[str]) -> int:
+    """Run the command on the application ``create_app()`` builds (instance config,
+    DATABASE_URL), as ``flask --app festival`` would."""
+    from festival import create_app
+
+    return bench_data_command.main(
+        args=argv,
+        prog_name="python -m bench data",
+        obj=ScriptInfo(create_app=create_app),
+        standalone_mode=True,
     )

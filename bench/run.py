@@ -1,4 +1,4 @@
-"""The benchmark: ``python -m festival.bench`` (``make bench``).
+"""The benchmark: ``python -m bench`` (``make bench``); ``python -m bench data`` fills a database.
 
 For a small and a large world (100 and 10,000 programs, each generated fresh into a scratch
 SQLite file, or into DATABASE_URL after emptying it) it times the pages and feeds that must
@@ -32,8 +32,8 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event, make_url, text
 
+from bench.data import BENCH_PASSWORD, CRITERIA, BenchWorld
 from festival import PROJECT_ROOT, create_app
-from festival.bench.data import BENCH_PASSWORD, CRITERIA, BenchWorld
 
 NAMES = (
     "program_list",
@@ -108,7 +108,7 @@ def prepare_database(app: Flask, *, allow_emptying: bool) -> None:
     """Bring the schema to the newest revision and delete every row."""
     from flask_migrate import upgrade
 
-    from festival.bench.data import database_is_empty, empty_database
+    from bench.data import database_is_empty, empty_database
     from festival.db import db
 
     with app.app_context():
@@ -123,8 +123,8 @@ def prepare_database(app: Flask, *, allow_emptying: bool) -> None:
 
 
 def generate_world(app: Flask, programs: int) -> tuple[BenchWorld, float]:
+    from bench.data import analyze, generate
     from festival.accounts.passwords import hash_password
-    from festival.bench.data import analyze, generate
     from festival.db import db
 
     with app.app_context():
@@ -518,8 +518,8 @@ def write_members_file(app: Flask, world: BenchWorld, path: Path, rows: int) -> 
     from openpyxl import Workbook
     from sqlalchemy import select
 
+    from bench.data import SURNAMES
     from festival.accounts.models import Organization
-    from festival.bench.data import SURNAMES
     from festival.db import db
     from festival.imports.columns import COLUMNS
     from festival.troupes.models import Troupe
@@ -602,7 +602,7 @@ def import_memory(url: str, app: Flask, world: BenchWorld, workdir: Path, rows: 
         [
             sys.executable,
             "-m",
-            "festival.bench.memory",
+            "bench.memory",
             "--festival-id",
             str(world.festival_id),
             "--username",
@@ -756,7 +756,7 @@ def targets(report: dict, small: int, large: int) -> list[tuple[str, bool | None
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m festival.bench",
+        prog="python -m bench",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

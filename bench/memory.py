@@ -1,4 +1,4 @@
-"""The import's memory, measured in a process of its own: ``python -m festival.bench.memory
+"""The import's memory, measured in a process of its own: ``python -m bench.memory
 --festival-id ID --username ORGANIZER FILE.xlsx`` imports the members of FILE into the
 festival's troupes (then rolls back) and prints one JSON line: the resident memory before,
 the peak after (VmHWM, reset first, where Linux has them; else ``ru_maxrss``), their
@@ -54,7 +54,7 @@ def reset_peak() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m festival.bench.memory")
+    parser = argparse.ArgumentParser(prog="python -m bench.memory")
     parser.add_argument("--festival-id", type=int, required=True)
     parser.add_argument("--username", required=True)
     parser.add_argument("file", type=Path)
