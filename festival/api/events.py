@@ -1,5 +1,5 @@
-"""Schedules: events and series of troupes and festivals, single occurrences, attendance and
-the troupe's secret calendar feed."""
+"""Schedules: events and series of troupes and festivals. Their single sessions and
+attendance are in ``event_sessions``, the troupe's secret calendar feed in ``calendars``."""
 
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -12,20 +12,21 @@ from pydantic import BaseModel, Field
 from festival.api.envelope import actor, page_params, parse_body, respond, respond_page
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
-from festival.api.schemas import DbInt, EventDateTime, EventDay
+from festival.api.schemas import EventDateTime
 from festival.core import bounds
 from festival.core.clock import utcnow
-from festival.core.errors import BadRequest, NotFound, ValidationFailed
+from festival.core.errors import BadRequest, NotFound
 from festival.core.pagination import Page
 from festival.db import db
 from festival.festivals import permissions as festival_permissions
 from festival.festivals.models import Festival
 from festival.festivals.queries import load_managed_festival
 from festival.schedules import permissions, queries, services
-from festival.schedules.models import Event
+from festival.schedules.clash_queries import clashes_for
+from festival.schedules.event_details import EventDetails, local_time
+from festival.schedules.models import Event, EventOverride
 from festival.troupes.queries import load_managed_troupe
 from festival.web.auth import require
-from festival.web.external_urls import external_url, webcal_url
 
 Kind = Literal["rehearsal", "training", "practice", "performance", "exhibition", "meeting"]
 
@@ -50,23 +51,6 @@ class EventUpdate(BaseModel):
     rrule: str | None = Field(default=None, max_length=500)
     notes: str | None = Field(default=None, max_length=4000)
     public: bool | None = None
-
-
-class CancellationIn(BaseModel):
-    occurrence: EventDay | None = None
-    occurrences: list[EventDay] | None = Field(default=None, max_length=400)
-
-
-class OccurrenceChange(BaseModel):
-    starts_at: EventDateTime | None = None
-    ends_at: EventDateTime | None = None
-    title: str | None = Field(default=None, max_length=200)
-    location: str | None = Field(default=None, max_length=200)
-
-
-class AttendanceIn(BaseModel):
-    present: list[DbInt] = Field(default_factory=list, max_length=2000)
-    absent: list[DbInt] = Field(default_factory=list, max_length=2000)
 
 
 class ChangedOccurrenceOut(BaseModel):
@@ -110,25 +94,6 @@ class EventOut(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
-class AttendanceOut(BaseModel):
-    occurrence: date
-    present: int
-    absent: int
-
-
-class MemberAttendanceOut(BaseModel):
-    person_id: int
-    name: str
-    sessions: int
-    attended: int
-    rate: float | None
-
-
-class CalendarOut(BaseModel):
-    url: str
-    webcal_url: str
-
-
 def event_out(event: Event, *, occurrences=None, warnings=()) -> EventOut:
     tz = ZoneInfo(event.timezone)
     cancelled = {row.occurrence_at for row in event.cancellations}
@@ -151,13 +116,7 @@ def event_out(event: Event, *, occurrences=None, warnings=()) -> EventOut:
         updated_at=event.updated_at,
         cancellations=[row.occurrence_at.astimezone(tz).date() for row in event.cancellations],
         changes=[
-            ChangedOccurrenceOut(
-                occurrence=row.occurrence_at.astimezone(tz).date(),
-                starts_at=row.starts_at.astimezone(tz),
-                ends_at=row.ends_at.astimezone(tz),
-                title=row.title or event.title,
-                location=event.location if row.location is None else row.location,
-            )
+            changed_occurrence_out(event, row, tz)
             for row in event.overrides
             if row.occurrence_at not in cancelled
         ],
@@ -179,12 +138,22 @@ def event_out(event: Event, *, occurrences=None, warnings=()) -> EventOut:
     )
 
 
+def changed_occurrence_out(event: Event, row: EventOverride, tz: ZoneInfo) -> ChangedOccurrenceOut:
+    return ChangedOccurrenceOut(
+        occurrence=row.occurrence_at.astimezone(tz).date(),
+        starts_at=row.starts_at.astimezone(tz),
+        ends_at=row.ends_at.astimezone(tz),
+        title=row.title or event.title,
+        location=event.location if row.location is None else row.location,
+    )
+
+
 def _clash_messages(event: Event) -> list[str]:
-    return [str(clash.message) for clash in queries.clashes_for(db.session, event)]
+    return [str(clash.message) for clash in clashes_for(db.session, event)]
 
 
-def _details(body: EventCreate) -> services.EventDetails:
-    return services.EventDetails(
+def _details(body: EventCreate) -> EventDetails:
+    return EventDetails(
         title=body.title,
         kind=body.kind,
         starts_at=body.starts_at,
@@ -209,7 +178,7 @@ def managed_event(event_id: int) -> Event:
     return event
 
 
-def _window() -> tuple[datetime, datetime] | None:
+def window_from_args() -> tuple[datetime, datetime] | None:
     """?from=&to= as local dates (``to`` inclusive), or None when neither is given."""
     raw_from, raw_to = request.args.get("from"), request.args.get("to")
     if raw_from is None and raw_to is None:
@@ -246,7 +215,7 @@ def _list(
     *, troupe_id: int | None = None, festival_id: int | None = None, public_only: bool = False
 ):
     page, per_page = page_params()
-    window = _window()
+    window = window_from_args()
     events = queries.owner_events(
         db.session,
         troupe_id=troupe_id,
@@ -388,7 +357,7 @@ def update_event(event_id: int):
     body = parse_body(EventUpdate)
     given = body.model_fields_set
     tz = ZoneInfo(event.timezone)
-    details = services.EventDetails(
+    details = EventDetails(
         title=event.title if body.title is None else body.title,
         kind=body.kind or event.kind,
         starts_at=body.starts_at or event.starts_at.astimezone(tz),
@@ -396,7 +365,7 @@ def update_event(event_id: int):
         or (
             event.ends_at.astimezone(tz)
             if body.starts_at is None
-            else _local(body.starts_at, tz) + (event.ends_at - event.starts_at)
+            else local_time(body.starts_at, tz) + (event.ends_at - event.starts_at)
         ),
         location=event.location if body.location is None else body.location,
         notes=event.notes if body.notes is None else body.notes,
@@ -407,10 +376,6 @@ def update_event(event_id: int):
     warnings = _clash_messages(event)
     db.session.commit()
     return respond(event_out(event, warnings=warnings))
-
-
-def _local(moment: datetime, tz: ZoneInfo) -> datetime:
-    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
 
 
 @endpoint(
@@ -426,186 +391,3 @@ def delete_event(event_id: int):
     services.delete_event(db.session, event=event, actor=actor(), now=utcnow())
     db.session.commit()
     return "", 204
-
-
-def _day(value: date | datetime, tz: ZoneInfo) -> date:
-    if isinstance(value, datetime):
-        return _local(value, tz).date()
-    return value
-
-
-@endpoint(
-    "/events/<int:event_id>/cancellations",
-    "POST",
-    summary="Cancel one session of a series (or several: occurrences)",
-    who="organizer; that troupe's leader",
-    status=201,
-    body=CancellationIn,
-    response=EventOut,
-    errors=(400, 401, 404, 422),
-)
-def cancel_occurrences(event_id: int):
-    event = managed_event(event_id)
-    body = parse_body(CancellationIn)
-    tz = ZoneInfo(event.timezone)
-    values = list(body.occurrences or []) + ([body.occurrence] if body.occurrence else [])
-    if not values:
-        raise ValidationFailed(fields={"occurrence": [_l("This field is required.")]})
-    services.cancel_occurrences(
-        db.session, event=event, days=[_day(v, tz) for v in values], actor=actor(), now=utcnow()
-    )
-    db.session.commit()
-    return respond(event_out(event), 201)
-
-
-def _date_or_404(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise NotFound() from None
-
-
-@endpoint(
-    "/events/<int:event_id>/occurrences/<occurrence>",
-    "PATCH",
-    summary="Change one session of a series (a RECURRENCE-ID override in the feed)",
-    who="organizer; that troupe's leader",
-    body=OccurrenceChange,
-    response=ChangedOccurrenceOut,
-    errors=(400, 401, 404, 409, 422),
-)
-def change_occurrence(event_id: int, occurrence: str):
-    event = managed_event(event_id)
-    day = _date_or_404(occurrence)
-    body = parse_body(OccurrenceChange)
-    override = services.change_occurrence(
-        db.session,
-        event=event,
-        day=day,
-        starts_at=body.starts_at,
-        ends_at=body.ends_at,
-        title=body.title,
-        location=body.location,
-        actor=actor(),
-        now=utcnow(),
-    )
-    db.session.commit()
-    tz = ZoneInfo(event.timezone)
-    return respond(
-        ChangedOccurrenceOut(
-            occurrence=override.occurrence_at.astimezone(tz).date(),
-            starts_at=override.starts_at.astimezone(tz),
-            ends_at=override.ends_at.astimezone(tz),
-            title=override.title or event.title,
-            location=event.location if override.location is None else override.location,
-        )
-    )
-
-
-@endpoint(
-    "/events/<int:event_id>/occurrences/<occurrence>",
-    "DELETE",
-    summary="Restore one session: undo its cancellation or change",
-    who="organizer; that troupe's leader",
-    status=204,
-    errors=(401, 404, 422),
-)
-def restore_occurrence(event_id: int, occurrence: str):
-    event = managed_event(event_id)
-    services.restore_occurrence(
-        db.session, event=event, day=_date_or_404(occurrence), actor=actor(), now=utcnow()
-    )
-    db.session.commit()
-    return "", 204
-
-
-@endpoint(
-    "/events/<int:event_id>/attendance/<occurrence>",
-    "PUT",
-    summary="Record who came to one session",
-    who="organizer; that troupe's leader",
-    body=AttendanceIn,
-    response=AttendanceOut,
-    errors=(400, 401, 404, 422),
-)
-def record_attendance(event_id: int, occurrence: str):
-    event = managed_event(event_id)
-    day = _date_or_404(occurrence)
-    body = parse_body(AttendanceIn)
-    counts = services.record_attendance(
-        db.session,
-        event=event,
-        day=day,
-        present_ids=body.present,
-        absent_ids=body.absent,
-        actor=actor(),
-        now=utcnow(),
-    )
-    db.session.commit()
-    return respond(AttendanceOut(occurrence=day, **counts))
-
-
-@endpoint(
-    "/troupes/<int:troupe_id>/attendance",
-    "GET",
-    summary="Per member: sessions whose attendance was taken, attended, rate",
-    who="organizer; that troupe's leader",
-    response=MemberAttendanceOut,
-    paginated=True,
-    errors=(400, 401, 404),
-    query={
-        "from": {"type": "string", "format": "date"},
-        "to": {"type": "string", "format": "date"},
-    },
-)
-def troupe_attendance(troupe_id: int):
-    troupe = load_managed_troupe(db.session, actor(), troupe_id)
-    page, per_page = page_params()
-    window = _window() or (bounds.EARLIEST_MOMENT, bounds.LATEST_MOMENT)
-    rows = queries.attendance_rates(db.session, troupe.id, *window)
-    items = [
-        MemberAttendanceOut(
-            person_id=r.person_id,
-            name=r.name,
-            sessions=r.sessions,
-            attended=r.attended,
-            rate=None if r.rate is None else round(r.rate, 4),
-        )
-        for r in rows[(page - 1) * per_page : page * per_page]
-    ]
-    return respond_page(Page(items, page, per_page, len(rows)), MemberAttendanceOut)
-
-
-def calendar_out(feed) -> CalendarOut:
-    url = external_url("feeds.troupe_feed", secret=feed.secret)
-    return CalendarOut(url=url, webcal_url=webcal_url(url))
-
-
-@endpoint(
-    "/troupes/<int:troupe_id>/calendar",
-    "GET",
-    summary="The troupe's secret feed URL",
-    who="organizer; that troupe's leader",
-    response=CalendarOut,
-    errors=(401, 404),
-)
-def troupe_calendar(troupe_id: int):
-    troupe = load_managed_troupe(db.session, actor(), troupe_id)
-    feed = services.feed_for_troupe(db.session, troupe=troupe, now=utcnow())
-    db.session.commit()
-    return respond(calendar_out(feed))
-
-
-@endpoint(
-    "/troupes/<int:troupe_id>/calendar/rotate",
-    "POST",
-    summary="A new secret feed URL; the old one answers 404",
-    who="organizer; that troupe's leader",
-    response=CalendarOut,
-    errors=(401, 404),
-)
-def rotate_troupe_calendar(troupe_id: int):
-    troupe = load_managed_troupe(db.session, actor(), troupe_id)
-    feed = services.rotate_feed_secret(db.session, troupe=troupe, actor=actor(), now=utcnow())
-    db.session.commit()
-    return respond(calendar_out(feed))

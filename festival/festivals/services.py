@@ -12,7 +12,7 @@ from festival.audit.services import record
 from festival.core import bounds
 from festival.core.errors import Conflict, ValidationFailed
 from festival.festivals.models import Category, Festival, FestivalStatus
-from festival.schedules.services import owner_changed
+from festival.festivals.signals import festival_changed
 
 NAME_MAX = 200
 CATEGORY_NAME_MAX = 80
@@ -210,8 +210,8 @@ def update_festival(
             festival_id=festival.id,
             now=now,
         )
-    if changes.keys() & {"name", "timezone"}:  # its public feed's name and local times
-        owner_changed(session, festival_id=festival.id, now=now)
+    if changes:  # e.g. its public feed's name and local times
+        festival_changed.send(festival, session=session, changed=frozenset(changes), now=now)
     session.flush()
     return festival
 

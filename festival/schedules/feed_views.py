@@ -15,7 +15,8 @@ from werkzeug.http import http_date
 from festival.core.clock import utcnow
 from festival.db import db
 from festival.festivals.models import FestivalStatus
-from festival.schedules import ical, queries, services
+from festival.festivals.queries import festival_by_slug
+from festival.schedules import feed_queries, feeds, ical
 from festival.schedules.models import CalendarFeed
 from festival.troupes.models import Troupe
 
@@ -29,14 +30,16 @@ def troupe_feed(secret: str):
     # Calendar apps poll every feed every few hours: answer from the kept bytes on a
     # connection of its own (no session) whenever they are current.
     with _reading_connection() as connection:
-        state = queries.troupe_feed_state(connection, secret)
+        state = feed_queries.troupe_feed_state(connection, secret)
         if state is None:
             abort(404)
         if state.is_current:
             last_modified = state.changed_at.replace(microsecond=0)
             if _not_modified(state.etag, last_modified):
                 return _response(None, state.etag, last_modified)
-            return _response(queries.feed_body(connection, state.id), state.etag, last_modified)
+            return _response(
+                feed_queries.feed_body(connection, state.id), state.etag, last_modified
+            )
     feed = db.session.get(CalendarFeed, state.id)
 
     def build() -> bytes:
@@ -45,7 +48,7 @@ def troupe_feed(secret: str):
             name=troupe.name,
             calendar_uid=f"troupe-{troupe.id}@{_domain()}",
             timezone=current_app.config["DEFAULT_TIMEZONE"],
-            events=queries.feed_events(db.session, troupe_id=troupe.id),
+            events=feed_queries.feed_events(db.session, troupe_id=troupe.id),
         )
 
     return _serve(feed, build)
@@ -53,12 +56,12 @@ def troupe_feed(secret: str):
 
 @bp.get("/festivals/<slug>/calendar.ics")
 def festival_feed(slug: str):
-    festival = queries.festival_by_slug(db.session, slug)
+    festival = festival_by_slug(db.session, slug)
     if festival is None or festival.status is FestivalStatus.draft:
         abort(404)
-    feed = queries.festival_feed(db.session, festival.id)
+    feed = feed_queries.festival_feed(db.session, festival.id)
     if feed is None:
-        feed = services.touch_feed(db.session, festival_id=festival.id, now=utcnow())
+        feed = feeds.touch_feed(db.session, festival_id=festival.id, now=utcnow())
         db.session.commit()
 
     def build() -> bytes:
@@ -66,7 +69,7 @@ def festival_feed(slug: str):
             name=festival.name,
             calendar_uid=f"festival-{festival.id}@{_domain()}",
             timezone=festival.timezone,
-            events=queries.feed_events(db.session, festival_id=festival.id, public_only=True),
+            events=feed_queries.feed_events(db.session, festival_id=festival.id, public_only=True),
         )
 
     return _serve(feed, build)
@@ -95,7 +98,7 @@ def _serve(feed: CalendarFeed, build: Callable[[], bytes]) -> Response:
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
             body = build()
         etag = hashlib.sha256(body).hexdigest()[:40]
-        services.store_feed_body(db.session, feed=feed, version=version, body=body, etag=etag)
+        feeds.store_feed_body(db.session, feed=feed, version=version, body=body, etag=etag)
         db.session.commit()
     last_modified = feed.changed_at.replace(microsecond=0)
     if _not_modified(etag, last_modified):

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from festival.schedules.models import EventKind
-from festival.schedules.recurrence import MAX_INTERVAL, MAX_OCCURRENCES, WEEKDAYS
+from festival.schedules.recurrence_rules import MAX_INTERVAL, MAX_OCCURRENCES, WEEKDAYS
 from festival.web.forms import CheckboxListField, WithinDates, choices
 from festival.web.labels import label
 

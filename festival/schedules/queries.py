@@ -1,36 +1,27 @@
-"""Reads of schedules: occurrences in a window, feed contents, clashes and attendance.
+"""Reads of schedules: an owner's events and their occurrences in a window, and attendance.
 
 Each read costs a fixed number of queries: the owner's events in the window, then their
-cancellations and changes by the events' owner (not by a list of ids).
+cancellations and changes by the events' owner (not by a list of ids). The feeds' reads are
+in ``feed_queries``, the clashes between events in ``clash_queries``.
 """
 
-import hmac
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, Dialect, and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from festival.core import bounds
-from festival.festivals.models import Festival
 from festival.schedules import recurrence
-from festival.schedules.ical import FeedEvent, FeedOverride
 from festival.schedules.models import (
     Attendance,
-    CalendarFeed,
     Event,
     EventCancellation,
     EventOverride,
 )
 from festival.troupes.models import Membership, Person, Troupe
-from festival.web.labels import label
 
 
 def series_of(event: Event) -> recurrence.Series:
@@ -125,8 +116,8 @@ def _events_where(
     events = list(session.execute(query).scalars())
     by_id = {event.id: event for event in events}
     for event in events:
-        _set_loaded(event, "cancellations", [])
-        _set_loaded(event, "overrides", [])
+        set_loaded(event, "cancellations", [])
+        set_loaded(event, "overrides", [])
     if not events:
         return events
     for model, attribute in ((EventCancellation, "cancellations"), (EventOverride, "overrides")):
@@ -142,7 +133,8 @@ def _events_where(
     return events
 
 
-def _set_loaded(event: Event, attribute: str, value: list) -> None:
+def set_loaded(event: Event, attribute: str, value: list) -> None:
+    """Set a relationship as loaded (no lazy load follows) with rows read by another query."""
     set_committed_value(event, attribute, value)
 
 
@@ -159,380 +151,6 @@ def occurrences_between(
     ]
     found.sort(key=lambda occurrence: (occurrence.starts_at, occurrence.event_id))
     return found
-
-
-def month_window(month: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The local month as a [start, end) pair of aware datetimes."""
-    first = month.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return (datetime.combine(first, time(0), zone), datetime.combine(following, time(0), zone))
-
-
-def month_weeks(month: date) -> list[list[date]]:
-    """The weeks (Monday first) that show a month in a calendar grid."""
-    first = month.replace(day=1)
-    start = first - timedelta(days=first.weekday())
-    following = (first + timedelta(days=32)).replace(day=1)
-    weeks = []
-    day = start
-    while day < following:
-        weeks.append([day + timedelta(days=offset) for offset in range(7)])
-        day += timedelta(days=7)
-    return weeks
-
-
-def feed_events(
-    session: Session,
-    *,
-    troupe_id: int | None = None,
-    festival_id: int | None = None,
-    public_only: bool = False,
-) -> list[FeedEvent]:
-    """Everything a feed shows, as plain values for ``ical.build_calendar``: the events within
-    the dates the application holds (a row outside them, which the services refuse, is left
-    out rather than failing the feed)."""
-    items = []
-    for event in owner_events(
-        session,
-        troupe_id=troupe_id,
-        festival_id=festival_id,
-        public_only=public_only,
-        after=bounds.EARLIEST_MOMENT,
-        before=bounds.LATEST_MOMENT,
-    ):
-        tz = ZoneInfo(event.timezone)
-        if not all(
-            bounds.EARLIEST_MOMENT <= moment <= bounds.LATEST_MOMENT
-            for moment in (
-                event.starts_at,
-                event.ends_at,
-                event.series_ends_at,
-                *(
-                    moment
-                    for row in event.overrides
-                    for moment in (row.occurrence_at, row.starts_at, row.ends_at)
-                ),
-                *(row.occurrence_at for row in event.cancellations),
-            )
-        ):
-            continue
-        duration = event.ends_at - event.starts_at
-        overrides = [
-            FeedOverride(
-                original_start=row.occurrence_at.astimezone(tz),
-                starts_at=row.starts_at.astimezone(tz),
-                ends_at=row.ends_at.astimezone(tz),
-                title=row.title or event.title,
-                location=event.location if row.location is None else row.location,
-                sequence=max(row.sequence, event.sequence),
-                updated_at=row.updated_at,
-            )
-            for row in event.overrides
-            if row.occurrence_at not in {c.occurrence_at for c in event.cancellations}
-        ]
-        items.append(
-            FeedEvent(
-                uid=event.uid,
-                title=event.title,
-                starts_at=event.starts_at.astimezone(tz),
-                ends_at=event.starts_at.astimezone(tz) + duration,
-                location=event.location,
-                description=event.notes,
-                rule=event.rrule,
-                series_ends_at=event.series_ends_at,
-                sequence=event.sequence,
-                created_at=event.created_at,
-                updated_at=event.updated_at,
-                categories=str(label("event_kind", event.kind)),
-                cancelled=[row.occurrence_at.astimezone(tz) for row in event.cancellations],
-                overrides=overrides,
-            )
-        )
-    return items
-
-
-@dataclass(frozen=True)
-class FeedState:
-    """What a poll is answered from: whether the kept bytes are current, and their ETag."""
-
-    id: int
-    version: int
-    body_version: int | None
-    etag: str | None
-    changed_at: datetime
-
-    @property
-    def is_current(self) -> bool:
-        return self.body_version == self.version and bool(self.etag)
-
-
-_feeds = CalendarFeed.__table__.c
-_FEED_STATE = select(
-    _feeds.id, _feeds.secret, _feeds.version, _feeds.body_version, _feeds.etag, _feeds.changed_at
-).where(_feeds.selector == bindparam("selector"), _feeds.troupe_id.is_not(None))
-_FEED_BODY = select(_feeds.body).where(_feeds.id == bindparam("feed_id"))
-
-
-@dataclass(frozen=True)
-class _DriverStatement:
-    """``_FEED_STATE`` compiled once for a kind of database, as its driver takes it."""
-
-    sql: str
-    positional: bool
-    read_changed_at: Callable[[Any], datetime]
-
-
-_driver_statements: dict[tuple[str, str], _DriverStatement] = {}
-
-
-def _driver_statement(dialect: Dialect) -> _DriverStatement:
-    key = (dialect.name, dialect.driver)
-    if key not in _driver_statements:
-        compiled = _FEED_STATE.compile(dialect=dialect)
-        changed_at = _feeds.changed_at.type.dialect_impl(dialect)
-        _driver_statements[key] = _DriverStatement(
-            sql=compiled.string,
-            positional=compiled.positional,
-            read_changed_at=changed_at.result_processor(dialect, None) or (lambda value: value),
-        )
-    return _driver_statements[key]
-
-
-def troupe_feed_state(connection: Connection, secret: str) -> FeedState | None:
-    """The state of the troupe feed of a subscription URL's secret, found by its selector
-    and compared in constant time.
-
-    Most polls end here with a 304, so the statement goes to the driver's cursor through
-    ``Connection._cursor_execute``, SQLAlchemy's own path for statements it did not compile
-    (events, logging, disconnect handling) without an execution context and a result
-    object: those took a quarter of a poll on PostgreSQL, as long as the round trip.
-    """
-    if not secret or len(secret) > 64:
-        return None
-    statement = _driver_statement(connection.dialect)
-    selector = secret[:16]
-    cursor = connection.connection.cursor()
-    try:
-        connection._cursor_execute(
-            cursor, statement.sql, (selector,) if statement.positional else {"selector": selector}
-        )
-        row = cursor.fetchone()
-    finally:
-        cursor.close()
-    if row is None:
-        return None
-    feed_id, stored_secret, version, body_version, etag, changed_at = row
-    if not hmac.compare_digest(stored_secret.encode(), secret.encode()):
-        return None
-    return FeedState(
-        id=feed_id,
-        version=version,
-        body_version=body_version,
-        etag=etag,
-        changed_at=statement.read_changed_at(changed_at),
-    )
-
-
-def feed_body(connection: Connection, feed_id: int) -> bytes | None:
-    return connection.execute(_FEED_BODY, {"feed_id": feed_id}).scalar_one_or_none()
-
-
-def festival_by_slug(session: Session, slug: str) -> Festival | None:
-    return session.execute(select(Festival).where(Festival.slug == slug)).scalar_one_or_none()
-
-
-def festival_feed(session: Session, festival_id: int) -> CalendarFeed | None:
-    return session.execute(
-        select(CalendarFeed).where(CalendarFeed.festival_id == festival_id)
-    ).scalar_one_or_none()
-
-
-@dataclass(frozen=True)
-class ScheduleClash:
-    """Another event at the same time: of the same troupe, of a troupe sharing members, or at
-    the same venue."""
-
-    kind: str  # "troupe", "people" or "venue"
-    other_title: str
-    owner_name: str
-    first_at: datetime
-    count: int
-    people: tuple[str, ...] = ()
-    people_total: int = 0
-
-    @property
-    def message(self):
-        when = f"{format_date(self.first_at, 'long')} {self.first_at:%H:%M}"
-        more = _l(" (and %(n)d more times)", n=self.count - 1) if self.count > 1 else ""
-        if self.kind == "venue":
-            return _l(
-                "The venue is also booked for %(title)s of %(owner)s on %(when)s%(more)s.",
-                title=self.other_title,
-                owner=self.owner_name,
-                when=when,
-                more=more,
-            )
-        if self.kind == "troupe":
-            return _l(
-                "This troupe also has %(title)s on %(when)s%(more)s.",
-                title=self.other_title,
-                when=when,
-                more=more,
-            )
-        names = "、".join(self.people)
-        if self.people_total > len(self.people):
-            names = str(
-                _l(
-                    "%(names)s and %(n)d others",
-                    names=names,
-                    n=self.people_total - len(self.people),
-                )
-            )
-        return _l(
-            "%(names)s also belong to %(owner)s, which has %(title)s on %(when)s%(more)s.",
-            names=names,
-            owner=self.owner_name,
-            title=self.other_title,
-            when=when,
-            more=more,
-        )
-
-
-def clashes_for(session: Session, event: Event, *, limit: int = 10) -> list[ScheduleClash]:
-    """Other events that overlap this one's sessions: a warning, never a refusal."""
-    people_troupes = select(Membership.troupe_id).where(
-        Membership.person_id.in_(
-            select(Membership.person_id).where(Membership.troupe_id == event.troupe_id)
-        )
-    )
-    related = (
-        [or_(Event.troupe_id == event.troupe_id, Event.troupe_id.in_(people_troupes))]
-        if event.troupe_id
-        else []
-    )
-    if event.location:
-        related.append(Event.location == event.location)
-    if not related:
-        return []
-    candidates = list(
-        session.execute(
-            select(Event)
-            .where(
-                Event.id != event.id,
-                Event.starts_at < event.series_ends_at,
-                Event.series_ends_at > event.starts_at,
-                or_(*related),
-            )
-            .order_by(Event.starts_at, Event.id)
-            .limit(200)
-        )
-        .unique()
-        .scalars()
-    )
-    if not candidates:
-        return []
-    owners = _owner_names(session, candidates)
-    shared = (
-        _shared_people(session, event.troupe_id, {c.troupe_id for c in candidates})
-        if event.troupe_id
-        else {}
-    )
-    mine = occurrences_between([event], event.starts_at, event.series_ends_at)
-    clashes = []
-    for other in _with_exceptions(session, candidates):
-        theirs = occurrences_between([other], event.starts_at, event.series_ends_at)
-        first, count = _overlaps(mine, theirs)
-        if first is None:
-            continue
-        if other.troupe_id is not None and other.troupe_id == event.troupe_id:
-            kind, people = "troupe", []
-        elif other.troupe_id is not None and other.troupe_id in shared:
-            kind, people = "people", shared[other.troupe_id]
-        else:
-            kind, people = "venue", []
-        clashes.append(
-            ScheduleClash(
-                kind=kind,
-                other_title=other.title,
-                owner_name=owners.get(other.id, ""),
-                first_at=first.starts_at,
-                count=count,
-                people=tuple(people[:5]),
-                people_total=len(people),
-            )
-        )
-        if len(clashes) >= limit:
-            break
-    return clashes
-
-
-def _with_exceptions(session: Session, events: list[Event]) -> list[Event]:
-    ids = [event.id for event in events]
-    by_id = {event.id: event for event in events}
-    for event in events:
-        _set_loaded(event, "cancellations", [])
-        _set_loaded(event, "overrides", [])
-    for model, attribute in ((EventCancellation, "cancellations"), (EventOverride, "overrides")):
-        for row in session.execute(select(model).where(model.event_id.in_(ids))).scalars():
-            getattr(by_id[row.event_id], attribute).append(row)
-    return events
-
-
-def _overlaps(
-    mine: list[recurrence.Occurrence], theirs: list[recurrence.Occurrence]
-) -> tuple[recurrence.Occurrence | None, int]:
-    """The first of my occurrences that overlaps one of theirs, and how many do (both sorted)."""
-    first, count, j = None, 0, 0
-    for occurrence in mine:
-        while j < len(theirs) and theirs[j].ends_at <= occurrence.starts_at:
-            j += 1
-        k = j
-        while k < len(theirs) and theirs[k].starts_at < occurrence.ends_at:
-            if theirs[k].ends_at > occurrence.starts_at:
-                first = first or occurrence
-                count += 1
-                break
-            k += 1
-    return first, count
-
-
-def _owner_names(session: Session, events: list[Event]) -> dict[int, str]:
-    troupe_ids = {e.troupe_id for e in events if e.troupe_id}
-    festival_ids = {e.festival_id for e in events if e.festival_id and not e.troupe_id}
-    troupes = (
-        dict(session.execute(select(Troupe.id, Troupe.name).where(Troupe.id.in_(troupe_ids))).all())
-        if troupe_ids
-        else {}
-    )
-    festivals = (
-        dict(
-            session.execute(
-                select(Festival.id, Festival.name).where(Festival.id.in_(festival_ids))
-            ).all()
-        )
-        if festival_ids
-        else {}
-    )
-    return {e.id: troupes.get(e.troupe_id) or festivals.get(e.festival_id, "") for e in events}
-
-
-def _shared_people(session: Session, troupe_id: int, other_ids: set) -> dict[int, list[str]]:
-    other = aliased(Membership)
-    rows = session.execute(
-        select(other.troupe_id, Person.name)
-        .join(Membership, Membership.person_id == other.person_id)
-        .join(Person, Person.id == other.person_id)
-        .where(
-            Membership.troupe_id == troupe_id,
-            other.troupe_id != troupe_id,
-            other.troupe_id.in_([i for i in other_ids if i]),
-        )
-        .order_by(other.troupe_id, Person.name)
-    )
-    shared: dict[int, list[str]] = defaultdict(list)
-    for other_troupe_id, name in rows:
-        shared[other_troupe_id].append(name)
-    return shared
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from festival.accounts.models import Organization, Role, User
 from festival.audit.services import record
 from festival.core import bounds
 from festival.core.errors import Conflict, ValidationFailed
-from festival.schedules.services import owner_changed
 from festival.troupes.models import Gender, MemberRole, Membership, Person, Troupe, TroupeKind
+from festival.troupes.signals import troupe_renamed
 
 TROUPE_NAME_MAX = 120
 PERSON_NAME_MAX = 80
@@ -132,8 +132,8 @@ def update_troupe(
             organization_id=troupe.organization_id,
             now=now,
         )
-    if "name" in changes:  # the name of its calendar in subscribers' apps
-        owner_changed(session, troupe_id=troupe.id, now=now)
+    if "name" in changes:  # e.g. the name of its calendar in subscribers' apps
+        troupe_renamed.send(troupe, session=session, now=now)
     session.flush()
     return troupe
 

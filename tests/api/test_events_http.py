@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from festival.schedules import services
+from festival.schedules import occurrences, services
 from festival.schedules.models import (
     Attendance,
     CalendarFeed,
@@ -732,14 +732,14 @@ def fill(session, troupe, leader, count: int) -> None:
             actor=leader,
             now=factories.NOW,
         )
-        services.cancel_occurrences(
+        occurrences.cancel_occurrences(
             session,
             event=event,
             days=[date(2027, 5, 8), date(2027, 5, 22)],
             actor=leader,
             now=factories.NOW,
         )
-        services.change_occurrence(
+        occurrences.change_occurrence(
             session,
             event=event,
             day=date(2027, 5, 15),

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from festival.schedules import services
+from festival.schedules import feeds, services
 from festival.schedules.models import Event, EventCancellation, EventKind, EventOverride
 from tests import factories
 from tests.checks import refusal, row_count
@@ -325,7 +325,7 @@ def store_far_away(session, *, troupe=None, festival=None, at: datetime) -> None
             updated_at=factories.NOW,
         )
     )
-    services.touch_feed(
+    feeds.touch_feed(
         session,
         troupe_id=troupe.id if troupe else None,
         festival_id=festival.id if festival else None,

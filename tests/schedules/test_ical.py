@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from festival.schedules import recurrence
+from festival.schedules import recurrence, recurrence_rules
 from festival.schedules.ical import FeedEvent, FeedOverride, build_calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -38,7 +38,7 @@ def series(
 ) -> FeedEvent:
     end = start + timedelta(hours=hours)
     if rule:
-        rule = recurrence.normalize_rule(rule, start)
+        rule = recurrence_rules.normalize_rule(rule, start)
     return FeedEvent(
         uid=uid,
         title=title,

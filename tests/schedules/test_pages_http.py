@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from festival.schedules import services
-from festival.schedules import views as schedule_views
+from festival.schedules import attendance, feeds, occurrences, services
 from festival.schedules.models import Attendance, CalendarFeed, Event, EventCancellation
+from festival.schedules.views import calendar_model
 from tests import factories
 from tests.checks import row_count
 from tests.html import Page
@@ -168,7 +168,7 @@ def test_the_schedule_opens_on_the_current_local_month(client, session, team, mo
     troupe, leader, _ = team
     add_event(session, troupe, leader)
     # 30 April 20:00 in UTC is already 1 May in Shanghai.
-    monkeypatch.setattr(schedule_views, "utcnow", lambda: datetime(2027, 4, 30, 20, 0, tzinfo=UTC))
+    monkeypatch.setattr(calendar_model, "utcnow", lambda: datetime(2027, 4, 30, 20, 0, tzinfo=UTC))
     page = text_of(client.get(f"/troupes/{troupe.id}/schedule", headers=EN))
     assert '<h2 class="calendar-title">May 2027</h2>' in page
     assert "每周集中训练" in month_cells(page)[1]
@@ -592,7 +592,7 @@ def test_another_troupes_leader_gets_404_on_every_page_of_this_troupes_schedule(
     event = add_event(
         session, troupe, owner, day=date(2026, 1, 3), rule="FREQ=WEEKLY;BYDAY=SA;COUNT=4"
     )
-    feed = services.feed_for_troupe(session, troupe=troupe, now=factories.NOW)
+    feed = feeds.feed_for_troupe(session, troupe=troupe, now=factories.NOW)
     secret = feed.secret
     session.commit()
     client.login(other.username)
@@ -682,10 +682,10 @@ def fill_troupe(session, troupe, actor, size: int) -> None:
             end=time(8 + number % 10),
             location=f"场地{number}",
         )
-        services.cancel_occurrences(
+        occurrences.cancel_occurrences(
             session, event=event, days=[date(2027, 5, 8)], actor=actor, now=factories.NOW
         )
-        services.change_occurrence(
+        occurrences.change_occurrence(
             session,
             event=event,
             day=date(2027, 5, 15),
@@ -734,7 +734,7 @@ def test_the_attendance_page_costs_the_same_queries_for_few_and_many(
             rule=f"FREQ=WEEKLY;BYDAY=SA;COUNT={sessions_n}",
         )
         for week in range(sessions_n):
-            services.record_attendance(
+            attendance.record_attendance(
                 session,
                 event=event,
                 day=date(2026, 1, 3) + timedelta(days=7 * week),

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from festival.schedules import recurrence
-from festival.schedules.recurrence import Change, Repeat, RuleError, Series
+from festival.schedules import recurrence, recurrence_rules
+from festival.schedules.recurrence import Change, Series
+from festival.schedules.recurrence_rules import Repeat, RuleError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -26,7 +27,7 @@ SATURDAY_11 = local(2027, 5, 1, 11)
 
 def refusal_of(text: str, start: datetime = SATURDAY_9) -> str:
     with pytest.raises(RuleError) as caught:
-        recurrence.normalize_rule(text, start)
+        recurrence_rules.normalize_rule(text, start)
     return str(caught.value.message)
 
 
@@ -35,7 +36,7 @@ def refusal_of(text: str, start: datetime = SATURDAY_9) -> str:
 
 def test_daily_rule_until_a_date_ends_at_the_end_of_that_local_day_in_utc():
     # 2027-10-31 23:59:59 in Shanghai (+08:00) is 15:59:59 UTC
-    rule = recurrence.normalize_rule("FREQ=DAILY;UNTIL=20271031", local(2027, 5, 1, 6, 30))
+    rule = recurrence_rules.normalize_rule("FREQ=DAILY;UNTIL=20271031", local(2027, 5, 1, 6, 30))
     assert rule == "FREQ=DAILY;UNTIL=20271031T155959Z"
     starts = list(recurrence.occurrence_starts(local(2027, 5, 1, 6, 30), rule))
     assert starts[-1] == local(2027, 10, 31, 6, 30)  # the last day itself is included
@@ -43,20 +44,20 @@ def test_daily_rule_until_a_date_ends_at_the_end_of_that_local_day_in_utc():
 
 
 def test_until_as_a_local_time_is_stored_in_utc():
-    rule = recurrence.normalize_rule("FREQ=DAILY;UNTIL=20270503T120000", local(2027, 5, 1, 9))
+    rule = recurrence_rules.normalize_rule("FREQ=DAILY;UNTIL=20270503T120000", local(2027, 5, 1, 9))
     assert rule == "FREQ=DAILY;UNTIL=20270503T040000Z"
 
 
 def test_weekly_rule_is_stored_in_canonical_form():
     # lower case, an RRULE: prefix and INTERVAL=1 are accepted and normalised away
     text = "RRULE:byday=sa;interval=1;freq=weekly;until=20271030"
-    assert recurrence.normalize_rule(text, SATURDAY_9) == (
+    assert recurrence_rules.normalize_rule(text, SATURDAY_9) == (
         "FREQ=WEEKLY;BYDAY=SA;UNTIL=20271030T155959Z"
     )
 
 
 def test_weekly_rule_on_two_weekdays_gives_both_days_at_the_same_local_time():
-    rule = recurrence.normalize_rule("FREQ=WEEKLY;BYDAY=TU,SA;COUNT=4", SATURDAY_9)
+    rule = recurrence_rules.normalize_rule("FREQ=WEEKLY;BYDAY=TU,SA;COUNT=4", SATURDAY_9)
     assert rule == "FREQ=WEEKLY;BYDAY=TU,SA;COUNT=4"
     assert list(recurrence.occurrence_starts(SATURDAY_9, rule)) == [
         local(2027, 5, 1, 9),
@@ -68,13 +69,13 @@ def test_weekly_rule_on_two_weekdays_gives_both_days_at_the_same_local_time():
 
 def test_rule_from_repeat_lists_weekdays_in_week_order_and_until_in_utc():
     repeat = Repeat(freq="weekly", interval=2, weekdays=("SA", "TU"), until=date(2027, 10, 30))
-    assert recurrence.rule_from_repeat(repeat, SHANGHAI) == (
+    assert recurrence_rules.rule_from_repeat(repeat, SHANGHAI) == (
         "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SA;UNTIL=20271030T155959Z"
     )
 
 
 def test_rule_from_repeat_with_a_number_of_sessions():
-    assert recurrence.rule_from_repeat(Repeat(freq="daily", count=10), SHANGHAI) == (
+    assert recurrence_rules.rule_from_repeat(Repeat(freq="daily", count=10), SHANGHAI) == (
         "FREQ=DAILY;COUNT=10"
     )
 
@@ -89,13 +90,13 @@ def test_rule_from_repeat_with_a_number_of_sessions():
     ],
 )
 def test_repeat_from_rule_gives_back_the_forms_choices(repeat):
-    rule = recurrence.rule_from_repeat(repeat, SHANGHAI)
-    assert recurrence.repeat_from_rule(rule, SHANGHAI) == repeat
+    rule = recurrence_rules.rule_from_repeat(repeat, SHANGHAI)
+    assert recurrence_rules.repeat_from_rule(rule, SHANGHAI) == repeat
 
 
 def test_repeat_from_a_normalized_rule_reads_until_as_the_local_last_day():
-    rule = recurrence.normalize_rule("FREQ=WEEKLY;BYDAY=SA;UNTIL=20271030", SATURDAY_9)
-    assert recurrence.repeat_from_rule(rule, SHANGHAI) == Repeat(
+    rule = recurrence_rules.normalize_rule("FREQ=WEEKLY;BYDAY=SA;UNTIL=20271030", SATURDAY_9)
+    assert recurrence_rules.repeat_from_rule(rule, SHANGHAI) == Repeat(
         freq="weekly", weekdays=("SA",), until=date(2027, 10, 30)
     )
 
@@ -109,7 +110,7 @@ def test_repeat_from_a_normalized_rule_reads_until_as_the_local_last_day():
     ],
 )
 def test_repeat_from_rule_is_none_for_rules_the_form_cannot_show(rule):
-    assert recurrence.repeat_from_rule(rule, SHANGHAI) is None
+    assert recurrence_rules.repeat_from_rule(rule, SHANGHAI) is None
 
 
 # Refusals
@@ -171,7 +172,7 @@ def test_a_series_of_more_than_1000_sessions_is_refused(app, text):
     "text", ["FREQ=DAILY;COUNT=1000", "FREQ=DAILY;UNTIL=20300124"]
 )  # 2027-05-01 + 999 days
 def test_a_series_of_exactly_1000_sessions_is_accepted(text):
-    rule = recurrence.normalize_rule(text, SATURDAY_9)
+    rule = recurrence_rules.normalize_rule(text, SATURDAY_9)
     assert len(list(recurrence.occurrence_starts(SATURDAY_9, rule))) == 1000
 
 
@@ -189,7 +190,7 @@ def test_interval_and_count_out_of_range_are_refused(app, text):
 def test_a_weekly_series_keeps_its_local_time_across_a_daylight_saving_change():
     # Berlin moves to summer time on Sunday 2027-03-28: the 09:00 session stays at 09:00 local
     start = local(2027, 3, 20, 9, zone=BERLIN)
-    rule = recurrence.normalize_rule("FREQ=WEEKLY;BYDAY=SA;COUNT=3", start)
+    rule = recurrence_rules.normalize_rule("FREQ=WEEKLY;BYDAY=SA;COUNT=3", start)
     starts = list(recurrence.occurrence_starts(start, rule))
     assert [moment.hour for moment in starts] == [9, 9, 9]
     assert [moment.astimezone(UTC).hour for moment in starts] == [8, 8, 7]

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.rrule import rrulestr
 
-from festival.schedules import recurrence
-from festival.schedules.recurrence import RuleError
+from festival.schedules import recurrence, recurrence_rules
+from festival.schedules.recurrence_rules import RuleError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -39,7 +39,7 @@ def examined(monkeypatch):
 
 def refusal_of(text: str, start: datetime) -> str:
     with pytest.raises(RuleError) as caught:
-        recurrence.normalize_rule(text, start)
+        recurrence_rules.normalize_rule(text, start)
     return str(caught.value.message)
 
 
@@ -71,7 +71,7 @@ def test_a_series_may_not_run_past_the_last_date_the_application_holds(app):
     start = datetime(2100, 6, 5, 9, tzinfo=SHANGHAI)  # a Saturday
     assert recurrence.series_horizon(start) == date(2100, 12, 31)
     assert "ends by 2100-12-31" in refusal_of("FREQ=WEEKLY;BYDAY=SA;COUNT=40", start)
-    assert recurrence.normalize_rule("FREQ=WEEKLY;BYDAY=SA;UNTIL=21001231", start)
+    assert recurrence_rules.normalize_rule("FREQ=WEEKLY;BYDAY=SA;UNTIL=21001231", start)
 
 
 def test_an_until_far_before_the_start_is_refused_without_overflowing(app):
@@ -143,7 +143,7 @@ def test_start_on_a_day_out_of_range_is_none_without_looking(examined, day):
     ],
 )
 def test_the_bounded_expander_gives_the_sessions_dateutil_gives(examined, text, start):
-    rule = recurrence.normalize_rule(text, start)
+    rule = recurrence_rules.normalize_rule(text, start)
     assert len(examined) <= recurrence.MAX_SERIES_DAYS + 1
     expected = list(islice(rrulestr(rule, dtstart=start), 200))
     assert list(recurrence.occurrence_starts(start, rule)) == expected

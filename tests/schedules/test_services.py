@@ -10,7 +10,15 @@ from sqlalchemy import select
 
 from festival.core.errors import Conflict, ValidationFailed
 from festival.festivals import services as festivals
-from festival.schedules import queries, services
+from festival.schedules import (
+    attendance,
+    clash_queries,
+    feed_queries,
+    feeds,
+    occurrences,
+    queries,
+    services,
+)
 from festival.schedules.models import (
     Attendance,
     CalendarFeed,
@@ -171,7 +179,7 @@ def test_cancelling_a_date_that_is_not_a_session_is_refused_and_stores_nothing(
     session.commit()
     version = feed_version(session, troupe)
     error = refused(
-        lambda: services.cancel_occurrences(
+        lambda: occurrences.cancel_occurrences(
             session, event=event, days=[date(2026, 1, 10), date(2026, 1, 11)], actor=leader, now=NOW
         )
     )
@@ -186,7 +194,7 @@ def test_cancelling_on_a_non_repeating_event_is_refused_and_stores_nothing(sessi
     event = create(session, troupe, leader, rule=None)
     session.commit()
     error = refused(
-        lambda: services.cancel_occurrences(
+        lambda: occurrences.cancel_occurrences(
             session, event=event, days=[date(2026, 1, 3)], actor=leader, now=NOW
         )
     )
@@ -196,14 +204,14 @@ def test_cancelling_on_a_non_repeating_event_is_refused_and_stores_nothing(sessi
 
 def test_cancelling_several_days_at_once_and_again_changes_nothing_more(session, troupe, leader):
     event = create(session, troupe, leader)
-    added = services.cancel_occurrences(
+    added = occurrences.cancel_occurrences(
         session, event=event, days=[date(2026, 2, 14), date(2026, 1, 31)], actor=leader, now=NOW
     )
     assert added == [utc(local(2026, 1, 31, 9)), utc(local(2026, 2, 14, 9))]
     session.commit()
     version, sequence = feed_version(session, troupe), session.get(Event, event.id).sequence
     assert (
-        services.cancel_occurrences(
+        occurrences.cancel_occurrences(
             session, event=event, days=[date(2026, 1, 31)], actor=leader, now=NOW
         )
         == []
@@ -215,12 +223,12 @@ def test_cancelling_several_days_at_once_and_again_changes_nothing_more(session,
 
 def test_changing_a_cancelled_session_is_a_conflict(session, troupe, leader):
     event = create(session, troupe, leader)
-    services.cancel_occurrences(
+    occurrences.cancel_occurrences(
         session, event=event, days=[date(2026, 1, 10)], actor=leader, now=NOW
     )
     session.commit()
     refused(
-        lambda: services.change_occurrence(
+        lambda: occurrences.change_occurrence(
             session,
             event=event,
             day=date(2026, 1, 10),
@@ -237,7 +245,7 @@ def test_changing_a_session_to_end_before_it_starts_is_refused(session, troupe, 
     event = create(session, troupe, leader)
     session.commit()
     error = refused(
-        lambda: services.change_occurrence(
+        lambda: occurrences.change_occurrence(
             session,
             event=event,
             day=date(2026, 1, 10),
@@ -253,7 +261,7 @@ def test_changing_a_session_to_end_before_it_starts_is_refused(session, troupe, 
 
 def test_a_changed_session_keeps_its_length_and_restoring_puts_it_back(session, troupe, leader):
     event = create(session, troupe, leader)
-    override = services.change_occurrence(
+    override = occurrences.change_occurrence(
         session,
         event=event,
         day=date(2026, 1, 10),
@@ -276,7 +284,9 @@ def test_a_changed_session_keeps_its_length_and_restoring_puts_it_back(session, 
         "彩排",
         True,
     )
-    services.restore_occurrence(session, event=event, day=date(2026, 1, 10), actor=leader, now=NOW)
+    occurrences.restore_occurrence(
+        session, event=event, day=date(2026, 1, 10), actor=leader, now=NOW
+    )
     session.commit()
     assert row_count(session, EventOverride) == 0
     [back] = queries.occurrences_between(
@@ -292,7 +302,7 @@ def test_a_changed_session_keeps_its_length_and_restoring_puts_it_back(session, 
 def test_a_session_moved_before_the_series_first_day_shows_in_that_window(session, troupe, leader):
     # The first Saturday session is held on the Friday before: a window of that Friday shows it.
     event = create(session, troupe, leader)
-    services.change_occurrence(
+    occurrences.change_occurrence(
         session,
         event=event,
         day=date(2026, 1, 3),
@@ -313,10 +323,10 @@ def test_a_session_moved_before_the_series_first_day_shows_in_that_window(sessio
 
 def add_exceptions(session, event, leader, members):
     """A cancellation on Jan 17, a change on Jan 24, attendance on Jan 10."""
-    services.cancel_occurrences(
+    occurrences.cancel_occurrences(
         session, event=event, days=[date(2026, 1, 17)], actor=leader, now=NOW
     )
-    services.change_occurrence(
+    occurrences.change_occurrence(
         session,
         event=event,
         day=date(2026, 1, 24),
@@ -325,7 +335,7 @@ def add_exceptions(session, event, leader, members):
         actor=leader,
         now=NOW,
     )
-    services.record_attendance(
+    attendance.record_attendance(
         session,
         event=event,
         day=date(2026, 1, 10),
@@ -385,7 +395,7 @@ def test_a_session_changed_only_in_title_follows_the_series_to_its_new_time(
     session, troupe, leader
 ):
     event = create(session, troupe, leader)
-    services.change_occurrence(
+    occurrences.change_occurrence(
         session, event=event, day=date(2026, 1, 10), title="彩排", actor=leader, now=NOW
     )
     session.commit()
@@ -411,10 +421,10 @@ def test_making_a_series_a_one_off_event_drops_its_cancellations_and_changes(
     # A one-off event has no sessions to cancel or change: what was left on its day would hide
     # it from the schedule, and put a RECURRENCE-ID without a rule in the feed.
     event = create(session, troupe, leader)
-    services.change_occurrence(
+    occurrences.change_occurrence(
         session, event=event, day=date(2026, 1, 3), title="首次", actor=leader, now=NOW
     )
-    services.cancel_occurrences(
+    occurrences.cancel_occurrences(
         session, event=event, days=[date(2026, 1, 3), date(2026, 1, 10)], actor=leader, now=NOW
     )
     session.commit()
@@ -430,7 +440,7 @@ def test_making_a_series_a_one_off_event_drops_its_cancellations_and_changes(
     assert [(o.starts_at, o.title, o.is_changed) for o in found] == [
         (local(2026, 1, 3, 9), "周六排练", False)
     ]
-    [feed_event] = queries.feed_events(session, troupe_id=troupe.id)
+    [feed_event] = feed_queries.feed_events(session, troupe_id=troupe.id)
     assert (list(feed_event.cancelled), list(feed_event.overrides)) == ([], [])
 
 
@@ -440,10 +450,10 @@ def test_changing_the_weekdays_drops_the_exceptions_of_days_without_a_session(
     # Tuesdays and Saturdays become Saturdays only: the Tuesday exceptions have no session left.
     event = create(session, troupe, leader, rule="FREQ=WEEKLY;BYDAY=TU,SA;COUNT=12")
     add_exceptions(session, event, leader, members)  # all on Saturdays
-    services.cancel_occurrences(
+    occurrences.cancel_occurrences(
         session, event=event, days=[date(2026, 1, 6)], actor=leader, now=NOW
     )
-    services.change_occurrence(
+    occurrences.change_occurrence(
         session,
         event=event,
         day=date(2026, 1, 13),
@@ -451,7 +461,7 @@ def test_changing_the_weekdays_drops_the_exceptions_of_days_without_a_session(
         actor=leader,
         now=NOW,
     )
-    services.record_attendance(
+    attendance.record_attendance(
         session,
         event=event,
         day=date(2026, 1, 20),
@@ -505,11 +515,11 @@ def test_every_write_bumps_the_feed_version_and_changes_raise_the_sequence(sessi
         now=NOW + timedelta(minutes=1),
     )
     seen.append(state(event.id))
-    services.cancel_occurrences(
+    occurrences.cancel_occurrences(
         session, event=event, days=[date(2026, 1, 10)], actor=leader, now=NOW + timedelta(minutes=2)
     )
     seen.append(state(event.id))
-    services.change_occurrence(
+    occurrences.change_occurrence(
         session,
         event=event,
         day=date(2026, 1, 17),
@@ -518,7 +528,7 @@ def test_every_write_bumps_the_feed_version_and_changes_raise_the_sequence(sessi
         now=NOW + timedelta(minutes=3),
     )
     seen.append(state(event.id))
-    services.restore_occurrence(
+    occurrences.restore_occurrence(
         session, event=event, day=date(2026, 1, 10), actor=leader, now=NOW + timedelta(minutes=4)
     )
     seen.append(state(event.id))
@@ -534,7 +544,7 @@ def test_a_changed_session_carries_the_sequence_it_was_changed_at(session, troup
     services.update_event(
         session, event=event, details=details(title="周六合练"), actor=leader, now=NOW
     )
-    override = services.change_occurrence(
+    override = occurrences.change_occurrence(
         session,
         event=event,
         day=date(2026, 1, 17),
@@ -543,7 +553,7 @@ def test_a_changed_session_carries_the_sequence_it_was_changed_at(session, troup
         now=NOW,
     )
     assert override.sequence == event.sequence == 2
-    [feed_event] = queries.feed_events(session, troupe_id=troupe.id)
+    [feed_event] = feed_queries.feed_events(session, troupe_id=troupe.id)
     assert feed_event.sequence == 2 and feed_event.overrides[0].sequence == 2
 
 
@@ -633,7 +643,7 @@ def test_attendance_for_someone_not_in_the_troupe_is_refused_and_stores_nothing(
     stranger = factories.make_person(session, troupe=factories.make_troupe(session))
     session.commit()
     error = refused(
-        lambda: services.record_attendance(
+        lambda: attendance.record_attendance(
             session,
             event=event,
             day=date(2026, 1, 10),
@@ -653,7 +663,7 @@ def test_attendance_for_a_future_day_is_refused(session, troupe, leader, members
     session.commit()
     # NOW is Sunday 2026-03-01; the next session is on Saturday 2026-03-07
     error = refused(
-        lambda: services.record_attendance(
+        lambda: attendance.record_attendance(
             session,
             event=event,
             day=date(2026, 3, 7),
@@ -665,7 +675,7 @@ def test_attendance_for_a_future_day_is_refused(session, troupe, leader, members
     )
     assert set(error.fields) == {"occurrence"}
     assert row_count(session, Attendance) == 0
-    counts = services.record_attendance(
+    counts = attendance.record_attendance(
         session,
         event=event,
         day=date(2026, 3, 7),
@@ -681,7 +691,7 @@ def test_attendance_goes_by_the_day_a_moved_session_is_held(session, troupe, lea
     # The session of Saturday 2026-03-07 is held a week early, on 2026-02-28: on 2026-03-01 its
     # attendance can be taken; the Feb 14 session moved to 2026-03-14 cannot be ticked yet.
     event = create(session, troupe, leader)
-    services.change_occurrence(
+    occurrences.change_occurrence(
         session,
         event=event,
         day=date(2026, 3, 7),
@@ -689,7 +699,7 @@ def test_attendance_goes_by_the_day_a_moved_session_is_held(session, troupe, lea
         actor=leader,
         now=NOW,
     )
-    services.change_occurrence(
+    occurrences.change_occurrence(
         session,
         event=event,
         day=date(2026, 2, 14),
@@ -698,7 +708,7 @@ def test_attendance_goes_by_the_day_a_moved_session_is_held(session, troupe, lea
         now=NOW,
     )
     session.commit()
-    assert services.record_attendance(
+    assert attendance.record_attendance(
         session,
         event=event,
         day=date(2026, 3, 7),
@@ -708,7 +718,7 @@ def test_attendance_goes_by_the_day_a_moved_session_is_held(session, troupe, lea
         now=NOW,
     ) == {"present": 1, "absent": 0}
     error = refused(
-        lambda: services.record_attendance(
+        lambda: attendance.record_attendance(
             session,
             event=event,
             day=date(2026, 2, 14),
@@ -723,12 +733,12 @@ def test_attendance_goes_by_the_day_a_moved_session_is_held(session, troupe, lea
 
 def test_attendance_for_a_cancelled_session_is_refused(session, troupe, leader, members):
     event = create(session, troupe, leader)
-    services.cancel_occurrences(
+    occurrences.cancel_occurrences(
         session, event=event, days=[date(2026, 1, 10)], actor=leader, now=NOW
     )
     session.commit()
     error = refused(
-        lambda: services.record_attendance(
+        lambda: attendance.record_attendance(
             session,
             event=event,
             day=date(2026, 1, 10),
@@ -746,7 +756,7 @@ def test_attendance_on_a_day_without_a_session_is_refused(session, troupe, leade
     event = create(session, troupe, leader)
     session.commit()
     error = refused(
-        lambda: services.record_attendance(
+        lambda: attendance.record_attendance(
             session,
             event=event,
             day=date(2026, 1, 11),
@@ -764,7 +774,7 @@ def test_someone_both_present_and_absent_is_refused(session, troupe, leader, mem
     event = create(session, troupe, leader)
     session.commit()
     error = refused(
-        lambda: services.record_attendance(
+        lambda: attendance.record_attendance(
             session,
             event=event,
             day=date(2026, 1, 10),
@@ -781,7 +791,7 @@ def test_someone_both_present_and_absent_is_refused(session, troupe, leader, mem
 def test_recording_again_replaces_the_ticks_of_the_people_named(session, troupe, leader, members):
     event = create(session, troupe, leader)
     day = date(2026, 1, 10)
-    services.record_attendance(
+    attendance.record_attendance(
         session,
         event=event,
         day=day,
@@ -790,7 +800,7 @@ def test_recording_again_replaces_the_ticks_of_the_people_named(session, troupe,
         actor=leader,
         now=NOW,
     )
-    services.record_attendance(
+    attendance.record_attendance(
         session,
         event=event,
         day=day,
@@ -816,7 +826,7 @@ def test_attendance_rates_and_weeks_on_a_small_example(session, troupe, leader, 
     # Four members, two sessions: Jan 3 (Mon Dec 29 week) three came, Jan 10 (Jan 5 week) one.
     a, b, c, d = members
     event = create(session, troupe, leader)
-    services.record_attendance(
+    attendance.record_attendance(
         session,
         event=event,
         day=date(2026, 1, 3),
@@ -825,7 +835,7 @@ def test_attendance_rates_and_weeks_on_a_small_example(session, troupe, leader, 
         actor=leader,
         now=NOW,
     )
-    services.record_attendance(
+    attendance.record_attendance(
         session,
         event=event,
         day=date(2026, 1, 10),
@@ -835,7 +845,7 @@ def test_attendance_rates_and_weeks_on_a_small_example(session, troupe, leader, 
         now=NOW,
     )
     # a session outside the period does not count
-    services.record_attendance(
+    attendance.record_attendance(
         session,
         event=event,
         day=date(2026, 2, 7),
@@ -874,16 +884,16 @@ def test_attendance_rates_are_none_before_any_attendance_is_taken(session, troup
 
 
 def test_the_feed_secret_is_made_once_and_rotating_replaces_it(session, troupe, leader):
-    feed = services.feed_for_troupe(session, troupe=troupe, now=NOW)
+    feed = feeds.feed_for_troupe(session, troupe=troupe, now=NOW)
     session.commit()
     secret = feed.secret
     assert len(secret) >= 40
-    assert services.feed_for_troupe(session, troupe=troupe, now=NOW).secret == secret
-    rotated = services.rotate_feed_secret(session, troupe=troupe, actor=leader, now=NOW)
+    assert feeds.feed_for_troupe(session, troupe=troupe, now=NOW).secret == secret
+    rotated = feeds.rotate_feed_secret(session, troupe=troupe, actor=leader, now=NOW)
     session.commit()
     assert rotated.secret != secret and rotated.rotated_at == NOW
-    assert queries.troupe_feed_state(session.connection(), secret) is None
-    assert queries.troupe_feed_state(session.connection(), rotated.secret).id == rotated.id
+    assert feed_queries.troupe_feed_state(session.connection(), secret) is None
+    assert feed_queries.troupe_feed_state(session.connection(), rotated.secret).id == rotated.id
 
 
 # Clashes: warnings, never refusals
@@ -924,7 +934,7 @@ def test_a_person_in_two_troupes_booked_at_the_same_time_is_named(
     mine = create(session, troupe, leader)
     other_event(session, other, leader)
     session.commit()
-    [clash] = queries.clashes_for(session, mine)
+    [clash] = clash_queries.clashes_for(session, mine)
     assert (clash.kind, clash.people, clash.owner_name, clash.count) == (
         "people",
         ("王秀英",),
@@ -953,7 +963,7 @@ def test_a_double_booked_venue_is_a_clash(session, troupe, leader, festival, org
         now=NOW,
     )
     session.commit()
-    [clash] = queries.clashes_for(session, mine)
+    [clash] = clash_queries.clashes_for(session, mine)
     assert (clash.kind, clash.owner_name, clash.first_at) == (
         "venue",
         festival.name,
@@ -991,18 +1001,18 @@ def test_events_that_do_not_overlap_are_no_clash(
         ends_at=datetime(2026, 1, 14, 11),
     )
     session.commit()
-    assert queries.clashes_for(session, mine) == []
+    assert clash_queries.clashes_for(session, mine) == []
 
 
 def test_a_cancelled_session_is_no_clash(session, troupe, leader, two_troupes_sharing_a_member):
     other = two_troupes_sharing_a_member
     mine = create(session, troupe, leader)
-    services.cancel_occurrences(
+    occurrences.cancel_occurrences(
         session, event=mine, days=[date(2026, 1, 10)], actor=leader, now=NOW
     )
     other_event(session, other, leader)
     session.commit()
-    assert queries.clashes_for(session, mine) == []
+    assert clash_queries.clashes_for(session, mine) == []
 
 
 def test_two_events_of_the_same_troupe_at_once_are_a_clash(session, troupe, leader, members):
@@ -1018,7 +1028,7 @@ def test_two_events_of_the_same_troupe_at_once_are_a_clash(session, troupe, lead
         ends_at=datetime(2026, 1, 17, 12),
     )
     session.commit()
-    [clash] = queries.clashes_for(session, mine)
+    [clash] = clash_queries.clashes_for(session, mine)
     assert (clash.kind, clash.other_title, clash.first_at) == (
         "troupe",
         "声乐课",
@@ -1039,7 +1049,7 @@ def test_two_events_of_a_troupe_without_members_at_once_are_a_clash(session, tro
         ends_at=datetime(2026, 1, 17, 12),
     )
     session.commit()
-    assert [clash.kind for clash in queries.clashes_for(session, mine)] == ["troupe"]
+    assert [clash.kind for clash in clash_queries.clashes_for(session, mine)] == ["troupe"]
 
 
 def test_a_festivals_new_name_or_time_zone_bumps_its_feed_and_other_changes_do_not(
