@@ -1,5 +1,5 @@
-"""Screening rounds: /festivals/{id}/rounds, judges, conflicts, entries, sheets, scores,
-results, close; and /programs/{id}/recommend."""
+"""Screening rounds: /festivals/{id}/rounds, a round, its judges, conflicts and entries. A
+judge's sheet and scores: ``api.scores``; results, closing and recommending: ``api.results``."""
 
 from decimal import Decimal
 from typing import Literal
@@ -7,17 +7,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from festival.api.envelope import actor, parse_body, respond
-from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
-from festival.api.schemas import DbInt, Number, ProgramOut, program_out
+from festival.api.schemas import DbInt, Number
 from festival.core.clock import utcnow
-from festival.core.errors import NotFound
 from festival.db import db
-from festival.festivals.permissions import can_manage_festival
-from festival.festivals.queries import load_festival, load_managed_festival
+from festival.festivals.queries import load_managed_festival
 from festival.judging import permissions, queries, scoring, services
+from festival.judging import scores as judging_scores
 from festival.judging.models import Round
-from festival.programs.queries import program_for
 from festival.web.auth import require
 
 
@@ -82,78 +79,6 @@ class EntriesOut(BaseModel):
     program_ids: list[int]
 
 
-class ScoresIn(BaseModel):
-    scores: dict[str, Number]
-
-
-class SheetItem(BaseModel):
-    program_id: int
-    title: str
-    category_name: str
-    troupe_name: str | None  # None in a blind round
-    scores: dict[str, str]
-    complete: bool
-
-
-class SheetOut(BaseModel):
-    round_id: int
-    status: str
-    criteria: list[CriterionOut]
-    items: list[SheetItem]
-
-
-class ScoresOut(BaseModel):
-    round_id: int
-    program_id: int
-    scores: dict[str, str]
-    total: str
-
-
-class JudgeResultOut(BaseModel):
-    """One program of the ranking as the round's judges see it after the close: the
-    contract's fields, ``troupe_name`` null in a blind round; no judge's total."""
-
-    program_id: int
-    title: str
-    troupe_name: str | None
-    category_name: str
-    score: str | None
-    rank: int | None
-    judge_count: int
-    advanced: bool
-
-
-class JudgeResultsOut(BaseModel):
-    round_id: int
-    status: str
-    complete: bool
-    items: list[JudgeResultOut]
-
-
-class ResultOut(JudgeResultOut):
-    """One program of the ranking as the round's organizers see it: every judge's total."""
-
-    troupe_name: str
-    judge_totals: dict[str, str]
-    dropped_high_judge_id: int | None
-    dropped_low_judge_id: int | None
-    spread: str | None
-
-
-class ResultsOut(JudgeResultsOut):
-    missing_sheets: int
-    items: list[ResultOut]
-
-
-class CloseIn(BaseModel):
-    advance_program_ids: list[DbInt] | None = None
-
-
-class RecommendIn(BaseModel):
-    festival_id: DbInt
-    category_id: DbInt | None = None
-
-
 def money(value: Decimal | None) -> str | None:
     """Two places, rounded half up (Decimal's own formatting would round half to even)."""
     return None if value is None else str(scoring.two_places(value))
@@ -180,7 +105,7 @@ def round_out(round_: Round, audience: permissions.RoundAudience) -> JudgeRoundO
         status=round_.status.value,
         is_blind=round_.is_blind,
         criteria=[criterion_out(c) for c in round_.criteria],
-        entry_count=services.entry_count(db.session, round_.id),
+        entry_count=queries.entry_count(db.session, round_.id),
     )
     if not audience.sees_judges:
         return JudgeRoundOut(**seen)
@@ -192,13 +117,7 @@ def round_with_audience(round_id: int) -> tuple[Round, permissions.RoundAudience
     """The round and who the caller is to it; 404 for anyone who neither runs nor judges it
     (as on the pages)."""
     require(actor().is_authenticated)
-    round_ = get_or_404(Round, round_id)
-    audience = permissions.round_audience(
-        actor(), round_, is_assigned=services.is_assigned(db.session, round_.id, actor().id)
-    )
-    if audience is None:
-        raise NotFound()
-    return round_, audience
+    return queries.load_round(db.session, actor(), round_id)
 
 
 def visible_round(round_id: int) -> Round:
@@ -316,10 +235,10 @@ def declare_conflict(round_id: int):
             actor(),
             round_,
             judge_id=body.user_id,
-            is_assigned=services.is_assigned(db.session, round_.id, actor().id),
+            is_assigned=queries.is_assigned(db.session, round_.id, actor().id),
         )
     )
-    conflict = services.declare_conflict(
+    conflict = judging_scores.declare_conflict(
         db.session,
         round_=round_,
         judge_id=body.user_id,
@@ -359,185 +278,3 @@ def add_entries(round_id: int):
     )
     db.session.commit()
     return respond(EntriesOut(round_id=round_.id, program_ids=body.program_ids), 201)
-
-
-@endpoint(
-    "/rounds/<int:round_id>/sheet",
-    "GET",
-    summary="A judge's score sheet",
-    who="the round's judges",
-    response=SheetOut,
-    errors=(401, 403, 404),
-)
-def score_sheet(round_id: int):
-    round_ = visible_round(round_id)
-    require(services.is_assigned(db.session, round_.id, actor().id))
-    criteria, rows = queries.judge_sheet(db.session, round_, actor())
-    items = [
-        SheetItem(
-            program_id=row.program.id,
-            title=row.program.title,
-            category_name=row.program.category.name,
-            troupe_name=None if round_.is_blind else row.program.troupe.name,
-            scores={str(cid): money(value) for cid, value in row.scores.items()},
-            complete=len(row.scores) == len(criteria),
-        )
-        for row in rows
-    ]
-    return respond(
-        SheetOut(
-            round_id=round_.id,
-            status=round_.status.value,
-            criteria=[criterion_out(c) for c in criteria],
-            items=items,
-        )
-    )
-
-
-@endpoint(
-    "/rounds/<int:round_id>/scores/<int:program_id>",
-    "PUT",
-    summary="Save a judge's scores for one program",
-    who="the assigned judge",
-    body=ScoresIn,
-    response=ScoresOut,
-    errors=(400, 401, 403, 404, 409, 422),
-)
-def save_scores(round_id: int, program_id: int):
-    # Not visible_round: anyone who is not the round's judge is refused scoring (403).
-    require(actor().is_authenticated)
-    round_ = get_or_404(Round, round_id)
-    require(
-        permissions.can_score(
-            actor(), round_, is_assigned=services.is_assigned(db.session, round_.id, actor().id)
-        )
-    )
-    body = parse_body(ScoresIn)
-    scores = services.save_scores(
-        db.session,
-        round_=round_,
-        program_id=program_id,
-        judge=actor(),
-        values=body.scores,
-        now=utcnow(),
-    )
-    weights = {c.id: c.weight for c in round_.criteria}
-    total = sum((weights[s.criterion_id] * s.value for s in scores), Decimal(0))
-    saved = ScoresOut(
-        round_id=round_.id,
-        program_id=program_id,
-        scores={str(s.criterion_id): money(s.value) for s in scores},
-        total=money(total),
-    )
-    db.session.commit()
-    return respond(saved)
-
-
-def _ranked(item: queries.ResultItem) -> dict:
-    return dict(
-        program_id=item.program_id,
-        title=item.title,
-        troupe_name=item.troupe_name,
-        category_name=item.category_name,
-        score=money(item.score),
-        rank=item.rank,
-        judge_count=item.judge_count,
-        advanced=item.advanced,
-    )
-
-
-def results_out(round_: Round, audience: permissions.RoundAudience) -> JudgeResultsOut:
-    """The results as ``audience`` sees them, built from what the results page of that
-    audience is built from (``queries.round_results`` with the same audience)."""
-    results = queries.round_results(db.session, round_, audience)
-    if not audience.sees_judges:
-        return JudgeResultsOut(
-            round_id=round_.id,
-            status=round_.status.value,
-            complete=results.complete,
-            items=[JudgeResultOut(**_ranked(i)) for i in results.items],
-        )
-    return ResultsOut(
-        round_id=round_.id,
-        status=round_.status.value,
-        complete=results.complete,
-        missing_sheets=results.missing,
-        items=[
-            ResultOut(
-                **_ranked(i),
-                judge_totals={str(j): scoring.units_text(u) for j, u in i.judge_units.items()},
-                dropped_high_judge_id=i.dropped_high,
-                dropped_low_judge_id=i.dropped_low,
-                spread=money(i.spread),
-            )
-            for i in results.items
-        ],
-    )
-
-
-@endpoint(
-    "/rounds/<int:round_id>/results",
-    "GET",
-    summary="The ranking, best first",
-    who="organizers (with every judge's total); the round's judges after it is closed "
-    "(the ranking only)",
-    response=(ResultsOut, JudgeResultsOut),
-    errors=(401, 403, 404),
-)
-def get_results(round_id: int):
-    round_, audience = round_with_audience(round_id)
-    require(permissions.can_see_results(audience, round_))
-    return respond(results_out(round_, audience))
-
-
-@endpoint(
-    "/rounds/<int:round_id>/close",
-    "POST",
-    summary="Close the round and advance the best",
-    who="the round's organizers",
-    body=CloseIn,
-    response=RoundOut,
-    errors=(400, 401, 403, 404, 409, 422),
-)
-def close_round(round_id: int):
-    round_ = managed_round(round_id)
-    body = parse_body(CloseIn)
-    services.close_round(
-        db.session,
-        round_=round_,
-        advance_program_ids=body.advance_program_ids,
-        actor=actor(),
-        now=utcnow(),
-    )
-    db.session.commit()
-    return respond(round_out(round_, permissions.ORGANIZER))
-
-
-@endpoint(
-    "/programs/<int:program_id>/recommend",
-    "POST",
-    summary="Recommend a program to a festival of a higher level",
-    who="organizers of the program's festival",
-    status=201,
-    body=RecommendIn,
-    response=ProgramOut,
-    errors=(400, 401, 403, 404, 422),
-)
-def recommend(program_id: int):
-    require(actor().is_authenticated)
-    program = program_for(db.session, program_id)
-    if program is None:
-        raise NotFound()
-    require(can_manage_festival(actor(), program.festival))
-    body = parse_body(RecommendIn)
-    target = load_festival(db.session, actor(), body.festival_id)
-    recommended = services.recommend_program(
-        db.session,
-        program=program,
-        target=target,
-        category_id=body.category_id,
-        actor=actor(),
-        now=utcnow(),
-    )
-    db.session.commit()
-    return respond(program_out(program_for(db.session, recommended.id)), 201)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
-from festival.judging.queries import Results
+from festival.judging.result_queries import Results
 from festival.judging.scoring import TWO_PLACES
 from festival.web.spreadsheets import to_csv, to_xlsx
 

@@ -1,16 +1,19 @@
-"""Reads of rounds: the ranking from the scores and judge totals kept by the services, with
-the judges' statistics summed in SQL; score sheets."""
+"""Reads of rounds, scoped to the viewer: the round and who the viewer is to it, its set-up
+(criteria, judges, entries, conflicts), which programs may enter it, progress, and score
+sheets. The ranking is read by ``judging.result_queries``."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Integer, Select, case, cast, exists, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
-from festival.accounts.models import Organization, User
+from festival.accounts.models import Role, User
+from festival.core.errors import NotFound
 from festival.festivals.models import Category, Festival
-from festival.judging import scoring
+from festival.judging import permissions
 from festival.judging.models import (
     Conflict,
     Criterion,
@@ -21,60 +24,41 @@ from festival.judging.models import (
     RoundStatus,
     Score,
 )
-from festival.judging.permissions import ORGANIZER, RoundAudience
-from festival.programs.models import Program
+from festival.judging.permissions import RoundAudience
+from festival.programs.models import Program, ProgramStatus
 from festival.troupes.models import Troupe
 
-NO_CONFLICTS: frozenset[int] = frozenset()
+
+def is_assigned(session: Session, round_id: int, user_id: int) -> bool:
+    """Whether the user judges the round."""
+    return session.get(JudgeAssignment, (round_id, user_id)) is not None
 
 
-@dataclass(slots=True)
-class ResultItem:
-    program_id: int
-    title: str
-    score: Decimal | None
-    rank: int | None
-    judge_count: int
-    advanced: bool
-    conflicted_judges: set[int] | frozenset[int]
-    entry_id: int
-    # Filled in by ``add_details``, for the rows shown only; the judges' totals and the troupe
-    # only for an audience that sees them (else empty and None).
-    troupe_name: str | None = ""
-    category_name: str = ""
-    organization_name: str | None = ""
-    judge_units: dict[int, int] = field(default_factory=dict)  # judge id → ten-thousandths
-    dropped_high: int | None = None
-    dropped_low: int | None = None
-    spread: Decimal | None = None
-
-    @property
-    def judge_totals(self) -> dict[int, Decimal]:
-        return {judge_id: scoring.from_units(units) for judge_id, units in self.judge_units.items()}
+def load_round(session: Session, viewer: User, round_id: int) -> tuple[Round, RoundAudience]:
+    """The round (with its festival) and who the viewer is to it; NotFound for anyone who
+    neither runs nor judges it, on the pages and through the API alike."""
+    round_ = session.execute(
+        select(Round)
+        .where(Round.id == round_id)
+        .options(joinedload(Round.festival).joinedload(Festival.organization))
+    ).scalar_one_or_none()
+    if round_ is None:
+        raise NotFound()
+    audience = permissions.round_audience(
+        viewer, round_, is_assigned=is_assigned(session, round_.id, viewer.id)
+    )
+    if audience is None:
+        raise NotFound()
+    return round_, audience
 
 
-@dataclass
-class JudgeStats:
-    judge: User
-    scored: int
-    expected: int
-    mean_total: Decimal | None
-    mean_deviation: Decimal | None  # mean of (judge total − program score): far from 0 = outlier
-
-
-@dataclass
-class Results:
-    """A round's ranking as one audience sees it: ``judges`` and ``judge_stats`` are empty,
-    and the items carry no judge's total, for an audience that does not see the judges."""
-
-    round: Round
-    audience: RoundAudience
-    items: list[ResultItem]
-    judges: list[User]
-    judge_stats: list[JudgeStats]
-    complete: bool
-    missing: int
-    criteria: list[Criterion] = field(default_factory=list)
+def round_criteria(session: Session, round_id: int) -> list[Criterion]:
+    """The round's criteria in order."""
+    return list(
+        session.execute(
+            select(Criterion).where(Criterion.round_id == round_id).order_by(Criterion.position)
+        ).scalars()
+    )
 
 
 def round_judges(session: Session, round_id: int) -> list[User]:
@@ -88,161 +72,145 @@ def round_judges(session: Session, round_id: int) -> list[User]:
     )
 
 
-def round_results(session: Session, round_: Round, audience: RoundAudience = ORGANIZER) -> Results:
-    """The ranking with the details of every entry, as ``audience`` sees it (the organizers:
-    every judge's total, for the exports, the API and closing)."""
-    results = ranking(session, round_, audience)
-    add_details(session, results, results.items)
-    return results
+def entry_count(session: Session, round_id: int) -> int:
+    return session.execute(
+        select(func.count()).select_from(RoundEntry).where(RoundEntry.round_id == round_id)
+    ).scalar_one()
 
 
-def ranking(session: Session, round_: Round, audience: RoundAudience = ORGANIZER) -> Results:
-    """The ranking, best first, from the entries' kept scores, with the judges' statistics
-    summed in SQL (for an audience that sees the judges); five queries whatever the size. The
-    items carry their titles, not their troupes, categories or judge totals: see
-    ``add_details``. The rules (closing a round) read it whole; pages and the API pass the
-    viewer's audience."""
-    criteria = list(
+def round_entry(session: Session, round_id: int, program_id: int) -> RoundEntry | None:
+    """The program's entry in the round, with the program; None if it does not take part."""
+    return session.execute(
+        select(RoundEntry)
+        .where(RoundEntry.round_id == round_id, RoundEntry.program_id == program_id)
+        .options(joinedload(RoundEntry.program))
+    ).scalar_one_or_none()
+
+
+@dataclass
+class EntryRow:
+    program_id: int
+    title: str
+    troupe_name: str
+    category_name: str
+
+
+def round_entries(session: Session, round_id: int) -> list[EntryRow]:
+    """The programs of the round with their troupes, by category and title."""
+    return [
+        EntryRow(*row)
+        for row in session.execute(
+            select(Program.id, Program.title, Troupe.name, Category.name)
+            .join(RoundEntry, RoundEntry.program_id == Program.id)
+            .join(Troupe, Program.troupe_id == Troupe.id)
+            .join(Category, Program.category_id == Category.id)
+            .where(RoundEntry.round_id == round_id)
+            .order_by(Category.position, Program.title)
+        )
+    ]
+
+
+def previous_round(session: Session, round_: Round) -> Round | None:
+    if round_.position <= 1:
+        return None
+    return session.execute(
+        select(Round).where(
+            Round.festival_id == round_.festival_id, Round.position == round_.position - 1
+        )
+    ).scalar_one_or_none()
+
+
+def may_enter(round_: Round) -> Select:
+    """The rule of who may enter a round, as a select of program ids: the festival's
+    submitted programs for the first round, those that advanced from the round before for a
+    later one."""
+    if round_.position <= 1:
+        return select(Program.id).where(
+            Program.festival_id == round_.festival_id, Program.status == ProgramStatus.submitted
+        )
+    previous = (
+        select(Round.id)
+        .where(Round.festival_id == round_.festival_id, Round.position == round_.position - 1)
+        .scalar_subquery()
+    )
+    return select(RoundEntry.program_id).where(
+        RoundEntry.round_id == previous, RoundEntry.advanced.is_(True)
+    )
+
+
+def allowed_entries(session: Session, round_: Round, program_ids: list[int]) -> set[int]:
+    """Which of ``program_ids`` may enter the round (``may_enter``)."""
+    query = may_enter(round_)
+    return set(session.execute(query.where(query.selected_columns[0].in_(program_ids))).scalars())
+
+
+def programs_to_enter(session: Session, round_: Round) -> list[int]:
+    """What "enter every program" enters: the programs that may enter the round
+    (``may_enter``) and are not entered yet."""
+    query = may_enter(round_)
+    column = query.selected_columns[0]
+    entered = select(RoundEntry.program_id).where(RoundEntry.round_id == round_.id)
+    return list(session.execute(query.where(column.not_in(entered)).order_by(column)).scalars())
+
+
+def judge_accounts(session: Session, round_id: int) -> list[User]:
+    """Active judge accounts not yet assigned to the round."""
+    assigned = select(JudgeAssignment.judge_id).where(JudgeAssignment.round_id == round_id)
+    return list(
         session.execute(
-            select(Criterion).where(Criterion.round_id == round_.id).order_by(Criterion.position)
+            select(User)
+            .where(User.role == Role.judge, User.is_active.is_(True), User.id.not_in(assigned))
+            .order_by(User.display_name, User.id)
+            .limit(1000)
         ).scalars()
     )
-    # Scores as whole hundredths: ints are ranked and fetched faster than Decimals. Plain
-    # rows, read on the session's connection: the ORM's loading took as long as the query.
-    connection = session.connection()
-    cents = cast(func.round(RoundEntry.score * 100), Integer)
-    rows = connection.execute(
-        select(
-            RoundEntry.id,
-            RoundEntry.program_id,
-            RoundEntry.advanced,
-            cents,
-            RoundEntry.judge_count,
-            Program.title,
-        )
-        .join(Program, RoundEntry.program_id == Program.id)
-        .where(RoundEntry.round_id == round_.id)
-    ).all()
-    judges = round_judges(session, round_.id)
-    conflicts = session.execute(
-        select(Conflict.program_id, Conflict.judge_id).where(Conflict.round_id == round_.id)
-    ).all()
-    # Per judge: totals given, their sum, and the sum of the scores of the entries they
-    # scored (in hundredths: SQLite keeps NUMERIC as floating point).
-    given = {
-        judge_id: (count, int(units), int(score_cents or 0))
-        for judge_id, count, units, score_cents in connection.execute(
-            select(JudgeTotal.judge_id, func.count(), func.sum(JudgeTotal.units), func.sum(cents))
-            .join(RoundEntry, JudgeTotal.entry_id == RoundEntry.id)
-            .where(RoundEntry.round_id == round_.id)
-            .group_by(JudgeTotal.judge_id)
-        )
-    }
 
-    conflicted: dict[int, set[int]] = defaultdict(set)
-    for program_id, judge_id in conflicts if audience.sees_judges else ():
-        conflicted[program_id].add(judge_id)
-    ranks = scoring.competition_ranks([(row[1], row[3]) for row in rows])
-    # Positional and without the details: 10,000 of them are built for every ranking.
-    items = [
-        ResultItem(
-            program_id,
-            title,
-            None if score is None else Decimal(score).scaleb(-2),
-            ranks[program_id],
-            judge_count,
-            advanced,
-            conflicted.get(program_id, NO_CONFLICTS),
-            entry_id,
-        )
-        for entry_id, program_id, advanced, score, judge_count, title in rows
-    ]
-    items.sort(key=lambda item: (item.rank is None, item.rank or 0, item.title))
 
-    judge_ids = {judge.id for judge in judges}
-    conflicts_of = defaultdict(int)
-    for _program_id, judge_id in conflicts:
-        conflicts_of[judge_id] += 1
-    stats, missing = [], 0
-    for judge in judges:
-        scored, units, score_cents = given.get(judge.id, (0, 0, 0))
-        expected = len(items) - conflicts_of[judge.id]
-        missing += expected - scored
-        stats.append(
-            JudgeStats(
-                judge=judge,
-                scored=scored,
-                expected=expected,
-                mean_total=(
-                    scoring.two_places(scoring.from_units(units) / scored) if scored else None
-                ),
-                mean_deviation=(
-                    scoring.two_places(
-                        (scoring.from_units(units) - Decimal(score_cents).scaleb(-2)) / scored
-                    )
-                    if scored
-                    else None
-                ),
+@dataclass
+class ConflictRow:
+    judge_id: int
+    judge_name: str
+    program_id: int
+    title: str
+    troupe_name: str
+    reason: str
+    declared_by: str | None
+    declared_at: datetime
+
+
+def round_conflicts(session: Session, round_id: int) -> list[ConflictRow]:
+    """The round's conflicts of interest, by judge and title, with who declared them."""
+    judge, declarer = aliased(User), aliased(User)
+    return [
+        ConflictRow(*row)
+        for row in session.execute(
+            select(
+                judge.id,
+                judge.display_name,
+                Program.id,
+                Program.title,
+                Troupe.name,
+                Conflict.reason,
+                declarer.display_name,
+                Conflict.declared_at,
             )
+            .join(judge, Conflict.judge_id == judge.id)
+            .join(Program, Conflict.program_id == Program.id)
+            .join(Troupe, Program.troupe_id == Troupe.id)
+            .outerjoin(declarer, Conflict.declared_by_id == declarer.id)
+            .where(Conflict.round_id == round_id)
+            .order_by(judge.display_name, Program.title)
         )
-    complete = missing == 0 and bool(items) and bool(judge_ids)
-    if not audience.sees_judges:
-        judges, stats = [], []
-    return Results(
-        round=round_,
-        audience=audience,
-        items=items,
-        judges=judges,
-        judge_stats=stats,
-        complete=complete,
-        missing=missing,
-        criteria=criteria,
-    )
+    ]
 
 
-def add_details(session: Session, results: Results, items: list[ResultItem]) -> None:
-    """Fill in the troupe, category and organisation of ``items`` (all of them, or the page
-    shown), and for an audience that sees the judges each judge's total and which were
-    dropped; two queries (one without the judges)."""
-    if not items:
-        return
-    audience = results.audience
-    some = len(items) < len(results.items)
-    entry_ids = [item.entry_id for item in items]
-    labels = (
-        select(RoundEntry.id, Troupe.name, Category.name, Organization.name)
-        .join(Program, RoundEntry.program_id == Program.id)
-        .join(Troupe, Program.troupe_id == Troupe.id)
-        .join(Organization, Troupe.organization_id == Organization.id)
-        .join(Category, Program.category_id == Category.id)
-        .where(RoundEntry.round_id == results.round.id)
+def criterion_ids(session: Session, round_id: int) -> list[int]:
+    """The ids of the round's criteria, in order."""
+    return list(
+        session.execute(
+            select(Criterion.id).where(Criterion.round_id == round_id).order_by(Criterion.position)
+        ).scalars()
     )
-    totals = (
-        select(JudgeTotal.entry_id, JudgeTotal.judge_id, JudgeTotal.units)
-        .join(RoundEntry, JudgeTotal.entry_id == RoundEntry.id)
-        .where(RoundEntry.round_id == results.round.id)
-    )
-    if some:
-        labels = labels.where(RoundEntry.id.in_(entry_ids))
-        totals = totals.where(JudgeTotal.entry_id.in_(entry_ids))
-    connection = session.connection()  # plain rows, no ORM loading (see ``ranking``)
-    names = {entry_id: rest for entry_id, *rest in connection.execute(labels)}
-    for item in items:
-        item.troupe_name, item.category_name, item.organization_name = names[item.entry_id]
-        if not audience.sees_troupes:
-            item.troupe_name = item.organization_name = None
-    if not audience.sees_judges:
-        return
-    by_entry: dict[int, dict[int, int]] = defaultdict(dict)
-    for entry_id, judge_id, units in connection.execute(totals):
-        by_entry[entry_id][judge_id] = units
-    method = results.round.aggregation.value
-    for item in items:
-        item.judge_units = by_entry[item.entry_id]
-        # Which totals are dropped, from the exact integers (the score is kept already).
-        result = scoring.aggregate(item.judge_units, method)
-        item.dropped_high, item.dropped_low = result.dropped_high, result.dropped_low
-        item.spread = None if result.spread is None else scoring.from_units(result.spread)
 
 
 @dataclass
@@ -267,11 +235,7 @@ def judge_sheet(
 ) -> tuple[list[Criterion], list[SheetRow]]:
     """A judge's entries (without their conflicts), all or ``limit`` from ``offset``, and
     their own scores of them, nobody else's."""
-    criteria = list(
-        session.execute(
-            select(Criterion).where(Criterion.round_id == round_.id).order_by(Criterion.position)
-        ).scalars()
-    )
+    criteria = round_criteria(session, round_.id)
     entries = list(
         session.execute(
             _judge_entries(round_, judge)
@@ -442,3 +406,27 @@ def rounds_progress(session: Session, rounds: Select) -> dict[int, RoundProgress
             entries=n_entries, judges=n_judges, missing=max(expected - complete.get(round_id, 0), 0)
         )
     return progress
+
+
+@dataclass
+class RoundRow:
+    round: Round
+    entries: int
+    judges: int
+    missing: int
+
+    @property
+    def complete(self) -> bool:
+        return self.entries > 0 and self.judges > 0 and self.missing == 0
+
+
+def rounds_overview(session: Session, festival_id: int) -> list[RoundRow]:
+    """The festival's rounds with entries, judges and missing score sheets: five queries."""
+    rounds = festival_rounds(session, festival_id)
+    progress = rounds_progress(session, select(Round.id).where(Round.festival_id == festival_id))
+    empty = RoundProgress(entries=0, judges=0, missing=0)
+    return [
+        RoundRow(round=round_, entries=row.entries, judges=row.judges, missing=row.missing)
+        for round_ in rounds
+        for row in [progress.get(round_.id, empty)]
+    ]

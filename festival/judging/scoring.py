@@ -5,13 +5,31 @@ Everything is Decimal; a score is rounded half up to two places only at the end.
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from festival.core import bounds
 
 TWO_PLACES = Decimal("0.01")
 
 
 def two_places(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def exact_two_places(value) -> Decimal | None:
+    """A number or decimal text with at most two places, as a Decimal of exactly two places
+    (``0e-1000000000`` is 0.00, which the database holds); None if it is not one, or is too
+    large to hold (``bounds.decimal_in_range``)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+        if not bounds.decimal_in_range(number):
+            return None
+        two = number.quantize(TWO_PLACES)
+    except (InvalidOperation, ValueError):
+        return None
+    return two if two == number else None
 
 
 def judge_total(scores: Mapping[Hashable, Decimal], weights: Mapping[Hashable, Decimal]) -> Decimal:
@@ -131,3 +149,12 @@ def choose_advancing(cut: Cut, chosen: Iterable[Hashable]) -> list[Hashable]:
     if len(picked) != cut.places_left:
         raise ValueError(("count", cut.places_left))
     return cut.advancing + picked
+
+
+def outlier(deviations: Mapping[Hashable, Decimal]) -> Hashable | None:
+    """The judge who stands out: among three or more, the one whose mean deviation is at
+    least twice the next largest and at least one point (by size; the first of equals)."""
+    ordered = sorted(deviations.items(), key=lambda item: abs(item[1]), reverse=True)
+    if len(ordered) >= 3 and abs(ordered[0][1]) >= max(2 * abs(ordered[1][1]), Decimal(1)):
+        return ordered[0][0]
+    return None

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from festival.judging import scores as judging_scores
 from festival.judging import services
 from festival.judging.models import Conflict, JudgeAssignment, Round, RoundEntry, RoundStatus, Score
 from festival.programs.models import Program, ProgramStatus
@@ -352,7 +353,7 @@ def test_scores_are_refused_to_a_judge_not_assigned_and_to_a_conflicted_judge(wo
     outsider = factories.make_user(session, role="judge")
     j1 = world.judges[0]
     a = world.programs[0]
-    services.declare_conflict(
+    judging_scores.declare_conflict(
         session, round_=round_, judge_id=j1.id, program_id=a.id, actor=world.organizer, now=NOW
     )
     session.commit()
@@ -482,7 +483,7 @@ def test_results_cost_the_same_number_of_queries_for_4_and_12_programs(
     def score_all(programs):
         for program in programs:
             for judge in world.judges:
-                services.save_scores(
+                judging_scores.save_scores(
                     session,
                     round_=world.round,
                     program_id=program.id,

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from festival.judging import scores as judging_scores
 from festival.judging import services
 from tests import factories
 from tests.html import Page
@@ -82,7 +83,7 @@ class Round:
             strict=True,
         ):  # 40.00
             for judge, (a, b) in zip(self.judges, pairs, strict=True):
-                services.save_scores(
+                judging_scores.save_scores(
                     session,
                     round_=self.round,
                     program_id=program.id,

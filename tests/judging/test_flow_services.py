@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 
 from festival.core.errors import RoundClosed, TieAtCutoff, ValidationFailed
+from festival.judging import scores as judging_scores
 from festival.judging import services
-from festival.judging.queries import round_results
+from festival.judging.result_queries import round_results
 from festival.programs.models import ProgramStatus
 from tests import factories
 
@@ -45,7 +46,7 @@ def world(session):
 def score_all(session, round_, program, judges, pairs):
     art, layout = round_.criteria
     for judge, (a, b) in zip(judges, pairs, strict=True):
-        services.save_scores(
+        judging_scores.save_scores(
             session,
             round_=round_,
             program_id=program.id,
@@ -102,7 +103,7 @@ def test_scores_out_of_range_or_missing_are_refused_and_nothing_stored(session, 
     round_, programs, judges, _ = world
     art, layout = round_.criteria
     with pytest.raises(ValidationFailed) as refused:
-        services.save_scores(
+        judging_scores.save_scores(
             session,
             round_=round_,
             program_id=programs[0].id,

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from festival.core.errors import RoundClosed
+from festival.judging import scores as judging_scores
 from festival.judging import services
 from festival.judging.models import Conflict, JudgeAssignment, Round, RoundEntry, RoundStatus
 from festival.programs.models import Program, ProgramStatus
@@ -57,7 +58,7 @@ def make_round(
 def score(session, round_, program, judges, pairs):
     art, layout = round_.criteria
     for judge, (a, b) in zip(judges, pairs, strict=True):
-        services.save_scores(
+        judging_scores.save_scores(
             session,
             round_=round_,
             program_id=program.id,
@@ -492,7 +493,7 @@ def test_results_cost_the_same_queries_for_4_and_12_programs(
         round_ = make_round(session, fest, organizer, programs, judges)
         for program in programs[:-1]:  # one program left unscored: incomplete is costlier
             score(session, round_, program, judges, [(30, 20)] * judges_n)
-        services.declare_conflict(
+        judging_scores.declare_conflict(
             session,
             round_=round_,
             judge_id=judges[0].id,

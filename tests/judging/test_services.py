@@ -1,5 +1,5 @@
 """Round services with a session: set-up validation, entries, conflicts, completeness, close,
-recommendation upward, the audit trail of scores."""
+the audit trail of scores (recommending upward: tests/awards/test_recommendations.py)."""
 
 from decimal import Decimal
 
@@ -7,12 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from festival.audit.models import AuditEntry
-from festival.core.errors import Conflict, RoundClosed, TieAtCutoff, ValidationFailed
+from festival.core.errors import Conflict, Forbidden, RoundClosed, TieAtCutoff, ValidationFailed
 from festival.festivals.models import FestivalStatus
-from festival.judging import services
+from festival.judging import queries, services
+from festival.judging import scores as judging_scores
 from festival.judging.models import JudgeTotal, Round, RoundEntry, RoundStatus, Score
-from festival.judging.queries import round_results
-from festival.programs.models import Program, ProgramPerformer, ProgramStatus
+from festival.judging.result_queries import round_results
+from festival.programs.models import ProgramStatus
 from tests import factories
 
 NOW = factories.NOW
@@ -58,7 +59,7 @@ class World:
         )
 
     def score(self, program, judge, art, layout, round_=None):
-        return services.save_scores(
+        return judging_scores.save_scores(
             self.session,
             round_=round_ or self.round,
             program_id=program.id,
@@ -176,7 +177,7 @@ def test_the_second_round_takes_only_programs_advanced_from_the_first(session, w
         actor=world.admin,
         now=NOW,
     )
-    assert services.entry_count(session, second.id) == 2
+    assert queries.entry_count(session, second.id) == 2
     assert world.programs[0].status is ProgramStatus.screening
 
 
@@ -219,7 +220,7 @@ def test_a_conflict_removes_the_judges_scores_and_excludes_them_from_completenes
     conflicted, program = world.judges[0], world.programs[0]
     for each in world.programs:
         world.score_everyone(each, 50, 30)
-    services.declare_conflict(
+    judging_scores.declare_conflict(
         session,
         round_=world.round,
         judge_id=conflicted.id,
@@ -240,7 +241,7 @@ def test_a_conflict_removes_the_judges_scores_and_excludes_them_from_completenes
     item = next(i for i in results.items if i.program_id == program.id)
     assert item.judge_count == 2 and conflicted.id not in item.judge_totals
     assert (results.complete, results.missing) == (True, 0)
-    with pytest.raises(services.Forbidden):
+    with pytest.raises(Forbidden):
         world.score(program, conflicted, 50, 30)
 
 
@@ -252,9 +253,9 @@ def test_declaring_the_same_conflict_twice_is_a_conflict(session, world):
         actor=world.admin,
         now=NOW,
     )
-    services.declare_conflict(session, **args)
+    judging_scores.declare_conflict(session, **args)
     with pytest.raises(Conflict):
-        services.declare_conflict(session, **args)
+        judging_scores.declare_conflict(session, **args)
 
 
 def test_the_results_score_uses_exact_judge_totals_beyond_two_places(session):
@@ -362,7 +363,7 @@ def test_every_write_to_a_closed_round_raises_round_closed(session, world):
         lambda: services.assign_judge(
             session, round_=world.round, user_id=extra_judge.id, actor=world.admin, now=NOW
         ),
-        lambda: services.declare_conflict(
+        lambda: judging_scores.declare_conflict(
             session,
             round_=world.round,
             judge_id=world.judges[0].id,
@@ -382,93 +383,6 @@ def test_every_write_to_a_closed_round_raises_round_closed(session, world):
     for write in writes:
         with pytest.raises(RoundClosed):
             write()
-
-
-# Recommending upward
-
-
-@pytest.fixture
-def advanced_world(session, world):
-    for i, program in enumerate(world.programs):
-        world.score_everyone(program, 50 - i, 30)
-    world.close()
-    return world
-
-
-def test_recommend_creates_a_linked_program_at_a_higher_level(session, advanced_world):
-    world = advanced_world
-    source = world.programs[0]
-    city = factories.make_festival(session, level="city")
-    recommended = services.recommend_program(
-        session, program=source, target=city, category_id=None, actor=world.admin, now=NOW
-    )
-    assert recommended.festival_id == city.id and recommended.recommended_from_id == source.id
-    assert (recommended.troupe_id, recommended.title) == (source.troupe_id, source.title)
-    assert recommended.category.name == source.category.name
-    assert recommended.category.festival_id == city.id
-    performers = {
-        row
-        for row in session.execute(
-            select(ProgramPerformer.person_id).where(ProgramPerformer.program_id == recommended.id)
-        ).scalars()
-    }
-    assert performers == {p.person_id for p in source.performers} and len(performers) == 3
-    assert recommended.status is ProgramStatus.submitted
-
-
-@pytest.mark.parametrize("level", ["district", "other"])
-def test_recommend_refuses_the_same_or_a_lower_level(session, advanced_world, level):
-    city = factories.make_festival(session, level=level)
-    with pytest.raises(ValidationFailed) as refused:
-        services.recommend_program(
-            session,
-            program=advanced_world.programs[0],
-            target=city,
-            category_id=None,
-            actor=advanced_world.admin,
-            now=NOW,
-        )
-    assert "festival_id" in refused.value.fields
-
-
-def test_recommend_refuses_a_program_that_did_not_advance(session, advanced_world):
-    city = factories.make_festival(session, level="city")
-    eliminated = advanced_world.programs[3]
-    assert eliminated.status is ProgramStatus.eliminated
-    with pytest.raises(ValidationFailed) as refused:
-        services.recommend_program(
-            session,
-            program=eliminated,
-            target=city,
-            category_id=None,
-            actor=advanced_world.admin,
-            now=NOW,
-        )
-    assert set(refused.value.fields) == {"program_id"}
-
-
-def test_recommend_refuses_the_same_program_twice(session, advanced_world):
-    city = factories.make_festival(session, level="city")
-    args = dict(
-        program=advanced_world.programs[0],
-        target=city,
-        category_id=None,
-        actor=advanced_world.admin,
-        now=NOW,
-    )
-    services.recommend_program(session, **args)
-    with pytest.raises(ValidationFailed) as refused:
-        services.recommend_program(session, **args)
-    assert set(refused.value.fields) == {"program_id"}
-    assert (
-        session.execute(
-            select(func.count()).select_from(Program).where(Program.festival_id == city.id)
-        ).scalar_one()
-        == 1
-    )
-
-
-# Audit
 
 
 def test_score_changes_are_audited_with_old_and_new_values(session, world):
@@ -536,7 +450,7 @@ def test_a_conflict_removes_the_judge_total_and_rescores_the_entry(session, worl
     for judge, art in ((first, 40), (second, 50), (third, 60)):
         world.score(program, judge, art, 0)
     assert _kept(session, world, program)[:2] == (Decimal("50.00"), 3)
-    services.declare_conflict(
+    judging_scores.declare_conflict(
         session,
         round_=world.round,
         judge_id=third.id,

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from festival.audit.models import AuditEntry
+from festival.judging import scores as judging_scores
 from festival.judging import services
 from festival.judging.models import Score
 from tests import factories
@@ -74,7 +75,7 @@ def post_row(client, round_, program, art_value, layout_value):
 
 def test_assigned_judge_sees_every_entry_except_a_conflicted_one(session, client, judged):
     round_, programs, judge, organizer = judged
-    services.declare_conflict(
+    judging_scores.declare_conflict(
         session,
         round_=round_,
         judge_id=judge.id,
@@ -180,7 +181,7 @@ def test_a_bad_change_keeps_the_previous_scores(session, client, judged):
 
 def test_a_conflicted_program_cannot_be_scored_through_the_form(session, client, judged):
     round_, programs, judge, organizer = judged
-    services.declare_conflict(
+    judging_scores.declare_conflict(
         session,
         round_=round_,
         judge_id=judge.id,
@@ -235,7 +236,7 @@ def test_a_closed_round_is_read_only_and_refuses_saving(session, client, judged)
     round_, programs, judge, organizer = judged
     art, layout = round_.criteria
     for program in programs:
-        services.save_scores(
+        judging_scores.save_scores(
             session,
             round_=round_,
             program_id=program.id,
@@ -266,7 +267,7 @@ def test_a_closed_round_is_read_only_and_refuses_saving(session, client, judged)
 def test_the_sheet_never_shows_another_judges_scores(session, client):
     round_, programs, (judge, other), _ = build_round(session, judges=2)
     art, layout = round_.criteria
-    services.save_scores(
+    judging_scores.save_scores(
         session,
         round_=round_,
         program_id=programs[0].id,
@@ -274,7 +275,7 @@ def test_the_sheet_never_shows_another_judges_scores(session, client):
         values={str(art.id): "37.77", str(layout.id): "33.33"},
         now=NOW,
     )
-    services.save_scores(
+    judging_scores.save_scores(
         session,
         round_=round_,
         program_id=programs[1].id,
@@ -300,7 +301,7 @@ def test_the_sheet_costs_the_same_queries_for_4_and_12_entries(session, client, 
         round_, programs, (judge,), _ = build_round(session, programs=size)
         art, layout = round_.criteria
         for program in programs[: size // 2]:
-            services.save_scores(
+            judging_scores.save_scores(
                 session,
                 round_=round_,
                 program_id=program.id,
@@ -322,7 +323,7 @@ def test_the_sheet_costs_the_same_queries_for_4_and_12_entries(session, client, 
 def test_my_rounds_lists_the_judges_rounds_open_first_with_progress(session, client):
     round_, programs, (judge,), organizer = build_round(session)
     art, layout = round_.criteria
-    services.save_scores(
+    judging_scores.save_scores(
         session,
         round_=round_,
         program_id=programs[0].id,
@@ -352,7 +353,7 @@ def test_a_long_sheet_comes_in_pages_and_saving_returns_to_the_rows_page(session
     on page 2 brings the judge back to page 2."""
     round_, programs, (judge,), _organizer = build_round(session, programs=55)
     client.login(judge.username)
-    services.save_scores(
+    judging_scores.save_scores(
         session,
         round_=round_,
         program_id=programs[0].id,

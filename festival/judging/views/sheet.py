@@ -6,7 +6,6 @@ from decimal import Decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from festival.accounts.models import Role
 from festival.core import bounds
@@ -14,11 +13,9 @@ from festival.core.clock import utcnow
 from festival.core.errors import NotFound, RoundClosed, ValidationFailed
 from festival.core.pagination import Page
 from festival.db import db
-from festival.judging import permissions, queries, scoring, services
+from festival.judging import permissions, queries, scores, scoring
 from festival.judging.models import (
-    Criterion,
     Round,
-    RoundEntry,
     RoundStatus,
 )
 from festival.web.auth import require
@@ -44,7 +41,7 @@ def scoring_round_or_404(round_id: int) -> Round:
     if round_ is None or not permissions.can_score(
         current_user,
         round_,
-        is_assigned=services.is_assigned(db.session, round_.id, current_user.id),
+        is_assigned=queries.is_assigned(db.session, round_.id, current_user.id),
     ):
         raise NotFound()
     return round_
@@ -151,13 +148,7 @@ def save_row(round_id: int, program_id: int):
     page = (
         queries.sheet_position(db.session, round_, current_user, program_id) // SHEET_PER_PAGE + 1
     )
-    criteria = (
-        db.session.execute(
-            select(Criterion.id).where(Criterion.round_id == round_.id).order_by(Criterion.position)
-        )
-        .scalars()
-        .all()
-    )
+    criteria = queries.criterion_ids(db.session, round_.id)
     posted = {cid: request.form.get(f"score-{cid}", "").strip() for cid in criteria}
     # An empty input is a missing criterion, which the service names.
     values = {str(cid): value for cid, value in posted.items() if value != ""}
@@ -171,7 +162,7 @@ def save_row(round_id: int, program_id: int):
     try:
         if huge:
             raise ValidationFailed(fields=huge)
-        services.save_scores(
+        scores.save_scores(
             db.session,
             round_=round_,
             program_id=program_id,
@@ -196,15 +187,7 @@ def save_row(round_id: int, program_id: int):
         )
         return render_template("judging/sheet.html", **context), error.status
     db.session.commit()
-    title = (
-        db.session.execute(
-            select(RoundEntry).where(
-                RoundEntry.round_id == round_id, RoundEntry.program_id == program_id
-            )
-        )
-        .scalar_one()
-        .program.title
-    )
+    title = queries.round_entry(db.session, round_id, program_id).program.title
     flash(_("Scores for 《%(title)s》 saved.", title=title), "success")
     return redirect(
         url_for(

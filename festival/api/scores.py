@@ -1,0 +1,116 @@
+"""A judge's score sheet and scores: /rounds/{id}/sheet, /rounds/{id}/scores/{program id}."""
+
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from festival.api.envelope import actor, parse_body, respond
+from festival.api.lookups import get_or_404
+from festival.api.registry import endpoint
+from festival.api.rounds import CriterionOut, criterion_out, money, visible_round
+from festival.api.schemas import Number
+from festival.core.clock import utcnow
+from festival.db import db
+from festival.judging import permissions, queries
+from festival.judging import scores as judging_scores
+from festival.judging.models import Round
+from festival.web.auth import require
+
+
+class ScoresIn(BaseModel):
+    scores: dict[str, Number]
+
+
+class SheetItem(BaseModel):
+    program_id: int
+    title: str
+    category_name: str
+    troupe_name: str | None  # None in a blind round
+    scores: dict[str, str]
+    complete: bool
+
+
+class SheetOut(BaseModel):
+    round_id: int
+    status: str
+    criteria: list[CriterionOut]
+    items: list[SheetItem]
+
+
+class ScoresOut(BaseModel):
+    round_id: int
+    program_id: int
+    scores: dict[str, str]
+    total: str
+
+
+@endpoint(
+    "/rounds/<int:round_id>/sheet",
+    "GET",
+    summary="A judge's score sheet",
+    who="the round's judges",
+    response=SheetOut,
+    errors=(401, 403, 404),
+)
+def score_sheet(round_id: int):
+    round_ = visible_round(round_id)
+    require(queries.is_assigned(db.session, round_.id, actor().id))
+    criteria, rows = queries.judge_sheet(db.session, round_, actor())
+    items = [
+        SheetItem(
+            program_id=row.program.id,
+            title=row.program.title,
+            category_name=row.program.category.name,
+            troupe_name=None if round_.is_blind else row.program.troupe.name,
+            scores={str(cid): money(value) for cid, value in row.scores.items()},
+            complete=len(row.scores) == len(criteria),
+        )
+        for row in rows
+    ]
+    return respond(
+        SheetOut(
+            round_id=round_.id,
+            status=round_.status.value,
+            criteria=[criterion_out(c) for c in criteria],
+            items=items,
+        )
+    )
+
+
+@endpoint(
+    "/rounds/<int:round_id>/scores/<int:program_id>",
+    "PUT",
+    summary="Save a judge's scores for one program",
+    who="the assigned judge",
+    body=ScoresIn,
+    response=ScoresOut,
+    errors=(400, 401, 403, 404, 409, 422),
+)
+def save_scores(round_id: int, program_id: int):
+    # Not visible_round: anyone who is not the round's judge is refused scoring (403).
+    require(actor().is_authenticated)
+    round_ = get_or_404(Round, round_id)
+    require(
+        permissions.can_score(
+            actor(), round_, is_assigned=queries.is_assigned(db.session, round_.id, actor().id)
+        )
+    )
+    body = parse_body(ScoresIn)
+    scores = judging_scores.save_scores(
+        db.session,
+        round_=round_,
+        program_id=program_id,
+        judge=actor(),
+        values=body.scores,
+        now=utcnow(),
+    )
+    weights = {c.id: c.weight for c in round_.criteria}
+    total = sum((weights[s.criterion_id] * s.value for s in scores), Decimal(0))
+    saved = ScoresOut(
+        round_id=round_.id,
+        program_id=program_id,
+        scores={str(s.criterion_id): money(s.value) for s in scores},
+        total=money(total),
+    )
+    db.session.commit()
+    return respond(saved)
