@@ -57,12 +57,13 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from festival.accounts.views import bp as accounts_bp
     from festival.api import bp as api_bp
     from festival.audit.views import bp as audit_bp
+    from festival.awards.recommendation_views import bp as recommending_bp
     from festival.awards.views import bp as awards_bp
     from festival.dashboard.views import bp as dashboard_bp
     from festival.festivals.views import bp as festivals_bp
     from festival.imports.views import bp as imports_bp
-    from festival.judging.sheet_views import bp as judging_sheet_bp
     from festival.judging.views import bp as judging_bp
+    from festival.judging.views.sheet import bp as judging_sheet_bp
     from festival.programs.views import bp as programs_bp
     from festival.public.views import bp as public_bp
     from festival.schedules.feed_views import bp as feeds_bp
@@ -80,6 +81,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         judging_bp,
         judging_sheet_bp,
         awards_bp,
+        recommending_bp,
         schedules_bp,
         feeds_bp,
         audit_bp,

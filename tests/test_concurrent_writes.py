@@ -15,9 +15,11 @@ from festival.awards.models import Award
 from festival.core.errors import Conflict, RoundClosed
 from festival.db import db
 from festival.festivals.models import Festival
+from festival.judging import scores as judging_scores
 from festival.judging import scoring
 from festival.judging import services as judging
 from festival.judging.models import JudgeTotal, Round, RoundEntry, Score
+from festival.schedules import attendance, feeds
 from festival.schedules import services as schedules
 from festival.schedules.models import Attendance, CalendarFeed, Event
 from festival.schedules.services import EventDetails
@@ -64,7 +66,7 @@ class Screening:
         """A judge's save as a request does it: the round and the judge loaded in its session."""
 
         def work(session):
-            return judging.save_scores(
+            return judging_scores.save_scores(
                 session,
                 round_=session.get(Round, self.round_id),
                 program_id=self.program_id,
@@ -151,7 +153,7 @@ def test_two_first_changes_of_a_troupe_feed_at_once_make_one_feed_of_version_two
     db.session.remove()
 
     def touch(session):
-        return schedules.touch_feed(session, troupe_id=troupe_id, now=NOW).id
+        return feeds.touch_feed(session, troupe_id=troupe_id, now=NOW).id
 
     first, second = at_once(app, touch, touch)
     assert first == second and isinstance(first, int), second
@@ -162,13 +164,13 @@ def test_two_first_changes_of_a_troupe_feed_at_once_make_one_feed_of_version_two
 def test_two_changes_of_a_feed_at_once_each_raise_its_version(app, session):
     troupe = factories.make_troupe(session)
     session.flush()
-    schedules.touch_feed(session, troupe_id=troupe.id, now=NOW)
+    feeds.touch_feed(session, troupe_id=troupe.id, now=NOW)
     session.commit()
     troupe_id = troupe.id
     db.session.remove()
 
     def touch(session):
-        return schedules.touch_feed(session, troupe_id=troupe_id, now=NOW).version
+        return feeds.touch_feed(session, troupe_id=troupe_id, now=NOW).version
 
     assert at_once(app, touch, touch) == (2, 3)
 
@@ -194,7 +196,7 @@ def test_the_same_allocation_submitted_twice_at_once_gives_the_awards_once(app, 
         session, round_=round_, program_ids=[p.id for p in programs], actor=organizer, now=NOW
     )
     for mark, program in zip((90, 80, 70), programs, strict=True):
-        judging.save_scores(
+        judging_scores.save_scores(
             session,
             round_=round_,
             program_id=program.id,
@@ -247,7 +249,7 @@ def test_the_same_roll_call_submitted_twice_at_once_is_stored_once(app, session)
     db.session.remove()
 
     def roll_call(session):
-        return schedules.record_attendance(
+        return attendance.record_attendance(
             session,
             event=session.get(Event, ids[0]),
             day=NOW.date(),

@@ -13,8 +13,8 @@ from festival.accounts.models import User
 from festival.core.clock import utcnow
 from festival.festivals.models import Festival
 from festival.schedules import queries
+from festival.schedules.feeds import feed_for_troupe
 from festival.schedules.models import Attendance, EventKind
-from festival.schedules.services import feed_for_troupe
 from festival.troupes.models import Troupe
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import text
 
 from festival import PROJECT_ROOT
+from festival.judging import scores as judging_scores
 from festival.judging import services as judging
 from tests import factories
 from tests.conftest import Client, make_test_app
@@ -311,7 +312,7 @@ def round_world(session):
     [criterion] = round_.criteria
     for rank, program in enumerate(programs):
         for judge in judges:
-            judging.save_scores(
+            judging_scores.save_scores(
                 session,
                 round_=round_,
                 program_id=program.id,

@@ -32,9 +32,11 @@ from festival.accounts.services import create_organization, create_user
 from festival.awards import services as awards
 from festival.core.clock import utcnow
 from festival.festivals import services as festivals
+from festival.judging import scores as judging_scores
 from festival.judging import services as judging
 from festival.programs.models import Program
 from festival.programs.services import submit_program
+from festival.schedules import attendance, feeds, occurrences
 from festival.schedules import services as schedules
 from festival.schedules.tours import TourStop
 from festival.troupes import services as troupes
@@ -227,7 +229,7 @@ def build_world(session) -> World:
     judging.add_entries(
         session, round_=round_one, program_ids=[p.id for p in entered], actor=admin, now=now
     )
-    judging.declare_conflict(
+    judging_scores.declare_conflict(
         session,
         round_=round_one,
         judge_id=judge2.id,
@@ -241,7 +243,7 @@ def build_world(session) -> World:
         for judge in (users["judge"], judge2):
             if judge is judge2 and entry is third:
                 continue
-            judging.save_scores(
+            judging_scores.save_scores(
                 session,
                 round_=round_one,
                 program_id=entry.id,
@@ -298,7 +300,7 @@ def build_world(session) -> World:
     judging.add_entries(
         session, round_=round_two, program_ids=[first.id, second.id], actor=admin, now=now
     )
-    judging.save_scores(
+    judging_scores.save_scores(
         session,
         round_=round_two,
         program_id=first.id,
@@ -328,7 +330,7 @@ def build_world(session) -> World:
         ),
     )
     first_day, moved_day = start.date(), start.date() + timedelta(days=7)
-    schedules.change_occurrence(
+    occurrences.change_occurrence(
         session,
         event=training,
         day=moved_day,
@@ -338,10 +340,10 @@ def build_world(session) -> World:
         actor=admin,
         now=now,
     )
-    schedules.cancel_occurrences(
+    occurrences.cancel_occurrences(
         session, event=training, days=[start.date() + timedelta(days=21)], actor=admin, now=now
     )
-    schedules.record_attendance(
+    attendance.record_attendance(
         session,
         event=training,
         day=first_day,
@@ -385,7 +387,7 @@ def build_world(session) -> World:
         )
         for target, marker in ((announced, "ZQopening"), (open_festival, "ZQgala"))
     ]
-    feed = schedules.feed_for_troupe(session, troupe=troupe, now=now)
+    feed = feeds.feed_for_troupe(session, troupe=troupe, now=now)
     session.commit()
     values = {
         "award_id": [special.id],
@@ -583,7 +585,7 @@ def test_messages_naming_what_people_typed_are_escaped(app, session, world):
         now=now,
     )
     for program_id in (world.ids["editable"], other.id):
-        judging.save_scores(
+        judging_scores.save_scores(
             session,
             round_=round_,
             program_id=program_id,

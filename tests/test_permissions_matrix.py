@@ -16,6 +16,7 @@ import pytest
 
 from festival.awards.services import create_award
 from festival.judging import services as judging
+from festival.schedules import feeds
 from festival.schedules import services as schedules
 from tests import factories
 
@@ -310,7 +311,7 @@ def world(session):
             is_public=True,
         ),
     )
-    feed = schedules.feed_for_troupe(session, troupe=troupe, now=factories.NOW)
+    feed = feeds.feed_for_troupe(session, troupe=troupe, now=factories.NOW)
     session.commit()
     values = {
         "award_id": award.id,

@@ -19,12 +19,16 @@ bp.before_request(authenticate_request)
 # Each module adds its endpoints to ``bp`` when imported.
 from festival.api import (  # noqa: E402, F401
     awards,
+    calendars,
+    event_sessions,
     events,
     festivals,
     openapi,
     organizations,
     programs,
+    results,
     rounds,
+    scores,
     tokens,
     troupes,
     users,

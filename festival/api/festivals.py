@@ -28,6 +28,7 @@ from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, ValidationFailed
 from festival.db import db
 from festival.festivals import permissions, queries, services
+from festival.programs import queries as program_queries
 from festival.web.auth import require
 
 LevelName = Literal["district", "city", "province", "other"]
@@ -111,7 +112,7 @@ def list_festivals():
 )
 def get_festival(festival_id: int):
     festival = queries.load_festival(db.session, actor(), festival_id)
-    counts = queries.status_counts(db.session, festival.id)
+    counts = program_queries.status_counts(db.session, festival.id)
     out = FestivalOut.model_validate(festival).model_dump()
     return respond(FestivalDetailOut(**out, program_counts=counts))
 

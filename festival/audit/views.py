@@ -66,7 +66,7 @@ def _read_filters() -> tuple[AuditFilterForm, queries.AuditFilters, dict[str, st
     form = AuditFilterForm(formdata=request.args)
     form.fill_choices(queries.festivals_for_filter(db.session, current_user))
     form.validate()
-    valid = {name: field for name, field in form._fields.items() if not field.errors}
+    valid = {field.short_name: field for field in form if not field.errors}
     args: dict[str, str] = {}
     for name, field in valid.items():
         raw = request.args.get(name, "").strip()

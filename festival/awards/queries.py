@@ -1,16 +1,23 @@
-"""Reads of awards: the list of a festival, one certificate, a program's path upward."""
+"""Reads of awards: the list of a festival, the choices and summaries the award pages show,
+the state of publication."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from festival.accounts.models import Organization
+from festival.accounts.models import Organization, User
+from festival.accounts.queries import organization_subtree
 from festival.awards.allocation import TIER_ORDER
 from festival.awards.models import Award
+from festival.awards.permissions import awards_are_public, can_see_awards
 from festival.festivals.models import Category, Festival
-from festival.programs.models import Program
+from festival.judging.models import Round, RoundEntry, RoundStatus
+from festival.programs.models import Program, ProgramStatus
+from festival.programs.queries import PathLevel
+from festival.programs.signals import path_built, path_results_visible
 from festival.troupes.models import Troupe
 
 TIER_RANK = case({tier: index for index, tier in enumerate(TIER_ORDER)}, value=Award.tier)
@@ -71,10 +78,159 @@ def festival_awards(session: Session, festival_id: int) -> list[AwardRow]:
     ]
 
 
-def award_by_certificate(session: Session, number: str) -> tuple[Award, Festival] | None:
+@dataclass(frozen=True)
+class Publication:
+    state: str  # "unpublished", "notice" (公示, until notice_until) or "final"
+    notice_until: datetime | None
+
+    @property
+    def changeable(self) -> bool:
+        """Awards change until publication and during the notice period (as the services)."""
+        return self.state != "final"
+
+
+def publication_of(festival: Festival, now: datetime) -> Publication:
+    """Where the festival's awards stand at ``now``: unpublished, under notice, or final."""
+    if not awards_are_public(festival):
+        return Publication("unpublished", None)
+    if festival.notice_until is not None and now < festival.notice_until:
+        return Publication("notice", festival.notice_until)
+    return Publication("final", festival.notice_until)
+
+
+def closed_rounds(session: Session, festival_id: int) -> list[Round]:
+    """The festival's closed rounds, in their order: one query."""
+    return list(
+        session.execute(
+            select(Round)
+            .where(Round.festival_id == festival_id, Round.status == RoundStatus.closed)
+            .order_by(Round.position)
+        ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class ProgramChoice:
+    id: int
+    title: str
+    troupe_name: str
+    category_name: str
+
+
+def program_choices(session: Session, festival_id: int) -> list[ProgramChoice]:
+    """The festival's programs that have not been withdrawn, by title: one query."""
+    return [
+        ProgramChoice(*row)
+        for row in session.execute(
+            select(Program.id, Program.title, Troupe.name, Category.name)
+            .join(Troupe, Program.troupe_id == Troupe.id)
+            .join(Category, Program.category_id == Category.id)
+            .where(Program.festival_id == festival_id, Program.status != ProgramStatus.withdrawn)
+            .order_by(Program.title, Troupe.name, Program.id)
+        )
+    ]
+
+
+def round_programs(session: Session, round_id: int) -> dict[int, ProgramChoice]:
+    """The programs of a round, by id: one query, selected by the round."""
+    return {
+        row[0]: ProgramChoice(*row)
+        for row in session.execute(
+            select(Program.id, Program.title, Troupe.name, Category.name)
+            .join(RoundEntry, RoundEntry.program_id == Program.id)
+            .join(Troupe, Program.troupe_id == Troupe.id)
+            .join(Category, Program.category_id == Category.id)
+            .where(RoundEntry.round_id == round_id)
+        )
+    }
+
+
+def organization_choices(session: Session, festival: Festival) -> list[Organization]:
+    """The festival's organisation and every organisation under it, by name."""
+    tree = organization_subtree(festival.organization_id)
+    return list(
+        session.execute(
+            select(Organization)
+            .where(Organization.id.in_(select(tree.c.id)))
+            .order_by(Organization.name)
+        ).scalars()
+    )
+
+
+def award_count(session: Session, festival_id: int) -> int:
+    """How many awards the festival has given."""
+    return session.execute(
+        select(func.count()).select_from(Award).where(Award.festival_id == festival_id)
+    ).scalar_one()
+
+
+@dataclass(frozen=True)
+class AwardSummary:
+    award: Award
+    program_title: str | None
+    troupe_name: str | None
+    organization_name: str | None
+
+
+def award_summary(session: Session, award_id: int) -> AwardSummary | None:
+    """One award with its recipient's names, for the confirmation page: one query."""
     row = session.execute(
-        select(Award, Festival)
-        .join(Festival, Award.festival_id == Festival.id)
-        .where(Award.certificate_number == number)
+        select(Award, Program.title, Troupe.name, Organization.name)
+        .outerjoin(Program, Award.program_id == Program.id)
+        .outerjoin(Troupe, Program.troupe_id == Troupe.id)
+        .outerjoin(Organization, Award.organization_id == Organization.id)
+        .where(Award.id == award_id)
     ).first()
-    return (row[0], row[1]) if row else None
+    return AwardSummary(*row) if row else None
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    round_name: str
+    rank: int | None
+    entries: int
+    score: Decimal | None
+    advanced: bool
+
+
+@path_built.connect
+def add_path_results(_program: Program, *, session: Session, levels: list[PathLevel]) -> None:
+    """Each level's closed rounds (rank of how many, score, advanced) and awards, where its
+    results are visible: two queries whatever the number of levels."""
+    for level in levels:
+        level.awards_are_public = awards_are_public(level.festival)
+    by_program = {level.program.id: level for level in levels if level.results_visible}
+    if not by_program:
+        return
+    other = aliased(RoundEntry)
+    entries = (
+        select(func.count(other.id))
+        .where(other.round_id == Round.id)
+        .correlate(Round)
+        .scalar_subquery()
+    )
+    for entry, round_name, count in session.execute(
+        select(RoundEntry, Round.name, entries)
+        .join(Round, RoundEntry.round_id == Round.id)
+        .where(RoundEntry.program_id.in_(by_program), Round.status == RoundStatus.closed)
+        .order_by(Round.festival_id, Round.position)
+    ):
+        by_program[entry.program_id].rounds.append(
+            RoundResult(
+                round_name=round_name,
+                rank=entry.final_rank,
+                entries=count,
+                score=entry.final_score,
+                advanced=entry.advanced,
+            )
+        )
+    for award in session.execute(
+        select(Award).where(Award.program_id.in_(by_program)).order_by(Award.id)
+    ).scalars():
+        by_program[award.program_id].awards.append(award)
+
+
+@path_results_visible.connect
+def path_results_visible_to(festival: Festival, *, viewer: User) -> bool:
+    """A program's path shows a festival's results to whoever may see its awards."""
+    return can_see_awards(viewer, festival)

@@ -6,16 +6,13 @@ parse, call one service, commit and render.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from festival.accounts.models import Organization
-from festival.accounts.queries import organization_subtree
 from festival.awards import permissions, queries, services
 from festival.awards.allocation import PROGRAM_TIERS, Slot
 from festival.awards.forms import (
@@ -24,15 +21,12 @@ from festival.awards.forms import (
     PublishForm,
     RemoveForm,
 )
-from festival.awards.models import Award
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError, NotFound, TieAtBoundary, ValidationFailed
 from festival.db import db
-from festival.festivals.models import Category, Festival
+from festival.festivals.models import Festival
 from festival.festivals.queries import load_managed_festival
-from festival.judging.models import Round, RoundEntry, RoundStatus
-from festival.programs.models import Program, ProgramStatus
-from festival.troupes.models import Troupe
+from festival.judging.models import Round
 from festival.web.auth import require
 from festival.web.forms import ConfirmForm, choices, show_errors_on_form
 from festival.web.labels import AWARD_TIER
@@ -46,89 +40,6 @@ def award_labels():
     return {"tier_labels": AWARD_TIER}
 
 
-# --- loading and authorizing -------------------------------------------------------------------
-
-
-# --- reads these pages show (candidates for awards/queries.py) --------------------------------
-
-
-@dataclass(frozen=True)
-class Publication:
-    state: str  # "unpublished", "notice" (公示, until notice_until) or "final"
-    notice_until: datetime | None
-
-    @property
-    def changeable(self) -> bool:
-        """Awards change until publication and during the notice period (as the services)."""
-        return self.state != "final"
-
-
-def publication_of(festival: Festival, now: datetime) -> Publication:
-    if not permissions.awards_are_public(festival):
-        return Publication("unpublished", None)
-    if festival.notice_until is not None and now < festival.notice_until:
-        return Publication("notice", festival.notice_until)
-    return Publication("final", festival.notice_until)
-
-
-def closed_rounds(festival_id: int) -> list[Round]:
-    return list(
-        db.session.execute(
-            select(Round)
-            .where(Round.festival_id == festival_id, Round.status == RoundStatus.closed)
-            .order_by(Round.position)
-        ).scalars()
-    )
-
-
-@dataclass(frozen=True)
-class ProgramChoice:
-    id: int
-    title: str
-    troupe_name: str
-    category_name: str
-
-
-def program_choices(festival_id: int) -> list[ProgramChoice]:
-    """The festival's programs that have not been withdrawn, by title: one query."""
-    return [
-        ProgramChoice(*row)
-        for row in db.session.execute(
-            select(Program.id, Program.title, Troupe.name, Category.name)
-            .join(Troupe, Program.troupe_id == Troupe.id)
-            .join(Category, Program.category_id == Category.id)
-            .where(Program.festival_id == festival_id, Program.status != ProgramStatus.withdrawn)
-            .order_by(Program.title, Troupe.name, Program.id)
-        )
-    ]
-
-
-def round_programs(round_id: int) -> dict[int, ProgramChoice]:
-    """The programs of a round, by id: one query, selected by the round."""
-    return {
-        row[0]: ProgramChoice(*row)
-        for row in db.session.execute(
-            select(Program.id, Program.title, Troupe.name, Category.name)
-            .join(RoundEntry, RoundEntry.program_id == Program.id)
-            .join(Troupe, Program.troupe_id == Troupe.id)
-            .join(Category, Program.category_id == Category.id)
-            .where(RoundEntry.round_id == round_id)
-        )
-    }
-
-
-def organization_choices(festival: Festival) -> list[Organization]:
-    """The festival's organisation and every organisation under it, by name."""
-    tree = organization_subtree(festival.organization_id)
-    return list(
-        db.session.execute(
-            select(Organization)
-            .where(Organization.id.in_(select(tree.c.id)))
-            .order_by(Organization.name)
-        ).scalars()
-    )
-
-
 # --- the manage page ---------------------------------------------------------------------------
 
 
@@ -137,7 +48,7 @@ def _prepare_allocate_form(form: AllocateForm, festival: Festival) -> None:
         [("", _("Choose a closed round"))]
         + [
             (round_.id, f"{round_.position}. {round_.name}")
-            for round_ in closed_rounds(festival.id)
+            for round_ in queries.closed_rounds(db.session, festival.id)
         ]
     )
 
@@ -147,12 +58,12 @@ def _prepare_award_form(form: AwardForm, festival: Festival) -> None:
         [("", _("No program (an organisation award)"))]
         + [
             (p.id, f"《{p.title}》 {p.troupe_name} · {p.category_name}")
-            for p in program_choices(festival.id)
+            for p in queries.program_choices(db.session, festival.id)
         ]
     )
     form.organization_id.choices = choices(
         [("", _("No organisation (a prize to a program)"))]
-        + [(o.id, o.name) for o in organization_choices(festival)]
+        + [(o.id, o.name) for o in queries.organization_choices(db.session, festival)]
     )
     form.category_id.choices = choices(
         [("", _("The program's category, or none"))] + [(c.id, c.name) for c in festival.categories]
@@ -181,7 +92,7 @@ def _render_manage(
         festival=festival,
         by_tier=by_tier,
         count=len(rows),
-        publication=publication_of(festival, utcnow()),
+        publication=queries.publication_of(festival, utcnow()),
         allocate_form=allocate_form,
         award_form=award_form,
         publish_form=publish_form,
@@ -248,7 +159,7 @@ def _allocation_input(festival: Festival) -> tuple[AllocateForm, dict]:
 @dataclass(frozen=True)
 class PreviewRow:
     slot: Slot
-    program: ProgramChoice | None
+    program: queries.ProgramChoice | None
 
 
 @bp.post("/festivals/<int:festival_id>/awards/preview")
@@ -266,7 +177,7 @@ def preview(festival_id: int):
         db.session.rollback()
         _show_allocation_errors(form, error)
         return _render_manage(festival, allocate_form=form, status=error.status)
-    programs = round_programs(values["round_id"])
+    programs = queries.round_programs(db.session, values["round_id"])
     rows = [PreviewRow(slot, programs.get(slot.key)) for slot in slots]
     by_tier = [(tier, list(items)) for tier, items in groupby(rows, key=lambda r: r.slot.tier)]
     round_ = db.session.get(Round, values["round_id"])
@@ -338,38 +249,12 @@ def create(festival_id: int):
     return _redirect_to_manage(festival.id, "awards")
 
 
-def award_count(festival_id: int) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(Award).where(Award.festival_id == festival_id)
-    ).scalar_one()
-
-
-@dataclass(frozen=True)
-class AwardSummary:
-    award: Award
-    program_title: str | None
-    troupe_name: str | None
-    organization_name: str | None
-
-
-def award_summary(award_id: int) -> AwardSummary | None:
-    """One award with its recipient's names, for the confirmation page: one query."""
-    row = db.session.execute(
-        select(Award, Program.title, Troupe.name, Organization.name)
-        .outerjoin(Program, Award.program_id == Program.id)
-        .outerjoin(Troupe, Program.troupe_id == Troupe.id)
-        .outerjoin(Organization, Award.organization_id == Organization.id)
-        .where(Award.id == award_id)
-    ).first()
-    return AwardSummary(*row) if row else None
-
-
 @bp.route("/awards/<int:award_id>/remove", methods=["GET", "POST"])
 def remove(award_id: int):
     """GET, or the Remove button (POST without ``confirm``), asks for confirmation; POST with
     ``confirm=yes`` removes the award (a correction, in the audit log)."""
     require(current_user.is_authenticated)
-    summary = award_summary(award_id)
+    summary = queries.award_summary(db.session, award_id)
     if summary is None:
         raise NotFound()
     festival = load_managed_festival(
@@ -414,7 +299,7 @@ def publish(festival_id: int):
     if not form.validate():
         return _render_manage(festival, publish_form=form, status=422)
     now = utcnow()
-    awards = award_count(festival.id)
+    awards = queries.award_count(db.session, festival.id)
     if (
         request.form.get("confirm") != "yes"
         and awards
@@ -465,10 +350,12 @@ def unpublish(festival_id: int):
         abort(400)
     if (
         request.form.get("confirm") != "yes"
-        and publication_of(festival, utcnow()).state == "notice"
+        and queries.publication_of(festival, utcnow()).state == "notice"
     ):
         return render_template(
-            "awards/manage_unpublish.html", festival=festival, awards=award_count(festival.id)
+            "awards/manage_unpublish.html",
+            festival=festival,
+            awards=queries.award_count(db.session, festival.id),
         )
     try:
         services.unpublish(db.session, festival=festival, actor=current_user, now=utcnow())

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from festival.accounts.models import Role, User
@@ -11,7 +11,6 @@ from festival.core.errors import Forbidden, NotFound, Unauthorized
 from festival.core.pagination import Page, paginate
 from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.permissions import can_manage_festival, can_view_festival
-from festival.programs.models import Program
 
 
 def visible_festivals(viewer: User) -> Select:
@@ -95,21 +94,6 @@ def festival_by_slug(
     if with_categories:
         query = query.options(joinedload(Festival.organization), selectinload(Festival.categories))
     return session.execute(query).scalar_one_or_none()
-
-
-def status_counts(session: Session, festival_id: int) -> dict[str, int]:
-    """Programs of a festival per status (every status present, zeros included)."""
-    from festival.programs.models import ProgramStatus
-
-    counts = dict.fromkeys((s.value for s in ProgramStatus), 0)
-    rows = session.execute(
-        select(Program.status, func.count())
-        .where(Program.festival_id == festival_id)
-        .group_by(Program.status)
-    )
-    for status, count in rows:
-        counts[status.value] = count
-    return counts
 
 
 def open_festivals(session: Session) -> list[Festival]:

@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from festival.accounts.forms import LEVEL_LABELS
-from festival.accounts.models import Role
+from festival.accounts.models import Organization, Role
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError, ValidationFailed
 from festival.db import db
 from festival.festivals import permissions, queries, services
 from festival.festivals.forms import CategoryForm, FestivalForm
 from festival.festivals.models import Festival, FestivalStatus
+from festival.programs import queries as program_queries
 from festival.programs.models import ProgramStatus
 from festival.troupes.queries import organizations_for_troupes, visible_troupes
 from festival.web.auth import require
@@ -77,8 +78,6 @@ def create():
         form.organization_id.data = current_user.organization_id
         form.level.data = current_user.organization.level.value
     if form.validate_on_submit():
-        from festival.accounts.models import Organization
-
         organization = db.session.get(Organization, form.organization_id.data)
         require(permissions.can_create_festival(current_user, organization))
         try:
@@ -105,7 +104,7 @@ def create():
 def show(festival_id: int):
     festival = queries.load_festival(db.session, current_user, festival_id)
     can_manage = permissions.can_manage_festival(current_user, festival)
-    counts = queries.status_counts(db.session, festival.id) if can_manage else None
+    counts = program_queries.status_counts(db.session, festival.id) if can_manage else None
     own_troupes = []
     if current_user.is_authenticated and current_user.role is Role.leader:
         own_troupes = list(
@@ -206,7 +205,7 @@ def add_category(festival_id: int):
         "festivals/show.html",
         festival=festival,
         can_manage=can_manage,
-        counts=queries.status_counts(db.session, festival.id),
+        counts=program_queries.status_counts(db.session, festival.id),
         category_form=form,
         confirm_form=ConfirmForm(),
         own_troupes=[],

@@ -9,7 +9,7 @@ from festival.core.errors import ValidationFailed
 from festival.db import db
 from festival.festivals.models import Festival
 from festival.festivals.permissions import can_manage_festival
-from festival.imports import queries, reading, services
+from festival.imports import limits, queries, reading, services
 from festival.imports.columns import COLUMNS, KINDS, map_rows
 from festival.imports.forms import KIND_LABELS, ImportForm
 from festival.imports.permissions import can_download_templates
@@ -37,7 +37,7 @@ def import_file(festival_id: int):
         kind, upload = form.kind.data, form.file.data
         try:
             sheet = reading.read_spreadsheet(
-                upload.stream.read(reading.MAX_BYTES + 1), upload.filename or ""
+                upload.stream.read(limits.MAX_BYTES + 1), upload.filename or ""
             )
         except ValidationFailed as error:
             show_errors_on_form(form, error)

@@ -1,10 +1,11 @@
 """Reads of programs, scoped to who is asking."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from festival.accounts.models import Role, User
@@ -12,8 +13,12 @@ from festival.core.pagination import Page, paginate
 from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.permissions import can_manage_festival
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
+from festival.programs.signals import path_built, path_results_visible
 from festival.troupes.models import Troupe
-from festival.troupes.queries import MEMBER_COUNT
+from festival.troupes.queries import MEMBER_COUNT, visible_troupes
+
+# A program climbs district → city → province: a path has at most three levels.
+MAX_LEVELS = 3
 
 
 def programs_of(festival: Festival, viewer: User) -> Select:
@@ -59,6 +64,25 @@ def programs_page(
         query = query.where(Program.is_late.is_(True), Program.status != ProgramStatus.withdrawn)
     query = query.order_by(Program.submitted_at.desc(), Program.id.desc())
     return paginate(session, query, page=page, per_page=per_page)
+
+
+def status_counts(session: Session, festival_id: int) -> dict[str, int]:
+    """Programs of a festival per status (every status present, zeros included)."""
+    counts = dict.fromkeys((s.value for s in ProgramStatus), 0)
+    rows = session.execute(
+        select(Program.status, func.count())
+        .where(Program.festival_id == festival_id)
+        .group_by(Program.status)
+    )
+    for status, count in rows:
+        counts[status.value] = count
+    return counts
+
+
+def submittable_troupes(session: Session, viewer: User) -> list[Troupe]:
+    """The troupes ``viewer`` may submit a program for, by name (at most 2000)."""
+    query = visible_troupes(viewer).order_by(Troupe.name)
+    return list(session.execute(query.limit(2000)).scalars())
 
 
 def program_for(session: Session, program_id: int) -> Program | None:
@@ -187,3 +211,78 @@ def recommendation_links(
         ).scalars()
     )
     return source, onward
+
+
+@dataclass
+class PathLevel:
+    """One level of a program's path; ``rounds``, ``awards`` and ``awards_are_public`` are
+    filled in by the receivers of ``signals.path_built``."""
+
+    program: Program
+    festival: Festival
+    results_visible: bool
+    is_current: bool = False
+    rounds: list = field(default_factory=list)
+    awards: list = field(default_factory=list)
+    awards_are_public: bool = False
+
+    @property
+    def festival_is_public(self) -> bool:
+        """Its festival has a public page (links go there)."""
+        return self.festival.status is not FestivalStatus.draft
+
+
+def can_see_path_results(viewer: User, festival: Festival) -> bool:
+    """Whether ``viewer`` may see the results of ``festival`` on a program's path (the
+    domains that have results answer ``signals.path_results_visible``)."""
+    return any(visible for _receiver, visible in path_results_visible.send(festival, viewer=viewer))
+
+
+def _program_with_festival(session: Session, condition) -> Program | None:
+    return session.execute(
+        select(Program)
+        .where(condition)
+        .options(joinedload(Program.festival), joinedload(Program.troupe))
+        .order_by(Program.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def program_path(
+    session: Session, program: Program, *, can_see_results: Callable[[Festival], bool]
+) -> list[PathLevel]:
+    """The program's way through the levels, lowest first: where it was recommended from and
+    to (at most three levels, one query per level), with the results the domains above add
+    (closed rounds' ranks and scores, awards) at each. Results show only where
+    ``can_see_results(festival)``; a draft festival's level shows only to those who may see
+    its results."""
+    below: list[Program] = []
+    current = program
+    while current.recommended_from_id is not None and len(below) < MAX_LEVELS - 1:
+        current = _program_with_festival(session, Program.id == current.recommended_from_id)
+        if current is None:
+            break
+        below.append(current)
+    above: list[Program] = []
+    current = program
+    while len(below) + len(above) < MAX_LEVELS - 1:
+        current = _program_with_festival(session, Program.recommended_from_id == current.id)
+        if current is None:
+            break
+        above.append(current)
+    levels = [
+        PathLevel(
+            program=step,
+            festival=step.festival,
+            results_visible=can_see_results(step.festival),
+            is_current=step is program,
+        )
+        for step in [*reversed(below), program, *above]
+    ]
+    levels = [
+        level
+        for level in levels
+        if level.results_visible or level.festival.status is not FestivalStatus.draft
+    ]
+    path_built.send(program, session=session, levels=levels)
+    return levels

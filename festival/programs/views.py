@@ -4,7 +4,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from festival.awards.permissions import can_see_awards
 from festival.core.clock import utcnow
 from festival.core.errors import Conflict, NotFound, ValidationFailed
 from festival.core.ids import db_int
@@ -15,9 +14,8 @@ from festival.festivals.queries import festival_with_categories, load_festival
 from festival.programs import permissions, queries, services
 from festival.programs.forms import ProgramForm
 from festival.programs.models import Program, ProgramStatus
-from festival.public.queries import program_path
 from festival.troupes.models import Troupe
-from festival.troupes.queries import all_members, visible_troupes
+from festival.troupes.queries import all_members
 from festival.web.auth import require
 from festival.web.forms import ConfirmForm, choices, show_errors_on_form
 from festival.web.paging import page_args
@@ -70,11 +68,6 @@ def list_programs(festival_id: int):
     )
 
 
-def _submittable_troupes(festival: Festival) -> list[Troupe]:
-    query = visible_troupes(current_user).order_by(Troupe.name)
-    return list(db.session.execute(query.limit(2000)).scalars())
-
-
 def _prepare(form: ProgramForm, festival: Festival, troupe: Troupe) -> None:
     form.category_id.choices = choices(
         (
@@ -100,7 +93,7 @@ def submit(festival_id: int):
     troupe_id = request.values.get("troupe_id", type=db_int)
     troupe = db.session.get(Troupe, troupe_id) if troupe_id else None
     if troupe is None:
-        troupes = _submittable_troupes(festival)
+        troupes = queries.submittable_troupes(db.session, current_user)
         require(can_manage_festival(current_user, festival) or bool(troupes))
         return render_template("programs/choose_troupe.html", festival=festival, troupes=troupes)
     if not permissions.can_submit_program(current_user, festival, troupe):
@@ -138,8 +131,10 @@ def show(program_id: int):
     program = managed_program_or_404(program_id)
     editable = program.status is ProgramStatus.submitted and program.festival.status.value == "open"
     source, onward = queries.recommendation_links(db.session, program)
-    path = program_path(
-        db.session, program, can_see_results=lambda festival: can_see_awards(current_user, festival)
+    path = queries.program_path(
+        db.session,
+        program,
+        can_see_results=lambda festival: queries.can_see_path_results(current_user, festival),
     )
     return render_template(
         "programs/show.html",

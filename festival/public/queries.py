@@ -1,39 +1,29 @@
-"""Reads behind the public pages: a festival by its slug, a certificate, a program's path.
+"""Reads behind the public pages: the published award lists, a certificate, the award list
+by tier, dates as printed.
 
 Each function costs a fixed number of queries, whatever the size of the festival.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from festival.accounts.models import Organization
 from festival.awards.models import Award
 from festival.awards.permissions import awards_are_public
 from festival.awards.queries import AwardRow
 from festival.festivals.models import Category, Festival, FestivalStatus
-from festival.judging.models import Round, RoundEntry, RoundStatus
 from festival.programs.models import Program
 from festival.troupes.models import Troupe
 
-# A program climbs district → city → province: a path has at most three levels.
-MAX_LEVELS = 3
 CHINESE_DIGITS = "〇一二三四五六七八九"
-
-
-def festival_by_slug(session: Session, slug: str) -> Festival | None:
-    """The festival with its organiser and categories (two queries)."""
-    return session.execute(
-        select(Festival)
-        .where(Festival.slug == slug)
-        .options(joinedload(Festival.organization), selectinload(Festival.categories))
-    ).scalar_one_or_none()
+# How many published award lists the home page links.
+PUBLISHED_LISTS = 6
 
 
 def awards_by_tier(rows: Sequence[AwardRow]) -> list[tuple[str, list[AwardRow]]]:
@@ -123,110 +113,14 @@ def certificate(session: Session, number: str) -> Certificate | None:
     )
 
 
-@dataclass(frozen=True)
-class RoundResult:
-    round_name: str
-    rank: int | None
-    entries: int
-    score: Decimal | None
-    advanced: bool
-
-
-@dataclass
-class PathLevel:
-    program: Program
-    festival: Festival
-    results_visible: bool
-    is_current: bool = False
-    rounds: list[RoundResult] = field(default_factory=list)
-    awards: list[Award] = field(default_factory=list)
-
-    @property
-    def festival_is_public(self) -> bool:
-        """Its festival has a public page (links go there)."""
-        return self.festival.status is not FestivalStatus.draft
-
-    @property
-    def awards_are_public(self) -> bool:
-        """Its awards have public certificates (links go there)."""
-        return awards_are_public(self.festival)
-
-
-def _program_with_festival(session: Session, condition) -> Program | None:
-    return session.execute(
-        select(Program)
-        .where(condition)
-        .options(joinedload(Program.festival), joinedload(Program.troupe))
-        .order_by(Program.id)
-        .limit(1)
-    ).scalar_one_or_none()
-
-
-def program_path(
-    session: Session,
-    program: Program,
-    *,
-    can_see_results: Callable[[Festival], bool] = awards_are_public,
-) -> list[PathLevel]:
-    """The program's way through the levels, lowest first: where it was recommended from and
-    to (at most three levels, one query per level), with its closed rounds' ranks and scores
-    and its awards at each. Results show only where ``can_see_results(festival)``; a draft
-    festival's level shows only to those who may see its results."""
-    below: list[Program] = []
-    current = program
-    while current.recommended_from_id is not None and len(below) < MAX_LEVELS - 1:
-        current = _program_with_festival(session, Program.id == current.recommended_from_id)
-        if current is None:
-            break
-        below.append(current)
-    above: list[Program] = []
-    current = program
-    while len(below) + len(above) < MAX_LEVELS - 1:
-        current = _program_with_festival(session, Program.recommended_from_id == current.id)
-        if current is None:
-            break
-        above.append(current)
-    levels = [
-        PathLevel(
-            program=step,
-            festival=step.festival,
-            results_visible=can_see_results(step.festival),
-            is_current=step is program,
-        )
-        for step in [*reversed(below), program, *above]
-    ]
-    levels = [
-        level
-        for level in levels
-        if level.results_visible or level.festival.status is not FestivalStatus.draft
-    ]
-    by_program = {level.program.id: level for level in levels if level.results_visible}
-    if not by_program:
-        return levels
-    other = aliased(RoundEntry)
-    entries = (
-        select(func.count(other.id))
-        .where(other.round_id == Round.id)
-        .correlate(Round)
-        .scalar_subquery()
+def published_festivals(session: Session, *, limit: int = PUBLISHED_LISTS) -> list[Festival]:
+    """Festivals whose award lists are public, the latest first: one query."""
+    return list(
+        session.execute(
+            select(Festival)
+            .where(Festival.status == FestivalStatus.announced, Festival.published_at.is_not(None))
+            .options(joinedload(Festival.organization))
+            .order_by(Festival.published_at.desc(), Festival.id.desc())
+            .limit(limit)
+        ).scalars()
     )
-    for entry, round_name, count in session.execute(
-        select(RoundEntry, Round.name, entries)
-        .join(Round, RoundEntry.round_id == Round.id)
-        .where(RoundEntry.program_id.in_(by_program), Round.status == RoundStatus.closed)
-        .order_by(Round.festival_id, Round.position)
-    ):
-        by_program[entry.program_id].rounds.append(
-            RoundResult(
-                round_name=round_name,
-                rank=entry.final_rank,
-                entries=count,
-                score=entry.final_score,
-                advanced=entry.advanced,
-            )
-        )
-    for award in session.execute(
-        select(Award).where(Award.program_id.in_(by_program)).order_by(Award.id)
-    ).scalars():
-        by_program[award.program_id].awards.append(award)
-    return levels

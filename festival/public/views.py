@@ -20,8 +20,10 @@ from festival.core.clock import utcnow
 from festival.db import db
 from festival.demo import DEMO_ACCOUNTS, DEMO_HINTS, DEMO_PASSWORD
 from festival.festivals.models import Festival, FestivalStatus
-from festival.festivals.queries import festivals_page
-from festival.public import home, queries
+from festival.festivals.queries import festival_by_slug, festivals_page
+from festival.programs.queries import program_path
+from festival.public import queries
+from festival.public.home import judge, leader, office
 from festival.web import downloads
 from festival.web.external_urls import external_url
 from festival.web.i18n import current_language
@@ -39,7 +41,7 @@ def index():
     role = current_user.role if current_user.is_authenticated else None
     context = {
         "user": current_user,
-        "published": home.published_festivals(db.session),
+        "published": queries.published_festivals(db.session),
         "leader": None,
         "judge": None,
         "office": None,
@@ -47,11 +49,11 @@ def index():
         "demo_groups": [],
     }
     if role is Role.leader:
-        context["leader"] = home.leader_home(db.session, current_user, now=now)
+        context["leader"] = leader.leader_home(db.session, current_user, now=now)
     elif role is Role.judge:
-        context["judge"] = home.judge_home(db.session, current_user)
+        context["judge"] = judge.judge_home(db.session, current_user)
     elif role in (Role.organizer, Role.admin):
-        context["office"] = home.office_home(db.session, current_user, now=now)
+        context["office"] = office.office_home(db.session, current_user, now=now)
     if role in (None, Role.judge):
         context["festivals"] = festivals_page(db.session, current_user, page=1, per_page=6)
     if current_app.config["SHOW_DEMO_LOGINS"] and role is None:
@@ -90,7 +92,7 @@ EXPORT_LOCALE = "zh_Hans_CN"  # Chinese headers, so Chinese tier labels under th
 
 
 def _festival_or_404(slug: str) -> Festival:
-    festival = queries.festival_by_slug(db.session, slug)
+    festival = festival_by_slug(db.session, slug, with_categories=True)
     if festival is None or festival.status is FestivalStatus.draft:
         abort(404)
     return festival
@@ -201,7 +203,7 @@ def verify_certificate(number: str):
     found = _certificate_or_404(number)
     path = []
     if found.program is not None:
-        path = queries.program_path(db.session, found.program)
+        path = program_path(db.session, found.program, can_see_results=awards_are_public)
     return render_template(
         "public/verify.html", certificate=found, path=path, **_notice(found.festival)
     )

@@ -9,6 +9,7 @@ from festival.audit.models import AuditEntry
 from festival.awards import services as awards
 from festival.awards.models import Award
 from festival.festivals.models import Festival
+from festival.judging import scores as judging_scores
 from festival.judging import services as judging
 from tests import factories
 from tests.checks import refusal as error_of
@@ -90,7 +91,7 @@ class World:
             now=NOW,
         )
         for program, mark in zip(chosen, marks, strict=True):
-            judging.save_scores(
+            judging_scores.save_scores(
                 self.session,
                 round_=round_,
                 program_id=program.id,

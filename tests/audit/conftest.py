@@ -13,6 +13,7 @@ from festival.accounts.models import Organization, User
 from festival.awards import services as awards
 from festival.festivals.models import Festival
 from festival.festivals.services import open_festival
+from festival.judging import scores as judging_scores
 from festival.judging import services as judging
 from festival.judging.models import Round
 from tests import factories
@@ -75,7 +76,7 @@ def build_world(session) -> AuditWorld:
         session, round_=round_, program_ids=[p.id for p in programs], actor=organizer, now=NOW
     )
     for program, mark in zip(programs, (90, 80), strict=True):
-        judging.save_scores(
+        judging_scores.save_scores(
             session,
             round_=round_,
             program_id=program.id,

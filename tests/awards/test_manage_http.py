@@ -12,6 +12,7 @@ from festival.awards import services as awards
 from festival.awards.models import Award
 from festival.core.clock import utcnow
 from festival.festivals.models import FestivalStatus
+from festival.judging import scores as judging_scores
 from festival.judging import services as judging
 from tests import factories
 from tests.html import Page
@@ -56,7 +57,7 @@ def make_round(session, festival, organizer, totals, *, close=True):
     (criterion,) = round_.criteria
     for program, total in zip(programs, totals, strict=True):
         for judge in judges:
-            judging.save_scores(
+            judging_scores.save_scores(
                 session,
                 round_=round_,
                 program_id=program.id,

@@ -14,6 +14,7 @@ from festival.awards.models import Award, AwardTier
 from festival.awards.queries import festival_awards
 from festival.core.errors import Conflict, TieAtBoundary, ValidationFailed
 from festival.festivals.models import FestivalStatus
+from festival.judging import scores as judging_scores
 from festival.judging import services as judging
 from tests import factories
 from tests.checks import row_count as count
@@ -43,7 +44,7 @@ def make_round(session, *, festival, organizer, scores: dict, close: bool = True
     )
     for program, mark in scores.items():
         if mark is None:
-            judging.declare_conflict(
+            judging_scores.declare_conflict(
                 session,
                 round_=round_,
                 judge_id=judge.id,
@@ -52,7 +53,7 @@ def make_round(session, *, festival, organizer, scores: dict, close: bool = True
                 now=NOW,
             )
             continue
-        judging.save_scores(
+        judging_scores.save_scores(
             session,
             round_=round_,
             program_id=program.id,

@@ -9,6 +9,7 @@ import pytest
 from festival.core import bounds
 from festival.core.errors import ValidationFailed
 from festival.festivals import services as festivals
+from festival.schedules import attendance, occurrences
 from festival.schedules import services as schedules
 from festival.schedules.models import Event
 from festival.schedules.tours import TourStop, parse_tour_lines
@@ -192,16 +193,16 @@ def test_cancelling_changing_restoring_or_taking_attendance_on_a_day_out_of_rang
 ):
     actor = series.troupe.leader
     calls = [
-        lambda: schedules.cancel_occurrences(
+        lambda: occurrences.cancel_occurrences(
             session, event=series, days=[day], actor=actor, now=factories.NOW
         ),
-        lambda: schedules.change_occurrence(
+        lambda: occurrences.change_occurrence(
             session, event=series, day=day, title="汇报", actor=actor, now=factories.NOW
         ),
-        lambda: schedules.restore_occurrence(
+        lambda: occurrences.restore_occurrence(
             session, event=series, day=day, actor=actor, now=factories.NOW
         ),
-        lambda: schedules.record_attendance(
+        lambda: attendance.record_attendance(
             session,
             event=series,
             day=day,
@@ -228,7 +229,7 @@ def test_cancelling_changing_restoring_or_taking_attendance_on_a_day_out_of_rang
 )
 def test_moving_a_session_out_of_range_is_refused(app, session, series, moment):
     with pytest.raises(ValidationFailed) as refused:
-        schedules.change_occurrence(
+        occurrences.change_occurrence(
             session,
             event=series,
             day=date(2027, 5, 8),

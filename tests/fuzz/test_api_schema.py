@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from festival import create_app
 from festival.awards.services import create_award
 from festival.judging import services as judging
+from festival.schedules import feeds
 from festival.schedules import services as schedules
 from tests import factories
 
@@ -197,7 +198,7 @@ def seed(session) -> dict:
             rule="FREQ=WEEKLY;BYDAY=SA;COUNT=10",
         ),
     )
-    schedules.feed_for_troupe(session, troupe=troupe, now=now)
+    feeds.feed_for_troupe(session, troupe=troupe, now=now)
     session.commit()
     return users, {
         "festival_id": [festival.id, screened.id],

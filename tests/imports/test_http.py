@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from festival.imports.reading import MAX_BYTES
+from festival.imports.limits import MAX_BYTES
 from festival.programs.models import Program
 from festival.troupes.models import Membership, Troupe
 from tests import factories

@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from festival.imports import reading
+from festival.imports import limits
 from festival.troupes.models import Troupe
 from tests import factories
 from tests.imports.workbooks import SHEET_HEAD, SHEET_TAIL, repeated, workbook
@@ -71,12 +71,12 @@ def test_a_row_of_300_000_cells_is_refused_on_the_file_field(client, session, fe
     response = upload(client, festival_url, content, "troupes.xlsx")
 
     assert response.status_code == 200
-    assert f"Row 2 has more than {reading.MAX_COLUMNS} columns" in file_error(response)
+    assert f"Row 2 has more than {limits.MAX_COLUMNS} columns" in file_error(response)
     assert troupes(session) == 0
 
 
 def test_a_csv_of_endless_empty_rows_is_refused_on_the_file_field(client, session, festival_url):
-    content = "团体名称\n万年表歌舞团\n".encode() + b"\r\n" * (reading.MAX_SHEET_ROWS + 1)
+    content = "团体名称\n万年表歌舞团\n".encode() + b"\r\n" * (limits.MAX_SHEET_ROWS + 1)
 
     response = upload(client, festival_url, content, "troupes.csv")
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from festival.core.errors import ValidationFailed
-from festival.imports import reading
+from festival.imports import limits
 from festival.imports.reading import read_spreadsheet
 from tests.imports.spreadsheets import csv_bytes
 from tests.imports.workbooks import (
@@ -108,7 +108,7 @@ def test_a_part_packed_far_tighter_than_a_real_sheet_is_refused():
 
 
 def test_a_shared_strings_table_of_more_texts_than_cells_is_refused_whatever_its_count_says():
-    count = reading.MAX_SHARED_STRINGS + 1
+    count = limits.MAX_SHARED_STRINGS + 1
     table = (
         strings_xml(count=2).replace("</sst>", "").encode(),  # the count attribute lies
         b"".join(b"<si><t>%d</t></si>" % n for n in range(count)),
@@ -128,7 +128,7 @@ def test_one_row_of_a_million_cells_is_refused_at_the_first_cell_too_many():
 
     message, peak = measured_refusal(workbook(sheet=cells, stored=["xl/worksheets/sheet1.xml"]))
 
-    assert f"Row 1 has more than {reading.MAX_COLUMNS} columns" in message
+    assert f"Row 1 has more than {limits.MAX_COLUMNS} columns" in message
     assert peak < 2 * 1024 * 1024  # the row is never held whole
 
 
@@ -137,25 +137,25 @@ def test_a_value_far_to_the_right_is_refused_without_padding_the_row_to_it():
 
     message, peak = measured_refusal(workbook(sheet=sheet_xml(rows), strings=STRINGS))
 
-    assert f"Row 2 has more than {reading.MAX_COLUMNS} columns" in message
+    assert f"Row 2 has more than {limits.MAX_COLUMNS} columns" in message
     assert peak < BOUND
 
 
 def test_empty_rows_are_counted_as_they_are_read_whatever_the_dimension_says():
-    rows = repeated(b"<row/>", reading.MAX_SHEET_ROWS, head=SHEET_HEAD + HEADER_ROW.encode())
+    rows = repeated(b"<row/>", limits.MAX_SHEET_ROWS, head=SHEET_HEAD + HEADER_ROW.encode())
 
     message = refusal(workbook(sheet=rows, strings=STRINGS, stored=["xl/worksheets/sheet1.xml"]))
 
-    assert f"more than {reading.MAX_SHEET_ROWS} rows, empty ones included" in message
+    assert f"more than {limits.MAX_SHEET_ROWS} rows, empty ones included" in message
 
 
 def test_cells_are_counted_across_the_whole_sheet():
     row = b"<row>" + b"<c/>" * 50 + b"</row>"
-    rows = repeated(row, reading.MAX_CELLS // 50 + 1, head=SHEET_HEAD + HEADER_ROW.encode())
+    rows = repeated(row, limits.MAX_CELLS // 50 + 1, head=SHEET_HEAD + HEADER_ROW.encode())
 
     message = refusal(workbook(sheet=rows, strings=STRINGS, stored=["xl/worksheets/sheet1.xml"]))
 
-    assert f"more than {reading.MAX_CELLS} cells, empty ones included" in message
+    assert f"more than {limits.MAX_CELLS} cells, empty ones included" in message
 
 
 def test_a_cell_longer_than_excel_allows_is_refused_while_it_is_read():
@@ -165,12 +165,12 @@ def test_a_cell_longer_than_excel_allows_is_refused_while_it_is_read():
         workbook(sheet=sheet_xml(rows), strings=STRINGS, stored=["xl/worksheets/sheet1.xml"])
     )
 
-    assert f"A cell in row 2 holds more than {reading.MAX_CELL_CHARS} characters" in message
+    assert f"A cell in row 2 holds more than {limits.MAX_CELL_CHARS} characters" in message
     assert peak < BOUND
 
 
 def test_a_stylesheet_of_more_cell_formats_than_allowed_is_refused():
-    formats = '<xf numFmtId="14"/>' * (reading.MAX_STYLES + 1)
+    formats = '<xf numFmtId="14"/>' * (limits.MAX_STYLES + 1)
     styles = STYLES.replace('<cellXfs count="2">', f'<cellXfs count="2">{formats}')
 
     message = refusal(workbook(sheet=sheet_xml(HEADER_ROW), strings=STRINGS, styles=styles))
@@ -194,7 +194,7 @@ def test_a_part_with_a_doctype_is_refused_as_not_a_spreadsheet():
 def test_a_csv_row_of_five_million_cells_is_refused_before_it_is_split():
     message, peak = measured_refusal(b"name,birth_date\n" + b"," * 5_000_000, "members.csv")
 
-    assert f"Row 2 has more than {reading.MAX_COLUMNS} columns" in message
+    assert f"Row 2 has more than {limits.MAX_COLUMNS} columns" in message
     assert peak < 64 * 1024 * 1024  # the decoded text, never five million cells
 
 
@@ -207,58 +207,58 @@ def test_a_csv_row_that_an_unclosed_quotation_mark_runs_on_is_refused():
 
 
 def test_empty_csv_rows_are_counted_as_they_are_read():
-    content = b"name,birth_date\n" + b",\n" * reading.MAX_SHEET_ROWS
+    content = b"name,birth_date\n" + b",\n" * limits.MAX_SHEET_ROWS
 
     message = refusal(content, "members.csv")
 
-    assert f"more than {reading.MAX_SHEET_ROWS} rows, empty ones included" in message
+    assert f"more than {limits.MAX_SHEET_ROWS} rows, empty ones included" in message
 
 
 def test_csv_cells_are_counted_across_the_whole_file():
-    content = b"name,birth_date\n" + (b"," * 49 + b"\n") * (reading.MAX_CELLS // 50 + 1)
+    content = b"name,birth_date\n" + (b"," * 49 + b"\n") * (limits.MAX_CELLS // 50 + 1)
 
     message = refusal(content, "members.csv")
 
-    assert f"more than {reading.MAX_CELLS} cells, empty ones included" in message
+    assert f"more than {limits.MAX_CELLS} cells, empty ones included" in message
 
 
 def test_a_real_csv_list_at_the_row_limit_still_reads():
     rows = [["团体名称", "姓名", "出生日期", "性别", "电话"]] + [
         ["万年表歌舞团", f"成员{n}", date(1950, 5, 1), "女", f"138{n:08d}"]
-        for n in range(reading.MAX_ROWS)
+        for n in range(limits.MAX_ROWS)
     ]
 
     sheet = read_spreadsheet(csv_bytes(rows), "members.csv")
 
-    assert len(sheet.rows) == reading.MAX_ROWS
+    assert len(sheet.rows) == limits.MAX_ROWS
 
 
 def test_a_real_workbook_at_the_row_limit_still_reads():
     """As Excel writes a list: texts shared, dates as numbers in a date format, six columns."""
     texts = ["团体名称", "姓名", "出生日期", "性别", "电话", "备注", "万年表歌舞团", "女"]
-    texts += [f"成员{n}" for n in range(reading.MAX_ROWS)]
+    texts += [f"成员{n}" for n in range(limits.MAX_ROWS)]
     header = "".join(f'<c r="{c}1" t="s"><v>{n}</v></c>' for n, c in enumerate("ABCDEF"))
     rows = [f'<row r="1">{header}</row>'] + [
         f'<row r="{n + 2}"><c r="A{n + 2}" t="s"><v>6</v></c><c r="B{n + 2}" t="s">'
         f'<v>{n + 8}</v></c><c r="C{n + 2}" s="1"><v>18384</v></c><c r="D{n + 2}" t="s">'
         f'<v>7</v></c><c r="E{n + 2}"><v>{13800000000 + n}</v></c><c r="F{n + 2}" t="s">'
         f"<v>5</v></c></row>"
-        for n in range(reading.MAX_ROWS)
+        for n in range(limits.MAX_ROWS)
     ]
 
     sheet = read_spreadsheet(
         workbook(sheet=sheet_xml("".join(rows)), strings=strings_xml(texts)), "members.xlsx"
     )
 
-    assert len(sheet.rows) == reading.MAX_ROWS
+    assert len(sheet.rows) == limits.MAX_ROWS
     assert sheet.rows[-1] == (
-        reading.MAX_ROWS + 1,
+        limits.MAX_ROWS + 1,
         (
             "万年表歌舞团",
-            f"成员{reading.MAX_ROWS - 1}",
+            f"成员{limits.MAX_ROWS - 1}",
             datetime(1950, 5, 1),
             "女",
-            13800000000 + reading.MAX_ROWS - 1,
+            13800000000 + limits.MAX_ROWS - 1,
             "备注",
         ),
     )

@@ -9,6 +9,7 @@ import pytest
 
 from festival.awards.services import create_award, publish
 from festival.festivals.models import Festival, FestivalStatus
+from festival.judging import scores as judging_scores
 from festival.judging import services as judging
 from festival.programs.models import Program
 from festival.schedules import services as schedules
@@ -72,7 +73,7 @@ def world(session, office, organizer):
     )
     session.refresh(round_, ["criteria"])
     for value, entry in zip(("9", "7"), entries, strict=True):
-        judging.save_scores(
+        judging_scores.save_scores(
             session,
             round_=round_,
             program_id=entry.id,

@@ -7,8 +7,10 @@ import pytest
 from festival.awards.services import create_award, publish
 from festival.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from festival.festivals.models import FestivalStatus
+from festival.judging import scores as judging_scores
 from festival.judging import services as judging
 from festival.public import views as public_views
+from festival.schedules import attendance
 from festival.schedules import services as schedules
 from tests import factories
 from tests.html import Page
@@ -57,7 +59,7 @@ def make_round(session, festival, *, judges=(), programs=(), name="初选", acto
 
 def score(session, round_, program, judge, value="8"):
     session.refresh(round_, ["criteria"])
-    judging.save_scores(
+    judging_scores.save_scores(
         session,
         round_=round_,
         program_id=program.id,
@@ -378,7 +380,7 @@ def test_a_leader_sees_what_is_missing_the_next_session_and_the_rolls_to_take(
     assert "Next: 每周集中训练, June 13, 2026 09:00 · 文化馆广场" in page.text
     assert page.has_link("Submit a program", f"/festivals/{open_festival.id}/programs/new")
 
-    schedules.record_attendance(
+    attendance.record_attendance(
         session,
         event=training,
         day=date(2026, 6, 6),
@@ -388,7 +390,7 @@ def test_a_leader_sees_what_is_missing_the_next_session_and_the_rolls_to_take(
         now=TODAY,
     )
     person = factories.make_person(session, troupe=team)
-    schedules.record_attendance(
+    attendance.record_attendance(
         session,
         event=training,
         day=date(2026, 6, 6),

@@ -8,7 +8,7 @@ import pytest
 
 from festival import create_app
 from festival.public.views import qr_svg
-from festival.schedules.views import qr_svg as subscribe_qr_svg
+from festival.web.qr import qr_svg as subscribe_qr_svg
 from tests import factories
 from tests.conftest import make_test_app
 from tests.public.test_awards_http import awarded_festival, public_urls

@@ -1,17 +1,9 @@
-"""The home page of each role: what to do next, said in a sentence, with where to do it.
+"""An organizer's or administrator's home: the festivals in progress (drafts to open,
+submissions coming in, rounds to staff, score or close, awards to give and publish, a public
+notice running) and, for an administrator, the accounts and organisations still to set up."""
 
-An organizer sees their festivals in progress (drafts to open, submissions coming in, rounds
-to staff, score or close, awards to give and publish, a public notice running); a judge the
-rounds to score with how many programs are left; a troupe leader what is still missing, the
-festivals taking programs, each troupe's next session and the rolls to take; an administrator
-the accounts and organisations still to set up. Everyone sees the published award lists.
-
-Each function costs a fixed number of queries, whatever the number of festivals, rounds,
-programs, troupes or sessions.
-"""
-
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, ngettext
@@ -23,57 +15,17 @@ from festival.accounts.models import Organization, Role, User
 from festival.awards.models import Award
 from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.judging.models import Round, RoundStatus
-from festival.judging.queries import RoundLine, RoundProgress, judge_rounds, rounds_progress
+from festival.judging.queries import RoundProgress, rounds_progress
 from festival.programs.models import Program, ProgramStatus
-from festival.programs.queries import LeaderOverview, leader_overview
-from festival.schedules import queries as schedule_queries
-from festival.schedules.models import Event, EventKind
-from festival.schedules.recurrence import Occurrence
+from festival.public.home.steps import Step
 
 # How many festivals in progress an office's home lists; the festival list has the rest.
 OFFICE_FESTIVALS = 10
-PUBLISHED_LISTS = 6
-# A leader's home looks this far ahead for the next sessions, and this far back for rolls
-# that were not taken.
-SESSIONS_AHEAD = timedelta(days=60)
-ROLLS_BEHIND = timedelta(days=7)
-ROLL_KINDS = (EventKind.training, EventKind.rehearsal)
-MAX_ROLLS = 3
-
-
-@dataclass(frozen=True)
-class Step:
-    """One thing to do next, in a sentence, with the page where it is done."""
-
-    text: str
-    action: str  # the button's label
-    endpoint: str
-    values: dict = field(default_factory=dict)
-    urgent: bool = False  # something waits for this user, not only news
 
 
 def _day(moment: datetime, zone: str) -> str:
     """A moment's local date, long: 2026年10月24日 / October 24, 2026."""
     return format_date(moment.astimezone(ZoneInfo(zone)).date(), "long")
-
-
-# --- published award lists, for everyone ---------------------------------------------------------
-
-
-def published_festivals(session: Session, *, limit: int = PUBLISHED_LISTS) -> list[Festival]:
-    """Festivals whose award lists are public, the latest first: one query."""
-    return list(
-        session.execute(
-            select(Festival)
-            .where(Festival.status == FestivalStatus.announced, Festival.published_at.is_not(None))
-            .options(joinedload(Festival.organization))
-            .order_by(Festival.published_at.desc(), Festival.id.desc())
-            .limit(limit)
-        ).scalars()
-    )
-
-
-# --- organizers and administrators ----------------------------------------------------------------
 
 
 @dataclass
@@ -428,166 +380,3 @@ def office_home(session: Session, viewer: User, *, now: datetime) -> OfficeHome:
         accounts=accounts,
         organizations=organizations,
     )
-
-
-# --- judges -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class JudgeHome:
-    open_rounds: list[RoundLine]
-    closed_rounds: list[RoundLine]
-    steps: list[Step]
-
-
-def judge_home(session: Session, judge: User) -> JudgeHome:
-    """A judge's rounds: those to score with how many programs are left, then closed ones."""
-    lines = judge_rounds(session, judge.id)
-    open_rounds = [line for line in lines if line.round.status is RoundStatus.open]
-    steps = []
-    for line in open_rounds:
-        names = {"round": line.round.name, "festival": line.festival_name}
-        sheet = {"round_id": line.round.id}
-        if not line.total:
-            steps.append(
-                Step(
-                    _("%(round)s of %(festival)s has no programs for you to score yet.", **names),
-                    _("Open the score sheet"),
-                    "judging_sheet.sheet",
-                    sheet,
-                )
-            )
-        elif line.left:
-            steps.append(
-                Step(
-                    _(
-                        "Score %(round)s of %(festival)s: %(left)d of %(total)d programs left.",
-                        left=line.left,
-                        total=line.total,
-                        **names,
-                    ),
-                    _("Open the score sheet"),
-                    "judging_sheet.sheet",
-                    sheet,
-                    urgent=True,
-                )
-            )
-        else:
-            steps.append(
-                Step(
-                    _(
-                        "You have scored every program of %(round)s of %(festival)s. "
-                        "Thank you! Scores can be corrected until the round is "
-                        "closed.",
-                        **names,
-                    ),
-                    _("Check the score sheet"),
-                    "judging_sheet.sheet",
-                    sheet,
-                )
-            )
-    steps.sort(key=lambda step: not step.urgent)
-    return JudgeHome(
-        open_rounds=open_rounds,
-        closed_rounds=[line for line in lines if line not in open_rounds],
-        steps=steps,
-    )
-
-
-# --- troupe leaders -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NextSession:
-    troupe_id: int
-    event_id: int
-    title: str
-    kind: str
-    starts_at: datetime
-    zone: str  # the event's, in which its times are shown
-    location: str
-    day: str  # the occurrence's local date (ISO), as session URLs name it
-
-
-@dataclass
-class LeaderHome:
-    overview: LeaderOverview
-    next_sessions: dict[int, NextSession]  # troupe id → its next session
-    steps: list[Step]
-
-
-def _session(occurrence: Occurrence, event: Event) -> NextSession:
-    zone = ZoneInfo(event.timezone)
-    return NextSession(
-        troupe_id=event.troupe_id,
-        event_id=occurrence.event_id,
-        title=occurrence.title,
-        kind=event.kind.value,
-        starts_at=occurrence.starts_at,
-        zone=event.timezone,
-        location=occurrence.location,
-        day=occurrence.original_start.astimezone(zone).date().isoformat(),
-    )
-
-
-def leader_home(session: Session, leader: User, *, now: datetime) -> LeaderHome:
-    """A leader's troupes and programs, what is still missing before each deadline, each
-    troupe's next session, and the rolls of the last week not taken yet: seven queries."""
-    overview = leader_overview(session, leader, now=now)
-    events = schedule_queries.leader_events(
-        session, leader.id, after=now - ROLLS_BEHIND, before=now + SESSIONS_AHEAD
-    )
-    recorded = schedule_queries.recorded_sessions(session, leader.id, after=now - ROLLS_BEHIND)
-    by_id = {event.id: event for event in events}
-    occurrences = schedule_queries.occurrences_between(
-        events, now - ROLLS_BEHIND, now + SESSIONS_AHEAD
-    )
-    next_sessions: dict[int, NextSession] = {}
-    rolls: list[Step] = []
-    for occurrence in occurrences:
-        event = by_id[occurrence.event_id]
-        if occurrence.starts_at >= now:
-            next_sessions.setdefault(event.troupe_id, _session(occurrence, event))
-        elif (
-            occurrence.ends_at <= now
-            and event.kind in ROLL_KINDS
-            and (event.id, occurrence.original_start) not in recorded
-        ):
-            item = _session(occurrence, event)
-            rolls.append(
-                Step(
-                    _(
-                        "Take the roll of %(title)s (%(troupe)s) of %(day)s.",
-                        title=occurrence.title,
-                        troupe=event.troupe.name,
-                        day=format_date(occurrence.starts_at.date(), "long"),
-                    ),
-                    _("Take attendance"),
-                    "schedules.take_attendance",
-                    {"event_id": event.id, "occurrence": item.day},
-                    urgent=True,
-                )
-            )
-    steps = []
-    if not overview.troupes:
-        steps.append(
-            Step(
-                _("Register your troupe, add its members, then submit its programs."),
-                _("Register a troupe"),
-                "troupes.create",
-                urgent=True,
-            )
-        )
-    actions = {"troupes.show": _("Add members"), "programs.submit": _("Submit a program")}
-    for item in overview.missing:
-        steps.append(
-            Step(
-                str(item.message),
-                actions.get(item.url_endpoint, _("Open")),
-                item.url_endpoint,
-                item.url_values,
-                urgent=True,
-            )
-        )
-    steps.extend(list(reversed(rolls))[:MAX_ROLLS])  # the latest first
-    return LeaderHome(overview=overview, next_sessions=next_sessions, steps=steps)

@@ -1,0 +1,16 @@
+"""What the programs domain asks of the domains above it. They register for it, so that
+programs never imports them (DESIGN.md: domains depend downward only)."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# Sent with the festival (and ``viewer``) when a program's path is shown to a signed-in user;
+# each receiver returns whether the viewer may see that festival's results (awards: published,
+# or the viewer manages them).
+path_results_visible = _signals.signal("path-results-visible")
+
+# Sent with the program (and ``session`` and ``levels``, lowest first) once a program's path
+# is built; receivers add their results to the levels in a fixed number of queries (awards:
+# the closed rounds' ranks and scores, and the awards).
+path_built = _signals.signal("path-built")
