@@ -10,9 +10,19 @@ from sqlalchemy.exc import DBAPIError
 
 from festival.accounts.models import Role
 from festival.accounts.services import create_user, forget_old_login_attempts
+from festival.backup import (
+    BackupError,
+    check_backup,
+    check_revision,
+    copy_sqlite_file,
+    read_header,
+    restore_backup,
+    write_backup,
+)
 from festival.core.clock import utcnow
 from festival.core.errors import ValidationFailed
 from festival.db import db
+from festival.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_is_loaded, load_demo
 
 
 def register_commands(app: Flask) -> None:
@@ -56,8 +66,6 @@ def create_user_command(username, role, password, display_name, organization_id)
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users already.")
 def demo_command(if_empty):
     """Load the demo festival of DOMAIN.md and print the demo logins."""
-    from festival.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_is_loaded, load_demo
-
     if demo_is_loaded(db.session):
         if if_empty:
             click.echo("The database has data already; the demo was not loaded.")
@@ -92,8 +100,6 @@ def forget_login_attempts_command(days):
 def backup_command(file: Path, force: bool, sqlite_file: bool):
     """Write the whole database to FILE, a portable archive (gzip of JSON lines) that
     `restore` reads on SQLite and PostgreSQL alike; safe while the application runs."""
-    from festival.backup import BackupError, copy_sqlite_file, write_backup
-
     if file.exists() and not force:
         raise click.ClickException(f"{file} exists; choose another name or pass --force.")
     try:
@@ -114,14 +120,6 @@ def backup_command(file: Path, force: bool, sqlite_file: bool):
 def restore_command(file: Path, yes: bool):
     """Replace every row of the database with those of the backup FILE, in one transaction.
     The database must be at the backup's schema revision (`flask db current`)."""
-    from festival.backup import (
-        BackupError,
-        check_backup,
-        check_revision,
-        read_header,
-        restore_backup,
-    )
-
     db.session.remove()  # this process's own session must hold no locks on the tables
     try:
         header = read_header(file, db.metadata)
