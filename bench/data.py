@@ -30,6 +30,7 @@ from festival.accounts.models import Level, Organization, Role, User
 from festival.audit.models import AuditEntry
 from festival.awards.services import allocate_awards, create_award, publish
 from festival.core.errors import TieAtCutoff
+from festival.demo.people import GIVEN, SURNAMES  # the demo's names, for the same look
 from festival.festivals.models import Festival
 from festival.festivals.services import add_category, create_festival, open_festival
 from festival.judging import scoring
@@ -119,39 +120,6 @@ TITLES = [
     "金梭和银梭",
     "难忘今宵",
     "今天是你的生日",
-]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = [
-    "秀英",
-    "桂英",
-    "玉兰",
-    "建国",
-    "国华",
-    "淑珍",
-    "凤英",
-    "志强",
-    "桂兰",
-    "秀兰",
-    "建华",
-    "德明",
-    "春梅",
-    "海燕",
-    "丽华",
-    "文华",
-    "金凤",
-    "永康",
-    "素芬",
-    "爱国",
-    "美华",
-    "卫东",
-    "月娥",
-    "福生",
-    "翠英",
-    "宝华",
-    "雪梅",
-    "振华",
-    "惠芳",
-    "长林",
 ]
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
