@@ -1,12 +1,14 @@
 """Errors as the error JSON under /api, as a page in the user's language elsewhere."""
 
+import sqlite3
+
 from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from festival.core.errors import DomainError, Unauthorized
+from festival.core.errors import Conflict, DomainError, Unauthorized
 from festival.db import db
 
 HTTP_CODES = {
@@ -77,23 +79,22 @@ SAME_MOMENT = _l(
 
 
 def is_unique_violation(error: IntegrityError) -> bool:
-    return getattr(error.orig, "sqlstate", None) == "23505" or str(error.orig).startswith(
-        "UNIQUE constraint failed"
-    )
+    """PostgreSQL's SQLSTATE 23505, or SQLite's extended code for a UNIQUE constraint."""
+    original = error.orig
+    if isinstance(original, sqlite3.IntegrityError):
+        return getattr(original, "sqlite_errorcode", None) == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+    return getattr(original, "sqlstate", None) == "23505"
 
 
 def handle_integrity_error(error: IntegrityError):
     """A unique row written by two requests at once, that a service did not foresee: the
     loser's transaction is rolled back whole and it is told so, instead of a server error.
     (Writers that derive values lock their owner row first: see ``db.locked``.)"""
-    db.session.rollback()
     if not is_unique_violation(error):  # a check the services missed: a real server error
         current_app.logger.error("integrity error", exc_info=error)
         return handle_server_error(InternalServerError())
     current_app.logger.warning("unique violation answered 409: %s", error.orig)
-    if wants_json():
-        return error_json("conflict", SAME_MOMENT, 409)
-    return error_page(409, SAME_MOMENT)
+    return handle_domain_error(Conflict(SAME_MOMENT))
 
 
 def init_app(app: Flask) -> None:

@@ -1,49 +1,57 @@
 """A unique row written by two requests at once, that no service foresaw, is answered 409 with
 a message in the user's language (and the transaction rolled back), never a server error; any
-other integrity error stays a server error."""
+other integrity error stays a server error. The errors are the database's own, raised on the
+test database, and go through the app's registered handlers."""
 
+import pytest
 from sqlalchemy.exc import IntegrityError
 
-from festival.web.errors import handle_integrity_error
+from festival.accounts.models import Level, Organization
+from tests import factories
 
 
-def integrity_error(message: str, sqlstate: str | None = None) -> IntegrityError:
-    original = Exception(message)
-    original.sqlstate = sqlstate
-    return IntegrityError("INSERT INTO scores ...", {}, original)
+def database_error(session, make_rows) -> IntegrityError:
+    """The IntegrityError the database raises for the rows ``make_rows`` adds."""
+    make_rows(session)
+    with pytest.raises(IntegrityError) as raised:
+        session.flush()
+    session.rollback()
+    return raised.value
 
 
-def test_a_unique_violation_under_the_api_is_a_409_conflict_json(app):
-    with app.test_request_context(
-        "/api/v1/rounds/1/scores/2", method="PUT", headers={"Accept-Language": "en"}
-    ):
-        response, status = handle_integrity_error(
-            integrity_error(
-                'duplicate key value violates unique constraint "uq_scores_entry_id"', "23505"
-            )
-        )
-    assert status == 409
+def duplicate_office(session):
+    office = factories.make_organization(session, name="城区文化馆")
+    session.add(Organization(name=office.name, level=office.level, created_at=factories.NOW))
+
+
+def office_without_a_date(session):
+    session.add(Organization(name="城区文化馆", level=Level.district))
+
+
+def answer(app, error, path: str, **headers):
+    with app.test_request_context(path, method="POST", headers=headers):
+        return app.make_response(app.handle_user_exception(error))
+
+
+def test_a_unique_violation_under_the_api_is_a_409_conflict_json(app, session):
+    response = answer(
+        app,
+        database_error(session, duplicate_office),
+        "/api/v1/organizations",
+        **{"Accept-Language": "en"},
+    )
+    assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "conflict"
     assert "at the same moment" in response.get_json()["error"]["message"]
 
 
-def test_a_unique_violation_on_a_page_is_a_409_page_in_chinese(app):
-    with app.test_request_context("/rounds/1/sheet", method="POST"):
-        page, status = handle_integrity_error(
-            integrity_error(
-                "UNIQUE constraint failed: scores.entry_id, scores.judge_id, scores.criterion_id"
-            )
-        )
-    assert status == 409
-    assert "同一时间" in page
+def test_a_unique_violation_on_a_page_is_a_409_page_in_chinese(app, session):
+    response = answer(app, database_error(session, duplicate_office), "/organizations")
+    assert response.status_code == 409
+    assert "同一时间" in response.get_data(as_text=True)
 
 
-def test_another_integrity_error_stays_a_server_error(app):
-    with app.test_request_context("/api/v1/rounds/1/scores/2", method="PUT"):
-        response, status = handle_integrity_error(
-            integrity_error(
-                'new row violates check constraint "ck_scores_value_not_negative"', "23514"
-            )
-        )
-    assert status == 500
+def test_another_integrity_error_stays_a_server_error(app, session):
+    response = answer(app, database_error(session, office_without_a_date), "/api/v1/organizations")
+    assert response.status_code == 500
     assert response.get_json()["error"]["code"] == "server_error"
