@@ -11,7 +11,7 @@ from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from festival.awards import permissions, queries, services
 from festival.awards.allocation import PROGRAM_TIERS, Slot
@@ -115,6 +115,7 @@ def _redirect_to_manage(festival_id: int, anchor: str):
 
 
 @bp.get("/festivals/<int:festival_id>/awards/manage")
+@login_required
 def manage(festival_id: int):
     """The festival's awards by tier, their publication, allocation and manual awards."""
     return _render_manage(
@@ -163,6 +164,7 @@ class PreviewRow:
 
 
 @bp.post("/festivals/<int:festival_id>/awards/preview")
+@login_required
 def preview(festival_id: int):
     """Exactly what an allocation would save, tier by tier; nothing is saved."""
     festival = load_managed_festival(
@@ -194,6 +196,7 @@ def preview(festival_id: int):
 
 
 @bp.post("/festivals/<int:festival_id>/awards/allocate")
+@login_required
 def allocate(festival_id: int):
     """Save the previewed allocation."""
     festival = load_managed_festival(
@@ -219,6 +222,7 @@ def allocate(festival_id: int):
 
 
 @bp.post("/festivals/<int:festival_id>/awards")
+@login_required
 def create(festival_id: int):
     """A manual award: a prize to a program, or an award to an organisation."""
     festival = load_managed_festival(
@@ -250,6 +254,7 @@ def create(festival_id: int):
 
 
 @bp.route("/awards/<int:award_id>/remove", methods=["GET", "POST"])
+@login_required
 def remove(award_id: int):
     """GET, or the Remove button (POST without ``confirm``), asks for confirmation; POST with
     ``confirm=yes`` removes the award (a correction, in the audit log)."""
@@ -290,6 +295,7 @@ def remove(award_id: int):
 
 
 @bp.post("/festivals/<int:festival_id>/awards/publish")
+@login_required
 def publish(festival_id: int):
     """Publish the awards, under public notice (公示) for the days given."""
     festival = load_managed_festival(
@@ -341,6 +347,7 @@ def publish(festival_id: int):
 
 
 @bp.post("/festivals/<int:festival_id>/awards/unpublish")
+@login_required
 def unpublish(festival_id: int):
     """Take the awards down again: only during the notice period."""
     festival = load_managed_festival(

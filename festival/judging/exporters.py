@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 
 from festival.judging.result_queries import Results
 from festival.judging.scoring import TWO_PLACES
-from festival.web.spreadsheets import to_csv, to_xlsx
 
 NOT_SCORED = _l("not scored")
 CONFLICT = _l("conflict of interest")
@@ -129,10 +128,3 @@ def _local(moment: datetime | None, timezone: str) -> str:
     if moment is None:
         return ""
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-
-
-def as_file(header: list[str], rows: list[list], fmt: str, *, title: str) -> bytes:
-    """The table as .xlsx or .csv bytes."""
-    if fmt == "xlsx":
-        return to_xlsx(header, rows, title=title)
-    return to_csv(header, rows)

@@ -9,17 +9,15 @@ load, authorize, parse, call one service, commit and render.
 
 from decimal import Decimal
 
-from flask import Blueprint, Response
+from flask import Blueprint
 from flask_login import current_user
 
 from festival.db import db
 from festival.judging import permissions, queries, scoring
 from festival.judging.forms import AGGREGATION_LABELS
 from festival.judging.models import Round
-from festival.web import downloads
 from festival.web.auth import require
 from festival.web.labels import ROUND_STATUS
-from festival.web.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 
 bp = Blueprint("judging", __name__)
 
@@ -48,11 +46,6 @@ def managed_round_or_404(round_id: int) -> Round:
     round_, audience = round_or_404(round_id)
     require(audience.manages)
     return round_
-
-
-def download(body: bytes, fmt: str, *, ascii_name: str, name: str) -> Response:
-    mimetype = XLSX_MIMETYPE if fmt == "xlsx" else CSV_MIMETYPE
-    return downloads.download(body, mimetype=mimetype, ascii_name=ascii_name, name=name)
 
 
 # Each module adds its pages to ``bp`` when imported.

@@ -17,10 +17,10 @@ from festival.judging.models import Round, RoundStatus
 from festival.judging.views import (
     FORMATS,
     bp,
-    download,
     managed_round_or_404,
     round_or_404,
 )
+from festival.web import downloads
 from festival.web.auth import require
 from festival.web.charts import horizontal_bar_chart
 from festival.web.paging import page_args
@@ -123,9 +123,11 @@ def export_results(round_id: int, fmt: str):
         data, result_queries.criterion_scores(db.session, round_.id)
     )
     title = _("Results")
-    return download(
-        exporters.as_file(header, rows, fmt, title=f"{round_.name} {title}"),
+    return downloads.spreadsheet(
         fmt,
+        header,
+        rows,
+        title=f"{round_.name} {title}",
         ascii_name=f"round-{round_.id}-results.{fmt}",
         name=f"{round_.festival.name} {round_.name} {title}.{fmt}",
     )

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from festival.accounts.models import User
 from festival.core.clock import utcnow
@@ -19,10 +19,10 @@ from festival.judging.models import Round, RoundStatus
 from festival.judging.views import (
     FORMATS,
     bp,
-    download,
     managed_round_or_404,
     round_or_404,
 )
+from festival.web import downloads
 from festival.web.auth import require
 from festival.web.forms import choices, show_errors_on_form
 
@@ -84,6 +84,7 @@ def _render_rounds(festival: Festival, form: RoundForm, row_errors=None, status:
 
 
 @bp.route("/festivals/<int:festival_id>/rounds", methods=["GET", "POST"])
+@login_required
 def rounds(festival_id: int):
     """The festival's rounds in order; POST creates the next round."""
     festival = load_managed_festival(db.session, current_user, festival_id)
@@ -278,9 +279,11 @@ def export_conflicts(round_id: int, fmt: str):
         queries.round_conflicts(db.session, round_.id), timezone=round_.festival.timezone
     )
     title = _("Conflicts of interest")
-    return download(
-        exporters.as_file(header, rows, fmt, title=title),
+    return downloads.spreadsheet(
         fmt,
+        header,
+        rows,
+        title=title,
         ascii_name=f"round-{round_.id}-conflicts.{fmt}",
         name=f"{round_.festival.name} {round_.name} {title}.{fmt}",
     )
