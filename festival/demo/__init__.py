@@ -18,8 +18,6 @@ from festival.demo.people import (
     DEMO_ACCOUNTS,
     DEMO_HINTS,
     DEMO_PASSWORD,
-    DEMO_TROUPES,
-    find_organization,
     make_people,
 )
 from festival.demo.schedules import make_schedules
@@ -28,9 +26,7 @@ __all__ = [
     "DEMO_ACCOUNTS",
     "DEMO_HINTS",
     "DEMO_PASSWORD",
-    "DEMO_TROUPES",
     "demo_is_loaded",
-    "find_organization",
     "load_demo",
 ]
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from festival.accounts.models import Level, Organization, Role, User
@@ -193,9 +192,3 @@ def _demo_person(rng: random.Random, now: datetime) -> Person:
         phone=phone,
         created_at=now,
     )
-
-
-def find_organization(session: Session, name: str) -> Organization | None:
-    return session.execute(
-        select(Organization).where(Organization.name == name)
-    ).scalar_one_or_none()
