@@ -5,7 +5,19 @@ from pathlib import Path
 
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+# A wheel carries the checkout's templates, static files and migrations here (setup.py);
+# in a checkout (and an editable install) they are read from the checkout itself.
+BUNDLED_SITE = PACKAGE_DIR / "_site"
+SITE_ROOT = BUNDLED_SITE if BUNDLED_SITE.is_dir() else PROJECT_ROOT
+
+
+def default_instance_path() -> str | None:
+    """instance/ in a checkout; Flask's own choice ({prefix}/var/festival-instance) when installed."""
+    if SITE_ROOT is PROJECT_ROOT:
+        return str(PROJECT_ROOT / "instance")
+    return None
 
 
 def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
@@ -14,9 +26,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         __name__,
         instance_path=instance_path
         or os.environ.get("FESTIVAL_INSTANCE_PATH")
-        or str(PROJECT_ROOT / "instance"),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        or default_instance_path(),
+        template_folder=str(SITE_ROOT / "templates"),
+        static_folder=str(SITE_ROOT / "static"),
         instance_relative_config=True,
     )
     from festival.config import load_config
@@ -40,7 +52,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
             ping_idle_connections(
                 db.engine, after_seconds=app.config["DATABASE_PING_AFTER_IDLE_SECONDS"]
             )
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(SITE_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
 

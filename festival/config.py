@@ -56,6 +56,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if test_config:
         app.config.from_mapping(test_config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the embedded database's home
     if app.config.get("BASE_URL"):
         app.config["BASE_URL"] = canonical_base_url(app.config["BASE_URL"])
     if not app.config.get("SECRET_KEY"):

@@ -1,5 +1,6 @@
 """Language: Simplified Chinese by default, English by a remembered switch or Accept-Language."""
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
@@ -70,9 +71,29 @@ def switch_language(code: str):
     return response
 
 
+class MissingCatalog(RuntimeError):
+    """The default language has no compiled catalog: every page would show English msgids."""
+
+
+def require_compiled_catalog(translations: Path, locale: str) -> None:
+    """Refuse to start rather than serve English under lang="zh-CN"."""
+    if locale == "en":  # the msgids are English
+        return
+    if not (translations / locale / "LC_MESSAGES" / "messages.mo").is_file():
+        raise MissingCatalog(
+            f"No compiled translation catalog for the default language {locale!r} in "
+            f"{translations}: install the package with pip (it compiles the catalogs), "
+            f"or run `pybabel compile -d {translations}` (`make translations`)."
+        )
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(app.root_path.rstrip("/") + "/translations")
+    )
+    require_compiled_catalog(
+        Path(app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]),
+        app.config["BABEL_DEFAULT_LOCALE"],
     )
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
