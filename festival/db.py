@@ -5,15 +5,18 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import CheckConstraint, DateTime, Enum, MetaData, String, event, select
+from sqlalchemy import CheckConstraint, Date, DateTime, Enum, MetaData, String, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.elements import conv
+from sqlalchemy.sql.functions import GenericFunction
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -76,6 +79,39 @@ def _configure_sqlite(dbapi_connection, _record):
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        dbapi_connection.create_function(
+            "festival_local_date", 2, _sqlite_local_date, deterministic=True
+        )
+
+
+def _sqlite_local_date(moment: str | None, zone: str | None) -> str | None:
+    """SQLite's half of ``local_date``: a stored (naive UTC) moment's date in the zone."""
+    if moment is None or zone is None:
+        return None
+    aware = datetime.fromisoformat(moment).replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
+class local_date(GenericFunction):
+    """``local_date(moment, zone)``: the date a UTC moment falls on in an IANA zone, computed
+    by the database (PostgreSQL's ``timezone()``; on SQLite a function registered on connect),
+    so that a rule about local days can sit in a WHERE or a join."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(local_date, "postgresql")
+def _local_date_postgresql(element, compiler, **kw):
+    moment, zone = list(element.clauses)
+    return (
+        f"CAST(timezone({compiler.process(zone, **kw)}, {compiler.process(moment, **kw)}) AS DATE)"
+    )
+
+
+@compiles(local_date, "sqlite")
+def _local_date_sqlite(element, compiler, **kw):
+    return f"festival_local_date({compiler.process(element.clauses, **kw)})"
 
 
 def ping_idle_connections(

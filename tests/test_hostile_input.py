@@ -171,7 +171,10 @@ def build_world(session) -> World:
             actor=admin,
             now=now,
         )
-        troupes.add_member(session, troupe=owner, person=made, actor=admin, now=now)
+        # Members since before the sessions whose roll calls name them.
+        troupes.add_member(
+            session, troupe=owner, person=made, actor=admin, now=now - timedelta(days=60)
+        )
         return made
 
     people = [person(f"ZQperson{n}", troupe) for n in range(1, 4)]

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from festival.accounts.models import User
+from festival.core.titles import bare_title
 from festival.festivals.models import Festival, FestivalStatus
 from festival.imports import queries
 from festival.imports.columns import ImportRow
@@ -47,7 +48,7 @@ def check_programs(
     for row in rows:
         before = len(plan.problems)
         troupe = troupes.find(plan, row)
-        title = cell_text(row.values["title"])
+        title = bare_title(cell_text(row.values["title"]))  # pages add the 《》 themselves
         category = categories.get(name_key(cell_text(row.values["category"])))
         try:
             minutes = parse_whole_number(row.values["duration_minutes"])

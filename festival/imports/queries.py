@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from festival.accounts.models import Organization, Role, User
 from festival.festivals.models import Category, Festival
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
-from festival.troupes.models import Membership, Person, Troupe
+from festival.troupes.models import Gender, Membership, Person, Troupe
 from festival.troupes.queries import person_is_visible
 
 
@@ -52,13 +52,23 @@ class MemberFact:
     person_id: int
     name: str
     birth_date: date
+    gender: Gender | None = None
+    phone: str | None = None
 
 
 def members_under(session: Session, festival: Festival) -> list[MemberFact]:
-    """Every membership of the troupes under the festival's organisation."""
+    """Every membership of the troupes under the festival's organisation, with the person's
+    details an import may change."""
     tree = _subtree(festival.organization_id)
     rows = session.execute(
-        select(Membership.troupe_id, Person.id, Person.name, Person.birth_date)
+        select(
+            Membership.troupe_id,
+            Person.id,
+            Person.name,
+            Person.birth_date,
+            Person.gender,
+            Person.phone,
+        )
         .join(Person, Person.id == Membership.person_id)
         .join(Troupe, Troupe.id == Membership.troupe_id)
         .join(tree, Troupe.organization_id == tree.c.id)

@@ -11,6 +11,7 @@ Also the cell conversions the import needs: text, whole numbers and dates writte
 people write them in China (1950-05-01, 1950/5/1, 1950年5月1日) or stored as Excel dates.
 """
 
+import calendar
 import csv
 import io
 import re
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_skeleton
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
 from festival.imports.limits import (
@@ -188,11 +191,37 @@ def parse_date(value: Any) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    found = _DATE.match(cell_text(value))
+    text = cell_text(value)
+    found = _DATE.match(text)
     if not found:
         raise ValueError(value)
     year, month, day = (int(part) for part in found.groups())
+    if 1 <= month <= 12 and day >= 1 and year >= 1:
+        days = calendar.monthrange(year, month)[1]
+        if day > days:
+            raise ImpossibleDate(text, year, month, days)
     return date(year, month, day)
+
+
+class ImpossibleDate(ValueError):
+    """A date written well whose day is not in its month (1958-02-30): says why."""
+
+    def __init__(self, text: str, year: int, month: int, days: int):
+        super().__init__(text)
+        self.text, self.year, self.month, self.days = text, year, month, days
+
+    @property
+    def message(self):
+        """ "1958-02-30 is not a date: February 1958 has 28 days." in the reader's language."""
+        month = LazyString(
+            lambda: format_skeleton("yMMMM", date(self.year, self.month, 1), locale=get_locale())
+        )
+        return _l(
+            "%(text)s is not a date: %(month)s has %(days)d days.",
+            text=self.text,
+            month=month,
+            days=self.days,
+        )
 
 
 def parse_whole_number(value: Any) -> int | None:

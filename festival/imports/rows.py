@@ -14,13 +14,35 @@ from festival.imports.reading import cell_text
 from festival.troupes.models import Troupe
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    column: str  # the column's key
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """A row that matches what is stored and changes some of it."""
+
+    row: int
+    name: str
+    troupe: str
+    changes: tuple[FieldChange, ...]
+
+
 @dataclass
 class Plan:
-    """What a check found: the problems, or the new objects to store."""
+    """What a check found: the problems, or the new objects to store and the changes to make
+    to stored ones (``updates``: rows of ``update_model`` by primary key)."""
 
     problems: list[Problem] = field(default_factory=list)
     new_objects: list[Any] = field(default_factory=list)
     file_problems: dict[str, Any] = field(default_factory=dict)
+    update_model: Any = None
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[RowChange] = field(default_factory=list)
+    unchanged: int = 0
 
     def add(self, row: ImportRow, column: str | None, message) -> None:
         self.problems.append(Problem(row.number, column, message))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from festival.accounts.models import User
@@ -18,7 +19,7 @@ from festival.festivals.models import Festival
 from festival.imports.columns import COLUMNS, KINDS, ImportRow, Problem
 from festival.imports.member_rows import check_members
 from festival.imports.program_rows import check_programs
-from festival.imports.rows import Plan
+from festival.imports.rows import Plan, RowChange
 from festival.imports.troupe_rows import check_troupes
 
 
@@ -26,7 +27,10 @@ from festival.imports.troupe_rows import check_troupes
 class ImportResult:
     kind: str
     problems: list[Problem] = field(default_factory=list)
-    created: int = 0
+    created: int = 0  # rows added
+    changed: list[RowChange] = field(default_factory=list)  # rows that change what is stored
+    unchanged: int = 0  # rows that match what is stored
+    stored: bool = False  # False for a check only (``dry_run``) or when there are problems
 
     @property
     def ok(self) -> bool:
@@ -41,8 +45,10 @@ def import_rows(
     rows: list[ImportRow],
     actor: User,
     now: datetime,
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Check every row; when every row is good add them all and flush (the caller commits)."""
+    """Check every row; when every row is good add them all, change the stored rows they
+    update, and flush (the caller commits). ``dry_run``: check and count only, store nothing."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
     if not rows:
@@ -55,7 +61,14 @@ def import_rows(
         order = {column.key: index for index, column in enumerate(COLUMNS[kind])}
         problems += sorted(plan.problems, key=lambda p: (p.row or 0, order.get(p.column or "", -1)))
         return ImportResult(kind, problems)
+    added = len(rows) - len(plan.changed) - plan.unchanged
+    result = ImportResult(kind, [], created=added, changed=plan.changed, unchanged=plan.unchanged)
+    if dry_run:
+        return result
     session.add_all(plan.new_objects)
+    if plan.updates:
+        # One UPDATE statement by primary key, executed for all changed rows at once.
+        session.execute(update(plan.update_model), plan.updates)
     session.flush()
     record(
         session,
@@ -63,12 +76,13 @@ def import_rows(
         action=f"import_{kind}",
         entity_type="festival",
         entity_id=festival.id,
-        changes={"rows": len(rows)},
+        changes={"rows": len(rows), "added": added, "changed": len(plan.changed)},
         organization_id=festival.organization_id,
         festival_id=festival.id,
         now=now,
     )
-    return ImportResult(kind, [], created=len(rows))
+    result.stored = True
+    return result
 
 
 _CHECKS: dict[str, Callable[..., Plan]] = {

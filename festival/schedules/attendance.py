@@ -10,13 +10,19 @@ from sqlalchemy.orm import Session
 
 from festival.accounts.models import User
 from festival.core.errors import NotFound, ValidationFailed
+from festival.core.wording import listing
 from festival.db import locked
 from festival.schedules.models import (
     Attendance,
     Event,
 )
 from festival.schedules.occurrences import original_start
+from festival.troupes.membership_dates import was_member_on
 from festival.troupes.models import Membership
+
+# The field that confirms a roll call with no one present, and the question that asks for it.
+CONFIRM_ALL_ABSENT = "confirm_all_absent"
+ALL_ABSENT_QUESTION = _l("No one is marked present. Save everyone as absent?")
 
 
 def record_attendance(
@@ -28,9 +34,12 @@ def record_attendance(
     absent_ids: Sequence[int],
     actor: User,
     now: datetime,
+    all_absent_confirmed: bool = True,
 ) -> dict[str, int]:
-    """Who came to one session of a troupe's event: ticks for members only, on the day of the
-    session or later. Replaces what was recorded for the people named."""
+    """Who came to one session of a troupe's event: ticks for members only (from the day they
+    joined), on the day of the session or later. Replaces what was recorded for the people
+    named. A list with no one present is refused unless ``all_absent_confirmed`` (the roll
+    call's page asks first; an API client names every status explicitly)."""
     locked(session, Event, event.id)  # changes of one event take turns
     if event.troupe_id is None:
         raise NotFound()
@@ -47,22 +56,37 @@ def record_attendance(
             }
         )
     present, absent = set(present_ids), set(absent_ids)
-    members = set(
+    joined = dict(
         session.execute(
-            select(Membership.person_id).where(Membership.troupe_id == event.troupe_id)
-        ).scalars()
+            select(Membership.person_id, Membership.joined_on).where(
+                Membership.troupe_id == event.troupe_id
+            )
+        ).all()
     )
+    members = {person for person, joined_on in joined.items() if was_member_on(joined_on, day)}
     problems: dict[str, list] = {}
     if present & absent:
         problems["absent"] = [_l("Someone is marked both present and absent.")]
     for name, ids in (("present", present), ("absent", absent)):
-        strangers = sorted(ids - members)
+        strangers = sorted(ids - set(joined))
         if strangers:
             problems.setdefault(name, []).append(
-                _l("Not members of this troupe: %(ids)s.", ids=", ".join(map(str, strangers)))
+                _l("Not members of this troupe: %(ids)s.", ids=listing(strangers))
+            )
+        newcomers = sorted((ids & set(joined)) - members)
+        if newcomers:
+            problems.setdefault(name, []).append(
+                _l(
+                    "Not yet members on the day of this session: %(ids)s.",
+                    ids=listing(newcomers),
+                )
             )
     if problems:
         raise ValidationFailed(fields=problems)
+    if absent and not present and not all_absent_confirmed:
+        raise ValidationFailed(
+            ALL_ABSENT_QUESTION, fields={CONFIRM_ALL_ABSENT: [ALL_ABSENT_QUESTION]}
+        )
     existing = {
         row.person_id: row
         for row in session.execute(

@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from festival.db import local_date
 from festival.schedules import recurrence
 from festival.schedules.models import (
     Attendance,
@@ -21,6 +22,7 @@ from festival.schedules.models import (
     EventCancellation,
     EventOverride,
 )
+from festival.troupes.membership_dates import member_on, was_member_on
 from festival.troupes.models import Membership, Person, Troupe
 
 
@@ -159,12 +161,16 @@ class AttendanceLine:
     name: str
     role: str
     present: bool | None  # None: not recorded yet
+    joined_on: date | None = None
+    counts: bool = True  # a member on the session's day (else "not yet a member")
 
 
 def attendance_sheet(session: Session, event: Event, original: datetime) -> list[AttendanceLine]:
-    """The troupe's members with what was recorded for one session: two queries in one."""
+    """The troupe's members with what was recorded for one session: two queries in one. Those
+    who joined after the session's day are listed with ``counts`` false."""
+    day = original.astimezone(ZoneInfo(event.timezone)).date()
     rows = session.execute(
-        select(Person.id, Person.name, Membership.role, Attendance.present)
+        select(Person.id, Person.name, Membership.role, Attendance.present, Membership.joined_on)
         .join(Membership, Membership.person_id == Person.id)
         .outerjoin(
             Attendance,
@@ -178,8 +184,10 @@ def attendance_sheet(session: Session, event: Event, original: datetime) -> list
         .order_by(Membership.role.desc(), Person.name, Person.id)
     )
     return [
-        AttendanceLine(person_id, name, str(role), present)
-        for person_id, name, role, present in rows
+        AttendanceLine(
+            person_id, name, str(role), present, joined_on, was_member_on(joined_on, day)
+        )
+        for person_id, name, role, present, joined_on in rows
     ]
 
 
@@ -187,47 +195,85 @@ def attendance_sheet(session: Session, event: Event, original: datetime) -> list
 class MemberAttendance:
     person_id: int
     name: str
-    sessions: int  # sessions in the period whose attendance was taken
+    sessions: int  # sessions in the period whose attendance was taken, since they joined
     attended: int
+    joined_on: date | None = None
 
     @property
     def rate(self) -> float | None:
         return None if not self.sessions else self.attended / self.sessions
 
 
-def attendance_rates(
-    session: Session, troupe_id: int, after: datetime, before: datetime
-) -> list[MemberAttendance]:
-    """Per member: of the sessions in [after, before) whose attendance was taken, how many they
-    came to. Computed in SQL: two queries whatever the number of sessions."""
-    in_period = and_(
-        Event.troupe_id == troupe_id,
-        Attendance.occurrence_at >= after,
-        Attendance.occurrence_at < before,
-    )
-    held = (
-        select(Attendance.event_id, Attendance.occurrence_at)
+def _sessions_taken(troupe_id: int, after: datetime, before: datetime):
+    """The troupe's sessions in [after, before) whose attendance was taken, with their local
+    day (``day``), as a subquery."""
+    return (
+        select(
+            Attendance.event_id,
+            Attendance.occurrence_at,
+            local_date(Attendance.occurrence_at, Event.timezone).label("day"),
+        )
         .join(Event, Event.id == Attendance.event_id)
-        .where(in_period)
+        .where(
+            Event.troupe_id == troupe_id,
+            Attendance.occurrence_at >= after,
+            Attendance.occurrence_at < before,
+        )
         .distinct()
         .subquery()
     )
-    sessions = session.execute(select(func.count()).select_from(held)).scalar_one()
-    attended = (
-        select(Attendance.person_id, func.count().label("attended"))
-        .join(Event, Event.id == Attendance.event_id)
-        .where(in_period, Attendance.present.is_(True))
-        .group_by(Attendance.person_id)
+
+
+def attendance_rates(
+    session: Session, troupe_id: int, after: datetime, before: datetime
+) -> list[MemberAttendance]:
+    """Per member: of the sessions in [after, before) whose attendance was taken on or after
+    the day they joined, how many they came to. Computed in SQL: one query whatever the
+    number of sessions or members."""
+    held = _sessions_taken(troupe_id, after, before)
+    # Each member against each session held since they joined, with what was recorded.
+    counted = (
+        select(
+            Membership.person_id,
+            func.count().label("sessions"),
+            func.sum(case((Attendance.present.is_(True), 1), else_=0)).label("attended"),
+        )
+        .join(held, member_on(held.c.day))
+        .outerjoin(
+            Attendance,
+            and_(
+                Attendance.event_id == held.c.event_id,
+                Attendance.occurrence_at == held.c.occurrence_at,
+                Attendance.person_id == Membership.person_id,
+            ),
+        )
+        .where(Membership.troupe_id == troupe_id)
+        .group_by(Membership.person_id)
         .subquery()
     )
     rows = session.execute(
-        select(Person.id, Person.name, func.coalesce(attended.c.attended, 0))
+        select(
+            Person.id,
+            Person.name,
+            func.coalesce(counted.c.sessions, 0),
+            func.coalesce(counted.c.attended, 0),
+            Membership.joined_on,
+        )
         .join(Membership, Membership.person_id == Person.id)
-        .outerjoin(attended, attended.c.person_id == Person.id)
+        .outerjoin(counted, counted.c.person_id == Person.id)
         .where(Membership.troupe_id == troupe_id)
         .order_by(Person.name, Person.id)
     )
-    return [MemberAttendance(person_id, name, sessions, count) for person_id, name, count in rows]
+    return [
+        MemberAttendance(person_id, name, sessions, int(attended), joined_on)
+        for person_id, name, sessions, attended, joined_on in rows
+    ]
+
+
+def sessions_taken(session: Session, troupe_id: int, after: datetime, before: datetime) -> int:
+    """How many of the troupe's sessions in [after, before) had their attendance taken."""
+    held = _sessions_taken(troupe_id, after, before)
+    return session.execute(select(func.count()).select_from(held)).scalar_one()
 
 
 @dataclass(frozen=True)
@@ -246,21 +292,29 @@ def weekly_attendance(
     session: Session, troupe_id: int, after: datetime, before: datetime, zone: ZoneInfo
 ) -> list[WeekAttendance]:
     """Per local week (Monday first): sessions whose attendance was taken, ticks present and
-    ticks recorded. One query; weeks without a session are listed with zeros."""
+    the members of the session's day (as ``attendance_rates`` counts them, so the two agree:
+    a member not ticked present counts as absent). One query; weeks without a session are listed
+    with zeros."""
+    held = _sessions_taken(troupe_id, after, before)
+    # Each session against each member on its day, with what was recorded: as in the rates.
     rows = session.execute(
         select(
-            Attendance.event_id,
-            Attendance.occurrence_at,
-            func.count(),
+            held.c.event_id,
+            held.c.occurrence_at,
+            func.count(Membership.person_id),
             func.sum(case((Attendance.present.is_(True), 1), else_=0)),
         )
-        .join(Event, Event.id == Attendance.event_id)
-        .where(
-            Event.troupe_id == troupe_id,
-            Attendance.occurrence_at >= after,
-            Attendance.occurrence_at < before,
+        .select_from(held)
+        .outerjoin(Membership, and_(Membership.troupe_id == troupe_id, member_on(held.c.day)))
+        .outerjoin(
+            Attendance,
+            and_(
+                Attendance.event_id == held.c.event_id,
+                Attendance.occurrence_at == held.c.occurrence_at,
+                Attendance.person_id == Membership.person_id,
+            ),
         )
-        .group_by(Attendance.event_id, Attendance.occurrence_at)
+        .group_by(held.c.event_id, held.c.occurrence_at)
     )
     weeks: dict[date, list[int]] = {}
     for _event_id, occurrence_at, recorded, present in rows:

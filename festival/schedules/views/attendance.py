@@ -45,13 +45,17 @@ def take_attendance(event_id: int, occurrence: str):
     end = (
         override.ends_at if override else original + (event.ends_at - event.starts_at)
     ).astimezone(zone)
-    sheet = queries.attendance_sheet(db.session, event, original)
+    lines = queries.attendance_sheet(db.session, event, original)
+    # Who joined after the session's day is not on its roll call: "not yet a member".
+    sheet = [line for line in lines if line.counts]
+    newcomers = [line for line in lines if not line.counts]
     members = {line.person_id for line in sheet}
     ticked = {line.person_id for line in sheet if line.present}
     if request.args.get("all"):
         ticked = set(members)
     form = ConfirmForm()
     status = 200
+    ask_all_absent = False
     if form.validate_on_submit():
         present = _person_ids(request.form.getlist("present"))
         try:
@@ -63,12 +67,16 @@ def take_attendance(event_id: int, occurrence: str):
                 absent_ids=sorted(members - set(present)),
                 actor=current_user,
                 now=utcnow(),
+                all_absent_confirmed=bool(request.form.get(attendance.CONFIRM_ALL_ABSENT)),
             )
         except ValidationFailed as error:
             db.session.rollback()
-            show_errors_on_form(form, error)
             ticked = set(present) & members
-            status = 422
+            if set(error.fields) == {attendance.CONFIRM_ALL_ABSENT}:
+                ask_all_absent = True  # a question, not a mistake: nothing was stored
+            else:
+                show_errors_on_form(form, error)
+                status = 422
         else:
             db.session.commit()
             flash(_("Attendance saved: %(present)d came, %(absent)d did not.", **counts), "success")
@@ -83,7 +91,11 @@ def take_attendance(event_id: int, occurrence: str):
         day=session_day,
         when=span(start, end),
         sheet=sheet,
+        newcomers=newcomers,
         ticked=ticked,
+        ask_all_absent=ask_all_absent,
+        confirm_field=attendance.CONFIRM_ALL_ABSENT,
+        all_absent_question=attendance.ALL_ABSENT_QUESTION,
         is_recorded=any(line.present is not None for line in sheet),
         is_cancelled=original in {row.occurrence_at for row in event.cancellations},
         is_future=start.date() > utcnow().astimezone(zone).date(),
@@ -139,6 +151,7 @@ def troupe_attendance(troupe_id: int):
     after = datetime.combine(first, time(0), zone)
     before = datetime.combine(last + timedelta(days=1), time(0), zone)
     members = queries.attendance_rates(db.session, troupe.id, after, before)
+    sessions = queries.sessions_taken(db.session, troupe.id, after, before)
     weeks = [
         WeekRow(
             _("Week of %(day)s", day=skeleton("MMMd", week.week_start)),
@@ -165,5 +178,5 @@ def troupe_attendance(troupe_id: int):
         weeks=weeks,
         chart=chart,
         percent=_percent,
-        sessions=members[0].sessions if members else 0,
+        sessions=sessions,
     )
