@@ -11,11 +11,12 @@ from sqlalchemy import Connection, Dialect, bindparam, select
 from sqlalchemy.orm import Session
 
 from festival.core import bounds
-from festival.schedules.ical import FeedEvent, FeedOverride
+from festival.schedules.ical import FeedEvent, FeedOverride, Reminders
 from festival.schedules.models import (
     CalendarFeed,
 )
 from festival.schedules.queries import owner_events
+from festival.troupes.models import Troupe
 from festival.web.labels import label
 
 
@@ -181,3 +182,27 @@ def festival_feed(session: Session, festival_id: int) -> CalendarFeed | None:
     return session.execute(
         select(CalendarFeed).where(CalendarFeed.festival_id == festival_id)
     ).scalar_one_or_none()
+
+
+def reminders_of(feed: CalendarFeed) -> Reminders:
+    """The reminders a troupe's feed gives every event."""
+    return Reminders(
+        evening_before=feed.remind_evening_before,
+        hour_before=feed.remind_hour_before,
+        changed_at=feed.reminders_changed_at,
+    )
+
+
+def shared_troupe_feed(session: Session, secret: str) -> tuple[CalendarFeed, str] | None:
+    """The troupe feed of a subscription secret and its troupe's name (what the feed itself
+    shows as the calendar's name), the secret compared in constant time; None for any other."""
+    if not secret or len(secret) > 64:
+        return None
+    row = session.execute(
+        select(CalendarFeed, Troupe.name)
+        .join(Troupe, Troupe.id == CalendarFeed.troupe_id)
+        .where(CalendarFeed.selector == secret[:16])
+    ).one_or_none()
+    if row is None or not hmac.compare_digest(row[0].secret.encode(), secret.encode()):
+        return None
+    return row[0], row[1]

@@ -1,4 +1,6 @@
-"""The iCalendar feeds: a troupe's behind a secret URL, a festival's public events by slug.
+"""The iCalendar feeds: a troupe's behind a secret URL, a festival's public events by slug;
+the same bytes as a file to download (``?download=1``) for calendars that import but cannot
+subscribe; and the troupe's share page, reached by the feed's secret, for its members.
 
 A feed is built once per version of its events and its bytes kept in the database, so a
 poll answered 304 costs one query and a full answer does not rebuild anything.
@@ -7,7 +9,7 @@ poll answered 304 costs one query and a full answer does not rebuild anything.
 import hashlib
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import force_locale
 from sqlalchemy import Connection
 from werkzeug.http import http_date
@@ -19,6 +21,9 @@ from festival.festivals.queries import festival_by_slug
 from festival.schedules import feed_queries, feeds, ical
 from festival.schedules.models import CalendarFeed
 from festival.troupes.models import Troupe
+from festival.web.downloads import download
+from festival.web.external_urls import external_url, webcal_url
+from festival.web.qr import qr_svg
 
 bp = Blueprint("feeds", __name__)
 
@@ -27,6 +32,12 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 @bp.get("/calendar/<secret>.ics")
 def troupe_feed(secret: str):
+    if request.args.get("download"):
+        shared = feed_queries.shared_troupe_feed(db.session, secret)
+        if shared is None:
+            abort(404)
+        feed, name = shared
+        return _download(feed, _troupe_build(feed), ascii_name="calendar.ics", name=name)
     # Calendar apps poll every feed every few hours: answer from the kept bytes on a
     # connection of its own (no session) whenever they are current.
     with _reading_connection() as connection:
@@ -41,7 +52,46 @@ def troupe_feed(secret: str):
                 feed_queries.feed_body(connection, state.id), state.etag, last_modified
             )
     feed = db.session.get(CalendarFeed, state.id)
+    return _serve(feed, _troupe_build(feed))
 
+
+@bp.get("/calendars/<secret>/")
+def shared_calendar(secret: str):
+    """The page a leader sends to the members: the troupe's name, its subscription link, the
+    file and the steps. The feed's secret is its key (a new secret retires it), and it shows
+    nothing the feed does not."""
+    shared = feed_queries.shared_troupe_feed(db.session, secret)
+    if shared is None:
+        abort(404)
+    feed, name = shared
+    response = Response(
+        render_template(
+            "schedules/shared_calendar.html",
+            troupe_name=name,
+            reminders=feed_queries.reminders_of(feed),
+            qr=qr_svg(external_url("feeds.shared_calendar", secret=secret)),
+            **subscription_links(secret),
+        )
+    )
+    response.headers.update(
+        {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex", "Cache-Control": "no-store"}
+    )
+    return response
+
+
+def subscription_links(secret: str) -> dict[str, str]:
+    """A troupe feed's addresses: to subscribe (https, and webcal:// for Apple and Outlook),
+    to download as a file, and its share page."""
+    feed_url = external_url("feeds.troupe_feed", secret=secret)
+    return {
+        "feed_url": feed_url,
+        "webcal_url": webcal_url(feed_url),
+        "download_url": external_url("feeds.troupe_feed", secret=secret, download=1),
+        "share_url": external_url("feeds.shared_calendar", secret=secret),
+    }
+
+
+def _troupe_build(feed: CalendarFeed) -> Callable[[], bytes]:
     def build() -> bytes:
         troupe = db.session.get(Troupe, feed.troupe_id)
         return ical.build_calendar(
@@ -49,9 +99,10 @@ def troupe_feed(secret: str):
             calendar_uid=f"troupe-{troupe.id}@{_domain()}",
             timezone=current_app.config["DEFAULT_TIMEZONE"],
             events=feed_queries.feed_events(db.session, troupe_id=troupe.id),
+            reminders=feed_queries.reminders_of(feed),
         )
 
-    return _serve(feed, build)
+    return build
 
 
 @bp.get("/festivals/<slug>/calendar.ics")
@@ -72,6 +123,8 @@ def festival_feed(slug: str):
             events=feed_queries.feed_events(db.session, festival_id=festival.id, public_only=True),
         )
 
+    if request.args.get("download"):
+        return _download(feed, build, ascii_name=f"{festival.slug}.ics", name=festival.name)
     return _serve(feed, build)
 
 
@@ -90,20 +143,51 @@ def _domain() -> str:
 
 def _serve(feed: CalendarFeed, build: Callable[[], bytes]) -> Response:
     """The feed's bytes for its current version, or 304 when the client has them already."""
-    version, etag = feed.version, feed.etag
-    body = None
-    if feed.body_version != version or not etag:
-        # Category labels are in the site's default language, whoever asks, so that every
-        # client gets the same bytes for the same version.
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-            body = build()
-        etag = hashlib.sha256(body).hexdigest()[:40]
-        feeds.store_feed_body(db.session, feed=feed, version=version, body=body, etag=etag)
-        db.session.commit()
+    body, etag = _built(feed, build)
     last_modified = feed.changed_at.replace(microsecond=0)
     if _not_modified(etag, last_modified):
         return _response(None, etag, last_modified)
     return _response(body if body is not None else feed.body, etag, last_modified)
+
+
+def _built(feed: CalendarFeed, build: Callable[[], bytes]) -> tuple[bytes | None, str]:
+    """The bytes built now for the feed's current version (kept for the next poll) and their
+    ETag; ``None`` for the bytes when the kept ones are current."""
+    version, etag = feed.version, feed.etag
+    if feed.body_version == version and etag:
+        return None, etag
+    # Category labels are in the site's default language, whoever asks, so that every
+    # client gets the same bytes for the same version.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = build()
+    etag = hashlib.sha256(body).hexdigest()[:40]
+    feeds.store_feed_body(db.session, feed=feed, version=version, body=body, etag=etag)
+    db.session.commit()
+    return body, etag
+
+
+def _download(
+    feed: CalendarFeed, build: Callable[[], bytes], *, ascii_name: str, name: str
+) -> Response:
+    """The feed's current bytes as a file to open with a calendar app (an import: a copy that
+    does not follow later changes)."""
+    body, etag = _built(feed, build)
+    response = download(
+        body if body is not None else feed.body,
+        mimetype=CONTENT_TYPE,
+        ascii_name=ascii_name,
+        name=f"{name}.ics",
+        private=False,
+    )
+    response.headers.update(
+        {
+            "ETag": f'"{etag}"',
+            "Cache-Control": "no-cache, max-age=0",
+            "X-Robots-Tag": "noindex",
+            "Referrer-Policy": "no-referrer",
+        }
+    )
+    return response
 
 
 def _response(body: bytes | None, etag: str, last_modified) -> Response:

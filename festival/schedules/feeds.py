@@ -152,6 +152,40 @@ def rotate_feed_secret(
     return feed
 
 
+def set_feed_reminders(
+    session: Session,
+    *,
+    troupe: Troupe,
+    evening_before: bool,
+    hour_before: bool,
+    actor: User,
+    now: datetime,
+) -> CalendarFeed:
+    """Choose the reminders every event of the troupe's feed carries (none is allowed). A change
+    raises the feed's version, so that subscribed calendars fetch the new reminders."""
+    feed = feed_for_troupe(session, troupe=troupe, now=now)
+    before = {"evening_before": feed.remind_evening_before, "hour_before": feed.remind_hour_before}
+    after = {"evening_before": evening_before, "hour_before": hour_before}
+    if before == after:
+        return feed
+    feed = _feed_of(session, troupe_id=troupe.id, festival_id=None)
+    feed.remind_evening_before, feed.remind_hour_before = evening_before, hour_before
+    feed.reminders_changed_at = now
+    _bump(feed, now)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="set_feed_reminders",
+        entity_type="troupe",
+        entity_id=troupe.id,
+        changes={key: [before[key], after[key]] for key in after if before[key] != after[key]},
+        organization_id=troupe.organization_id,
+        now=now,
+    )
+    return feed
+
+
 def store_feed_body(
     session: Session, *, feed: CalendarFeed, version: int, body: bytes, etag: str
 ) -> None:

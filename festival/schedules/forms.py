@@ -157,3 +157,10 @@ class TourForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = kind_choices()
+
+
+class RemindersForm(FlaskForm):
+    """The reminders every event of the troupe's calendar carries; none ticked is allowed."""
+
+    evening_before = BooleanField(_l("The evening before, at 19:00"))
+    hour_before = BooleanField(_l("One hour before it starts"))

@@ -5,6 +5,10 @@ TZID and that zone's VTIMEZONE, never floating; stable UIDs; DTSTAMP and LAST-MO
 from the last change, never "now"; RRULE with UNTIL in UTC; cancellations as EXDATE;
 one changed occurrence as an override with the same UID and a RECURRENCE-ID.
 
+Reminders are VALARMs (ACTION:DISPLAY, a DESCRIPTION, a TRIGGER relative to the start) in
+every VEVENT, overrides included: a client takes an override's alarms from the override
+alone, never from its series.
+
 An event with a time outside the dates the application holds (``core.bounds``), or one that
 cannot be written, is left out rather than failing the whole feed; the services refuse such
 times in the first place.
@@ -13,13 +17,15 @@ times in the first place.
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from icalendar import Calendar, Event, vRecur, vText
+from icalendar import Alarm, Calendar, Event, vRecur, vText
 
 from festival.core import bounds
 
 PRODID = "-//festival//Troupe and festival schedules//ZH"
+# "The evening before": this time of day on the day before, in the event's own zone.
+EVENING_BEFORE_AT = time(19, 0)
 log = logging.getLogger(__name__)
 
 
@@ -52,10 +58,32 @@ class FeedEvent:
     overrides: Sequence[FeedOverride] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Reminders:
+    """Which reminders every event of a feed carries, and when that was last changed."""
+
+    evening_before: bool = False
+    hour_before: bool = False
+    changed_at: datetime | None = None
+
+    @property
+    def any(self) -> bool:
+        return self.evening_before or self.hour_before
+
+
+NO_REMINDERS = Reminders()
+
+
 def build_calendar(
-    *, name: str, calendar_uid: str, timezone: str, events: Sequence[FeedEvent]
+    *,
+    name: str,
+    calendar_uid: str,
+    timezone: str,
+    events: Sequence[FeedEvent],
+    reminders: Reminders = NO_REMINDERS,
 ) -> bytes:
-    """A VCALENDAR with one VEVENT per event or series plus one per changed occurrence."""
+    """A VCALENDAR with one VEVENT per event or series plus one per changed occurrence,
+    each with the feed's reminders."""
     calendar = Calendar.new(prodid=PRODID, uid=calendar_uid, calscale="GREGORIAN")
     # TEXT values: vText escapes commas, semicolons and newlines (a plain str is not escaped).
     calendar.add("name", vText(name))
@@ -79,7 +107,10 @@ def build_calendar(
         try:
             if not all(bounds.day_in_range(moment) for moment in moments):
                 raise ValueError("a time outside the dates the application holds")
-            components = [_vevent(event), *(_override(event, item) for item in overrides)]
+            components = [
+                _vevent(event, reminders),
+                *(_override(event, item, reminders) for item in overrides),
+            ]
         except (ValueError, OverflowError, TypeError):
             log.warning(
                 "event %s left out of the calendar %s", event.uid, calendar_uid, exc_info=True
@@ -99,12 +130,20 @@ def build_calendar(
     return calendar.to_ical()
 
 
-def _vevent(event: FeedEvent) -> Event:
+def _stamp(updated_at: datetime, reminders: Reminders) -> datetime:
+    """The component's last change: its own, or the feed's reminders' if those came later."""
+    if reminders.changed_at is not None and reminders.changed_at > updated_at:
+        return reminders.changed_at
+    return updated_at
+
+
+def _vevent(event: FeedEvent, reminders: Reminders) -> Event:
+    stamp = _stamp(event.updated_at, reminders)
     vevent = Event.new(
         uid=event.uid,
-        stamp=event.updated_at,
+        stamp=stamp,
         created=event.created_at,
-        last_modified=event.updated_at,
+        last_modified=stamp,
         sequence=event.sequence,
         start=event.starts_at,
         end=event.ends_at,
@@ -119,15 +158,17 @@ def _vevent(event: FeedEvent) -> Event:
         vevent.add("rrule", vRecur.from_ical(event.rule))
         if event.cancelled:
             vevent.add("exdate", sorted(event.cancelled))
+    _add_alarms(vevent, event.starts_at, event.title, reminders)
     return vevent
 
 
-def _override(event: FeedEvent, override: FeedOverride) -> Event:
+def _override(event: FeedEvent, override: FeedOverride, reminders: Reminders) -> Event:
+    stamp = _stamp(override.updated_at, reminders)
     vevent = Event.new(
         uid=event.uid,
-        stamp=override.updated_at,
+        stamp=stamp,
         created=event.created_at,
-        last_modified=override.updated_at,
+        last_modified=stamp,
         sequence=override.sequence,
         recurrence_id=override.original_start,
         start=override.starts_at,
@@ -139,4 +180,31 @@ def _override(event: FeedEvent, override: FeedOverride) -> Event:
     )
     if event.categories:
         vevent.add("categories", [event.categories])
+    _add_alarms(vevent, override.starts_at, override.title, reminders)
     return vevent
+
+
+def reminder_triggers(start: datetime | date, reminders: Reminders) -> list[timedelta]:
+    """The reminders' offsets from an event's start (negative: before it), for its wall-clock
+    start time. The evening before is a fixed time of day on the day before, so its offset
+    depends on when the event starts: 09:00 gives -14 h, 21:00 gives -26 h. An all-day
+    event (a date) starts at midnight and gets no "hour before"."""
+    triggers = []
+    all_day = not isinstance(start, datetime)
+    if reminders.evening_before:
+        starts = time(0, 0) if all_day else start.time()
+        since_midnight = timedelta(hours=starts.hour, minutes=starts.minute)
+        evening = timedelta(hours=EVENING_BEFORE_AT.hour, minutes=EVENING_BEFORE_AT.minute)
+        triggers.append(-(timedelta(days=1) - evening + since_midnight))
+    if reminders.hour_before and not all_day:
+        triggers.append(timedelta(hours=-1))
+    return triggers
+
+
+def _add_alarms(vevent: Event, start: datetime | date, title: str, reminders: Reminders) -> None:
+    for trigger in reminder_triggers(start, reminders):
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", vText(title))
+        alarm.add("trigger", trigger)
+        vevent.add_component(alarm)

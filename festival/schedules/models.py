@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -161,3 +162,8 @@ class CalendarFeed(Base):
     etag: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A troupe's reminders (VALARMs on every event): the evening before, an hour before.
+    # ``reminders_changed_at`` stamps the events (DTSTAMP) when only the reminders changed.
+    remind_evening_before: Mapped[bool] = mapped_column(default=True, server_default=true())
+    remind_hour_before: Mapped[bool] = mapped_column(default=True, server_default=true())
+    reminders_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -193,7 +193,9 @@ def test_a_forged_host_does_not_change_the_subscribe_page_or_the_apis_feed_url(
     assert feed["url"].startswith(f"{BASE}/calendar/") and feed["url"].endswith(".ics")
     assert feed["webcal_url"] == "webcal://" + feed["url"].removeprefix("https://")
     assert feed["url"] in html and feed["webcal_url"] in html
-    assert str(subscribe_qr_svg(feed["webcal_url"])) in html
+    # The QR code opens the members' share page (https), reached by the same secret.
+    share_url = feed["url"].replace("/calendar/", "/calendars/").removesuffix(".ics") + "/"
+    assert str(subscribe_qr_svg(share_url)) in html
     assert "evil.example" not in html
 
 

@@ -9,6 +9,7 @@ from festival.core.errors import NotFound
 from festival.db import db
 from festival.festivals.models import FestivalStatus
 from festival.festivals.queries import festival_by_slug, load_managed_festival
+from festival.schedules.ical import NO_REMINDERS
 from festival.schedules.views import bp
 from festival.schedules.views.calendar_model import month_calendar
 from festival.schedules.views.loaders import troupe_zone
@@ -52,5 +53,7 @@ def public_calendar(slug: str):
         festival=festival,
         feed_url=feed_url,
         webcal_url=webcal_url(feed_url),
+        download_url=external_url("feeds.festival_feed", slug=festival.slug, download=1),
+        reminders=NO_REMINDERS,
         **calendar,
     )

@@ -1,4 +1,5 @@
-"""The troupe's calendar subscription: its secret feed URL with a QR code, and a new one."""
+"""The troupe's calendar subscription: its secret feed URL to copy, as a file, a page to share
+with the members (with a QR code), the reminders the feed carries, and a new URL."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -6,10 +7,11 @@ from flask_login import current_user, login_required
 
 from festival.core.clock import utcnow
 from festival.db import db
-from festival.schedules import feeds
+from festival.schedules import feed_queries, feeds
+from festival.schedules.feed_views import subscription_links
+from festival.schedules.forms import RemindersForm
 from festival.schedules.views import bp
 from festival.troupes import queries as troupe_queries
-from festival.web.external_urls import external_url, webcal_url
 from festival.web.forms import ConfirmForm
 from festival.web.qr import qr_svg
 
@@ -19,16 +21,43 @@ from festival.web.qr import qr_svg
 def troupe_calendar(troupe_id: int):
     troupe = troupe_queries.load_managed_troupe(db.session, current_user, troupe_id)
     feed = feeds.feed_for_troupe(db.session, troupe=troupe, now=utcnow())
-    feed_url = external_url("feeds.troupe_feed", secret=feed.secret)
-    webcal = webcal_url(feed_url)
+    links = subscription_links(feed.secret)
+    reminders = feed_queries.reminders_of(feed)
+    form = RemindersForm(
+        data={"evening_before": reminders.evening_before, "hour_before": reminders.hour_before}
+    )
     db.session.commit()
     return render_template(
         "schedules/subscribe.html",
         troupe=troupe,
-        feed_url=feed_url,
-        webcal_url=webcal,
-        qr=qr_svg(webcal),
+        reminders=reminders,
+        form=form,
+        # The share page's https address works from any phone's camera; webcal:// does not.
+        qr=qr_svg(links["share_url"]),
+        **links,
     )
+
+
+@bp.post("/troupes/<int:troupe_id>/calendar/reminders")
+@login_required
+def calendar_reminders(troupe_id: int):
+    troupe = troupe_queries.load_managed_troupe(db.session, current_user, troupe_id)
+    form = RemindersForm()
+    if form.validate_on_submit():
+        feeds.set_feed_reminders(
+            db.session,
+            troupe=troupe,
+            evening_before=form.evening_before.data,
+            hour_before=form.hour_before.data,
+            actor=current_user,
+            now=utcnow(),
+        )
+        db.session.commit()
+        flash(
+            _("Reminders saved. Subscribed phones get them at their next check."),
+            "success",
+        )
+    return redirect(url_for("schedules.troupe_calendar", troupe_id=troupe_id) + "#reminders")
 
 
 @bp.route("/troupes/<int:troupe_id>/calendar/rotate", methods=["GET", "POST"])
