@@ -1,6 +1,8 @@
 /* The judge's score sheet, enhanced: Enter moves on (and saves a row when leaving its last box),
    each value is checked as it is typed, row totals update live, and Save stores the row through
-   the JSON API without reloading the page. Without this script every row is a plain form. */
+   the JSON API without reloading the page. Where the stylesheet lays the rows out as cards (a
+   narrow screen), one card is shown at a time with Previous/Next. Without this script every row
+   is a plain form, and on a narrow screen every card is shown, one under the other. */
 (function () {
   "use strict";
 
@@ -12,6 +14,8 @@
   var progressText = document.getElementById("sheet-progress");
   var progressBar = document.getElementById("sheet-progress-bar");
   var DECIMAL = /^\d+(\.\d{1,2})?$/;
+  var cardsNav = document.getElementById("sheet-cards-nav");
+  var current = 0;  // the card shown when the sheet is paged
 
   function rows() {
     return Array.prototype.slice.call(sheet.querySelectorAll("tr.sheet-row"));
@@ -106,6 +110,56 @@
     progressText.textContent = messages.msgProgress
       .replace("{scored}", String(scored)).replace("{total}", String(total));
     if (progressBar) { progressBar.value = scored; }
+    if (cardsNav) { cardsNav.querySelector(".sheet-cards-scored").textContent = progressText.textContent; }
+  }
+
+  /* The stylesheet says which layout it chose, so the breakpoint lives in one place. */
+  function isCards() {
+    return window.getComputedStyle(sheet).getPropertyValue("--sheet-layout").trim() === "cards";
+  }
+
+  function isPaged() {
+    return sheet.classList.contains("is-paged");
+  }
+
+  function showCard(index) {
+    var all = rows();
+    current = Math.max(0, Math.min(index, all.length - 1));
+    all.forEach(function (row, i) { row.classList.toggle("is-current", i === current); });
+    if (!cardsNav || !all.length) { return; }
+    cardsNav.querySelector(".sheet-cards-position").textContent = messages.msgPosition
+      .replace("{number}", all[current].dataset.position)
+      .replace("{total}", progressText.dataset.total || String(all.length));
+    cardsNav.querySelector(".sheet-prev").disabled = current === 0;
+    cardsNav.querySelector(".sheet-next").disabled = current === all.length - 1;
+  }
+
+  /* Show a card, bring its top into view and put the cursor in its first box. */
+  function openCard(index) {
+    showCard(index);
+    var row = rows()[current];
+    var top = row.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight / 2) { row.scrollIntoView({ block: "start" }); }
+    var first = inputsOf(row)[0];
+    if (first) { focusInput(first); }
+  }
+
+  function layOut() {
+    var paged = Boolean(cardsNav) && rows().length > 1 && isCards();
+    if (paged === isPaged() && cardsNav && cardsNav.hidden === !paged) { return; }
+    sheet.classList.toggle("is-paged", paged);
+    if (cardsNav) { cardsNav.hidden = !paged; }
+  }
+
+  /* The card to start on: one the server refused, the one just saved without this script, or
+     the first not scored yet. */
+  function firstCard() {
+    var all = rows();
+    var hash = window.location.hash.replace("#", "");
+    var index = all.findIndex(function (row) { return row.classList.contains("has-error"); });
+    if (index < 0 && hash) { index = all.findIndex(function (row) { return row.id === hash; }); }
+    if (index < 0) { index = all.findIndex(function (row) { return row.dataset.complete !== "true"; }); }
+    return Math.max(index, 0);
   }
 
   function stateAfterEdit(row) {
@@ -224,7 +278,12 @@
         var next = rows()[rowIndex + 1];
         var nextInput = next ? inputsOf(next)[0] : null;
         var moveOn = function (saved) {
-          if (saved && nextInput) { focusInput(nextInput); }
+          if (!saved || !nextInput) { return; }
+          if (isPaged()) {
+            openCard(rowIndex + 1);
+          } else {
+            focusInput(nextInput);
+          }
         };
         if (isDirty(row)) {
           save(row).then(moveOn);
@@ -233,5 +292,31 @@
         }
       });
     });
+
+    // A card hidden by the pager cannot take focus; if something else brings the cursor into a
+    // row (an error, a screen reader), that row becomes the card shown.
+    row.addEventListener("focusin", function () {
+      if (isPaged() && rowIndex !== current) { showCard(rowIndex); }
+    });
   });
+
+  if (cardsNav) {
+    Array.prototype.forEach.call(cardsNav.querySelectorAll("button[data-step]"), function (button) {
+      button.addEventListener("click", function () {
+        var row = rows()[current];
+        var target = current + Number(button.dataset.step);
+        // Moving on saves what was typed; a refusal keeps the card, with its errors, in view.
+        var go = function (saved) { if (saved) { openCard(target); } };
+        if (row && isDirty(row)) {
+          save(row).then(go);
+        } else {
+          go(true);
+        }
+      });
+    });
+  }
+  showCard(firstCard());
+  updateProgress();
+  layOut();
+  window.addEventListener("resize", layOut);
 }());

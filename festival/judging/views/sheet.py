@@ -12,6 +12,7 @@ from festival.core import bounds
 from festival.core.clock import utcnow
 from festival.core.errors import NotFound, RoundClosed, ValidationFailed
 from festival.core.pagination import Page
+from festival.core.titles import bare_title
 from festival.db import db
 from festival.judging import permissions, queries, scores, scoring
 from festival.judging.models import (
@@ -66,6 +67,7 @@ class SheetLine:
     complete: bool
     errors: dict[int, list[str]] = field(default_factory=dict)
     row_errors: list[str] = field(default_factory=list)
+    position: int = 0  # the program's number on the judge's sheet, from 1, over all pages
 
 
 SHEET_PER_PAGE = 50
@@ -84,12 +86,13 @@ def _sheet(
     scored, total = queries.judge_progress(db.session, round_, current_user)
     shown = Page(items=[], page=page, per_page=SHEET_PER_PAGE, total=total)
     page = min(page, shown.pages)
+    offset = (page - 1) * SHEET_PER_PAGE
     criteria, rows = queries.judge_sheet(
-        db.session, round_, current_user, offset=(page - 1) * SHEET_PER_PAGE, limit=SHEET_PER_PAGE
+        db.session, round_, current_user, offset=offset, limit=SHEET_PER_PAGE
     )
     weights = {c.id: c.weight for c in criteria}
     lines = []
-    for row in rows:
+    for position, row in enumerate(rows, start=offset + 1):
         complete = len(row.scores) == len(criteria) and bool(criteria)
         line = SheetLine(
             program_id=row.program.id,
@@ -99,6 +102,7 @@ def _sheet(
             values={cid: _two_places(value) for cid, value in row.scores.items()},
             total=_two_places(scoring.judge_total(row.scores, weights)) if complete else "",
             complete=complete,
+            position=position,
         )
         if row.program.id == failed_program_id:
             line.values = dict(posted or {})
@@ -188,7 +192,7 @@ def save_row(round_id: int, program_id: int):
         return render_template("judging/sheet.html", **context), error.status
     db.session.commit()
     title = queries.round_entry(db.session, round_id, program_id).program.title
-    flash(_("Scores for 《%(title)s》 saved.", title=title), "success")
+    flash(_("Scores for 《%(title)s》 saved.", title=bare_title(title)), "success")
     return redirect(
         url_for(
             "judging_sheet.sheet",

@@ -1,0 +1,281 @@
+"""The score sheet on a 390×844 phone and at 1280×800, in Chinese and English: a judge scores
+twelve programs with the keyboard. Whenever a score box has focus its program's title is in
+view; on the phone one program card is shown at a time with Previous/Next and the progress; at
+1280 px every column of the sheet, status and Save included, fits the window."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from festival.judging import services
+from festival.judging.models import RoundEntry, Score
+from tests import factories
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "issue17"
+NOW = factories.NOW
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+# The demo festival's criteria; titles as long as real ones, so that a card header wraps.
+CRITERIA = [("艺术表现", 40), ("编排创意", 30), ("舞台效果", 20), ("精神风貌", 10)]
+TITLES = [
+    "夕阳红",
+    "天仙配·夫妻双双把家还",
+    "茉莉花开",
+    "长江之歌",
+    "紫竹调",
+    "老年颂",
+    "和谐大家园",
+    "我和我的祖国",
+    "沂蒙山小调",
+    "红梅赞",
+    "映山红",
+    "在希望的田野上",
+]
+
+
+def build_sheet(session):
+    """An open round of twelve programs and four criteria, and the judge who scores it."""
+    festival = factories.make_festival(session)
+    organizer = factories.make_user(session, role="admin")
+    troupe = factories.make_troupe(
+        session, name="朝阳区万年青老年歌舞团", organization=festival.organization
+    )
+    programs = [
+        factories.make_program(session, festival=festival, troupe=troupe, title=title)
+        for title in TITLES
+    ]
+    round_ = services.create_round(
+        session,
+        festival=festival,
+        name="初选",
+        criteria=[{"name": n, "max_score": m, "weight": 1} for n, m in CRITERIA],
+        actor=organizer,
+        now=NOW,
+    )
+    judge = factories.make_user(session, role="judge", username="judge_li")
+    services.assign_judge(session, round_=round_, user_id=judge.id, actor=organizer, now=NOW)
+    services.add_entries(
+        session, round_=round_, program_ids=[p.id for p in programs], actor=organizer, now=NOW
+    )
+    session.commit()
+    criterion_ids = [c.id for c in sorted(round_.criteria, key=lambda c: c.position)]
+    return round_.id, [p.id for p in programs], criterion_ids
+
+
+def stored_scores(session) -> dict[tuple[int, int], Decimal]:
+    """(program id, criterion id) → the score stored in the database."""
+    session.rollback()
+    rows = session.execute(
+        select(RoundEntry.program_id, Score.criterion_id, Score.value).join(
+            RoundEntry, Score.entry_id == RoundEntry.id
+        )
+    )
+    return {(program_id, criterion_id): value for program_id, criterion_id, value in rows}
+
+
+def score_of(program_index: int, criterion_index: int) -> Decimal:
+    return (
+        Decimal(CRITERIA[criterion_index][1])
+        - program_index % 6
+        - Decimal("0.25") * criterion_index
+    )
+
+
+def open_sheet(browser, live_server, viewport, language, *, javascript=True):
+    context = browser.new_context(
+        base_url=live_server,
+        viewport=viewport,
+        locale="zh-CN" if language == "zh" else "en-US",
+        java_script_enabled=javascript,
+        is_mobile=viewport is PHONE,
+        has_touch=viewport is PHONE,
+    )
+    page = context.new_page()
+    page.goto("/login")
+    page.locator("input[name=username]").fill("judge_li")
+    page.locator("input[name=password]").fill(factories.PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/")
+    return context, page
+
+
+def assert_in_view(page, locator, what: str) -> None:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    assert box is not None, f"{what} is not shown"
+    assert box["y"] >= -0.5 and box["y"] + box["height"] <= size["height"] + 0.5, (
+        f"{what} is outside the window vertically: {box}"
+    )
+    assert box["x"] >= -0.5 and box["x"] + box["width"] <= size["width"] + 0.5, (
+        f"{what} is outside the window horizontally: {box}"
+    )
+
+
+def assert_title_in_view(page, program_id: int) -> None:
+    assert_in_view(page, page.locator(f"#program-{program_id}-title"), f"title of {program_id}")
+
+
+def assert_every_column_fits(page) -> None:
+    """Each header, each cell of the first row and its Save button lie inside the window, and
+    neither the sheet nor the page scrolls sideways."""
+    width = page.viewport_size["width"]
+    for cell in (
+        page.locator("#score-sheet thead th").all()
+        + page.locator("#score-sheet tr.sheet-row").first.locator("th, td, button").all()
+    ):
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (
+            f"{cell.text_content()!r} is cut off: {box}"
+        )
+    overflow = page.evaluate(
+        """() => {
+          const box = document.querySelector('.sheet-scroll');
+          return [box.scrollWidth - box.clientWidth,
+                  document.documentElement.scrollWidth - window.innerWidth];
+        }"""
+    )
+    assert overflow[0] <= 0 and overflow[1] <= 0, f"horizontal overflow {overflow}"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390x844", "1280x800"])
+def test_judge_scores_twelve_programs_with_each_title_in_view(
+    browser, live_server, session, viewport, language
+):
+    round_id, program_ids, criterion_ids = build_sheet(session)
+    on_phone = viewport is PHONE
+    size = f"{viewport['width']}x{viewport['height']}"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context, page = open_sheet(browser, live_server, viewport, language)
+    console_errors = []
+    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+    page.goto(f"/rounds/{round_id}/sheet")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN" if language == "zh" else "en")
+    rows = page.locator("#score-sheet tr.sheet-row")
+    nav = page.locator("#sheet-cards-nav")
+    previous, next_ = nav.locator(".sheet-prev"), nav.locator(".sheet-next")
+    progress_bar = page.locator("#sheet-progress-bar")
+
+    def box(program_index, criterion_index):
+        return page.locator(f"#score-{program_ids[program_index]}-{criterion_ids[criterion_index]}")
+
+    def expect_card(index):
+        """On the phone, program ``index`` alone is shown, with where it is and the progress."""
+        if not on_phone:
+            expect(rows.filter(visible=True)).to_have_count(12)
+            expect(nav).to_be_hidden()
+            return
+        expect(rows.filter(visible=True)).to_have_count(1)
+        expect(page.locator(f"#program-{program_ids[index]}")).to_be_visible()
+        expect(nav).to_be_visible()
+        assert_in_view(page, next_, "the Next button")
+        assert_in_view(page, previous, "the Previous button")
+        if language == "en":
+            expect(nav.locator(".sheet-cards-position")).to_have_text(f"Program {index + 1} of 12")
+            expect(previous).to_have_text("‹ Previous")
+            expect(next_).to_have_text("Next ›")
+        expect(nav.locator(".sheet-cards-scored")).to_have_text(
+            page.locator("#sheet-progress").inner_text()
+        )
+        if index == 0:
+            expect(previous).to_be_disabled()
+        else:
+            expect(previous).to_be_enabled()
+
+    if not on_phone:
+        assert_every_column_fits(page)
+    expect_card(0)
+    page.screenshot(path=str(SHOTS / f"A-sheet-{size}-{language}-start.png"))
+
+    # A value over the maximum is flagged before anything is saved.
+    first = box(0, 0)
+    first.click()
+    page.keyboard.type("45")
+    expect(first).to_have_attribute("aria-invalid", "true")
+    if language == "en":
+        expect(page.locator(f"#{first.get_attribute('id')}-error")).to_have_text(
+            "艺术表现 is scored from 0 to 40."
+        )
+    assert stored_scores(session) == {}
+    first.fill("")
+
+    for i, program_id in enumerate(program_ids):
+        expect_card(i)
+        for j in range(len(CRITERIA)):
+            expect(box(i, j)).to_be_focused()
+            assert_title_in_view(page, program_id)
+            page.keyboard.type(str(score_of(i, j)))
+            if i == 0 and j == 0:
+                page.screenshot(path=str(SHOTS / f"A-sheet-{size}-{language}-typing.png"))
+            if on_phone and i == 5 and j == len(CRITERIA) - 1:
+                next_.click()  # Next saves what was typed, then shows the next program
+            else:
+                page.keyboard.press("Enter")  # the next box; after the last, save and move on
+        row = page.locator(f"#program-{program_id}")
+        expect(row).to_have_attribute("data-complete", "true")
+        if language == "en":
+            expect(row.locator(".sheet-state")).to_have_text("saved")
+        expect(progress_bar).to_have_attribute("value", str(i + 1))
+        if i == len(program_ids) - 1:
+            break
+        expect(box(i + 1, 0)).to_be_focused()
+        assert_title_in_view(page, program_ids[i + 1])
+
+    if language == "en":
+        expect(page.locator("#sheet-progress")).to_have_text("12 of 12 programs scored")
+    if on_phone:
+        expect_card(11)
+        expect(next_).to_be_disabled()
+        page.screenshot(path=str(SHOTS / f"A-sheet-{size}-{language}-saved.png"))
+        previous.click()  # Previous: the program before, as saved
+        expect_card(10)
+        expect(box(10, 0)).to_be_focused()
+        assert_title_in_view(page, program_ids[10])
+        expect(box(10, 0)).to_have_value(f"{score_of(10, 0):.2f}")
+    else:
+        assert_every_column_fits(page)
+        page.screenshot(path=str(SHOTS / f"A-sheet-{size}-{language}-saved.png"), full_page=True)
+
+    assert stored_scores(session) == {
+        (p, c): score_of(i, j)
+        for i, p in enumerate(program_ids)
+        for j, c in enumerate(criterion_ids)
+    }
+
+    page.reload()
+    expect(progress_bar).to_have_attribute("value", "12")
+    for i, j in [(0, 0), (5, 3), (11, 2)]:
+        expect(box(i, j)).to_have_value(f"{score_of(i, j):.2f}")
+    assert console_errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_without_javascript_a_phone_shows_every_card_each_title_in_view(
+    browser, live_server, session, language
+):
+    round_id, program_ids, criterion_ids = build_sheet(session)
+    context, page = open_sheet(browser, live_server, PHONE, language, javascript=False)
+    page.goto(f"/rounds/{round_id}/sheet")
+    expect(page.locator("#score-sheet tr.sheet-row").filter(visible=True)).to_have_count(12)
+    expect(page.locator("#sheet-cards-nav")).to_be_hidden()
+    for i in (0, 6, 11):
+        for j, criterion_id in enumerate(criterion_ids):
+            field = page.locator(f"#score-{program_ids[i]}-{criterion_id}")
+            field.focus()
+            assert_title_in_view(page, program_ids[i])
+            assert_in_view(page, field, "the focused box")
+            field.fill(str(score_of(i, j)))
+    # Enter in a box submits its own program's form, and the page comes back to that card.
+    page.locator(f"#score-{program_ids[6]}-{criterion_ids[3]}").press("Enter")
+    page.wait_for_url(f"**/rounds/{round_id}/sheet#program-{program_ids[6]}")
+    assert_title_in_view(page, program_ids[6])
+    page.screenshot(path=str(SHOTS / f"A-sheet-390x844-{language}-nojs.png"))
+    assert stored_scores(session) == {
+        (program_ids[6], c): score_of(6, j) for j, c in enumerate(criterion_ids)
+    }
+    context.close()
