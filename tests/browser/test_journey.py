@@ -155,7 +155,14 @@ class Journey:
     def flashed(self, page, message: str) -> None:
         expect(page.locator(".flash-success")).to_contain_text(message)
 
+    def open_menu(self, page) -> None:
+        """On a phone the menu folds away behind its button: open it first."""
+        button = page.locator(".site-menu > summary")
+        if button.is_visible() and not page.locator(".site-menu[open]").count():
+            self.press(button)
+
     def menu(self, page, label: str):
+        self.open_menu(page)
         return page.get_by_role("navigation", name=self.t("Main menu")).get_by_role(
             "link", name=label, exact=True
         )
@@ -173,6 +180,7 @@ class Journey:
         if from_home:
             page.goto("/")
             self.step(page, "home", self.t("Elderly Arts Festival"))
+            self.open_menu(page)
             self.go(page, page.locator(".header-tools").get_by_role("link", name=self.t("Log in")))
         else:
             page.goto(f"/login?next={then}" if then else "/login")
@@ -236,7 +244,7 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
     j.step(admin, "admin-users", t("Users"))
     for username, name, role in ACCOUNTS:
         admin.get_by_label(t("Username"), exact=True).fill(username)
-        admin.get_by_label(t("Name"), exact=True).fill(name)
+        admin.get_by_label(t("Full name"), exact=True).fill(name)
         admin.get_by_label(t("Password"), exact=True).fill(PASSWORD)
         admin.get_by_label(t("Role"), exact=True).select_option(role)
         admin.get_by_label(t("Organisation"), exact=True).select_option(
@@ -296,7 +304,7 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
         j.step(leader, f"leader-troupe-{n}", troupe)
         new_member = leader.locator("form", has=leader.get_by_label(t("Date of birth")))
         for m, (name, born, gender) in enumerate(members, 1):
-            new_member.get_by_label(t("Name"), exact=True).fill(name)
+            new_member.get_by_label(t("Full name"), exact=True).fill(name)
             new_member.get_by_label(t("Date of birth"), exact=True).fill(born)
             new_member.get_by_label(t("Gender"), exact=True).select_option(gender)
             j.go(leader, j.button(leader, t("Add member"), scope=new_member))
@@ -400,7 +408,9 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
             "button", name=f"{t('Enter every submitted program')} ({len(PROGRAMS)})"
         ),
     )
-    j.flashed(organizer, t("%(n)d program(s) entered.", n=len(PROGRAMS)))
+    j.flashed(
+        organizer, j.nt("%(num)d program entered.", "%(num)d programs entered.", len(PROGRAMS))
+    )
     j.step(organizer, "organizer-programs-entered", ROUND)
 
     # --- five judges, each on their own score sheet ------------------------------------------
@@ -420,6 +430,8 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
             row = judge.locator(
                 "tr.sheet-row", has=judge.get_by_role("rowheader", name=f"《{title}》")
             )
+            while not row.is_visible():  # a phone shows the sheet one program at a time
+                j.press(judge.locator("#sheet-cards-nav .sheet-next"))
             boxes = row.locator("input[data-criterion-id]")
             for n, score in enumerate(scores):
                 boxes.nth(n).fill(score)
@@ -460,7 +472,12 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
     )
     j.flashed(
         organizer,
-        t("%(name)s is closed: %(n)d program(s) advance. The scores are frozen.", name=ROUND, n=2),
+        j.nt(
+            "%(name)s is closed: %(num)d program advances. The scores are frozen.",
+            "%(name)s is closed: %(num)d programs advance. The scores are frozen.",
+            2,
+            name=ROUND,
+        ),
     )
     j.step(organizer, "organizer-round-closed", t("Results of %(round)s", round=ROUND))
 
@@ -481,7 +498,12 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
     assert [item.split("》")[0] + "》" for item in items] == [f"《{title}》" for _, title in PRIZES]
     j.go(organizer, j.button(organizer, t("Save these awards")))
     j.flashed(
-        organizer, t("%(n)d award(s) saved, each with its certificate number.", n=len(PRIZES))
+        organizer,
+        j.nt(
+            "%(num)d award saved, with its certificate number.",
+            "%(num)d awards saved, each with its certificate number.",
+            len(PRIZES),
+        ),
     )
     j.step(organizer, "organizer-awards-saved", t("Awards"))
     organizer.get_by_label(t("Public notice period (days)"), exact=True).fill("0")
