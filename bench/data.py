@@ -32,7 +32,12 @@ from festival.awards.services import allocate_awards, create_award, publish
 from festival.core.errors import TieAtCutoff
 from festival.demo.people import GIVEN, SURNAMES  # the demo's names, for the same look
 from festival.festivals.models import Festival
-from festival.festivals.services import add_category, create_festival, open_festival
+from festival.festivals.services import (
+    add_category,
+    close_intake,
+    create_festival,
+    open_festival,
+)
 from festival.judging import scoring
 from festival.judging.models import Conflict, JudgeTotal, Round, RoundEntry, Score
 from festival.judging.result_queries import round_results
@@ -691,6 +696,7 @@ def _festival(
     quality = {row["id"]: rng.uniform(60, 96) for row in programs}
     del programs, performers, audit
 
+    close_intake(session, festival=festival, actor=organizer, now=round_opened)
     round_ = create_round(
         session,
         festival=festival,

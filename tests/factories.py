@@ -1,7 +1,7 @@
 """Plain builders that make valid objects by default; pass what a test cares about."""
 
 import itertools
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from festival.accounts.models import Level, Organization, Role, User
 from festival.accounts.services import create_organization, create_user
@@ -134,7 +134,7 @@ def make_festival(
     level: str = "district",
     status: str = "open",
     starts_on: date = date(2026, 5, 1),
-    deadline: datetime = datetime(2026, 4, 20, 16, 0, tzinfo=UTC),
+    deadline: datetime | None = None,
     min_performer_age: int = 60,
     categories: tuple[str, ...] = ("舞蹈", "歌舞"),
     max_minutes: int | None = 8,
@@ -145,6 +145,8 @@ def make_festival(
     from festival.festivals.services import add_category, create_festival
 
     organization = organization or make_organization(session, level=level)
+    if deadline is None:  # eleven days before the first day (2026-04-20 for 2026-05-01)
+        deadline = datetime.combine(starts_on - timedelta(days=11), time(16, 0), tzinfo=UTC)
     festival = create_festival(
         session,
         name=name or f"Festival {next(_numbers)}",

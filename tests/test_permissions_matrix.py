@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from festival.awards.services import create_award
+from festival.festivals.services import close_intake
 from festival.judging import services as judging
 from festival.schedules import feeds
 from festival.schedules import services as schedules
@@ -50,7 +51,11 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/festivals/<int:festival_id>"): "200 200 200 200 200 200 200",
     ("GET", "/festivals/<int:festival_id>/edit"): "302 403 403 403 200 403 200",
     ("POST", "/festivals/<int:festival_id>/edit"): "302 403 403 403 200 403 200",
+    ("GET", "/festivals/<int:festival_id>/open"): "302 403 403 403 302 403 302",
     ("POST", "/festivals/<int:festival_id>/open"): "302 403 403 403 302 403 302",
+    ("GET", "/festivals/<int:festival_id>/close-intake"): "302 403 403 403 200 403 200",
+    ("POST", "/festivals/<int:festival_id>/close-intake"): "302 403 403 403 200 403 200",
+    ("GET", "/festivals/<int:festival_id>/categories"): "302 403 403 403 302 403 302",
     ("POST", "/festivals/<int:festival_id>/categories"): "302 403 403 403 422 403 422",
     ("GET", "/festivals/<int:festival_id>/dashboard"): "302 403 403 403 200 403 200",
     # spreadsheets
@@ -66,6 +71,10 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/troupes/<int:troupe_id>/edit"): "302 200 404 404 200 404 200",
     ("POST", "/troupes/<int:troupe_id>/edit"): "302 302 404 404 302 404 302",
     ("POST", "/troupes/<int:troupe_id>/members"): "302 422 404 404 422 404 422",
+    (
+        "GET",
+        "/troupes/<int:troupe_id>/members/<int:person_id>/remove",
+    ): "302 200 404 404 200 404 200",
     (
         "POST",
         "/troupes/<int:troupe_id>/members/<int:person_id>/remove",
@@ -94,6 +103,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/festivals"): "401 403 403 403 400 400 400",
     ("GET", "/api/v1/festivals/<int:festival_id>"): "200 200 200 200 200 200 200",
     ("POST", "/api/v1/festivals/<int:festival_id>/open"): "401 403 403 403 409 403 409",
+    ("POST", "/api/v1/festivals/<int:festival_id>/close-intake"): "401 403 403 403 200 403 200",
     ("POST", "/api/v1/festivals/<int:festival_id>/categories"): "401 403 403 403 400 403 400",
     # API: troupes and people
     ("GET", "/api/v1/troupes"): "401 200 200 403 200 200 200",
@@ -137,6 +147,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/rounds/<int:round_id>/conflicts"): "302 404 404 302 422 404 422",
     ("POST", "/rounds/<int:round_id>/entries"): "302 404 404 403 302 404 302",
     ("POST", "/rounds/<int:round_id>/judges"): "302 404 404 403 422 404 422",
+    ("GET", "/rounds/<int:round_id>/recommend"): "302 404 404 403 302 404 302",
     ("POST", "/rounds/<int:round_id>/recommend"): "302 404 404 403 404 404 404",
     ("POST", "/rounds/<int:round_id>/sheet/<int:program_id>"): "302 404 404 422 404 404 404",
     ("PUT", "/api/v1/rounds/<int:round_id>/scores/<int:program_id>"): "401 403 403 400 403 403 403",
@@ -145,6 +156,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/festivals/<int:festival_id>/awards"): "404 404 404 404 200 404 200",
     ("GET", "/awards/<int:award_id>/remove"): "302 403 403 403 200 403 200",
     ("GET", "/certificates/<number>"): "404 404 404 404 404 404 404",
+    ("GET", "/certificates/check"): "404 404 404 404 404 404 404",
     ("GET", "/certificates/<number>/verify"): "404 404 404 404 404 404 404",
     ("GET", "/festivals/<int:festival_id>/awards/manage"): "302 403 403 403 200 403 200",
     ("GET", "/festivals/<slug>"): "200 200 200 200 200 200 200",
@@ -157,6 +169,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/awards/<int:award_id>/remove"): "302 403 403 403 200 403 200",
     ("POST", "/festivals/<int:festival_id>/awards"): "302 403 403 403 422 403 422",
     ("POST", "/festivals/<int:festival_id>/awards/allocate"): "302 403 403 403 422 403 422",
+    ("GET", "/festivals/<int:festival_id>/awards/preview"): "302 403 403 403 302 403 302",
+    ("GET", "/festivals/<int:festival_id>/awards/publish"): "302 403 403 403 302 403 302",
+    ("GET", "/festivals/<int:festival_id>/awards/unpublish"): "302 403 403 403 302 403 302",
     ("POST", "/festivals/<int:festival_id>/awards/preview"): "302 403 403 403 422 403 422",
     ("POST", "/festivals/<int:festival_id>/awards/publish"): "302 403 403 403 422 403 422",
     ("POST", "/festivals/<int:festival_id>/awards/unpublish"): "302 403 403 403 409 403 409",
@@ -182,6 +197,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/troupes/<int:troupe_id>/calendar"): "401 200 404 404 200 404 200",
     ("POST", "/api/v1/troupes/<int:troupe_id>/calendar/rotate"): "401 200 404 404 200 404 200",
     ("GET", "/calendar/<secret>.ics"): "200 200 200 200 200 200 200",
+    ("GET", "/calendars/<secret>/"): "200 200 200 200 200 200 200",
     ("GET", "/festivals/<slug>/calendar.ics"): "200 200 200 200 200 200 200",
     # schedule pages
     ("GET", "/events/<int:event_id>"): "302 200 404 404 200 404 200",
@@ -199,7 +215,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/troupes/<int:troupe_id>/events/new"): "302 200 404 404 200 404 200",
     ("GET", "/troupes/<int:troupe_id>/schedule"): "302 200 404 404 200 404 200",
     ("GET", "/troupes/<int:troupe_id>/tours/new"): "302 200 404 404 200 404 200",
-    ("POST", "/events/<int:event_id>/attendance/<occurrence>"): "302 302 404 404 302 404 302",
+    ("POST", "/events/<int:event_id>/attendance/<occurrence>"): "302 200 404 404 200 404 200",
     ("POST", "/events/<int:event_id>/cancel"): "302 422 404 404 422 404 422",
     ("POST", "/events/<int:event_id>/delete"): "302 302 404 404 302 404 302",
     ("POST", "/events/<int:event_id>/edit"): "302 422 404 404 422 404 422",
@@ -210,6 +226,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ): "302 302 404 404 302 404 302",
     ("POST", "/festivals/<int:festival_id>/events/new"): "302 403 403 403 422 403 422",
     ("POST", "/troupes/<int:troupe_id>/calendar/rotate"): "302 302 404 404 302 404 302",
+    ("POST", "/troupes/<int:troupe_id>/calendar/reminders"): "302 302 404 404 302 404 302",
     ("POST", "/troupes/<int:troupe_id>/events/new"): "302 422 404 404 422 404 422",
     ("POST", "/troupes/<int:troupe_id>/tours/new"): "302 422 404 404 422 404 422",
 }
@@ -258,6 +275,7 @@ def world(session):
         starts_on=(deadline + timedelta(days=10)).date(),
     )
     entry = factories.make_program(session, festival=screened, troupe=troupe, actor=users["admin"])
+    close_intake(session, festival=screened, actor=users["admin"], now=factories.NOW)
     round_ = judging.create_round(
         session,
         festival=screened,

@@ -55,7 +55,7 @@ class UserForm(FlaskForm):
         validators=[DataRequired(), Length(max=64)],
         description=_l("Letters, digits, dots, dashes or underscores."),
     )
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(max=200)],

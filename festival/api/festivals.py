@@ -133,6 +133,23 @@ def open_festival(festival_id: int):
 
 
 @endpoint(
+    "/festivals/<int:festival_id>/close-intake",
+    "POST",
+    summary="Close to submissions",
+    who="the festival's organizers",
+    response=FestivalOut,
+    errors=(401, 403, 404, 409),
+)
+def close_intake(festival_id: int):
+    """Status ``screening``: no more submissions, changes or withdrawals by troupes. Creating
+    a round never does this."""
+    festival = queries.load_managed_festival(db.session, actor(), festival_id)
+    services.close_intake(db.session, festival=festival, actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(FestivalOut.model_validate(festival))
+
+
+@endpoint(
     "/festivals/<int:festival_id>/categories",
     "POST",
     summary="Add a category",

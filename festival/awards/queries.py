@@ -13,7 +13,7 @@ from festival.accounts.queries import organization_subtree
 from festival.awards.allocation import TIER_ORDER
 from festival.awards.models import Award
 from festival.awards.permissions import awards_are_public, can_see_awards
-from festival.festivals.models import Category, Festival
+from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.judging.models import Round, RoundEntry, RoundStatus
 from festival.programs.models import Program, ProgramStatus
 from festival.programs.queries import PathLevel
@@ -234,3 +234,81 @@ def add_path_results(_program: Program, *, session: Session, levels: list[PathLe
 def path_results_visible_to(festival: Festival, *, viewer: User) -> bool:
     """A program's path shows a festival's results to whoever may see its awards."""
     return can_see_awards(viewer, festival)
+
+
+@dataclass(frozen=True)
+class LeaderPrize:
+    award_id: int
+    tier: str
+    title: str  # the award's own name, if it has one
+    certificate_number: str
+    program_id: int
+    program_title: str
+    troupe_name: str
+    festival_id: int
+    festival_name: str
+    festival_slug: str
+    published_at: datetime
+
+
+LEADER_PRIZES_SHOWN = 10
+
+
+def leader_prizes(
+    session: Session, leader_id: int, *, limit: int = LEADER_PRIZES_SHOWN
+) -> list[LeaderPrize]:
+    """The published prizes won by programs of the leader's troupes, the latest publication
+    first: one query, whatever the number of troupes, programs or festivals."""
+    rows = session.execute(
+        select(
+            Award.id,
+            Award.tier,
+            Award.title,
+            Award.certificate_number,
+            Program.id,
+            Program.title,
+            Troupe.name,
+            Festival.id,
+            Festival.name,
+            Festival.slug,
+            Festival.published_at,
+        )
+        .join(Program, Award.program_id == Program.id)
+        .join(Troupe, Program.troupe_id == Troupe.id)
+        .join(Festival, Award.festival_id == Festival.id)
+        .where(
+            Troupe.leader_id == leader_id,
+            Festival.status == FestivalStatus.announced,
+            Festival.published_at.is_not(None),
+        )
+        .order_by(Festival.published_at.desc(), TIER_RANK, Award.id)
+        .limit(limit)
+    )
+    return [
+        LeaderPrize(
+            award_id=award_id,
+            tier=tier.value,
+            title=title or "",
+            certificate_number=number,
+            program_id=program_id,
+            program_title=program_title,
+            troupe_name=troupe_name,
+            festival_id=festival_id,
+            festival_name=festival_name,
+            festival_slug=slug,
+            published_at=published_at,
+        )
+        for (
+            award_id,
+            tier,
+            title,
+            number,
+            program_id,
+            program_title,
+            troupe_name,
+            festival_id,
+            festival_name,
+            slug,
+            published_at,
+        ) in rows
+    ]

@@ -8,6 +8,7 @@ from flask_login import current_user
 from festival.awards import recommendations
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError, NotFound
+from festival.core.titles import bare_title
 from festival.db import db
 from festival.festivals.models import Festival
 from festival.festivals.permissions import can_view_festival
@@ -19,15 +20,21 @@ from festival.web.auth import require
 bp = Blueprint("recommending", __name__)
 
 
-@bp.post("/rounds/<int:round_id>/recommend")
+@bp.route("/rounds/<int:round_id>/recommend", methods=["GET", "POST"])
 def recommend(round_id: int):
-    """Recommend one of the round's advanced programs to a festival of a higher level."""
+    """Recommend one of the round's advanced programs to a festival of a higher level. GET
+    (``?program_id=&festival_id=``, a reloaded question) asks again; it never 405s."""
     require(current_user.is_authenticated)
     round_, audience = judging_queries.load_round(db.session, current_user, round_id)
     require(audience.manages)
-    form = RecommendForm()
-    if not form.validate_on_submit():
-        abort(400)
+    if request.method == "GET":
+        form = RecommendForm(formdata=request.args, meta={"csrf": False})
+        if not (form.validate() and form.program_id.data and form.festival_id.data):
+            return redirect(url_for("judging.results", round_id=round_id))
+    else:
+        form = RecommendForm()
+        if not form.validate_on_submit():
+            abort(400)
     program_id = form.program_id.data
     in_round = program_id is not None and judging_queries.round_entry(
         db.session, round_.id, program_id
@@ -38,9 +45,12 @@ def recommend(round_id: int):
     target = db.session.get(Festival, form.festival_id.data) if form.festival_id.data else None
     anchor = f"program-{program_id}"
     if target is None or not can_view_festival(current_user, target):
-        flash(_("Choose a festival to recommend 《%(title)s》 to.", title=program.title), "error")
+        flash(
+            _("Choose a festival to recommend 《%(title)s》 to.", title=bare_title(program.title)),
+            "error",
+        )
         return redirect(url_for("judging.results", round_id=round_id, _anchor=anchor))
-    if request.form.get("confirm") != "yes":
+    if request.method == "GET" or request.form.get("confirm") != "yes":
         # A recommendation enters the program into the other festival: ask first.
         return render_template(
             "judging/recommend.html",
@@ -69,7 +79,7 @@ def recommend(round_id: int):
         flash(
             _(
                 "《%(title)s》 is recommended to %(festival)s.",
-                title=program.title,
+                title=bare_title(program.title),
                 festival=target.name,
             ),
             "success",

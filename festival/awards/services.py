@@ -16,6 +16,7 @@ from festival.awards import allocation
 from festival.awards.models import Award, AwardTier
 from festival.awards.permissions import awards_are_public
 from festival.core.errors import Conflict, NotFound, TieAtBoundary, ValidationFailed
+from festival.core.titles import book_title
 from festival.db import locked
 from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.judging.models import Round, RoundEntry, RoundStatus
@@ -118,7 +119,7 @@ def preview_allocation(
         titles = dict(
             session.execute(select(Program.id, Program.title).where(Program.id.in_(tie.keys))).all()
         )
-        names = "、".join(f"《{titles[key]}》" for key in tie.keys)
+        names = "、".join(book_title(titles[key]) for key in tie.keys)
         raise TieAtBoundary(
             _l(
                 "%(names)s are tied across the end of a tier; give the awards by hand for these.",

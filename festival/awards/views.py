@@ -11,6 +11,7 @@ from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from festival.awards import permissions, queries, services
@@ -23,6 +24,7 @@ from festival.awards.forms import (
 )
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError, NotFound, TieAtBoundary, ValidationFailed
+from festival.core.titles import book_title
 from festival.db import db
 from festival.festivals.models import Festival
 from festival.festivals.queries import load_managed_festival
@@ -57,7 +59,7 @@ def _prepare_award_form(form: AwardForm, festival: Festival) -> None:
     form.program_id.choices = choices(
         [("", _("No program (an organisation award)"))]
         + [
-            (p.id, f"《{p.title}》 {p.troupe_name} · {p.category_name}")
+            (p.id, book_title(p.title) + f" {p.troupe_name} · {p.category_name}")
             for p in queries.program_choices(db.session, festival.id)
         ]
     )
@@ -163,13 +165,16 @@ class PreviewRow:
     program: queries.ProgramChoice | None
 
 
-@bp.post("/festivals/<int:festival_id>/awards/preview")
+@bp.route("/festivals/<int:festival_id>/awards/preview", methods=["GET", "POST"])
 @login_required
 def preview(festival_id: int):
-    """Exactly what an allocation would save, tier by tier; nothing is saved."""
+    """Exactly what an allocation would save, tier by tier; nothing is saved. GET (a reloaded
+    preview) goes back to the allocation form rather than 405."""
     festival = load_managed_festival(
         db.session, current_user, festival_id, may_manage=permissions.can_manage_awards
     )
+    if request.method == "GET":
+        return _redirect_to_manage(festival.id, "allocate")
     form, values = _allocation_input(festival)
     if not form.validate():
         return _render_manage(festival, allocate_form=form, status=422)
@@ -214,7 +219,14 @@ def allocate(festival_id: int):
         _show_allocation_errors(form, error)
         return _render_manage(festival, allocate_form=form, status=error.status)
     db.session.commit()
-    flash(_("%(n)d award(s) saved, each with its certificate number.", n=len(awards)), "success")
+    flash(
+        ngettext(
+            "%(num)d award saved, with its certificate number.",
+            "%(num)d awards saved, each with its certificate number.",
+            len(awards),
+        ),
+        "success",
+    )
     return _redirect_to_manage(festival.id, "awards")
 
 
@@ -294,20 +306,29 @@ def remove(award_id: int):
 # --- publication -------------------------------------------------------------------------------
 
 
-@bp.post("/festivals/<int:festival_id>/awards/publish")
+@bp.route("/festivals/<int:festival_id>/awards/publish", methods=["GET", "POST"])
 @login_required
 def publish(festival_id: int):
-    """Publish the awards, under public notice (公示) for the days given."""
+    """Publish the awards, under public notice (公示) for the days given. GET
+    (``?notice_days=``, a reloaded question) asks again; only POST publishes."""
     festival = load_managed_festival(
         db.session, current_user, festival_id, may_manage=permissions.can_manage_awards
     )
-    form = PublishForm()
-    if not form.validate():
-        return _render_manage(festival, publish_form=form, status=422)
+    if request.method == "GET":
+        form = PublishForm(formdata=request.args, meta={"csrf": False})
+        if not form.validate():
+            return _redirect_to_manage(festival.id, "publication")
+    else:
+        form = PublishForm()
+        if not form.validate():
+            return _render_manage(festival, publish_form=form, status=422)
     now = utcnow()
     awards = queries.award_count(db.session, festival.id)
+    if request.method == "GET" and (not awards or permissions.awards_are_public(festival)):
+        return _redirect_to_manage(festival.id, "publication")
     if (
-        request.form.get("confirm") != "yes"
+        request.method == "GET"
+        or request.form.get("confirm") != "yes"
         and awards
         and not permissions.awards_are_public(festival)
     ):
@@ -346,19 +367,19 @@ def publish(festival_id: int):
     return _redirect_to_manage(festival.id, "publication")
 
 
-@bp.post("/festivals/<int:festival_id>/awards/unpublish")
+@bp.route("/festivals/<int:festival_id>/awards/unpublish", methods=["GET", "POST"])
 @login_required
 def unpublish(festival_id: int):
-    """Take the awards down again: only during the notice period."""
+    """Take the awards down again: only during the notice period. GET asks first."""
     festival = load_managed_festival(
         db.session, current_user, festival_id, may_manage=permissions.can_manage_awards
     )
-    if not ConfirmForm().validate():
+    in_notice = queries.publication_of(festival, utcnow()).state == "notice"
+    if request.method == "GET" and not in_notice:
+        return _redirect_to_manage(festival.id, "publication")
+    if request.method == "POST" and not ConfirmForm().validate():
         abort(400)
-    if (
-        request.form.get("confirm") != "yes"
-        and queries.publication_of(festival, utcnow()).state == "notice"
-    ):
+    if request.method == "GET" or (request.form.get("confirm") != "yes" and in_notice):
         return render_template(
             "awards/manage_unpublish.html",
             festival=festival,

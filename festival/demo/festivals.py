@@ -15,7 +15,7 @@ from festival.awards.services import allocate_awards, create_award, publish
 from festival.core.errors import TieAtCutoff
 from festival.demo.people import CITY, DISTRICT, PROVINCE, DemoPeople, leader_of
 from festival.festivals.models import Festival, FestivalStatus
-from festival.festivals.services import add_category, create_festival, open_festival
+from festival.festivals.services import add_category, close_intake, create_festival, open_festival
 from festival.judging.models import RoundEntry
 from festival.judging.result_queries import round_results
 from festival.judging.scores import save_scores
@@ -239,7 +239,10 @@ def _demo_round(
     opened: datetime,
     previous=None,
 ):
-    """A closed round in which every judge scored every program around its quality."""
+    """A closed round in which every judge scored every program around its quality. Before
+    its first round the office closes the festival to submissions, as offices do."""
+    if previous is None and festival.status is FestivalStatus.open:
+        close_intake(session, festival=festival, actor=actor, now=opened)
     round_ = create_round(
         session,
         festival=festival,

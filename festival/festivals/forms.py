@@ -34,8 +34,11 @@ class FestivalForm(FlaskForm):
         format="%Y-%m-%dT%H:%M",
         description=_l("Local time of the festival."),
     )
-    timezone = StringField(
-        _l("Time zone"), default="Asia/Shanghai", validators=[DataRequired(), Length(max=64)]
+    timezone = SelectField(
+        _l("Time zone"),
+        validators=[DataRequired(), Length(max=64)],
+        validate_choice=False,  # the service names an unknown zone
+        description=_l("The deadline and the times of the festival's events are in this zone."),
     )
     min_performer_age = IntegerField(
         _l("Minimum performer age"),

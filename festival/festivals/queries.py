@@ -106,3 +106,15 @@ def open_festivals(session: Session) -> list[Festival]:
             .order_by(Festival.submission_deadline, Festival.id)
         ).scalars()
     )
+
+
+def office_zone(session: Session, organization_id: int | None) -> str | None:
+    """The time zone the office works in: that of its most recent festival, if any."""
+    if organization_id is None:
+        return None
+    return session.execute(
+        select(Festival.timezone)
+        .where(Festival.organization_id == organization_id)
+        .order_by(Festival.created_at.desc(), Festival.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

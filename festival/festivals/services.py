@@ -61,16 +61,39 @@ def _festival_problems(
         )
         if not bounds.day_in_range(value)
     }
+    known_zone = timezone in _zones()
     if outside:
         problems.update(outside)
-    elif ends_on < starts_on:
-        problems["ends_on"] = [_l("The festival cannot end before it starts.")]
-    if timezone not in _zones():
+    else:
+        problems.update(_date_order_problems(starts_on, ends_on, submission_deadline, timezone))
+    if not known_zone:
         problems["timezone"] = [_l("Unknown time zone; for China use Asia/Shanghai.")]
     if not 0 <= min_performer_age <= 120:
         problems["min_performer_age"] = [_l("Enter an age between 0 and 120.")]
     if len(description) > 4000:
         problems["description"] = [_l("Use at most %(n)d characters.", n=4000)]
+    return problems
+
+
+def _date_order_problems(
+    starts_on: date, ends_on: date, submission_deadline: datetime, timezone: str
+) -> dict[str, list]:
+    """The festival's dates in order: submissions close on or before the first day, and the
+    last day is not before the first. Every date rule of a festival is checked here."""
+    problems: dict[str, list] = {}
+    if ends_on < starts_on:
+        problems["ends_on"] = [_l("The festival cannot end before it starts.")]
+    deadline_day = submission_deadline
+    if deadline_day.tzinfo is not None and timezone in _zones():
+        deadline_day = deadline_day.astimezone(ZoneInfo(timezone))
+    if deadline_day.date() > starts_on:
+        problems["submission_deadline"] = [
+            _l(
+                "The submission deadline must be on or before the first day of the "
+                "festival (%(day)s).",
+                day=starts_on.isoformat(),
+            )
+        ]
     return problems
 
 
@@ -238,6 +261,28 @@ def open_festival(session: Session, *, festival: Festival, actor: User, now: dat
         session,
         actor=actor,
         action="open_festival",
+        entity_type="festival",
+        entity_id=festival.id,
+        organization_id=festival.organization_id,
+        festival_id=festival.id,
+        now=now,
+    )
+    session.flush()
+    return festival
+
+
+def close_intake(session: Session, *, festival: Festival, actor: User, now: datetime) -> Festival:
+    """Close an open festival to submissions, before or after its deadline: troupes can no
+    longer submit, change or withdraw programs. Only the organizer's explicit action does
+    this; setting up a screening round does not."""
+    if festival.status is not FestivalStatus.open:
+        raise Conflict(_l("Only a festival open for submissions can be closed to them."))
+    festival.status = FestivalStatus.screening
+    festival.updated_at = now
+    record(
+        session,
+        actor=actor,
+        action="close_intake",
         entity_type="festival",
         entity_id=festival.id,
         organization_id=festival.organization_id,

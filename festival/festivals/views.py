@@ -3,7 +3,16 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,6 +30,7 @@ from festival.troupes.queries import organizations_for_troupes, visible_troupes
 from festival.web.auth import require
 from festival.web.forms import ConfirmForm, choices, show_errors_on_form
 from festival.web.paging import page_args
+from festival.web.zones import zone_choices
 
 bp = Blueprint("festivals", __name__)
 
@@ -62,10 +72,11 @@ def _festival_values(form: FestivalForm) -> dict:
     }
 
 
-def _organization_choices(form: FestivalForm) -> None:
+def _organization_choices(form: FestivalForm, zone: str | None = None) -> None:
     form.organization_id.choices = choices(
         (o.id, o.name) for o in organizations_for_troupes(db.session, current_user)
     )
+    form.timezone.choices = choices(zone_choices(zone or form.timezone.data))
 
 
 @bp.route("/festivals/new", methods=["GET", "POST"])
@@ -73,6 +84,12 @@ def _organization_choices(form: FestivalForm) -> None:
 def create():
     require(current_user.role in (Role.admin, Role.organizer))
     form = FestivalForm()
+    if request.method == "GET":
+        # The office's zone: that of its latest festival, else the site's.
+        form.timezone.data = (
+            queries.office_zone(db.session, current_user.organization_id)
+            or current_app.config["DEFAULT_TIMEZONE"]
+        )
     _organization_choices(form)
     if request.method == "GET" and current_user.organization:
         form.organization_id.data = current_user.organization_id
@@ -131,7 +148,7 @@ def edit(festival_id: int):
     festival = queries.load_festival(db.session, current_user, festival_id)
     require(permissions.can_manage_festival(current_user, festival))
     form = FestivalForm(obj=festival)
-    _organization_choices(form)
+    _organization_choices(form, festival.timezone)
     if request.method == "GET":
         form.submission_deadline.data = local_deadline(festival)
         form.level.data = festival.level.value
@@ -153,11 +170,17 @@ def edit(festival_id: int):
     return render_template("festivals/form.html", form=form, festival=festival)
 
 
-@bp.post("/festivals/<int:festival_id>/open")
+@bp.route("/festivals/<int:festival_id>/open", methods=["GET", "POST"])
 @login_required
 def open_for_submissions(festival_id: int):
+    """GET, or the button (POST without ``confirm``), asks first; POST with ``confirm=yes``
+    opens the festival. A reloaded question answers GET, never 405."""
     festival = queries.load_festival(db.session, current_user, festival_id)
     require(permissions.can_manage_festival(current_user, festival))
+    if request.method == "GET":
+        if festival.status is not FestivalStatus.draft:
+            return redirect(url_for("festivals.show", festival_id=festival_id))
+        return render_template("festivals/open.html", festival=festival)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if (
@@ -178,11 +201,47 @@ def open_for_submissions(festival_id: int):
     return redirect(url_for("festivals.show", festival_id=festival_id))
 
 
-@bp.post("/festivals/<int:festival_id>/categories")
+@bp.route("/festivals/<int:festival_id>/close-intake", methods=["GET", "POST"])
 @login_required
-def add_category(festival_id: int):
+def close_intake(festival_id: int):
+    """GET asks first (what closing means for troupes); POST with ``confirm=yes`` closes
+    the festival to submissions. Creating a screening round never does this."""
     festival = queries.load_festival(db.session, current_user, festival_id)
     require(permissions.can_manage_festival(current_user, festival))
+    if festival.status is not FestivalStatus.open:
+        return redirect(url_for("festivals.show", festival_id=festival_id))
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        if request.method == "POST" and not ConfirmForm().validate_on_submit():
+            abort(400)
+        return render_template(
+            "festivals/close_intake.html",
+            festival=festival,
+            counts=program_queries.status_counts(db.session, festival.id),
+            deadline_passed=utcnow() > festival.submission_deadline,
+        )
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.close_intake(db.session, festival=festival, actor=current_user, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(
+            _("Submissions are closed: troupes can no longer submit or change programs."), "success"
+        )
+    return redirect(url_for("festivals.show", festival_id=festival_id))
+
+
+@bp.route("/festivals/<int:festival_id>/categories", methods=["GET", "POST"])
+@login_required
+def add_category(festival_id: int):
+    """POST adds a category; GET (a reloaded page of errors) goes to the festival's page."""
+    festival = queries.load_festival(db.session, current_user, festival_id)
+    require(permissions.can_manage_festival(current_user, festival))
+    if request.method == "GET":
+        return redirect(url_for("festivals.show", festival_id=festival_id, _anchor="categories"))
     form = CategoryForm()
     if form.validate_on_submit():
         try:

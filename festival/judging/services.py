@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from festival.core.errors import (
     TieAtCutoff,
     ValidationFailed,
 )
+from festival.core.titles import bare_title, book_title
 from festival.db import locked
 from festival.festivals.models import Festival, FestivalStatus
 from festival.judging import queries, scoring
@@ -48,7 +50,9 @@ def create_round(
     now: datetime,
 ) -> Round:
     """A new round, open for scoring, with its weighted criteria; the previous round must be
-    closed. The festival moves to screening: programs can no longer be edited."""
+    closed. The festival's status never changes here: a round may be set up while
+    submissions are still open (closing them is ``festivals.services.close_intake``), and only
+    the programs that the organizer enters are frozen."""
     problems: dict[str, list] = {}
     name = (name or "").strip()
     if not 1 <= len(name) <= 80:
@@ -122,8 +126,6 @@ def create_round(
                 position=position,
             )
         )
-    festival.status = FestivalStatus.screening
-    festival.updated_at = now
     session.flush()
     record(
         session,
@@ -204,10 +206,15 @@ def add_entries(
         elif program_id in already or program_id in allowed:
             continue
         elif round_.position <= 1:
-            problems.append(_l("《%(title)s》 is not a submitted program.", title=program.title))
+            problems.append(
+                _l("《%(title)s》 is not a submitted program.", title=bare_title(program.title))
+            )
         else:
             problems.append(
-                _l("《%(title)s》 did not advance from the previous round.", title=program.title)
+                _l(
+                    "《%(title)s》 did not advance from the previous round.",
+                    title=bare_title(program.title),
+                )
             )
     if problems:
         raise ValidationFailed(fields={"program_ids": problems})
@@ -251,10 +258,11 @@ def close_round(
         raise ValidationFailed(fields={"program_ids": [_l("The round has no programs.")]})
     if not results.complete:
         raise Conflict(
-            _l(
-                "%(n)d score sheet(s) are still missing; every judge must score "
+            lazy_ngettext(
+                "%(num)d score sheet is still missing; every judge must score every program first.",
+                "%(num)d score sheets are still missing; every judge must score "
                 "every program first.",
-                n=results.missing,
+                results.missing,
             )
         )
     ranks = {item.program_id: item.rank for item in results.items}
@@ -274,12 +282,13 @@ def close_round(
         cut = scoring.cut_line(ranks, round_.advance_count)
         if advance_program_ids is None:
             if cut.tied:
-                names = "、".join(f"《{titles[pid]}》" for pid in cut.tied)
+                names = "、".join(book_title(titles[pid]) for pid in cut.tied)
                 raise TieAtCutoff(
-                    _l(
-                        "%(names)s are tied for the last %(n)d place(s); choose which advance.",
+                    lazy_ngettext(
+                        "%(names)s are tied for the last place; choose which advance.",
+                        "%(names)s are tied for the last %(num)d places; choose which advance.",
+                        cut.places_left,
                         names=names,
-                        n=cut.places_left,
                     ),
                     fields={"advance_program_ids": [str(pid) for pid in cut.tied]},
                 )

@@ -7,7 +7,7 @@ e.g. which performer is under age and by how much.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import LazyString, format_date
+from flask_babel import LazyString, format_date, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
 TITLE_MAX = 120
@@ -139,13 +139,15 @@ def submission_problems(
         if age < rules.min_age:
             add(
                 "performer_ids",
-                _l(
-                    "%(name)s is %(age)d on %(day)s, %(short)d year(s) under the minimum age of "
+                lazy_ngettext(
+                    "%(name)s is %(age)d on %(day)s, %(num)d year under the minimum age of "
                     "%(min)d (turns %(min)d on %(turns)s).",
+                    "%(name)s is %(age)d on %(day)s, %(num)d years under the minimum age of "
+                    "%(min)d (turns %(min)d on %(turns)s).",
+                    rules.min_age - age,
                     name=performer.name,
                     age=age,
                     day=_day(rules.starts_on),
-                    short=rules.min_age - age,
                     min=rules.min_age,
                     turns=_day(birthday_of_age(performer.birth_date, rules.min_age)),
                 ),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -174,12 +175,14 @@ def leader_overview(session: Session, leader: User, *, now: datetime) -> LeaderO
             if (festival.id, summary.troupe.id) not in submitted:
                 missing.append(
                     MissingItem(
-                        _l(
+                        lazy_ngettext(
                             "%(troupe)s has not submitted a program to %(festival)s; "
-                            "%(days)d day(s) left.",
+                            "%(num)d day left.",
+                            "%(troupe)s has not submitted a program to %(festival)s; "
+                            "%(num)d days left.",
+                            days,
                             troupe=summary.troupe.name,
                             festival=festival.name,
-                            days=days,
                         ),
                         "programs.submit",
                         {"festival_id": festival.id, "troupe_id": summary.troupe.id},

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from festival.accounts.models import User
 from festival.audit.services import record
 from festival.core.errors import Conflict, ValidationFailed
+from festival.core.titles import bare_title
 from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.programs.eligibility import Performer, Rules, Submission, submission_problems
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
@@ -98,7 +99,9 @@ def submit_program(
     allow_screening: bool = False,
 ) -> Program:
     """Submit a troupe's program to a festival; organizers may still enter late ones, and a
-    recommendation from a lower level may arrive while screening has begun."""
+    recommendation from a lower level may arrive while screening has begun. Book-title
+    marks typed around the title are dropped: pages add them."""
+    title = bare_title(title)
     submission = Submission(
         title=title, duration_minutes=duration_minutes, performer_ids=list(performer_ids)
     )
@@ -178,7 +181,7 @@ def update_program(
     _ensure_version(program, expected_version)
     _ensure_editable(program, may_submit_late=may_submit_late, now=now)
     current_ids = [p.person_id for p in program.performers]
-    new_title = program.title if title is None else title
+    new_title = program.title if title is None else bare_title(title)
     new_category = program.category_id if category_id is None else category_id
     new_minutes = program.duration_minutes if duration_minutes is None else duration_minutes
     new_ids = current_ids if performer_ids is None else list(performer_ids)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from festival.core.clock import utcnow
 from festival.core.errors import Conflict, NotFound, ValidationFailed
 from festival.core.ids import db_int
+from festival.core.titles import bare_title
 from festival.db import db
 from festival.festivals.models import Festival
 from festival.festivals.permissions import can_manage_festival
@@ -118,7 +119,9 @@ def submit(festival_id: int):
             show_errors_on_form(form, error)
         else:
             db.session.commit()
-            flash(_("《%(title)s》 has been submitted.", title=program.title), "success")
+            flash(
+                _("《%(title)s》 has been submitted.", title=bare_title(program.title)), "success"
+            )
             return redirect(url_for("programs.show", program_id=program.id))
     return render_template(
         "programs/form.html", form=form, festival=festival, troupe=troupe, program=None
@@ -198,6 +201,8 @@ def withdraw(program_id: int):
             flash(str(error.message), "error")
         else:
             db.session.commit()
-            flash(_("《%(title)s》 has been withdrawn.", title=program.title), "success")
+            flash(
+                _("《%(title)s》 has been withdrawn.", title=bare_title(program.title)), "success"
+            )
         return redirect(url_for("programs.show", program_id=program_id))
     return render_template("programs/withdraw.html", program=program, form=form)

@@ -17,6 +17,7 @@ from festival.accounts.models import Organization
 from festival.awards.models import Award
 from festival.awards.permissions import awards_are_public
 from festival.awards.queries import AwardRow
+from festival.core.titles import book_title
 from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.programs.models import Program
 from festival.troupes.models import Troupe
@@ -67,7 +68,7 @@ class Certificate:
     def recipient(self) -> str:
         """Who the certificate is made out to: the troupe and its program, or the organisation."""
         if self.program is not None:
-            return f"{self.troupe_name}《{self.program.title}》"
+            return f"{self.troupe_name}{book_title(self.program.title)}"
         return self.organization_name or ""
 
 

@@ -170,11 +170,41 @@ def festival_awards_export(slug: str, fmt: str):
     )
 
 
+class CertificateNotFound(Exception):
+    """No published certificate has this number: its own page, still a 404."""
+
+    def __init__(self, number: str):
+        self.number = number
+
+
+@bp.errorhandler(CertificateNotFound)
+def certificate_not_found(error: CertificateNotFound):
+    return render_template(
+        "public/certificate_not_found.html",
+        number=error.number[:CERTIFICATE_NUMBER_SHOWN],
+        example=CERTIFICATE_NUMBER_EXAMPLE,
+    ), 404
+
+
+CERTIFICATE_NUMBER_SHOWN = 40  # a mistyped number is shown back, not a pasted essay
+CERTIFICATE_NUMBER_EXAMPLE = "2026-0001-00012"
+
+
 def _certificate_or_404(number: str) -> queries.Certificate:
     found = queries.certificate(db.session, number)
     if found is None:
-        abort(404)
+        raise CertificateNotFound(number)
     return found
+
+
+@bp.get("/certificates/check")
+def check_certificate():
+    """The number typed on the not-found page: its verification page (or the same answer)."""
+    number = "".join((request.args.get("number") or "").split())[:CERTIFICATE_NUMBER_SHOWN]
+    number = number.replace("－", "-").replace("—", "-").replace("–", "-")
+    if not number:
+        raise CertificateNotFound("")
+    return redirect(url_for("public.verify_certificate", number=number))
 
 
 @bp.get("/certificates/<number>")

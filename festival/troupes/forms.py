@@ -21,7 +21,7 @@ class TroupeForm(FlaskForm):
 
 
 class NewMemberForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=80)])
     birth_date = DateField(_l("Date of birth"), validators=[DataRequired()])
     gender = SelectField(
         _l("Gender"),

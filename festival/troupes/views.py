@@ -181,13 +181,19 @@ def add_member(troupe_id: int):
     return show(troupe_id, new_form=form, status=422)
 
 
-@bp.post("/troupes/<int:troupe_id>/members/<int:person_id>/remove")
+@bp.route("/troupes/<int:troupe_id>/members/<int:person_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_member(troupe_id: int, person_id: int):
+    """GET, or the Remove button (POST without ``confirm``), asks first; POST with
+    ``confirm=yes`` removes. A reloaded question answers GET, never 405."""
     troupe = queries.load_managed_troupe(db.session, current_user, troupe_id)
     person = queries.load_person(db.session, current_user, person_id)
     if db.session.get(Membership, (troupe.id, person.id)) is None:
+        if request.method == "GET":  # removed already: back to the roster
+            return redirect(url_for("troupes.show", troupe_id=troupe.id))
         raise NotFound()  # not a member here: nothing to remove, nothing to show
+    if request.method == "GET":
+        return render_template("troupes/remove_member.html", troupe=troupe, person=person)
     if not ConfirmForm().validate_on_submit():
         raise NotFound()
     if request.form.get("confirm") != "yes":

@@ -144,7 +144,7 @@ def test_saving_the_allocation_creates_six_awards_with_certificate_numbers(
     assert len(set(numbers)) == 6
     assert all(re.fullmatch(rf"2026-{festival.id:04d}-\d{{5}}", n) for n in numbers)
     page = text(client.get(f"/festivals/{festival.id}/awards/manage", headers=EN))
-    assert "6 award(s) saved" in page
+    assert "6 awards saved" in page
     assert all(n in page for n in numbers) and "《最美夕阳》" in page
 
 

@@ -67,7 +67,7 @@ def test_leader_registers_a_troupe_adds_members_and_submits_a_program(english_pa
     ]
     for name, born in members:
         form = page.locator("form", has=page.get_by_label("Date of birth"))
-        form.get_by_label("Name").fill(name)
+        form.get_by_label("Full name").fill(name)
         form.get_by_label("Date of birth").fill(born.isoformat())
         form.get_by_role("button", name="Add member").click()
         assert f"{name} added." in page.locator(".flash").inner_text()
@@ -80,7 +80,7 @@ def test_leader_registers_a_troupe_adds_members_and_submits_a_program(english_pa
     page.get_by_label("王小梅").check()
     page.get_by_role("button", name="Submit").click()
     alert = page.locator("fieldset .error").inner_text()
-    assert "王小梅 is 57" in alert and "3 year(s) under the minimum age of 60" in alert
+    assert "王小梅 is 57" in alert and "3 years under the minimum age of 60" in alert
     page.screenshot(path=str(ARTIFACTS / "intake-under-age.png"), full_page=True)
     assert session.execute(select(func.count()).select_from(Program)).scalar_one() == 0
 

@@ -137,12 +137,12 @@ def test_create_round_refuses_while_the_previous_round_is_open(session, world):
     assert rounds_in(session) == 1
 
 
-def test_create_round_stores_criteria_in_order_and_moves_the_festival_to_screening(world):
+def test_create_round_stores_criteria_in_order_and_leaves_the_festival_open(world):
     art, layout = world.round.criteria
     assert (art.name, art.max_score, art.weight, art.position) == ("art", 60, 1, 1)
     assert (layout.name, layout.max_score, layout.weight) == ("layout", 40, Decimal("0.5"))
     assert world.round.status is RoundStatus.open and world.round.position == 1
-    assert world.festival.status is FestivalStatus.screening
+    assert world.festival.status is FestivalStatus.open  # closing intake is explicit
 
 
 # Entries

@@ -113,7 +113,7 @@ def test_a_performer_under_age_is_named_with_age_and_shortfall(english):
     problems = problems_of(performers=[member(birth_date=date(1968, 6, 15))])
     assert set(problems) == {"performer_ids"}
     assert texts(problems, "performer_ids") == [
-        "Wang Fang is 57 on May 1, 2026, 3 year(s) under the minimum age of 60 "
+        "Wang Fang is 57 on May 1, 2026, 3 years under the minimum age of 60 "
         "(turns 60 on June 15, 2028)."
     ]
 
@@ -125,7 +125,7 @@ def test_a_performer_who_turns_the_minimum_age_on_the_first_day_is_eligible():
 def test_a_performer_who_turns_the_minimum_age_the_day_after_the_first_day_is_not(english):
     problems = problems_of(performers=[member(birth_date=date(1966, 5, 2))])
     [message] = texts(problems, "performer_ids")
-    assert "Wang Fang is 59" in message and "1 year(s) under" in message
+    assert "Wang Fang is 59" in message and "1 year under" in message
 
 
 def test_the_minimum_age_is_the_festivals_not_a_constant():

@@ -98,7 +98,7 @@ def test_submit_program_refuses_a_performer_under_age_naming_age_and_shortfall(
     problems = refusal(session, world, performer_ids=[young.id])
     assert problems == {
         "performer_ids": [
-            "Sun Li is 57 on May 1, 2026, 3 year(s) under the minimum age of 60 "
+            "Sun Li is 57 on May 1, 2026, 3 years under the minimum age of 60 "
             "(turns 60 on June 15, 2028)."
         ]
     }

@@ -441,7 +441,10 @@ def grow_judge(session, office, organizer, judge, n):
 
 def grow_leader(session, office, organizer, leader, n):
     festival = factories.make_festival(
-        session, organization=office, deadline=TODAY + timedelta(days=20)
+        session,
+        organization=office,
+        deadline=TODAY + timedelta(days=20),
+        starts_on=(TODAY + timedelta(days=40)).date(),
     )
     for _ in range(n):
         troupe = factories.make_troupe(session, organization=office, leader=leader)

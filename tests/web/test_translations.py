@@ -29,6 +29,8 @@ def extracted_messages(tmp_path) -> set[str]:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "lazy_ngettext:1,2",
             "--ignore-dirs=.* __pycache__",
             "--no-location",
             "-o",

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from festival.core.clock import utcnow
@@ -185,10 +186,11 @@ def close(round_id: int):
         return _render_close(round_, error=error, chosen=chosen, status=error.status)
     db.session.commit()
     flash(
-        _(
-            "%(name)s is closed: %(n)d program(s) advance. The scores are frozen.",
+        ngettext(
+            "%(name)s is closed: %(num)d program advances. The scores are frozen.",
+            "%(name)s is closed: %(num)d programs advance. The scores are frozen.",
+            len(advanced),
             name=round_.name,
-            n=len(advanced),
         ),
         "success",
     )

@@ -5,11 +5,13 @@ from collections import defaultdict
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from festival.accounts.models import User
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError
+from festival.core.titles import book_title
 from festival.db import db
 from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.queries import load_managed_festival
@@ -133,7 +135,7 @@ def _prepare_conflict_form(
 ) -> None:
     form.user_id.choices = choices((judge.id, judge.display_name) for judge in judges)
     form.program_id.choices = choices(
-        (entry.program_id, f"《{entry.title}》 {entry.troupe_name}") for entry in entries
+        (entry.program_id, book_title(entry.title) + f" {entry.troupe_name}") for entry in entries
     )
 
 
@@ -215,7 +217,10 @@ def add_entries(round_id: int):
         flash(" ".join(messages), "error")
     else:
         db.session.commit()
-        flash(_("%(n)d program(s) entered.", n=len(entries)), "success")
+        flash(
+            ngettext("%(num)d program entered.", "%(num)d programs entered.", len(entries)),
+            "success",
+        )
     return redirect(url_for("judging.show", round_id=round_id, _anchor="entries"))
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from festival.accounts.models import User
+from festival.awards.queries import LeaderPrize, leader_prizes
 from festival.programs.queries import LeaderOverview, leader_overview
 from festival.public.home.steps import Step
 from festival.schedules import queries as schedule_queries
@@ -41,6 +42,7 @@ class LeaderHome:
     overview: LeaderOverview
     next_sessions: dict[int, NextSession]  # troupe id → its next session
     steps: list[Step]
+    prizes: list[LeaderPrize]  # published prizes of the leader's programs, latest first
 
 
 def _session(occurrence: Occurrence, event: Event) -> NextSession:
@@ -59,7 +61,8 @@ def _session(occurrence: Occurrence, event: Event) -> NextSession:
 
 def leader_home(session: Session, leader: User, *, now: datetime) -> LeaderHome:
     """A leader's troupes and programs, what is still missing before each deadline, each
-    troupe's next session, and the rolls of the last week not taken yet: seven queries."""
+    troupe's next session, the rolls of the last week not taken yet, and the prizes their
+    programs won: eight queries."""
     overview = leader_overview(session, leader, now=now)
     events = schedule_queries.leader_events(
         session, leader.id, after=now - ROLLS_BEHIND, before=now + SESSIONS_AHEAD
@@ -117,4 +120,9 @@ def leader_home(session: Session, leader: User, *, now: datetime) -> LeaderHome:
             )
         )
     steps.extend(list(reversed(rolls))[:MAX_ROLLS])  # the latest first
-    return LeaderHome(overview=overview, next_sessions=next_sessions, steps=steps)
+    return LeaderHome(
+        overview=overview,
+        next_sessions=next_sessions,
+        steps=steps,
+        prizes=leader_prizes(session, leader.id),
+    )

@@ -156,7 +156,9 @@ def festival_steps(item: FestivalProgress) -> list[Step]:
                 urgent=True,
             )
         ]
-    if festival.status is FestivalStatus.open:
+    # Once a round is set up its progress is the next step, even while submissions are open
+    # (setting up a round no longer closes them).
+    if festival.status is FestivalStatus.open and item.current_round is None:
         deadline = _day(festival.submission_deadline, zone)
         if not item.deadline_passed and not item.programs:
             return [
