@@ -53,7 +53,7 @@ translations: install $(CATALOGS:.po=.mo)  ## compile the .po catalogs into .mo 
 	$(BIN)/pybabel compile -i $< -o $@
 
 messages: install  ## extract new strings and merge them into the catalogs
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* __pycache__' \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs='.* __pycache__' \
 		--no-location --sort-output --project festival -o festival/translations/messages.pot .
 	$(BIN)/pybabel update -i festival/translations/messages.pot -d festival/translations \
 		--no-fuzzy-matching

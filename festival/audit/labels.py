@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
+from festival.core.wording import clauses, labelled, listing
 from festival.web.labels import LABELS
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -24,6 +25,7 @@ ACTIONS = {
     "create_festival": _l("Created a festival"),
     "update_festival": _l("Edited a festival"),
     "open_festival": _l("Opened a festival for submissions"),
+    "close_intake": _l("Closed a festival to submissions"),
     "add_category": _l("Added a category"),
     "import_troupes": _l("Imported troupes"),
     "import_members": _l("Imported members"),
@@ -35,6 +37,7 @@ ACTIONS = {
     "add_member": _l("Added a member"),
     "remove_member": _l("Removed a member"),
     "rotate_feed_secret": _l("Made a new calendar link"),
+    "set_feed_reminders": _l("Changed the calendar's reminders"),
     # programs
     "submit_program": _l("Submitted a program"),
     "update_program": _l("Edited a program"),
@@ -73,6 +76,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
         _l("Status changes"),
         (
             "open_festival",
+            "close_intake",
             "create_round",
             "add_entries",
             "close_round",
@@ -99,6 +103,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
             "create_festival",
             "update_festival",
             "open_festival",
+            "close_intake",
             "add_category",
             "import_troupes",
             "import_members",
@@ -118,6 +123,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
             "add_member",
             "remove_member",
             "rotate_feed_secret",
+            "set_feed_reminders",
         ),
     ),
     "schedules": (
@@ -278,8 +284,8 @@ def describe_changes(
 
 def changes_text(action: str, entity_type: str, changes: Mapping[str, Any], *, zone: str) -> str:
     """Every change on one line, for exports: ``field: old → new; field: value``."""
-    return "; ".join(
-        f"{name}: {text}" if name else text
+    return clauses(
+        labelled(name, text) if name else text
         for name, text in describe_changes(action, entity_type, changes, zone=zone, shorten=False)
     )
 
@@ -291,10 +297,10 @@ def _value(value: Any, kind: str | None, zone: str, shorten: bool, key: str = ""
         return str(_l("yes") if value else _l("no"))
     if isinstance(value, list):
         if key == "awards":  # [[tier, program id], ...]
-            return ", ".join(_award(item) for item in value) or "—"
-        return ", ".join(_value(item, kind, zone, shorten, key) for item in value) or "—"
+            return listing(_award(item) for item in value) or "—"
+        return listing(_value(item, kind, zone, shorten, key) for item in value) or "—"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_value(v, None, zone, shorten)}" for k, v in value.items())
+        return listing(labelled(k, _value(v, None, zone, shorten)) for k, v in value.items())
     if key in ID_FIELDS and isinstance(value, int | str) and str(value).isdigit():
         return f"#{value}"
     if kind is not None and isinstance(value, str) and value in LABELS[kind]:

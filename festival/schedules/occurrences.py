@@ -14,6 +14,7 @@ from festival.accounts.models import User
 from festival.audit.services import record
 from festival.core import bounds
 from festival.core.errors import Conflict, ValidationFailed
+from festival.core.wording import listing
 from festival.db import locked
 from festival.schedules import recurrence
 from festival.schedules.event_details import (
@@ -76,9 +77,7 @@ def cancel_occurrences(
             bad.append(format_date(day, "long"))
     if bad:
         raise ValidationFailed(
-            fields={
-                "occurrence": [_l("Not a session of this event: %(days)s.", days=", ".join(bad))]
-            }
+            fields={"occurrence": [_l("Not a session of this event: %(days)s.", days=listing(bad))]}
         )
     existing = {row.occurrence_at for row in event.cancellations}
     added = [original for original in originals if original not in existing]

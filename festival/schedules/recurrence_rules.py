@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from festival.core.wording import listing
 from festival.schedules.recurrence import _Pattern, series_horizon
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -109,7 +110,7 @@ def normalize_rule(text: str, start: datetime) -> str:
         raise RuleError(
             _l(
                 "The repeat rule may not use %(parts)s: a series has at most one session a day.",
-                parts=", ".join(unknown),
+                parts=listing(unknown),
             )
         )
     if parts.get("FREQ") not in FREQUENCIES:

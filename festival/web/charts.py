@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from festival.core.wording import clauses, labelled
+
 INK = "#1c1b1a"  # 17:1 on white
 BAR = "#a4161a"  # the site's red: 7.6:1 on white, 6.2:1 on the track
 TRACK = "#f4efe7"
@@ -46,8 +48,8 @@ def horizontal_bar_chart(
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     height = ROW_HEIGHT * len(items)
     texts = list(value_texts) if value_texts is not None else [str(int(v)) for _, v in items]
-    summary = description or "; ".join(
-        f"{label}: {text}" for (label, _value), text in zip(items, texts, strict=True)
+    summary = description or clauses(
+        labelled(label, text) for (label, _value), text in zip(items, texts, strict=True)
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="dash-bar-chart" id="{escape(chart_id)}" '

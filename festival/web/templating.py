@@ -9,8 +9,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from festival.accounts.models import Role
+from festival.core.titles import bare_title, book_title
+from festival.core.wording import labelled, listing
+from festival.web.error_summary import page_problems
 from festival.web.i18n import current_language
 from festival.web.labels import label
+from festival.web.zones import zone_name
 
 # (endpoint, label, roles that see it); None means everyone, logged in or not.
 NAVIGATION = [
@@ -72,6 +76,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["zoned"] = zoned_datetime
     app.jinja_env.filters["label"] = lambda value, kind: label(kind, value)
     app.jinja_env.filters["datetime"] = local_datetime
+    app.jinja_env.filters["listing"] = listing
+    app.jinja_env.filters["booktitle"] = book_title  # 《title》, never 《《title》》
+    app.jinja_env.filters["bare_title"] = bare_title  # for messages that hold the marks
+    app.jinja_env.filters["zone_name"] = zone_name  # 北京时间, never "Asia/Shanghai"
+    app.jinja_env.globals["labelled"] = labelled
+    app.jinja_env.globals["page_problems"] = page_problems
 
     @app.context_processor
     def inject_layout():

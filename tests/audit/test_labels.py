@@ -32,6 +32,16 @@ def test_every_kind_of_change_names_known_actions():
         assert set(actions) <= set(labels.ACTIONS)
 
 
+def test_listed_values_take_chinese_punctuation_in_chinese(app):
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert (
+            labels.describe_changes(
+                "close_round", "round", {"advanced": [3, 5, 8]}, zone="Asia/Shanghai"
+            )[0][1]
+            == "#3、#5和#8"
+        )
+
+
 def test_a_filter_value_is_a_kind_or_one_action():
     assert labels.actions_of_kind("scores") == ("save_scores", "declare_conflict")
     assert labels.actions_of_kind("close_round") == ("close_round",)
@@ -48,7 +58,7 @@ def test_changed_fields_read_old_to_new_and_facts_read_as_values(app):
         assert described == [("Program", "#7"), ("艺术表现", "— → 9.50")]
         assert labels.describe_changes(
             "close_round", "round", {"advanced": [3, 5]}, zone="Asia/Shanghai"
-        ) == [("Advanced", "#3, #5")]
+        ) == [("Advanced", "#3 and #5")]
         assert labels.describe_changes(
             "allocate_awards",
             "festival",
