@@ -68,7 +68,9 @@
       if (table.parentElement.closest('table')) continue;
       wrap(table);
     }
-    document.querySelectorAll('main .table-scroll').forEach(watch);
+    // The score sheet keeps its own box (cards on a phone) but gets the same cue when a round
+    // has more criteria than fit.
+    document.querySelectorAll('main .table-scroll, main .sheet-scroll').forEach(watch);
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();

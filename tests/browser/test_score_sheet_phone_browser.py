@@ -279,3 +279,37 @@ def test_without_javascript_a_phone_shows_every_card_each_title_in_view(
         (program_ids[6], c): score_of(6, j) for j, c in enumerate(criterion_ids)
     }
     context.close()
+
+
+def test_a_round_with_more_criteria_than_fit_says_the_sheet_scrolls_sideways(
+    browser, live_server, session
+):
+    """Nine criteria do not fit 1280 px: the sheet scrolls, and says so, instead of hiding
+    the Save column."""
+    festival = factories.make_festival(session)
+    organizer = factories.make_user(session, role="admin")
+    program = factories.make_program(session, festival=festival, title="夕阳红")
+    round_ = services.create_round(
+        session,
+        festival=festival,
+        name="复选",
+        criteria=[{"name": f"评分项目第{n}项", "max_score": 10, "weight": 1} for n in range(9)],
+        actor=organizer,
+        now=NOW,
+    )
+    judge = factories.make_user(session, role="judge", username="judge_li")
+    services.assign_judge(session, round_=round_, user_id=judge.id, actor=organizer, now=NOW)
+    services.add_entries(session, round_=round_, program_ids=[program.id], actor=organizer, now=NOW)
+    session.commit()
+    context, page = open_sheet(browser, live_server, DESKTOP, "en")
+    page.goto(f"/rounds/{round_.id}/sheet")
+    overflow = page.evaluate(
+        "() => { const b = document.querySelector('.sheet-scroll');"
+        " return b.scrollWidth - b.clientWidth; }"
+    )
+    hint = page.locator(".sheet-scroll").locator("xpath=preceding-sibling::p[1]")
+    assert overflow > 1
+    expect(hint).to_be_visible()
+    expect(hint).to_contain_text("Scroll sideways")
+    expect(page.locator(".sheet-scroll")).to_have_attribute("tabindex", "0")
+    context.close()
