@@ -2,7 +2,10 @@
    each value is checked as it is typed, row totals update live, and Save stores the row through
    the JSON API without reloading the page. Where the stylesheet lays the rows out as cards (a
    narrow screen), one card is shown at a time with Previous/Next. Without this script every row
-   is a plain form, and on a narrow screen every card is shown, one under the other. */
+   is a plain form, and on a narrow screen every card is shown, one under the other.
+   On a narrow screen the criteria explanation starts folded, so that the card being scored is on
+   the first screen, and the foot bar names that card. Leaving the page (a link, a reload) while
+   a program has typed scores not saved yet asks first. */
 (function () {
   "use strict";
 
@@ -16,6 +19,8 @@
   var DECIMAL = /^\d+(\.\d{1,2})?$/;
   var cardsNav = document.getElementById("sheet-cards-nav");
   var current = 0;  // the card shown when the sheet is paged
+  var criteriaBox = document.getElementById("sheet-criteria-box");
+  var progressBox = progressText ? progressText.parentNode : null;
 
   function rows() {
     return Array.prototype.slice.call(sheet.querySelectorAll("tr.sheet-row"));
@@ -130,6 +135,8 @@
     cardsNav.querySelector(".sheet-cards-position").textContent = messages.msgPosition
       .replace("{number}", all[current].dataset.position)
       .replace("{total}", progressText.dataset.total || String(all.length));
+    cardsNav.querySelector(".sheet-cards-title").textContent =
+      all[current].querySelector(".sheet-program").textContent.trim();
     cardsNav.querySelector(".sheet-prev").disabled = current === 0;
     cardsNav.querySelector(".sheet-next").disabled = current === all.length - 1;
   }
@@ -149,6 +156,8 @@
     if (paged === isPaged() && cardsNav && cardsNav.hidden === !paged) { return; }
     sheet.classList.toggle("is-paged", paged);
     if (cardsNav) { cardsNav.hidden = !paged; }
+    // The foot bar then says how far the judge got: the line at the top would repeat it.
+    if (progressBox) { progressBox.classList.toggle("is-shown-below", paged); }
   }
 
   /* The card to start on: one the server refused, the one just saved without this script, or
@@ -315,8 +324,19 @@
       });
     });
   }
+  /* Typed scores not saved yet: a program whose boxes differ from what is stored, or one whose
+     save was refused. Only such a page asks before it is left; the rows' own forms are sent
+     through the API and never leave it. */
+  window.addEventListener("beforeunload", function (event) {
+    if (!rows().some(isDirty)) { return undefined; }
+    event.preventDefault();
+    event.returnValue = messages.msgLeave || "";
+    return messages.msgLeave;
+  });
+
   showCard(firstCard());
   updateProgress();
   layOut();
+  if (criteriaBox && isCards()) { criteriaBox.open = false; }
   window.addEventListener("resize", layOut);
 }());

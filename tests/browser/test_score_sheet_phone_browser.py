@@ -3,6 +3,7 @@ twelve programs with the keyboard. Whenever a score box has focus its program's 
 view; on the phone one program card is shown at a time with Previous/Next and the progress; at
 1280 px every column of the sheet, status and Save included, fits the window."""
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from festival.accounts.models import User
 from festival.judging import services
-from festival.judging.models import RoundEntry, Score
+from festival.judging.models import Round, RoundEntry, Score
+from festival.judging.scores import save_scores
 from tests import factories
 
 pytestmark = pytest.mark.browser
@@ -312,4 +315,161 @@ def test_a_round_with_more_criteria_than_fit_says_the_sheet_scrolls_sideways(
     expect(hint).to_be_visible()
     expect(hint).to_contain_text("Scroll sideways")
     expect(page.locator(".sheet-scroll")).to_have_attribute("tabindex", "0")
+    context.close()
+
+
+def save_first(session, round_id, program_ids, criterion_ids, count):
+    """The judge has already scored the first ``count`` programs."""
+    round_ = session.get(Round, round_id)
+    judge = session.scalars(select(User).where(User.username == "judge_li")).one()
+    for i in range(count):
+        save_scores(
+            session,
+            round_=round_,
+            program_id=program_ids[i],
+            judge=judge,
+            values={str(c): str(score_of(i, j)) for j, c in enumerate(criterion_ids)},
+            now=NOW,
+        )
+    session.commit()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_phone_opens_on_the_card_to_score_named_in_the_foot_bar(
+    browser, live_server, session, language
+):
+    """On a phone the criteria explanation starts folded: the card to score is on the first
+    screen, the foot bar names it (a long title cut short), and the progress is said once."""
+    round_id, program_ids, criterion_ids = build_sheet(session)
+    save_first(session, round_id, program_ids, criterion_ids, 1)
+    context, page = open_sheet(browser, live_server, PHONE, language)
+    page.goto(f"/rounds/{round_id}/sheet")
+    nav = page.locator("#sheet-cards-nav")
+    expect(nav).to_be_visible()
+    row = page.locator(f"#program-{program_ids[1]}")
+    expect(row).to_be_visible()
+    assert page.evaluate("window.scrollY") == 0
+    assert_title_in_view(page, program_ids[1])
+    assert_in_view(page, page.locator(f"#score-{program_ids[1]}-{criterion_ids[0]}"), "first box")
+    expect(page.locator("#sheet-criteria-box")).not_to_have_attribute("open", "")
+    title = nav.locator(".sheet-cards-title")
+    expect(title).to_have_text(row.locator(".sheet-program").inner_text())
+    assert_in_view(page, title, "the title in the foot bar")
+    assert page.evaluate(
+        "() => { const t = document.querySelector('.sheet-cards-title');"
+        " return getComputedStyle(t).textOverflow === 'ellipsis'"
+        " && t.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(t).lineHeight); }"
+    ), "the title in the foot bar takes one line"
+    if language == "en":
+        expect(nav.locator(".sheet-cards-position")).to_have_text("Program 2 of 12")
+        expect(nav.locator(".sheet-cards-scored")).to_have_text("1 of 12 programs scored")
+    # "1 of 12 programs scored" is shown once: in the foot bar, not also at the top.
+    top = page.locator(".sheet-progress").bounding_box()
+    assert top is None or top["width"] <= 1, f"the progress is shown twice: {top}"
+    expect(nav.locator(".sheet-cards-scored")).to_be_visible()
+    page.screenshot(path=str(SHOTS / f"A-sheet-390x844-{language}-open.png"))
+    # Next names the next program; the criteria unfold on a tap.
+    nav.locator(".sheet-next").click()
+    expect(title).to_have_text(
+        page.locator(f"#program-{program_ids[2]} .sheet-program").inner_text()
+    )
+    page.locator("#sheet-criteria-box > summary").click()
+    expect(page.locator("table.sheet-criteria")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_the_criteria_open_on_desktop_and_without_javascript(
+    browser, live_server, session, language, javascript
+):
+    round_id, _, _ = build_sheet(session)
+    viewport = DESKTOP if javascript else PHONE
+    context, page = open_sheet(browser, live_server, viewport, language, javascript=javascript)
+    page.goto(f"/rounds/{round_id}/sheet")
+    expect(page.locator("#sheet-criteria-box")).to_have_attribute("open", "")
+    expect(page.locator("table.sheet-criteria")).to_be_visible()
+    expect(page.locator("#sheet-progress")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_the_criteria_table_fits_a_phone_without_a_scroll_hint(
+    browser, live_server, session, language, javascript
+):
+    round_id, _, _ = build_sheet(session)
+    context, page = open_sheet(browser, live_server, PHONE, language, javascript=javascript)
+    page.goto(f"/rounds/{round_id}/sheet")
+    box = page.locator("#sheet-criteria-box")
+    if javascript:
+        box.locator("summary").click()
+    table = page.locator("table.sheet-criteria")
+    expect(table).to_be_visible()
+    expect(box.locator(".table-scroll-hint")).to_have_count(1 if javascript else 0)
+    expect(box.locator(".table-scroll-hint")).to_be_hidden()
+    overflow = table.evaluate(
+        "t => { const b = t.closest('.table-scroll') || t;"
+        " return [b.scrollWidth - b.clientWidth, t.scrollWidth - t.clientWidth]; }"
+    )
+    assert max(overflow) <= 1, f"the criteria table overflows by {overflow} px"
+    for header in table.locator("thead th").all():
+        assert_in_view(page, header, f"the header {header.inner_text()!r}")
+    if javascript:
+        page.screenshot(path=str(SHOTS / f"A-sheet-390x844-{language}-criteria.png"))
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_leaving_with_typed_scores_not_saved_asks_first(browser, live_server, session, language):
+    """Two of four scores typed and the save refused as incomplete: closing or reloading the
+    page asks first; saving the sheet's own form does not; once saved, leaving does not ask."""
+    round_id, program_ids, criterion_ids = build_sheet(session)
+    context, page = open_sheet(browser, live_server, PHONE, language)
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.goto(f"/rounds/{round_id}/sheet")
+    row = page.locator(f"#program-{program_ids[0]}")
+
+    def wait_for_dialogs(count):
+        for _ in range(50):
+            if len(dialogs) >= count:
+                break
+            page.wait_for_timeout(100)
+        assert dialogs == ["beforeunload"] * count
+
+    # Nothing typed: leaving does not ask (checked on the handler, as closing would end the test).
+    asks = (
+        "() => { const e = new Event('beforeunload', {cancelable: true});"
+        " window.dispatchEvent(e); return e.defaultPrevented; }"
+    )
+    assert page.evaluate(asks) is False
+    for j in range(2):
+        page.locator(f"#score-{program_ids[0]}-{criterion_ids[j]}").fill(str(score_of(0, j)))
+    assert page.evaluate(asks) is True
+    row.locator(".sheet-save").click()  # refused: two scores are missing
+    expect(row).to_have_class(re.compile(r"\bhas-error\b"))
+    expect(row.locator("input[aria-invalid=true]")).to_have_count(2)
+    assert dialogs == []  # the row's own form stays on the page and does not ask
+    page.close(run_before_unload=True)
+    wait_for_dialogs(1)
+    assert not page.is_closed()
+    page.evaluate("() => { location.reload(); }")  # asks too; dismissed, the page stays
+    wait_for_dialogs(2)
+    expect(page.locator(f"#score-{program_ids[0]}-{criterion_ids[1]}")).to_have_value(
+        str(score_of(0, 1))
+    )
+    for j in range(2, 4):
+        page.locator(f"#score-{program_ids[0]}-{criterion_ids[j]}").fill(str(score_of(0, j)))
+    row.locator(".sheet-save").click()
+    expect(row).to_have_attribute("data-complete", "true")
+    assert page.evaluate(asks) is False
+    with page.expect_event("close"):
+        page.close(run_before_unload=True)
+    assert dialogs == ["beforeunload"] * 2
     context.close()
