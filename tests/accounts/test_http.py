@@ -29,8 +29,9 @@ def text_of(response) -> str:
 
 
 def form_errors(response) -> str:
-    """The messages above the form, not tied to a field."""
-    found = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', text_of(response), re.S)
+    """The messages of the error summary at the top of the page (a form's own errors, not tied
+    to a field, are shown there and only there)."""
+    found = re.search(r'<ul class="error-summary-list">(.*?)</ul>', text_of(response), re.S)
     return found.group(1) if found else ""
 
 
@@ -95,6 +96,7 @@ def test_login_gives_one_generic_message_for_a_wrong_password_and_an_unknown_use
 
     assert wrong_password.status_code == unknown_user.status_code == 200
     assert WRONG_LOGIN in form_errors(wrong_password)
+    assert text_of(wrong_password).count(WRONG_LOGIN) == 1  # in the summary, not again in the form
     assert form_errors(wrong_password) == form_errors(unknown_user)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("failed login" in w and "'wang'" in w for w in warnings)

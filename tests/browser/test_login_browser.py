@@ -20,7 +20,9 @@ def test_organizer_logs_in_and_out_through_the_login_page(page, session):
     page.get_by_label("用户名").fill("wang")
     page.get_by_label("密码").fill("wrong password")
     page.get_by_role("button", name="登录").click()
-    assert page.locator(".form-errors[role=alert]").inner_text().strip() == "用户名或密码错误。"
+    # Shown once: in the error summary at the top, not a second time inside the form.
+    assert page.locator(".error-summary-list").inner_text().strip() == "用户名或密码错误。"
+    assert page.get_by_text("用户名或密码错误。").count() == 1
 
     page.get_by_label("密码").fill(factories.PASSWORD)
     page.get_by_role("button", name="登录").click()
