@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -91,7 +92,7 @@ def _date_order_problems(
             _l(
                 "The submission deadline must be on or before the first day of the "
                 "festival (%(day)s).",
-                day=starts_on.isoformat(),
+                day=format_date(starts_on, "long"),
             )
         ]
     return problems

@@ -1,4 +1,4 @@
-"""Time zones as people name them: 北京时间 / Beijing time rather than "Asia/Shanghai". The
+"""Time zones as people name them: 北京时间 / Beijing Time rather than "Asia/Shanghai". The
 zones an office of this application uses are offered in a select; any other stored zone is
 still named (by Babel's CLDR data) and kept as a choice."""
 
@@ -26,7 +26,7 @@ OFFICE_ZONES = (
 )
 # Names that people use rather than CLDR's ("China (Shanghai) Time").
 COMMON_NAMES = {
-    "Asia/Shanghai": _l("Beijing time"),
+    "Asia/Shanghai": _l("Beijing Time"),
     "UTC": _l("Coordinated Universal Time (UTC)"),
 }
 

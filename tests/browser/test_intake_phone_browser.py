@@ -81,7 +81,7 @@ def test_a_deadline_after_the_first_day_is_refused_next_to_the_field(
     chosen = zone.locator("option:checked").inner_text()
     assert "Asia/" not in chosen
     if language == "en":
-        assert chosen == "Beijing time"
+        assert chosen == "Beijing Time"
     page.locator("input[name=name]").fill("2027年崇川区老年文艺汇演")
     page.locator("input[name=year]").fill("2027")
     page.locator("input[name=starts_on]").fill("2027-05-18")
