@@ -256,20 +256,7 @@ def open_festival(session: Session, *, festival: Festival, actor: User, now: dat
             _l("Add at least one category before opening the festival."),
             fields={"categories": [_l("Add at least one category before opening the festival.")]},
         )
-    festival.status = FestivalStatus.open
-    festival.updated_at = now
-    record(
-        session,
-        actor=actor,
-        action="open_festival",
-        entity_type="festival",
-        entity_id=festival.id,
-        organization_id=festival.organization_id,
-        festival_id=festival.id,
-        now=now,
-    )
-    session.flush()
-    return festival
+    return _move_to(session, festival, FestivalStatus.open, "open_festival", actor=actor, now=now)
 
 
 def close_intake(session: Session, *, festival: Festival, actor: User, now: datetime) -> Festival:
@@ -278,12 +265,27 @@ def close_intake(session: Session, *, festival: Festival, actor: User, now: date
     this; setting up a screening round does not."""
     if festival.status is not FestivalStatus.open:
         raise Conflict(_l("Only a festival open for submissions can be closed to them."))
-    festival.status = FestivalStatus.screening
+    return _move_to(
+        session, festival, FestivalStatus.screening, "close_intake", actor=actor, now=now
+    )
+
+
+def _move_to(
+    session: Session,
+    festival: Festival,
+    status: FestivalStatus,
+    action: str,
+    *,
+    actor: User,
+    now: datetime,
+) -> Festival:
+    """A festival's next status, with its audit entry."""
+    festival.status = status
     festival.updated_at = now
     record(
         session,
         actor=actor,
-        action="close_intake",
+        action=action,
         entity_type="festival",
         entity_id=festival.id,
         organization_id=festival.organization_id,
