@@ -1,4 +1,4 @@
-"""Schedules: a troupe's secret calendar feed URL, and a new one in its place."""
+"""Schedules: a troupe's secret calendar feed URLs, and new ones in their place."""
 
 from pydantic import BaseModel
 
@@ -7,18 +7,34 @@ from festival.api.registry import endpoint
 from festival.core.clock import utcnow
 from festival.db import db
 from festival.schedules import feeds
+from festival.schedules.feed_views import subscription_links
 from festival.troupes.queries import load_managed_troupe
-from festival.web.external_urls import external_url, webcal_url
+
+
+class RemindersOut(BaseModel):
+    evening_before: bool
+    hour_before: bool
 
 
 class CalendarOut(BaseModel):
     url: str
     webcal_url: str
+    download_url: str
+    share_url: str
+    reminders: RemindersOut
 
 
 def calendar_out(feed) -> CalendarOut:
-    url = external_url("feeds.troupe_feed", secret=feed.secret)
-    return CalendarOut(url=url, webcal_url=webcal_url(url))
+    links = subscription_links(feed.secret)
+    return CalendarOut(
+        url=links["feed_url"],
+        webcal_url=links["webcal_url"],
+        download_url=links["download_url"],
+        share_url=links["share_url"],
+        reminders=RemindersOut(
+            evening_before=feed.remind_evening_before, hour_before=feed.remind_hour_before
+        ),
+    )
 
 
 @endpoint(

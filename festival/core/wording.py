@@ -25,3 +25,8 @@ def labelled(label: object, value: object) -> str:
 def clauses(items: Iterable[object]) -> str:
     """Independent parts on one line: ``a；b`` in Chinese, ``a; b`` in English."""
     return pgettext("between clauses", "; ").join(str(item) for item in items)
+
+
+def parenthesized(text: object) -> str:
+    """``（text）`` in Chinese, ``(text)`` in English."""
+    return pgettext("parenthesis", "(%(text)s)", text=text)

@@ -780,8 +780,13 @@ def test_the_calendar_url_is_the_secret_feed(app, session, caller, troupe):
     secret = session.execute(select(CalendarFeed.secret)).scalar_one()
     assert first["url"] == f"http://localhost/calendar/{secret}.ics"
     assert first["webcal_url"] == f"webcal://localhost/calendar/{secret}.ics"
+    # What a phone without a subscription needs, and the page a leader sends to members.
+    assert first["download_url"] == f"http://localhost/calendar/{secret}.ics?download=1"
+    assert first["share_url"] == f"http://localhost/calendars/{secret}/"
+    assert first["reminders"] == {"evening_before": True, "hour_before": True}
     rotated = caller.post(f"/api/v1/troupes/{troupe.id}/calendar/rotate").get_json()
     assert rotated["url"] != first["url"]
+    assert rotated["share_url"] != first["share_url"]
 
 
 def test_times_are_given_with_the_utc_offset_even_at_midnight_utc(app, caller, troupe):

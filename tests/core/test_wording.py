@@ -2,7 +2,7 @@
 
 import pytest
 
-from festival.core.wording import clauses, labelled, listing
+from festival.core.wording import clauses, labelled, listing, parenthesized
 
 
 @pytest.mark.parametrize(
@@ -17,6 +17,7 @@ def test_joined_pieces_take_the_readers_punctuation(app, language, names, label,
         assert listing(["张三", "李四", "王五"]) == names
         assert labelled("初选", "第1名") == label
         assert clauses(["甲", "乙"]) == parts
+        assert parenthesized(12) == ("（12）" if language == "zh-CN" else "(12)")
 
 
 def test_an_error_listing_days_in_chinese_has_no_english_commas(app):
