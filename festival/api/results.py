@@ -36,6 +36,8 @@ class JudgeResultOut(BaseModel):
 class JudgeResultsOut(BaseModel):
     round_id: int
     status: str
+    aggregation: str
+    trim: int
     complete: bool
     items: list[JudgeResultOut]
 
@@ -47,6 +49,11 @@ class ResultOut(JudgeResultOut):
     judge_totals: dict[str, str]
     dropped_high_judge_id: int | None
     dropped_low_judge_id: int | None
+    # Every dropped judge (``trim`` at each end, highest first; lowest first), and for a
+    # median the judge(s) whose totals make the score.
+    dropped_high_judge_ids: list[int]
+    dropped_low_judge_ids: list[int]
+    median_judge_ids: list[int]
     spread: str | None
 
 
@@ -85,12 +92,16 @@ def results_out(round_: Round, audience: permissions.RoundAudience) -> JudgeResu
         return JudgeResultsOut(
             round_id=round_.id,
             status=round_.status.value,
+            aggregation=round_.aggregation.value,
+            trim=round_.trim,
             complete=results.complete,
             items=[JudgeResultOut(**_ranked(i)) for i in results.items],
         )
     return ResultsOut(
         round_id=round_.id,
         status=round_.status.value,
+        aggregation=round_.aggregation.value,
+        trim=round_.trim,
         complete=results.complete,
         missing_sheets=results.missing,
         items=[
@@ -99,6 +110,9 @@ def results_out(round_: Round, audience: permissions.RoundAudience) -> JudgeResu
                 judge_totals={str(j): scoring.units_text(u) for j, u in i.judge_units.items()},
                 dropped_high_judge_id=i.dropped_high,
                 dropped_low_judge_id=i.dropped_low,
+                dropped_high_judge_ids=list(i.dropped_highs),
+                dropped_low_judge_ids=list(i.dropped_lows),
+                median_judge_ids=list(i.middle),
                 spread=money(i.spread),
             )
             for i in results.items
@@ -152,7 +166,7 @@ def close_round(round_id: int):
     status=201,
     body=RecommendIn,
     response=ProgramOut,
-    errors=(400, 401, 403, 404, 422),
+    errors=(400, 401, 403, 404, 409, 422),
 )
 def recommend(program_id: int):
     require(actor().is_authenticated)

@@ -26,7 +26,8 @@ class CriterionIn(BaseModel):
 
 class RoundCreate(BaseModel):
     name: str = Field(max_length=80)
-    aggregation: Literal["trimmed_mean", "mean"] = "trimmed_mean"
+    aggregation: Literal["trimmed_mean", "mean", "median"] = "trimmed_mean"
+    trim: DbInt = 1  # trimmed_mean: totals dropped at each end (the service checks 1..20)
     criteria: list[CriterionIn] = Field(max_length=20)
     advance_count: DbInt | None = None
     is_blind: bool = False
@@ -47,6 +48,7 @@ class JudgeRoundOut(BaseModel):
     name: str
     position: int
     aggregation: str
+    trim: int
     advance_count: int | None
     status: str
     is_blind: bool
@@ -101,6 +103,7 @@ def round_out(round_: Round, audience: permissions.RoundAudience) -> JudgeRoundO
         name=round_.name,
         position=round_.position,
         aggregation=round_.aggregation.value,
+        trim=round_.trim,
         advance_count=round_.advance_count,
         status=round_.status.value,
         is_blind=round_.is_blind,
@@ -148,6 +151,7 @@ def create_round(festival_id: int):
         festival=festival,
         name=body.name,
         aggregation=body.aggregation,
+        trim=body.trim,
         criteria=[c.model_dump() for c in body.criteria],
         advance_count=body.advance_count,
         is_blind=body.is_blind,

@@ -2,8 +2,9 @@
 ``festival.web.spreadsheets`` (which neutralises formulas). Pure: no session, no request.
 
 Results have one row per program and judge: the program's rank, score and outcome, then that
-judge's score for every criterion, their weighted total and whether it was dropped, so the office
-can justify each decision from the file alone.
+judge's score for every criterion, their weighted total, whether it was dropped (or, in a median,
+was a middle one) and the rule applied (with its n), so the office can justify each decision
+from the file alone.
 """
 
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 
 from festival.judging.result_queries import Results
+from festival.judging.rule_words import aggregation_rule, fallen_back_rule
 from festival.judging.scoring import TWO_PLACES
 
 NOT_SCORED = _l("not scored")
@@ -21,6 +23,8 @@ CONFLICT = _l("conflict of interest")
 DROPPED_HIGH = _l("highest, dropped")
 DROPPED_LOW = _l("lowest, dropped")
 COUNTED = _l("counted")
+MIDDLE = _l("middle, counted")
+NOT_MIDDLE = _l("not the middle")
 
 
 def _number(value: Decimal | None) -> Decimal | str:
@@ -61,8 +65,11 @@ def results_table(
         )
         for c in criteria
     ]
-    header += [str(_l("Judge's total")), str(_l("In the score"))]
+    header += [str(_l("Judge's total")), str(_l("In the score")), str(_l("Rule"))]
     rows = []
+    round_ = results.round
+    rule = aggregation_rule(round_.aggregation.value, round_.trim)
+    fallback = fallen_back_rule(round_.aggregation.value, round_.trim)
     for item in results.items:
         base = [
             item.rank if item.rank is not None else "",
@@ -81,10 +88,12 @@ def results_table(
                 mark = CONFLICT
             elif judge.id not in totals:
                 mark = NOT_SCORED
-            elif judge.id == item.dropped_high:
+            elif judge.id in item.dropped_highs:
                 mark = DROPPED_HIGH
-            elif judge.id == item.dropped_low:
+            elif judge.id in item.dropped_lows:
                 mark = DROPPED_LOW
+            elif item.middle:
+                mark = MIDDLE if judge.id in item.middle else NOT_MIDDLE
             else:
                 mark = COUNTED
             rows.append(
@@ -94,6 +103,7 @@ def results_table(
                     *(_number(values.get(c.id)) for c in criteria),
                     _number(totals.get(judge.id)),
                     str(mark),
+                    fallback if item.fell_back and item.judge_units else rule,
                 ]
             )
     return header, rows

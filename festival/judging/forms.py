@@ -17,9 +17,12 @@ from wtforms.validators import InputRequired, Length, Optional
 from festival.web.forms import WithinNumbers, choices, db_id, whole_number
 
 AGGREGATION_LABELS = {
-    "trimmed_mean": _l("Drop the highest and lowest, then average"),
-    "mean": _l("Plain average"),
+    "trimmed_mean": _l("Drop the highest and lowest n totals, then average"),
+    "median": _l("Median"),
+    "mean": _l("Average of all"),
 }
+
+
 CRITERION_ROWS = 5
 
 
@@ -53,6 +56,16 @@ class RoundForm(FlaskForm):
         _l("How the judges' totals make the score"),
         choices=choices(AGGREGATION_LABELS.items()),
         default="trimmed_mean",
+    )
+    trim = IntegerField(
+        _l("n: totals dropped at each end"),
+        default=1,
+        validators=[Optional(), whole_number(1)],
+        description=_l(
+            "For dropping the highest and lowest: with fewer than 2n + 1 judges' totals a "
+            "program's score is the average of all of them."
+        ),
+        render_kw={"inputmode": "numeric"},
     )
     advance_count = IntegerField(
         _l("Places (programs that advance)"),

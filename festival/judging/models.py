@@ -18,6 +18,7 @@ Score2 = Numeric(7, 2, asdecimal=True)
 class Aggregation(enum.StrEnum):
     trimmed_mean = "trimmed_mean"
     mean = "mean"
+    median = "median"
 
 
 class RoundStatus(enum.StrEnum):
@@ -33,6 +34,7 @@ class Round(Base):
         CheckConstraint(
             "advance_count IS NULL OR advance_count >= 0", name="advance_count_positive"
         ),
+        CheckConstraint("trim >= 1", name="trim_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +46,8 @@ class Round(Base):
     aggregation: Mapped[Aggregation] = mapped_column(
         str_enum(Aggregation, "aggregation"), default=Aggregation.trimmed_mean
     )
+    # trimmed_mean: how many totals are dropped at each end (when at least 2·trim + 1 exist).
+    trim: Mapped[int] = mapped_column(default=1, server_default="1")
     advance_count: Mapped[int | None]
     status: Mapped[RoundStatus] = mapped_column(
         str_enum(RoundStatus, "round_status"), default=RoundStatus.draft

@@ -46,6 +46,12 @@ class ResultItem:
     judge_units: dict[int, int] = field(default_factory=dict)  # judge id → ten-thousandths
     dropped_high: int | None = None
     dropped_low: int | None = None
+    # Every judge whose total was dropped (highest first; lowest first), and for a median the
+    # judge(s) whose totals make the score.
+    dropped_highs: tuple[int, ...] = ()
+    dropped_lows: tuple[int, ...] = ()
+    middle: tuple[int, ...] = ()
+    fell_back: bool = False  # too few totals to drop ``trim`` at each end: the plain mean
     spread: Decimal | None = None
 
     @property
@@ -221,12 +227,14 @@ def add_details(session: Session, results: Results, items: list[ResultItem]) -> 
     by_entry: dict[int, dict[int, int]] = defaultdict(dict)
     for entry_id, judge_id, units in connection.execute(totals):
         by_entry[entry_id][judge_id] = units
-    method = results.round.aggregation.value
+    method, trim = results.round.aggregation.value, results.round.trim
     for item in items:
         item.judge_units = by_entry[item.entry_id]
         # Which totals are dropped, from the exact integers (the score is kept already).
-        result = scoring.aggregate(item.judge_units, method)
+        result = scoring.aggregate(item.judge_units, method, trim)
         item.dropped_high, item.dropped_low = result.dropped_high, result.dropped_low
+        item.dropped_highs, item.dropped_lows = result.dropped_highs, result.dropped_lows
+        item.middle, item.fell_back = result.middle, result.fell_back
         item.spread = None if result.spread is None else scoring.from_units(result.spread)
 
 

@@ -45,6 +45,7 @@ def _refresh_entry_score(session: Session, round_: Round, entry: RoundEntry) -> 
     result = scoring.aggregate(
         {judge_id: scoring.from_units(units) for judge_id, units in totals.items()},
         round_.aggregation.value,
+        round_.trim,
     )
     entry.score = result.score
     entry.judge_count = len(totals)

@@ -59,32 +59,59 @@ def units_text(units: int) -> str:
 @dataclass(frozen=True)
 class Aggregate:
     score: Decimal | None  # two places; None without any judge total
-    dropped_high: Hashable | None = None  # the judge whose highest total was dropped
-    dropped_low: Hashable | None = None
     spread: Decimal | None = None  # highest minus lowest judge total
+    dropped_highs: tuple[Hashable, ...] = ()  # judges whose totals were dropped, highest first
+    dropped_lows: tuple[Hashable, ...] = ()  # lowest first
+    middle: tuple[Hashable, ...] = ()  # median: the judge(s) whose totals make the score
+    fell_back: bool = False  # trimmed_mean with too few totals to drop: the plain mean
+
+    @property
+    def dropped_high(self) -> Hashable | None:
+        """The judge whose highest total was dropped (the first of ``dropped_highs``)."""
+        return self.dropped_highs[0] if self.dropped_highs else None
+
+    @property
+    def dropped_low(self) -> Hashable | None:
+        return self.dropped_lows[0] if self.dropped_lows else None
 
 
-def aggregate(totals: Mapping[Hashable, Decimal | int], method: str) -> Aggregate:
-    """``trimmed_mean``: with 3 or more totals drop exactly one highest and one lowest, then
-    average; with fewer, the plain mean. ``mean``: the plain mean. Rounded half up. Totals in
+METHODS = ("trimmed_mean", "mean", "median")
+
+
+def aggregate(totals: Mapping[Hashable, Decimal | int], method: str, trim: int = 1) -> Aggregate:
+    """``trimmed_mean``: with at least 2·trim + 1 totals drop exactly ``trim`` highest and
+    ``trim`` lowest, then average; with fewer, the plain mean. ``median``: the middle total,
+    or the mean of the two middle ones. ``mean``: the plain mean. Rounded half up. Totals in
     any one unit (ints of ten-thousandths too: the score is then in that unit)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown aggregation {method!r}")
+    if trim < 1:
+        raise ValueError(f"trim must be at least 1, not {trim!r}")
     if not totals:
         return Aggregate(score=None)
-    # Ties between judges: the first judge (by key) of the equal totals is the one dropped.
+    # Dropping is by value, exactly ``trim`` at each end; between judges with equal totals
+    # the first by key is dropped at the low end, the last by key at the high end.
     ordered = sorted(totals.items(), key=lambda item: (item[1], str(item[0])))
     values = [value for _, value in ordered]
+    count = len(values)
     spread = values[-1] - values[0]
-    if method == "trimmed_mean" and len(values) >= 3:
-        kept = values[1:-1]
+    if method == "median":
+        middle = ordered[(count - 1) // 2 : count // 2 + 1]
+        score = two_places(sum((value for _, value in middle), Decimal(0)) / len(middle))
+        return Aggregate(score=score, spread=spread, middle=tuple(key for key, _ in middle))
+    if method == "trimmed_mean" and count >= 2 * trim + 1:
+        kept = values[trim:-trim]
         return Aggregate(
             score=two_places(sum(kept, Decimal(0)) / len(kept)),
-            dropped_low=ordered[0][0],
-            dropped_high=ordered[-1][0],
             spread=spread,
+            dropped_highs=tuple(key for key, _ in reversed(ordered[-trim:])),
+            dropped_lows=tuple(key for key, _ in ordered[:trim]),
         )
-    if method not in ("trimmed_mean", "mean"):
-        raise ValueError(f"unknown aggregation {method!r}")
-    return Aggregate(score=two_places(sum(values, Decimal(0)) / len(values)), spread=spread)
+    return Aggregate(
+        score=two_places(sum(values, Decimal(0)) / count),
+        spread=spread,
+        fell_back=method == "trimmed_mean",
+    )
 
 
 def competition_ranks(

@@ -35,6 +35,7 @@ from festival.programs.models import Program, ProgramStatus
 
 MAX_SCORE_LIMIT = Decimal("1000")
 MAX_WEIGHT = Decimal("100")
+MAX_TRIM = 20  # totals dropped at each end: more than 41 judges on one panel is not a panel
 
 
 def create_round(
@@ -43,6 +44,7 @@ def create_round(
     festival: Festival,
     name: str,
     aggregation: Aggregation | str = Aggregation.trimmed_mean,
+    trim: int = 1,
     criteria: list[Mapping],
     advance_count: int | None = None,
     is_blind: bool = False,
@@ -60,7 +62,15 @@ def create_round(
     try:
         aggregation = Aggregation(aggregation)
     except ValueError:
-        problems["aggregation"] = [_l("Choose trimmed_mean or mean.")]
+        problems["aggregation"] = [_l("Choose trimmed_mean, median or mean.")]
+    if isinstance(trim, bool) or not isinstance(trim, int) or not 1 <= trim <= MAX_TRIM:
+        problems["trim"] = [
+            _l(
+                "Drop at least %(low)d and at most %(high)d totals at each end.",
+                low=1,
+                high=MAX_TRIM,
+            )
+        ]
     if advance_count is not None and advance_count < 0:
         problems["advance_count"] = [_l("Enter a number of places of at least 0.")]
     if festival.status not in (FestivalStatus.open, FestivalStatus.screening):
@@ -109,6 +119,7 @@ def create_round(
         name=name,
         position=(last.position + 1) if last else 1,
         aggregation=aggregation,
+        trim=trim,
         advance_count=advance_count,
         status=RoundStatus.open,
         is_blind=is_blind,

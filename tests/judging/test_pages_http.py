@@ -327,9 +327,13 @@ def test_results_xlsx_holds_every_judges_criterion_scores(client, session, score
     assert len(rows) == 1 + 4 * 5  # one row per program and judge
     first = [row for row in rows[1:] if row[1] == "节目0"]
     by_judge = {row[8]: row for row in first}
-    assert by_judge["评委4"][9:] == (58, 36, 76, "highest, dropped")
-    assert by_judge["评委3"][9:] == (40, 20, 50, "lowest, dropped")
-    assert by_judge["评委1"][9:] == (50, 30, 65, "counted")
+    assert by_judge["评委4"][9:13] == (58, 36, 76, "highest, dropped")
+    assert by_judge["评委3"][9:13] == (40, 20, 50, "lowest, dropped")
+    assert by_judge["评委1"][9:13] == (50, 30, 65, "counted")
+    assert (
+        header[13] == "Rule"
+        and by_judge["评委1"][13] == "Drop the highest and lowest, then average"
+    )
     assert first[0][0] == 1 and float(first[0][5]) == pytest.approx(69.33)
     csv_text = client.get(f"/rounds/{round_.id}/results.csv", headers=EN).data.decode("utf-8-sig")
     assert "评委4" in csv_text and "highest, dropped" in csv_text

@@ -87,7 +87,7 @@ def test_aggregate_without_totals_has_no_score():
 
 def test_aggregate_refuses_an_unknown_method():
     with pytest.raises(ValueError):
-        scoring.aggregate({1: D("1"), 2: D("2")}, "median")
+        scoring.aggregate({1: D("1"), 2: D("2")}, "geometric_mean")
 
 
 # Rounding: half up, two places, only at the end

@@ -16,6 +16,7 @@ from festival.db import db
 from festival.judging import permissions, queries, scoring
 from festival.judging.forms import AGGREGATION_LABELS
 from festival.judging.models import Round
+from festival.judging.rule_words import aggregation_rule
 from festival.web.auth import require
 from festival.web.labels import ROUND_STATUS
 
@@ -32,7 +33,11 @@ def points(value: Decimal | None) -> str:
 
 @bp.context_processor
 def round_labels():
-    return {"round_status_labels": ROUND_STATUS, "aggregation_labels": AGGREGATION_LABELS}
+    return {
+        "round_status_labels": ROUND_STATUS,
+        "aggregation_labels": AGGREGATION_LABELS,
+        "aggregation_rule": aggregation_rule,
+    }
 
 
 def round_or_404(round_id: int) -> tuple[Round, permissions.RoundAudience]:

@@ -102,6 +102,7 @@ def rounds(festival_id: int):
             festival=festival,
             name=form.name.data or "",
             aggregation=form.aggregation.data,
+            trim=1 if form.trim.data is None else form.trim.data,
             criteria=criteria,
             advance_count=form.advance_count.data,
             is_blind=form.is_blind.data,
