@@ -102,6 +102,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/festivals"): "200 200 200 200 200 200 200",
     ("POST", "/api/v1/festivals"): "401 403 403 403 400 400 400",
     ("GET", "/api/v1/festivals/<int:festival_id>"): "200 200 200 200 200 200 200",
+    ("PATCH", "/api/v1/festivals/<int:festival_id>"): "401 403 403 403 200 403 200",
     ("POST", "/api/v1/festivals/<int:festival_id>/open"): "401 403 403 403 409 403 409",
     ("POST", "/api/v1/festivals/<int:festival_id>/close-intake"): "401 403 403 403 200 403 200",
     ("POST", "/api/v1/festivals/<int:festival_id>/categories"): "401 403 403 403 400 403 400",

@@ -23,6 +23,7 @@ from festival.api.schemas import (
     EventDateTime,
     FestivalDetailOut,
     FestivalOut,
+    Number,
 )
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, ValidationFailed
@@ -50,6 +51,21 @@ class FestivalCreate(BaseModel):
 class CategoryCreate(BaseModel):
     name: str = Field(max_length=80)
     max_duration_minutes: DbInt | None = None
+    min_age_share: Number | None = None
+
+
+class FestivalUpdate(BaseModel):
+    """Only the fields given change; ``recommendation_quota: null`` removes the quota."""
+
+    name: str | None = Field(default=None, max_length=200)
+    year: DbInt | None = None
+    starts_on: EventDate | None = None
+    ends_on: EventDate | None = None
+    submission_deadline: EventDateTime | None = None
+    timezone: str | None = Field(default=None, max_length=64)
+    min_performer_age: DbInt | None = None
+    description: str | None = Field(default=None, max_length=4000)
+    recommendation_quota: DbInt | None = None
 
 
 @endpoint(
@@ -115,6 +131,40 @@ def get_festival(festival_id: int):
     counts = program_queries.status_counts(db.session, festival.id)
     out = FestivalOut.model_validate(festival).model_dump()
     return respond(FestivalDetailOut(**out, program_counts=counts))
+
+
+@endpoint(
+    "/festivals/<int:festival_id>",
+    "PATCH",
+    summary="Change a festival",
+    who="the festival's organizers",
+    body=FestivalUpdate,
+    response=FestivalOut,
+    errors=(400, 401, 403, 404, 422),
+)
+def update_festival(festival_id: int):
+    """The fields given change, the others keep their values."""
+    festival = queries.load_managed_festival(db.session, actor(), festival_id)
+    body = parse_body(FestivalUpdate)
+    given = body.model_dump(exclude_unset=True)
+    values = {
+        field: given[field] if given.get(field) is not None else getattr(festival, field)
+        for field in (
+            "name",
+            "year",
+            "starts_on",
+            "ends_on",
+            "submission_deadline",
+            "timezone",
+            "min_performer_age",
+            "description",
+        )
+    }
+    if "recommendation_quota" in given:
+        values["recommendation_quota"] = given["recommendation_quota"]
+    services.update_festival(db.session, festival=festival, **values, actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(FestivalOut.model_validate(festival))
 
 
 @endpoint(

@@ -68,6 +68,7 @@ class CategoryOut(Output):
     id: int
     name: str
     max_duration_minutes: int | None
+    min_age_share: Decimal
 
 
 class FestivalOut(Output):
@@ -82,6 +83,7 @@ class FestivalOut(Output):
     submission_deadline: datetime
     timezone: str
     min_performer_age: int
+    recommendation_quota: int | None
     status: str
     description: str
     categories: list[CategoryOut]

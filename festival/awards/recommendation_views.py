@@ -58,6 +58,7 @@ def recommend(round_id: int):
             festival=round_.festival,
             program=program,
             target=target,
+            quota=recommendations.quota_use(db.session, source=round_.festival, target=target),
         )
     try:
         recommendations.recommend_program(

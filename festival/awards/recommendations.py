@@ -8,13 +8,15 @@ from collections import defaultdict
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from flask_babel import lazy_ngettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from festival.accounts.models import Level, User
 from festival.audit.services import record
 from festival.awards.models import Award
-from festival.core.errors import ValidationFailed
+from festival.core.errors import QuotaExceeded, ValidationFailed
+from festival.db import locked
 from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.judging.models import Round, RoundEntry
 from festival.judging.signals import closed_results_shown
@@ -73,6 +75,49 @@ def recommendations_of_round(session: Session, round_id: int) -> dict[int, list[
     return linked
 
 
+def quota_used(session: Session, *, target: Festival, organization_id: int) -> int:
+    """How many programs of festivals run by ``organization_id`` are recommended into
+    ``target`` and not withdrawn: what counts against the target's sending quota."""
+    source, source_festival = aliased(Program), aliased(Festival)
+    return session.execute(
+        select(func.count())
+        .select_from(Program)
+        .join(source, Program.recommended_from_id == source.id)
+        .join(source_festival, source.festival_id == source_festival.id)
+        .where(
+            Program.festival_id == target.id,
+            Program.status != ProgramStatus.withdrawn,
+            source_festival.organization_id == organization_id,
+        )
+    ).scalar_one()
+
+
+def quota_use(session: Session, *, source: Festival, target: Festival) -> tuple[int, int] | None:
+    """(used, quota) of ``source``'s organising office at ``target``; None without a quota."""
+    if target.recommendation_quota is None:
+        return None
+    used = quota_used(session, target=target, organization_id=source.organization_id)
+    return used, target.recommendation_quota
+
+
+def quota_problem(target: Festival, *, sender: str, used: int):
+    """Why one more program from ``sender`` may not be recommended to ``target`` (None if it
+    may): the target takes at most ``recommendation_quota`` from each sending organisation."""
+    quota = target.recommendation_quota
+    if quota is None or used < quota:
+        return None
+    return lazy_ngettext(
+        "%(organization)s may send at most %(num)d program to %(festival)s and has "
+        "recommended %(used)d already.",
+        "%(organization)s may send at most %(num)d programs to %(festival)s and has "
+        "recommended %(used)d already.",
+        quota,
+        organization=sender,
+        festival=target.name,
+        used=used,
+    )
+
+
 @closed_results_shown.connect
 def recommending_section(round_: Round, *, session: Session) -> dict:
     """What a closed round's results page shows its organizers to recommend upward: the
@@ -124,6 +169,18 @@ def recommend_program(
         problems["program_id"] = [_l("This program is already recommended to that festival.")]
     if problems:
         raise ValidationFailed(fields=problems)
+    # The quota is a count of other rows: lock the target festival first, so two
+    # recommendations at the same moment take turns and the second counts the first.
+    target = locked(session, Festival, target.id)
+    if target.recommendation_quota is not None:
+        sender = program.festival.organization
+        refusal = quota_problem(
+            target,
+            sender=sender.name,
+            used=quota_used(session, target=target, organization_id=sender.id),
+        )
+        if refusal is not None:
+            raise QuotaExceeded(refusal)
     performer_ids = list(
         session.execute(
             select(ProgramPerformer.person_id).where(ProgramPerformer.program_id == program.id)

@@ -68,6 +68,12 @@ class RoundClosed(DomainError):
     default_message = _l("This round is closed; its scores are frozen.")
 
 
+class QuotaExceeded(DomainError):
+    code = "quota_exceeded"
+    status = 409
+    default_message = _l("The festival takes no more recommended programs from this organisation.")
+
+
 class TooLarge(DomainError):
     code = "too_large"
     status = 413

@@ -5,6 +5,7 @@ half-width ones; pieces joined in code with ": " or ", " would put English marks
 """
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from babel.lists import format_list
 from flask_babel import get_locale, gettext, pgettext
@@ -30,3 +31,8 @@ def clauses(items: Iterable[object]) -> str:
 def parenthesized(text: object) -> str:
     """``（text）`` in Chinese, ``(text)`` in English."""
     return pgettext("parenthesis", "(%(text)s)", text=text)
+
+
+def percent(share) -> str:
+    """A share (a Decimal of 0..1) as people read it: 0.67 → "67 %", 1 → "100 %"."""
+    return f"{(Decimal(share) * 100).normalize():f} %"

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
+    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -47,6 +48,14 @@ class FestivalForm(FlaskForm):
         description=_l("Every performer must be at least this old on the first day."),
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    recommendation_quota = IntegerField(
+        _l("Recommendation quota"),
+        validators=[Optional(), NumberRange(1, 10_000)],
+        description=_l(
+            "At most this many programs recommended into this festival from each sending "
+            "organisation. Leave empty for no limit."
+        ),
+    )
 
 
 class CategoryForm(FlaskForm):
@@ -55,4 +64,14 @@ class CategoryForm(FlaskForm):
         _l("Maximum duration (minutes)"),
         validators=[Optional(), NumberRange(1, 600)],
         description=_l("Leave empty for no limit."),
+    )
+    min_age_share = DecimalField(
+        _l("Performers of the minimum age (%)"),
+        default=100,
+        places=None,
+        validators=[Optional()],  # the service says what is allowed
+        description=_l(
+            "At least this share of a program's performers must reach the festival's minimum "
+            "age: 100 for all of them, 67 for two thirds (a group dance)."
+        ),
     )

@@ -2,8 +2,9 @@
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.accounts.models import Level, Organization
@@ -24,6 +25,10 @@ class Festival(Base):
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
         CheckConstraint("min_performer_age BETWEEN 0 AND 120", name="age_range"),
         CheckConstraint("notice_days >= 0", name="notice_days_positive"),
+        CheckConstraint(
+            "recommendation_quota IS NULL OR recommendation_quota > 0",
+            name="recommendation_quota_positive",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +51,8 @@ class Festival(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notice_days: Mapped[int] = mapped_column(default=0)
     notice_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # At most this many programs recommended into this festival from each sending organisation.
+    recommendation_quota: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -62,6 +69,7 @@ class Category(Base):
         CheckConstraint(
             "max_duration_minutes IS NULL OR max_duration_minutes > 0", name="max_duration_positive"
         ),
+        CheckConstraint("min_age_share > 0 AND min_age_share <= 1", name="min_age_share_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,5 +79,9 @@ class Category(Base):
     name: Mapped[str] = mapped_column(String(80))
     max_duration_minutes: Mapped[int | None]
     position: Mapped[int] = mapped_column(default=0)
+    # At least this share of a program's performers reach the festival's minimum age (1: all).
+    min_age_share: Mapped[Decimal] = mapped_column(
+        Numeric(3, 2), default=Decimal(1), server_default="1"
+    )
 
     festival: Mapped[Festival] = relationship(back_populates="categories")

@@ -1,6 +1,7 @@
 """Festivals and their categories: create, edit, open for submissions."""
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import format_date
@@ -12,11 +13,14 @@ from festival.accounts.models import Level, Organization, User
 from festival.audit.services import record
 from festival.core import bounds
 from festival.core.errors import Conflict, ValidationFailed
+from festival.core.wording import percent
 from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.festivals.signals import festival_changed
 
 NAME_MAX = 200
 CATEGORY_NAME_MAX = 80
+QUOTA_MAX = 10_000
+UNCHANGED = object()  # update_festival: keep the festival's recommendation quota
 
 
 def local_to_utc(value: datetime, timezone: str) -> datetime:
@@ -185,10 +189,12 @@ def update_festival(
     timezone: str,
     min_performer_age: int,
     description: str,
+    recommendation_quota=UNCHANGED,
     actor: User,
     now: datetime,
 ) -> Festival:
-    """Change a festival's facts; every change goes to the audit log."""
+    """Change a festival's facts; every change goes to the audit log. ``recommendation_quota``
+    (a positive number, or None for no limit) is kept unless given."""
     name, description = name.strip(), (description or "").strip()
     problems = _festival_problems(
         session,
@@ -203,6 +209,16 @@ def update_festival(
         min_performer_age=min_performer_age,
         description=description,
     )
+    if recommendation_quota is UNCHANGED:
+        recommendation_quota = festival.recommendation_quota
+    elif recommendation_quota is not None and not 1 <= recommendation_quota <= QUOTA_MAX:
+        problems["recommendation_quota"] = [
+            _l(
+                "Enter how many programs each sending organisation may recommend (1 to "
+                "%(max)d), or leave it empty for no limit.",
+                max=QUOTA_MAX,
+            )
+        ]
     if problems:
         raise ValidationFailed(fields=problems)
     new_values = {
@@ -214,6 +230,7 @@ def update_festival(
         "timezone": timezone,
         "min_performer_age": min_performer_age,
         "description": description,
+        "recommendation_quota": recommendation_quota,
     }
     changes = {}
     for field, value in new_values.items():
@@ -302,10 +319,12 @@ def add_category(
     festival: Festival,
     name: str,
     max_duration_minutes: int | None,
+    min_age_share: Decimal | str | None = None,
     actor: User,
     now: datetime,
 ) -> Category:
-    """A category of programs, with an optional maximum duration in minutes."""
+    """A category of programs, with an optional maximum duration in minutes and the share of
+    a program's performers who must reach the minimum age (default 1: every one)."""
     name = name.strip()
     problems: dict[str, list] = {}
     if not 1 <= len(name) <= CATEGORY_NAME_MAX:
@@ -316,6 +335,17 @@ def add_category(
         problems["name"] = [_l("This festival has a category of this name already.")]
     if max_duration_minutes is not None and not 1 <= max_duration_minutes <= 600:
         problems["max_duration_minutes"] = [_l("Enter a number of minutes from 1 to 600.")]
+    share = age_share(min_age_share)
+    if share is None:
+        problems["min_age_share"] = [
+            _l(
+                "Enter the share of performers who must reach the minimum age: more than "
+                "%(low)s and at most %(high)s (e.g. %(example)s for two thirds).",
+                low=percent(Decimal(0)),
+                high=percent(Decimal(1)),
+                example=percent(Decimal("0.67")),
+            )
+        ]
     if festival.status is FestivalStatus.announced:
         problems["name"] = [_l("The results are published; categories can no longer change.")]
     if problems:
@@ -329,6 +359,7 @@ def add_category(
         festival_id=festival.id,
         name=name,
         max_duration_minutes=max_duration_minutes,
+        min_age_share=share,
         position=position + 1,
     )
     session.add(category)
@@ -339,9 +370,25 @@ def add_category(
         action="add_category",
         entity_type="festival",
         entity_id=festival.id,
-        changes={"category": name},
+        changes={"category": name}
+        if share == 1
+        else {"category": name, "min_age_share": str(share)},
         organization_id=festival.organization_id,
         festival_id=festival.id,
         now=now,
     )
     return category
+
+
+def age_share(value: Decimal | str | float | None) -> Decimal | None:
+    """A category's share of performers who must reach the minimum age as stored (two places,
+    half up): None (not given) is 1; None back if it is not more than 0 and at most 1."""
+    if value is None:
+        return Decimal(1)
+    try:
+        share = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return None
+    if not share.is_finite() or not Decimal(0) < share <= 1:
+        return None
+    return share

@@ -1,6 +1,7 @@
 """Festival pages: list, create, edit, open for submissions, categories."""
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -70,6 +71,11 @@ def _festival_values(form: FestivalForm) -> dict:
         "min_performer_age": form.min_performer_age.data,
         "description": form.description.data or "",
     }
+
+
+def _share(percent: Decimal | None) -> Decimal | None:
+    """The category form's percentage (67) as the share the service takes (0.67)."""
+    return None if percent is None else percent / 100
 
 
 def _organization_choices(form: FestivalForm, zone: str | None = None) -> None:
@@ -158,6 +164,7 @@ def edit(festival_id: int):
                 db.session,
                 festival=festival,
                 **_festival_values(form),
+                recommendation_quota=form.recommendation_quota.data,
                 actor=current_user,
                 now=utcnow(),
             )
@@ -250,6 +257,7 @@ def add_category(festival_id: int):
                 festival=festival,
                 name=form.name.data,
                 max_duration_minutes=form.max_duration_minutes.data,
+                min_age_share=_share(form.min_age_share.data),
                 actor=current_user,
                 now=utcnow(),
             )

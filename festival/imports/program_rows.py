@@ -4,6 +4,7 @@ and the API, performers found by name among the troupe's members."""
 import re
 from collections import defaultdict
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -88,6 +89,7 @@ def check_programs(
             category_name=category.name if category else None,
             category_max_minutes=category.max_duration_minutes if category else None,
             troupe_name=troupe.name if troupe else cell_text(row.values["troupe"]),
+            min_age_share=category.min_age_share if category else Decimal(1),
         )
         problems = submission_problems(
             Submission(

@@ -4,11 +4,15 @@ Every failure names its field and says what is wrong in the reader's language,
 e.g. which performer is under age and by how much.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask_babel import LazyString, format_date, lazy_ngettext
 from flask_babel import lazy_gettext as _l
+
+from festival.core.wording import percent
 
 TITLE_MAX = 120
 MAX_PERFORMERS = 300
@@ -39,6 +43,14 @@ class Rules:
     category_name: str | None  # None: no such category in this festival
     category_max_minutes: int | None
     troupe_name: str
+    # The share of the performers who must reach ``min_age`` (the category's; 1: every one).
+    min_age_share: Decimal = Decimal(1)
+
+
+def performers_needed(share: Decimal, performers: int) -> int:
+    """How many of ``performers`` must reach the minimum age: share × performers, rounded up
+    (two thirds of 10 → 7)."""
+    return math.ceil(Decimal(share) * performers)
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -136,7 +148,7 @@ def submission_problems(
                 ),
             )
         age = age_on(performer.birth_date, rules.starts_on)
-        if age < rules.min_age:
+        if age < rules.min_age and rules.min_age_share >= 1:
             add(
                 "performer_ids",
                 lazy_ngettext(
@@ -150,6 +162,28 @@ def submission_problems(
                     day=_day(rules.starts_on),
                     min=rules.min_age,
                     turns=_day(birthday_of_age(performer.birth_date, rules.min_age)),
+                ),
+            )
+    if rules.min_age_share < 1 and performers:
+        under = sum(1 for p in performers if age_on(p.birth_date, rules.starts_on) < rules.min_age)
+        needed = performers_needed(rules.min_age_share, len(performers))
+        if len(performers) - under < needed:
+            add(
+                "performer_ids",
+                lazy_ngettext(
+                    "%(num)d of %(total)d performers is under the minimum age of %(min)d on "
+                    "%(day)s; %(category)s needs at least %(share)s of them (%(needed)d) to "
+                    "reach it.",
+                    "%(num)d of %(total)d performers are under the minimum age of %(min)d on "
+                    "%(day)s; %(category)s needs at least %(share)s of them (%(needed)d) to "
+                    "reach it.",
+                    under,
+                    total=len(performers),
+                    min=rules.min_age,
+                    day=_day(rules.starts_on),
+                    category=rules.category_name or "",
+                    share=percent(rules.min_age_share),
+                    needed=needed,
                 ),
             )
     return problems

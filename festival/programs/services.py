@@ -1,6 +1,7 @@
 """Program submissions: submit, edit and withdraw, all through the eligibility rules."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
@@ -48,6 +49,7 @@ def _check(
         category_name=category.name if category else None,
         category_max_minutes=category.max_duration_minutes if category else None,
         troupe_name=troupe.name,
+        min_age_share=category.min_age_share if category else Decimal(1),
     )
     performers = [
         Performer(
