@@ -14,7 +14,6 @@ from flask_login import current_user
 
 from festival.db import db
 from festival.judging import permissions, queries, scoring
-from festival.judging.forms import AGGREGATION_LABELS
 from festival.judging.models import Round
 from festival.judging.rule_words import aggregation_rule
 from festival.web.auth import require
@@ -35,7 +34,6 @@ def points(value: Decimal | None) -> str:
 def round_labels():
     return {
         "round_status_labels": ROUND_STATUS,
-        "aggregation_labels": AGGREGATION_LABELS,
         "aggregation_rule": aggregation_rule,
     }
 
