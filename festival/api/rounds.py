@@ -29,7 +29,9 @@ class RoundCreate(BaseModel):
     aggregation: Literal["trimmed_mean", "mean", "median"] = "trimmed_mean"
     trim: DbInt = 1  # trimmed_mean: totals dropped at each end (the service checks 1..20)
     criteria: list[CriterionIn] = Field(max_length=20)
-    advance_count: DbInt | None = None
+    advance_count: DbInt | None = None  # with ranking by_category: the places of each category
+    ranking: Literal["overall", "by_category"] = "overall"
+    auto_conflicts: bool = True
     is_blind: bool = False
 
 
@@ -50,6 +52,8 @@ class JudgeRoundOut(BaseModel):
     aggregation: str
     trim: int
     advance_count: int | None
+    ranking: str
+    auto_conflicts: bool
     status: str
     is_blind: bool
     criteria: list[CriterionOut]
@@ -105,6 +109,8 @@ def round_out(round_: Round, audience: permissions.RoundAudience) -> JudgeRoundO
         aggregation=round_.aggregation.value,
         trim=round_.trim,
         advance_count=round_.advance_count,
+        ranking=round_.ranking.value,
+        auto_conflicts=round_.auto_conflicts,
         status=round_.status.value,
         is_blind=round_.is_blind,
         criteria=[criterion_out(c) for c in round_.criteria],
@@ -154,6 +160,8 @@ def create_round(festival_id: int):
         trim=body.trim,
         criteria=[c.model_dump() for c in body.criteria],
         advance_count=body.advance_count,
+        ranking=body.ranking,
+        auto_conflicts=body.auto_conflicts,
         is_blind=body.is_blind,
         actor=actor(),
         now=utcnow(),

@@ -23,6 +23,11 @@ AGGREGATION_LABELS = {
 }
 
 
+RANKING_LABELS = {
+    "overall": _l("One ranking of all programs"),
+    "by_category": _l("A ranking for each category"),
+}
+
 CRITERION_ROWS = 5
 
 
@@ -71,6 +76,23 @@ class RoundForm(FlaskForm):
         _l("Places (programs that advance)"),
         validators=[Optional(), whole_number(0)],
         description=_l("Leave empty to choose the advancing programs by hand when closing."),
+    )
+    ranking = SelectField(
+        _l("Ranking"),
+        choices=choices(RANKING_LABELS.items()),
+        default="overall",
+        description=_l(
+            "By category: each category has its own ranks, places and prizes, so tai chi does "
+            "not compete with square dance."
+        ),
+    )
+    auto_conflicts = BooleanField(
+        _l("Keep judges off their own organisation's programs (回避)"),
+        default=True,
+        description=_l(
+            "A judge from a district office does not score the troupes of that district or "
+            "of the offices under it."
+        ),
     )
     is_blind = BooleanField(_l("Blind: judges do not see the troupes' names"))
     criteria = FieldList(FormField(CriterionRowForm), min_entries=CRITERION_ROWS, max_entries=20)

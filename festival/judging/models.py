@@ -1,10 +1,20 @@
 """Screening rounds: criteria, judges, conflicts of interest, entries and scores."""
 
 import enum
+import secrets
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Numeric,
+    String,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.accounts.models import User
@@ -15,10 +25,19 @@ from festival.programs.models import Program
 Score2 = Numeric(7, 2, asdecimal=True)
 
 
+def new_results_key() -> str:
+    return secrets.token_hex(16)
+
+
 class Aggregation(enum.StrEnum):
     trimmed_mean = "trimmed_mean"
     mean = "mean"
     median = "median"
+
+
+class Ranking(enum.StrEnum):
+    overall = "overall"  # one ranking across every category
+    by_category = "by_category"  # each category ranked, advanced and awarded on its own
 
 
 class RoundStatus(enum.StrEnum):
@@ -48,7 +67,15 @@ class Round(Base):
     )
     # trimmed_mean: how many totals are dropped at each end (when at least 2·trim + 1 exist).
     trim: Mapped[int] = mapped_column(default=1, server_default="1")
+    ranking: Mapped[Ranking] = mapped_column(
+        str_enum(Ranking, "round_ranking"),
+        default=Ranking.overall,
+        server_default=Ranking.overall.value,
+    )
+    # With ``by_category``, the places that advance from each category.
     advance_count: Mapped[int | None]
+    # A judge never scores a program of their own organisation or one under it (回避).
+    auto_conflicts: Mapped[bool] = mapped_column(default=True, server_default=true())
     status: Mapped[RoundStatus] = mapped_column(
         str_enum(RoundStatus, "round_status"), default=RoundStatus.draft
     )
@@ -105,6 +132,9 @@ class Conflict(Base):
     judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(500), default="")
+    # Found by the rule of ``Round.auto_conflicts`` (the judge's organisation is the troupe's
+    # or one above it), not declared by a person.
+    automatic: Mapped[bool] = mapped_column(default=False, server_default=false())
     declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -170,3 +200,34 @@ class JudgeTotal(Base):
         ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True, index=True
     )
     units: Mapped[int] = mapped_column(BigInteger)
+
+
+class ScoreComment(Base):
+    """A judge's comment (点评) on one entry: read by the troupe's leader once the festival's
+    results are published, never with the judge's name in a blind round."""
+
+    __tablename__ = "score_comments"
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("round_entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    judge_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    text: Mapped[str] = mapped_column(String(500))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RoundResultsKey(Base):
+    """A new random value whenever anything a round's ranking reads changes (scores, entries,
+    judges, conflicts, closing): the key under which a process keeps the ranking it computed
+    (``result_queries``), so a page of 10,000 results does not rank them again. A row of its
+    own: a score save holds the round's row shared, and writing the key there would make two
+    saves wait for each other."""
+
+    __tablename__ = "round_results_keys"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(32), default=new_results_key)

@@ -17,6 +17,7 @@ from festival.db import locked
 from festival.judging import queries, scoring
 from festival.judging.models import Conflict as ConflictOfInterest
 from festival.judging.models import JudgeTotal, Round, RoundEntry, Score
+from festival.judging.result_keys import results_changed
 from festival.judging.services import ensure_open
 
 
@@ -116,6 +117,7 @@ def declare_conflict(
         festival_id=round_.festival_id,
         now=now,
     )
+    results_changed(session, round_.id)
     return conflict
 
 
@@ -230,4 +232,5 @@ def save_scores(
             festival_id=round_.festival_id,
             now=now,
         )
+    results_changed(session, round_.id)
     return [existing[c.id] for c in criteria]

@@ -26,10 +26,13 @@ from festival.judging.models import (
     Aggregation,
     Criterion,
     JudgeAssignment,
+    Ranking,
     Round,
     RoundEntry,
+    RoundResultsKey,
     RoundStatus,
 )
+from festival.judging.result_keys import results_changed
 from festival.judging.result_queries import ranking
 from festival.programs.models import Program, ProgramStatus
 
@@ -47,6 +50,8 @@ def create_round(
     trim: int = 1,
     criteria: list[Mapping],
     advance_count: int | None = None,
+    ranking: Ranking | str = Ranking.overall,
+    auto_conflicts: bool = True,
     is_blind: bool = False,
     actor: User,
     now: datetime,
@@ -71,6 +76,10 @@ def create_round(
                 high=MAX_TRIM,
             )
         ]
+    try:
+        ranking = Ranking(ranking)
+    except ValueError:
+        problems["ranking"] = [_l("Choose overall or by_category.")]
     if advance_count is not None and advance_count < 0:
         problems["advance_count"] = [_l("Enter a number of places of at least 0.")]
     if festival.status not in (FestivalStatus.open, FestivalStatus.screening):
@@ -121,12 +130,15 @@ def create_round(
         aggregation=aggregation,
         trim=trim,
         advance_count=advance_count,
+        ranking=ranking,
+        auto_conflicts=bool(auto_conflicts),
         status=RoundStatus.open,
         is_blind=is_blind,
         created_at=now,
     )
     session.add(round_)
     session.flush()
+    session.add(RoundResultsKey(round_id=round_.id))
     for position, (criterion_name, max_score, weight) in enumerate(parsed, start=1):
         session.add(
             Criterion(
@@ -144,7 +156,12 @@ def create_round(
         action="create_round",
         entity_type="round",
         entity_id=round_.id,
-        changes={"name": name, "festival_id": festival.id},
+        changes={
+            "name": name,
+            "festival_id": festival.id,
+            "ranking": ranking.value,
+            "auto_conflicts": bool(auto_conflicts),
+        },
         organization_id=festival.organization_id,
         festival_id=festival.id,
         now=now,
@@ -184,6 +201,7 @@ def assign_judge(
         festival_id=round_.festival_id,
         now=now,
     )
+    results_changed(session, round_.id)
     return assignment
 
 
@@ -248,6 +266,7 @@ def add_entries(
         festival_id=round_.festival_id,
         now=now,
     )
+    results_changed(session, round_.id)
     return entries
 
 
@@ -352,4 +371,5 @@ def close_round(
         festival_id=round_.festival_id,
         now=now,
     )
+    results_changed(session, round_.id)
     return advancing

@@ -103,6 +103,8 @@ def rounds(festival_id: int):
             name=form.name.data or "",
             aggregation=form.aggregation.data,
             trim=1 if form.trim.data is None else form.trim.data,
+            ranking=form.ranking.data,
+            auto_conflicts=form.auto_conflicts.data,
             criteria=criteria,
             advance_count=form.advance_count.data,
             is_blind=form.is_blind.data,
