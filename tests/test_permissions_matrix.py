@@ -127,6 +127,7 @@ MATRIX: dict[tuple[str, str], str] = {
     # screening rounds: the round's judge is "judge"; others who may not see it get 404
     ("GET", "/api/v1/festivals/<int:festival_id>/rounds"): "401 403 403 403 200 403 200",
     ("GET", "/api/v1/rounds/<int:round_id>"): "401 404 404 200 200 404 200",
+    ("GET", "/api/v1/rounds/<int:round_id>/conflicts"): "401 404 404 403 200 404 200",
     ("GET", "/api/v1/rounds/<int:round_id>/results"): "401 404 404 403 200 404 200",
     ("GET", "/api/v1/rounds/<int:round_id>/sheet"): "401 404 404 200 403 404 403",
     ("GET", "/festivals/<int:festival_id>/rounds"): "302 403 403 403 200 403 200",

@@ -229,6 +229,43 @@ class ConflictOut(BaseModel):
     reason: str
 
 
+class ConflictItem(BaseModel):
+    user_id: int
+    program_id: int
+    reason: str
+    automatic: bool
+
+
+class ConflictList(BaseModel):
+    items: list[ConflictItem]
+
+
+@endpoint(
+    "/rounds/<int:round_id>/conflicts",
+    "GET",
+    summary="The round's conflicts of interest",
+    who="the round's organizers",
+    response=ConflictList,
+    errors=(401, 403, 404),
+)
+def list_conflicts(round_id: int):
+    """Declared and automatic conflicts; an automatic one's reason is said from the rule."""
+    round_ = managed_round(round_id)
+    return respond(
+        ConflictList(
+            items=[
+                ConflictItem(
+                    user_id=c.judge_id,
+                    program_id=c.program_id,
+                    reason=str(c.reason),
+                    automatic=c.automatic,
+                )
+                for c in queries.round_conflicts(db.session, round_.id)
+            ]
+        )
+    )
+
+
 @endpoint(
     "/rounds/<int:round_id>/conflicts",
     "POST",

@@ -46,6 +46,7 @@ ACTIONS = {
     "create_round": _l("Created a screening round"),
     "assign_judge": _l("Assigned a judge"),
     "declare_conflict": _l("Declared a conflict of interest"),
+    "automatic_conflicts": _l("Kept judges off their own organisations' programs (automatic)"),
     "add_entries": _l("Entered programs in a round"),
     "save_scores": _l("Saved scores"),
     "close_round": _l("Closed a screening round"),
@@ -91,6 +92,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
             "create_round",
             "assign_judge",
             "declare_conflict",
+            "automatic_conflicts",
             "add_entries",
             "save_scores",
             "close_round",
@@ -174,6 +176,7 @@ FIELDS = {
     "judge_id": _l("Judge"),
     "reason": _l("Reason"),
     "scores_removed": _l("Scores removed"),
+    "conflicts": _l("Judge and program"),
     "program_ids": _l("Programs"),
     "advanced": _l("Advanced"),
     "festival_id": _l("Festival"),
@@ -298,6 +301,8 @@ def _value(value: Any, kind: str | None, zone: str, shorten: bool, key: str = ""
     if isinstance(value, list):
         if key == "awards":  # [[tier, program id], ...]
             return listing(_award(item) for item in value) or "—"
+        if key == "conflicts":  # [[judge id, program id], ...]
+            return listing(f"#{pair[0]} → #{pair[1]}" for pair in value) or "—"
         return listing(_value(item, kind, zone, shorten, key) for item in value) or "—"
     if isinstance(value, dict):
         return listing(labelled(k, _value(v, None, zone, shorten)) for k, v in value.items())

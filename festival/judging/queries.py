@@ -10,9 +10,10 @@ from decimal import Decimal
 from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from festival.accounts.models import Role, User
+from festival.accounts.models import Organization, Role, User
 from festival.core.errors import NotFound
 from festival.festivals.models import Category, Festival
+from festival.judging import conflicts as conflict_rules
 from festival.judging import permissions
 from festival.judging.models import (
     Conflict,
@@ -23,6 +24,7 @@ from festival.judging.models import (
     RoundEntry,
     RoundStatus,
     Score,
+    ScoreComment,
 )
 from festival.judging.permissions import RoundAudience
 from festival.programs.models import Program, ProgramStatus
@@ -173,35 +175,58 @@ class ConflictRow:
     program_id: int
     title: str
     troupe_name: str
-    reason: str
+    reason: str  # an automatic conflict's reason is said from the rule, in the reader's language
     declared_by: str | None
     declared_at: datetime
+    automatic: bool = False
 
 
 def round_conflicts(session: Session, round_id: int) -> list[ConflictRow]:
-    """The round's conflicts of interest, by judge and title, with who declared them."""
+    """The round's conflicts of interest, by judge and title, with who declared them; the
+    automatic ones (回避) with their reason from the rule."""
     judge, declarer = aliased(User), aliased(User)
-    return [
-        ConflictRow(*row)
-        for row in session.execute(
-            select(
-                judge.id,
-                judge.display_name,
-                Program.id,
-                Program.title,
-                Troupe.name,
-                Conflict.reason,
-                declarer.display_name,
-                Conflict.declared_at,
-            )
-            .join(judge, Conflict.judge_id == judge.id)
-            .join(Program, Conflict.program_id == Program.id)
-            .join(Troupe, Program.troupe_id == Troupe.id)
-            .outerjoin(declarer, Conflict.declared_by_id == declarer.id)
-            .where(Conflict.round_id == round_id)
-            .order_by(judge.display_name, Program.title)
+    judge_organization, troupe_organization = aliased(Organization), aliased(Organization)
+    rows = session.execute(
+        select(
+            judge.id,
+            judge.display_name,
+            Program.id,
+            Program.title,
+            Troupe.name,
+            Conflict.reason,
+            declarer.display_name,
+            Conflict.declared_at,
+            Conflict.automatic,
+            judge_organization.id,
+            judge_organization.name,
+            troupe_organization.name,
+            Troupe.organization_id,
         )
-    ]
+        .join(judge, Conflict.judge_id == judge.id)
+        .join(Program, Conflict.program_id == Program.id)
+        .join(Troupe, Program.troupe_id == Troupe.id)
+        .join(troupe_organization, Troupe.organization_id == troupe_organization.id)
+        .outerjoin(judge_organization, judge.organization_id == judge_organization.id)
+        .outerjoin(declarer, Conflict.declared_by_id == declarer.id)
+        .where(Conflict.round_id == round_id)
+        .order_by(judge.display_name, Program.title, Conflict.id)
+    )
+    rows = rows.all()
+    parents, festival_organization = {}, None
+    if any(row[8] for row in rows):  # the automatic ones: their reason from the tree
+        parents = conflict_rules.organization_parents(session)
+        festival_organization = session.execute(
+            select(Festival.organization_id).join(Round).where(Round.id == round_id)
+        ).scalar_one()
+    conflicts = []
+    for *row, automatic, judge_org_id, judge_org, troupe_org, troupe_org_id in rows:
+        if automatic:
+            kind = conflict_rules.relation(
+                judge_org_id, troupe_org_id, festival_organization, parents
+            )
+            row[5] = conflict_rules.automatic_reason(judge_org, troupe_org, kind=kind)
+        conflicts.append(ConflictRow(*row, automatic=automatic))
+    return conflicts
 
 
 def criterion_ids(session: Session, round_id: int) -> list[int]:
@@ -218,6 +243,7 @@ class SheetRow:
     entry: RoundEntry
     program: Program
     scores: dict[int, Decimal]  # criterion id → this judge's value
+    comment: str = ""  # this judge's comment (点评)
 
 
 def _judge_entries(round_: Round, judge: User) -> Select:
@@ -234,20 +260,25 @@ def judge_sheet(
     session: Session, round_: Round, judge: User, *, offset: int = 0, limit: int | None = None
 ) -> tuple[list[Criterion], list[SheetRow]]:
     """A judge's entries (without their conflicts), all or ``limit`` from ``offset``, and
-    their own scores of them, nobody else's."""
+    their own scores and comments on them, nobody else's."""
     criteria = round_criteria(session, round_.id)
-    entries = list(
-        session.execute(
-            _judge_entries(round_, judge)
-            .options(
-                joinedload(RoundEntry.program).joinedload(Program.category),
-                joinedload(RoundEntry.program).joinedload(Program.troupe),
-            )
-            .order_by(RoundEntry.id)
-            .offset(offset)
-            .limit(limit)
-        ).scalars()
-    )
+    found = session.execute(
+        _judge_entries(round_, judge)
+        .add_columns(ScoreComment.text)
+        .outerjoin(
+            ScoreComment,
+            (ScoreComment.entry_id == RoundEntry.id) & (ScoreComment.judge_id == judge.id),
+        )
+        .options(
+            joinedload(RoundEntry.program).joinedload(Program.category),
+            joinedload(RoundEntry.program).joinedload(Program.troupe),
+        )
+        .order_by(RoundEntry.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    entries = [entry for entry, _text in found]
+    comments = {entry.id: text or "" for entry, text in found}
     own: dict[int, dict[int, Decimal]] = defaultdict(dict)
     scores = (
         select(Score.entry_id, Score.criterion_id, Score.value)
@@ -258,7 +289,10 @@ def judge_sheet(
         scores = scores.where(Score.entry_id.in_([entry.id for entry in entries]))
     for entry_id, criterion_id, value in session.execute(scores):
         own[entry_id][criterion_id] = value
-    return criteria, [SheetRow(entry=e, program=e.program, scores=own[e.id]) for e in entries]
+    return criteria, [
+        SheetRow(entry=e, program=e.program, scores=own[e.id], comment=comments[e.id])
+        for e in entries
+    ]
 
 
 def judge_progress(session: Session, round_: Round, judge: User) -> tuple[int, int]:
