@@ -1,6 +1,6 @@
 """Program submissions: /festivals/{id}/programs, /programs/{id}, withdraw."""
 
-from flask import request
+from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, Field
 
@@ -20,6 +20,7 @@ from festival.core.pagination import Page
 from festival.db import db
 from festival.festivals.permissions import can_manage_festival
 from festival.festivals.queries import load_festival
+from festival.judging.comments import readable_comments
 from festival.programs import permissions, queries, services
 from festival.programs.models import Program, ProgramStatus
 from festival.troupes.models import Troupe
@@ -125,16 +126,40 @@ def list_programs(festival_id: int):
     return respond_page(Page(items, listing.page, listing.per_page, listing.total), ProgramOut)
 
 
+class CommentOut(BaseModel):
+    round_id: int
+    round_name: str
+    text: str
+
+
+class ProgramDetailOut(ProgramOut):
+    # The judges' comments (点评), never who wrote them: present for the festival's organizers,
+    # and for the troupe's leader once the festival is published; absent otherwise.
+    comments: list[CommentOut] | None = None
+
+
 @endpoint(
     "/programs/<int:program_id>",
     "GET",
     summary="One program",
     who="organizer; the owning leader",
-    response=ProgramOut,
+    response=ProgramDetailOut,
     errors=(401, 404),
 )
 def get_program(program_id: int):
-    return respond(program_out(managed_program(program_id)))
+    program = managed_program(program_id)
+    comments = readable_comments(db.session, actor(), program)
+    shown = ProgramDetailOut(
+        **program_out(program).model_dump(),
+        comments=None
+        if comments is None
+        else [
+            CommentOut(round_id=c.round_id, round_name=c.round_name, text=c.text) for c in comments
+        ],
+    )
+    return jsonify(
+        shown.model_dump(mode="json", exclude={"comments"} if comments is None else None)
+    )
 
 
 @endpoint(

@@ -2,7 +2,8 @@
 
 from decimal import Decimal
 
-from pydantic import BaseModel
+from flask import jsonify
+from pydantic import BaseModel, Field
 
 from festival.api.envelope import actor, parse_body, respond
 from festival.api.lookups import get_or_404
@@ -19,6 +20,9 @@ from festival.web.auth import require
 
 class ScoresIn(BaseModel):
     scores: dict[str, Number]
+    # At most 500 characters once stripped (the service says so, with the scores' problems);
+    # the bound here only keeps a body from being absurd.
+    comment: str | None = Field(default=None, max_length=5000)
 
 
 class SheetItem(BaseModel):
@@ -28,6 +32,7 @@ class SheetItem(BaseModel):
     troupe_name: str | None  # None in a blind round
     scores: dict[str, str]
     complete: bool
+    comment: str  # the judge's own comment (点评), "" when none
 
 
 class SheetOut(BaseModel):
@@ -42,6 +47,7 @@ class ScoresOut(BaseModel):
     program_id: int
     scores: dict[str, str]
     total: str
+    comment: str | None = None  # the comment as stored, when the request gave one
 
 
 @endpoint(
@@ -64,6 +70,7 @@ def score_sheet(round_id: int):
             troupe_name=None if round_.is_blind else row.program.troupe.name,
             scores={str(cid): money(value) for cid, value in row.scores.items()},
             complete=len(row.scores) == len(criteria),
+            comment=row.comment,
         )
         for row in rows
     ]
@@ -103,6 +110,7 @@ def save_scores(round_id: int, program_id: int):
         judge=actor(),
         values=body.scores,
         now=utcnow(),
+        comment=body.comment,
     )
     weights = {c.id: c.weight for c in round_.criteria}
     total = sum((weights[s.criterion_id] * s.value for s in scores), Decimal(0))
@@ -111,6 +119,10 @@ def save_scores(round_id: int, program_id: int):
         program_id=program_id,
         scores={str(s.criterion_id): money(s.value) for s in scores},
         total=money(total),
+        comment=None if body.comment is None else body.comment.strip(),
     )
     db.session.commit()
-    return respond(saved)
+    # ``comment`` is answered only when it was sent: the stored one is not read otherwise.
+    return jsonify(
+        saved.model_dump(mode="json", exclude={"comment"} if body.comment is None else None)
+    )

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 
 from festival.accounts.models import Role, User
+from festival.festivals.models import FestivalStatus
 from festival.festivals.permissions import can_manage_festival
 from festival.judging.models import Round, RoundStatus
+from festival.programs.models import Program
 
 
 @dataclass(frozen=True)
@@ -58,3 +60,17 @@ def can_declare_conflict(user: User, round_: Round, *, judge_id: int, is_assigne
     if can_manage_round(user, round_):
         return True
     return is_assigned and user.is_authenticated and user.id == judge_id
+
+
+def can_read_comments(user: User, program: Program) -> bool:
+    """The judges' comments on a program: its festival's organizers at any time, the troupe's
+    leader once the festival's results are published; nobody ever learns who wrote them."""
+    if not user.is_authenticated:
+        return False
+    if can_manage_festival(user, program.festival):
+        return True
+    return (
+        user.role is Role.leader
+        and program.troupe.leader_id == user.id
+        and program.festival.status is FestivalStatus.announced
+    )

@@ -16,7 +16,7 @@ from festival.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from festival.db import locked
 from festival.judging import queries, scoring
 from festival.judging.models import Conflict as ConflictOfInterest
-from festival.judging.models import JudgeTotal, Round, RoundEntry, Score
+from festival.judging.models import JudgeTotal, Round, RoundEntry, Score, ScoreComment
 from festival.judging.result_keys import results_changed
 from festival.judging.services import ensure_open
 
@@ -51,6 +51,28 @@ def _refresh_entry_score(session: Session, round_: Round, entry: RoundEntry) -> 
     entry.score = result.score
     entry.judge_count = len(totals)
     flag_modified(entry, "score")  # written even when unchanged: a save costs the same queries
+
+
+COMMENT_MAX_LENGTH = 500
+
+
+def _save_comment(
+    session: Session, entry: RoundEntry, judge: User, text: str, changes: dict, now: datetime
+) -> None:
+    """The judge's comment on the entry set to ``text`` (removed when empty); a change is
+    added to ``changes``, for the save's audit entry. One query to read it, at most one write."""
+    stored = session.get(ScoreComment, (entry.id, judge.id), populate_existing=True)
+    before = stored.text if stored is not None else ""
+    if before == text:
+        return
+    changes["comment"] = [before or None, text or None]
+    if not text:
+        session.delete(stored)
+    elif stored is None:
+        session.add(ScoreComment(entry_id=entry.id, judge_id=judge.id, text=text, updated_at=now))
+    else:
+        stored.text = text
+        stored.updated_at = now
 
 
 def declare_conflict(
@@ -89,6 +111,11 @@ def declare_conflict(
     ).rowcount
     session.execute(
         delete(JudgeTotal).where(JudgeTotal.entry_id == entry.id, JudgeTotal.judge_id == judge_id)
+    )
+    session.execute(
+        delete(ScoreComment).where(
+            ScoreComment.entry_id == entry.id, ScoreComment.judge_id == judge_id
+        )
     )
     _refresh_entry_score(session, round_, entry)
     conflict = ConflictOfInterest(
@@ -129,22 +156,29 @@ def save_scores(
     judge: User,
     values: Mapping[str, object],
     now: datetime,
+    comment: str | None = None,
 ) -> list[Score]:
     """A judge's scores for one program: every criterion, each within 0..its maximum.
     Criteria are named by id or by name. Every change is in the audit log. Saving the same
-    scores again changes nothing, and concurrent saves for one program take turns."""
+    scores again changes nothing, and concurrent saves for one program take turns.
+    ``comment`` (点评, at most 500 characters) replaces the judge's comment on the program;
+    an empty one removes it, None leaves it as it is."""
     entry = _locked_entry(session, round_, program_id)
     if not queries.is_assigned(session, round_.id, judge.id):
         raise Forbidden(_l("You are not a judge of this round."))
     if entry is None:
         raise NotFound(_l("This program does not take part in the round."))
     conflicted = session.execute(
-        select(ConflictOfInterest.id).where(
+        select(ConflictOfInterest.automatic).where(
             ConflictOfInterest.round_id == round_.id,
             ConflictOfInterest.judge_id == judge.id,
             ConflictOfInterest.program_id == program_id,
         )
     ).first()
+    if conflicted and conflicted.automatic:
+        raise Forbidden(
+            _l("Judges do not score programs of their own organisation or one under it.")
+        )
     if conflicted:
         raise Forbidden(_l("You declared a conflict of interest with this program."))
     criteria = queries.round_criteria(session, round_.id)
@@ -183,6 +217,10 @@ def save_scores(
             problems.setdefault(str(criterion.id), []).append(
                 _l("Score %(criterion)s too.", criterion=criterion.name)
             )
+    if comment is not None:
+        comment = comment.replace("\r\n", "\n").strip()  # a form's textarea sends CR LF
+        if len(comment) > COMMENT_MAX_LENGTH:
+            problems["comment"] = [_l("Use at most %(n)d characters.", n=COMMENT_MAX_LENGTH)]
     if problems:
         raise ValidationFailed(fields=problems)
     existing = {
@@ -218,6 +256,8 @@ def save_scores(
         session.add(JudgeTotal(entry_id=entry.id, judge_id=judge.id, units=units))
     else:
         total.units = units
+    if comment is not None:
+        _save_comment(session, entry, judge, comment, changes, now)
     session.flush()
     _refresh_entry_score(session, round_, entry)
     if changes:

@@ -14,7 +14,7 @@ from festival.core.pagination import Page, paginate
 from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.permissions import can_manage_festival
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
-from festival.programs.signals import path_built, path_results_visible
+from festival.programs.signals import comments_wanted, path_built, path_results_visible
 from festival.troupes.models import Troupe
 from festival.troupes.queries import MEMBER_COUNT, visible_troupes
 
@@ -239,6 +239,33 @@ def can_see_path_results(viewer: User, festival: Festival) -> bool:
     """Whether ``viewer`` may see the results of ``festival`` on a program's path (the
     domains that have results answer ``signals.path_results_visible``)."""
     return any(visible for _receiver, visible in path_results_visible.send(festival, viewer=viewer))
+
+
+@dataclass
+class CommentRound:
+    """One round's comments on a program, as its page lists them."""
+
+    round_name: str
+    texts: list[str] = field(default_factory=list)
+
+
+def judges_comments(session: Session, viewer: User, program: Program) -> list[CommentRound] | None:
+    """The judges' comments on the program that ``viewer`` may read, grouped by round in the
+    order given (the judging domain answers ``signals.comments_wanted``); None when they may
+    read none."""
+    answers = [
+        found
+        for _receiver, found in comments_wanted.send(program, session=session, viewer=viewer)
+        if found is not None
+    ]
+    if not answers:
+        return None
+    rounds: dict[int, CommentRound] = {}
+    for comment in (c for found in answers for c in found):
+        rounds.setdefault(comment.round_id, CommentRound(comment.round_name)).texts.append(
+            comment.text
+        )
+    return list(rounds.values())
 
 
 def _program_with_festival(session: Session, condition) -> Program | None:

@@ -14,3 +14,9 @@ path_results_visible = _signals.signal("path-results-visible")
 # is built; receivers add their results to the levels in a fixed number of queries (awards:
 # the closed rounds' ranks and scores, and the awards).
 path_built = _signals.signal("path-built")
+
+# Sent with the program (and ``session`` and ``viewer``) when its page is shown; a receiver
+# returns the judges' comments on it that the viewer may read (objects with ``round_id``,
+# ``round_name`` and ``text``, never who wrote them), or None when the viewer may read none
+# (judging: the festival's organizers at any time, the troupe's leader once published).
+comments_wanted = _signals.signal("comments-wanted")

@@ -9,7 +9,7 @@ from festival.core.errors import Conflict, NotFound, ValidationFailed
 from festival.core.ids import db_int
 from festival.core.titles import bare_title
 from festival.db import db
-from festival.festivals.models import Festival
+from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.permissions import can_manage_festival
 from festival.festivals.queries import festival_with_categories, load_festival
 from festival.programs import permissions, queries, services
@@ -146,6 +146,8 @@ def show(program_id: int):
         source=source,
         onward=onward,
         path=path,
+        comments=queries.judges_comments(db.session, current_user, program),
+        comments_unpublished=program.festival.status is not FestivalStatus.announced,
         can_manage_source=bool(source) and can_manage_festival(current_user, source.festival),
     )
 

@@ -5,7 +5,8 @@
    is a plain form, and on a narrow screen every card is shown, one under the other.
    On a narrow screen the criteria explanation starts folded, so that the card being scored is on
    the first screen, and the foot bar names that card. Leaving the page (a link, a reload) while
-   a program has typed scores not saved yet asks first. */
+   a program has typed scores not saved yet asks first. A program's comment box (点评) is saved
+   with its scores and counts as a change like them; Enter in it starts a new line. */
 (function () {
   "use strict";
 
@@ -28,6 +29,11 @@
 
   function inputsOf(row) {
     return Array.prototype.slice.call(row.querySelectorAll("input[data-criterion-id]"));
+  }
+
+  /* The program's comment box (点评), or null on a closed sheet. */
+  function commentOf(row) {
+    return row.querySelector("textarea[data-comment]");
   }
 
   function errorOf(input) {
@@ -100,10 +106,12 @@
       inputsOf(row).some(function (input) { return input.hasAttribute("aria-invalid"); }));
   }
 
+  /* A typed comment counts as much as a typed score: it is saved with the row. */
   function isDirty(row) {
-    return row.dataset.failed === "true" || inputsOf(row).some(function (input) {
-      return input.value !== input.defaultValue;
-    });
+    var comment = commentOf(row);
+    return row.dataset.failed === "true" ||
+      Boolean(comment && comment.value !== comment.defaultValue) ||
+      inputsOf(row).some(function (input) { return input.value !== input.defaultValue; });
   }
 
   function updateProgress() {
@@ -194,6 +202,9 @@
       var text = input.value.trim();
       if (text !== "") { scores[input.dataset.criterionId] = text; }
     });
+    var comment = commentOf(row);
+    var payload = { scores: scores };
+    if (comment) { payload.comment = comment.value; }
     var form = document.getElementById("row-" + row.dataset.programId);
     setRowError(row, "");
     setState(row, messages.msgSaving, false);
@@ -207,7 +218,7 @@
         "Accept-Language": document.documentElement.lang || "zh-CN",
         "X-CSRFToken": csrfToken
       },
-      body: JSON.stringify({ scores: scores })
+      body: JSON.stringify(payload)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         row.removeAttribute("aria-busy");
@@ -217,6 +228,12 @@
             if (stored !== undefined) { input.value = stored; input.defaultValue = stored; }
             showError(input, "");
           });
+          if (comment) {
+            var storedComment = typeof body.comment === "string" ? body.comment : comment.value.trim();
+            comment.value = storedComment;
+            comment.defaultValue = storedComment;
+            showError(comment, "");
+          }
           row.dataset.complete = "true";
           row.dataset.failed = "false";
           row.querySelector(".sheet-total").textContent = body.total;
@@ -229,7 +246,8 @@
         var fields = error.fields || {};
         var leftover = [];
         Object.keys(fields).forEach(function (key) {
-          var input = row.querySelector('input[data-criterion-id="' + key + '"]');
+          var input = key === "comment" ? commentOf(row) :
+            row.querySelector('input[data-criterion-id="' + key + '"]');
           if (input) {
             showError(input, fields[key].join(" "));
           } else {
@@ -242,7 +260,9 @@
         row.dataset.failed = "true";
         setRowError(row, leftover.join(" "));
         stateAfterEdit(row);
-        var first = inputs.filter(function (input) { return input.hasAttribute("aria-invalid"); })[0];
+        var first = inputs.concat(comment ? [comment] : []).filter(function (input) {
+          return input.hasAttribute("aria-invalid");
+        })[0];
         if (first) { first.focus(); }
         return false;
       });
@@ -301,6 +321,14 @@
         }
       });
     });
+
+    var comment = commentOf(row);
+    if (comment) {
+      comment.addEventListener("input", function () {
+        if (comment.hasAttribute("aria-invalid")) { showError(comment, ""); }
+        stateAfterEdit(row);
+      });
+    }
 
     // A card hidden by the pager cannot take focus; if something else brings the cursor into a
     // row (an error, a screen reader), that row becomes the card shown.

@@ -67,6 +67,8 @@ class SheetLine:
     complete: bool
     errors: dict[int, list[str]] = field(default_factory=dict)
     row_errors: list[str] = field(default_factory=list)
+    comment: str = ""  # the judge's own comment (点评), or what they posted
+    comment_errors: list[str] = field(default_factory=list)
     position: int = 0  # the program's number on the judge's sheet, from 1, over all pages
 
 
@@ -79,6 +81,7 @@ def _sheet(
     page: int = 1,
     failed_program_id: int | None = None,
     posted: dict[int, str] | None = None,
+    posted_comment: str | None = None,
     error=None,
 ):
     """Everything one page of the sheet shows, as prepared strings: this judge's own scores
@@ -103,13 +106,18 @@ def _sheet(
             total=_two_places(scoring.judge_total(row.scores, weights)) if complete else "",
             complete=complete,
             position=position,
+            comment=row.comment,
         )
         if row.program.id == failed_program_id:
             line.values = dict(posted or {})
+            if posted_comment is not None:
+                line.comment = posted_comment
             by_id = {str(c.id): c.id for c in criteria}
             for key, messages in (error.fields if error else {}).items():
                 if key in by_id:
                     line.errors[by_id[key]] = [str(m) for m in messages]
+                elif key == "comment":
+                    line.comment_errors = [str(m) for m in messages]
                 else:
                     line.row_errors.extend(str(m) for m in messages)
             if error is not None and not error.fields:
@@ -154,6 +162,7 @@ def save_row(round_id: int, program_id: int):
     )
     criteria = queries.criterion_ids(db.session, round_.id)
     posted = {cid: request.form.get(f"score-{cid}", "").strip() for cid in criteria}
+    comment = request.form.get("comment")  # None: the form had no comment box
     # An empty input is a missing criterion, which the service names.
     values = {str(cid): value for cid, value in posted.items() if value != ""}
     # A number too large to hold is refused here, as the API's schema does, before the
@@ -173,6 +182,7 @@ def save_row(round_id: int, program_id: int):
             judge=current_user,
             values=values,
             now=utcnow(),
+            comment=comment,
         )
     except RoundClosed as error:
         db.session.rollback()
@@ -187,6 +197,7 @@ def save_row(round_id: int, program_id: int):
             page=page,
             failed_program_id=program_id,
             posted=posted,
+            posted_comment=comment,
             error=error,
         )
         return render_template("judging/sheet.html", **context), error.status
