@@ -45,10 +45,19 @@ NAMES = (
     "feed",
     "feed_304",
     "api_results",
+    "api_results_all",
     "healthz",
 )
 # Pages whose cost must not grow with the data: same queries, large ÷ small time ≤ 1.5.
-CONSTANT_COST = ("program_list", "program_list_filtered", "feed", "feed_304", "score_save")
+CONSTANT_COST = (
+    "program_list",
+    "program_list_filtered",
+    "results",
+    "api_results",
+    "feed",
+    "feed_304",
+    "score_save",
+)
 MAX_GROWTH = 1.5
 RESULTS_LIMIT_MS = 300
 FEED_304_SHARE = 0.70
@@ -223,7 +232,14 @@ def probes(world: BenchWorld, etag: str) -> list[Probe]:
             status=304,
             headers={"If-None-Match": f'"{etag}"'},
         ),
-        Probe("api_results", "organizer_api", "GET", f"/api/v1/rounds/{round_}/results"),
+        # A page of the ranking, as an integration reads it; then all of it at once.
+        Probe(
+            "api_results",
+            "organizer_api",
+            "GET",
+            f"/api/v1/rounds/{round_}/results?page=1&per_page=50",
+        ),
+        Probe("api_results_all", "organizer_api", "GET", f"/api/v1/rounds/{round_}/results"),
     ]
 
 
@@ -725,9 +741,11 @@ def targets(report: dict, small: int, large: int) -> list[tuple[str, bool | None
     ranking = by[("results", large)]
     found.append(
         (
-            f"results: full ranking of {large} entries × 9 judges under {RESULTS_LIMIT_MS} ms",
+            f"results: a page of the ranking of {large} entries × 9 judges under "
+            f"{RESULTS_LIMIT_MS} ms",
             ranking["median_ms"] < RESULTS_LIMIT_MS,
-            f"median {ranking['median_ms']} ms (API: {by[('api_results', large)]['median_ms']} ms)",
+            f"median {ranking['median_ms']} ms (the whole ranking through the API: "
+            f"{by[('api_results_all', large)]['median_ms']} ms)",
         )
     )
     rates = report["throughput"]

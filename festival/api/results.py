@@ -1,15 +1,17 @@
 """A round's results and closing: /rounds/{id}/results, /rounds/{id}/close; and recommending
 upward: /programs/{id}/recommend."""
 
+from flask import request
 from pydantic import BaseModel
 
-from festival.api.envelope import actor, parse_body, respond
+from festival.api.envelope import actor, int_arg, page_params, parse_body, respond
 from festival.api.registry import endpoint
 from festival.api.rounds import RoundOut, managed_round, money, round_out, round_with_audience
 from festival.api.schemas import DbInt, ProgramOut, program_out
 from festival.awards import recommendations
 from festival.core.clock import utcnow
 from festival.core.errors import NotFound
+from festival.core.pagination import MAX_PER_PAGE
 from festival.db import db
 from festival.festivals.permissions import can_manage_festival
 from festival.festivals.queries import load_festival
@@ -26,9 +28,11 @@ class JudgeResultOut(BaseModel):
     program_id: int
     title: str
     troupe_name: str | None
+    category_id: int
     category_name: str
     score: str | None
     rank: int | None
+    category_rank: int | None  # the rank within its category
     judge_count: int
     advanced: bool
 
@@ -38,8 +42,14 @@ class JudgeResultsOut(BaseModel):
     status: str
     aggregation: str
     trim: int
+    ranking: str
     complete: bool
     items: list[JudgeResultOut]
+    # Without ?page= and ?per_page= every item is given (page and per_page are then null);
+    # ``total`` counts the items of the whole list (of ?category_id= if given).
+    page: int | None
+    per_page: int | None
+    total: int
 
 
 class ResultOut(JudgeResultOut):
@@ -76,33 +86,48 @@ def _ranked(item: result_queries.ResultItem) -> dict:
         program_id=item.program_id,
         title=item.title,
         troupe_name=item.troupe_name,
+        category_id=item.category_id,
         category_name=item.category_name,
         score=money(item.score),
         rank=item.rank,
+        category_rank=item.category_rank,
         judge_count=item.judge_count,
         advanced=item.advanced,
     )
 
 
-def results_out(round_: Round, audience: permissions.RoundAudience) -> JudgeResultsOut:
+def results_out(
+    round_: Round,
+    audience: permissions.RoundAudience,
+    *,
+    page: int | None = None,
+    per_page: int = 50,
+    category_id: int | None = None,
+) -> JudgeResultsOut:
     """The results as ``audience`` sees them, built from what the results page of that
-    audience is built from (``result_queries.round_results`` with the same audience)."""
-    results = result_queries.round_results(db.session, round_, audience)
-    if not audience.sees_judges:
-        return JudgeResultsOut(
-            round_id=round_.id,
-            status=round_.status.value,
-            aggregation=round_.aggregation.value,
-            trim=round_.trim,
-            complete=results.complete,
-            items=[JudgeResultOut(**_ranked(i)) for i in results.items],
-        )
-    return ResultsOut(
+    audience is built from (``result_queries.ranking_page`` with the same audience): every
+    item, or one page of them; of one category if asked."""
+    results = result_queries.ranking_page(
+        db.session, round_, audience, page=page, per_page=per_page, category_id=category_id
+    )
+    result_queries.add_details(db.session, results, results.items)
+    common = dict(
         round_id=round_.id,
         status=round_.status.value,
         aggregation=round_.aggregation.value,
         trim=round_.trim,
+        ranking=round_.ranking.value,
         complete=results.complete,
+        page=page,
+        per_page=None if page is None else per_page,
+        total=results.total,
+    )
+    if not audience.sees_judges:
+        return JudgeResultsOut(
+            **common, items=[JudgeResultOut(**_ranked(i)) for i in results.items]
+        )
+    return ResultsOut(
+        **common,
         missing_sheets=results.missing,
         items=[
             ResultOut(
@@ -123,16 +148,28 @@ def results_out(round_: Round, audience: permissions.RoundAudience) -> JudgeResu
 @endpoint(
     "/rounds/<int:round_id>/results",
     "GET",
-    summary="The ranking, best first",
+    summary="The ranking, best first (category by category when ranked by category); "
+    "every item, or a page of them with ?page= and ?per_page=",
     who="organizers (with every judge's total); the round's judges after it is closed "
     "(the ranking only)",
     response=(ResultsOut, JudgeResultsOut),
-    errors=(401, 403, 404),
+    query={
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": 200},
+        "category_id": {"type": "integer"},
+    },
+    errors=(400, 401, 403, 404),
 )
 def get_results(round_id: int):
     round_, audience = round_with_audience(round_id)
     require(permissions.can_see_results(audience, round_))
-    return respond(results_out(round_, audience))
+    paged = "page" in request.args or "per_page" in request.args
+    page, per_page = page_params() if paged else (None, MAX_PER_PAGE)
+    return respond(
+        results_out(
+            round_, audience, page=page, per_page=per_page, category_id=int_arg("category_id")
+        )
+    )
 
 
 @endpoint(

@@ -1,7 +1,8 @@
 """A round's results and conflicts as spreadsheet rows; the files themselves are written by
 ``festival.web.spreadsheets`` (which neutralises formulas). Pure: no session, no request.
 
-Results have one row per program and judge: the program's rank, score and outcome, then that
+Results have one row per program and judge (category by category, with the rank in the
+category first, when the round ranks by category): the program's rank, score and outcome, then that
 judge's score for every criterion, their weighted total, whether it was dropped (or, in a median,
 was a middle one) and the rule applied (with its n), so the office can justify each decision
 from the file alone.
@@ -43,7 +44,9 @@ def results_table(
     """Header and rows: one row per program × judge, with every criterion's score.
     ``criterion_scores`` maps (program id, judge id) to {criterion id: value}."""
     criteria = results.criteria
+    by_category = results.by_category
     header = [
+        *([str(_l("Rank in category"))] if by_category else []),
         str(_l("Rank")),
         str(_l("Program")),
         str(_l("Troupe")),
@@ -72,6 +75,11 @@ def results_table(
     fallback = fallen_back_rule(round_.aggregation.value, round_.trim)
     for item in results.items:
         base = [
+            *(
+                [item.category_rank if item.category_rank is not None else ""]
+                if by_category
+                else []
+            ),
             item.rank if item.rank is not None else "",
             item.title,
             item.troupe_name,

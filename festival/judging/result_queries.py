@@ -1,23 +1,26 @@
-"""Reads of a round's ranking: the ranking from the scores and judge totals kept by the
-services, with the judges' statistics summed in SQL; the details of the rows shown; every
-criterion score, for the exports."""
+"""Reads of a round's ranking: the whole ranking or one page of it (overall or category by
+category) from the kept standings (``standings``), with completeness, cut lines and the
+judges' statistics; the details of the rows shown; every criterion score, for the exports."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from festival.accounts.models import Organization, User
 from festival.festivals.models import Category
 from festival.judging import scoring
+from festival.judging import standings as standings_module
 from festival.judging.models import (
-    Conflict,
     Criterion,
     JudgeTotal,
+    Ranking,
     Round,
     RoundEntry,
+    RoundStatus,
     Score,
 )
 from festival.judging.permissions import ORGANIZER, RoundAudience
@@ -38,6 +41,8 @@ class ResultItem:
     advanced: bool
     conflicted_judges: set[int] | frozenset[int]
     entry_id: int
+    category_id: int = 0
+    category_rank: int | None = None  # the rank within its category
     # Filled in by ``add_details``, for the rows shown only; the judges' totals and the troupe
     # only for an audience that sees them (else empty and None).
     troupe_name: str | None = ""
@@ -68,10 +73,24 @@ class JudgeStats:
     mean_deviation: Decimal | None  # mean of (judge total − program score): far from 0 = outlier
 
 
+@dataclass(frozen=True)
+class CategoryGroup:
+    """One category of a round's entries: its place in the order shown, and its cut line."""
+
+    category_id: int
+    name: str
+    start: int  # the position of its first entry in the order shown (``by_category``)
+    count: int
+    cut: scoring.Cut | None = None  # with ``by_category`` and a number of places
+    filled: int = 0
+
+
 @dataclass
 class Results:
     """A round's ranking as one audience sees it: ``judges`` and ``judge_stats`` are empty,
-    and the items carry no judge's total, for an audience that does not see the judges."""
+    and the items carry no judge's total, for an audience that does not see the judges.
+    ``items`` are every entry (``ranking``) or one page of them (``ranking_page``), in the
+    order shown: best first, or category by category when the round ranks by category."""
 
     round: Round
     audience: RoundAudience
@@ -81,114 +100,216 @@ class Results:
     complete: bool
     missing: int
     criteria: list[Criterion] = field(default_factory=list)
+    total: int = 0  # the entries in the order shown (of the category asked for, if one was)
+    by_category: bool = False
+    groups: list[CategoryGroup] = field(default_factory=list)  # every category with entries
+    inside: set[int] = field(default_factory=set)  # open round: programs within the places
+    tied: set[int] = field(default_factory=set)  # open round: programs tied at a cut line
+    filled: int = 0  # places filled (closed: programs advanced)
+    places: int | None = None  # None: chosen by hand; by category: the sum over categories
+    standings: standings_module.Standings | None = None
+    # An open round with places: the cut line over all (key None) or of each category id.
+    cuts: dict[int | None, scoring.Cut] = field(default_factory=dict)
 
 
 def round_results(session: Session, round_: Round, audience: RoundAudience = ORGANIZER) -> Results:
-    """The ranking with the details of every entry, as ``audience`` sees it (the organizers:
-    every judge's total, for the exports, the API and closing)."""
+    """The whole ranking with the details of every entry, as ``audience`` sees it (the
+    organizers: every judge's total, for the exports, the API and closing)."""
     results = ranking(session, round_, audience)
     add_details(session, results, results.items)
     return results
 
 
-def ranking(session: Session, round_: Round, audience: RoundAudience = ORGANIZER) -> Results:
-    """The ranking, best first, from the entries' kept scores, with the judges' statistics
-    summed in SQL (for an audience that sees the judges); five queries whatever the size. The
-    items carry their titles, not their troupes, categories or judge totals: see
-    ``add_details``. The rules (closing a round) read it whole; pages and the API pass the
-    viewer's audience."""
+def ranking(
+    session: Session,
+    round_: Round,
+    audience: RoundAudience = ORGANIZER,
+    *,
+    fresh: bool = False,
+) -> Results:
+    """Every entry, in the order shown, without the details (``add_details``). The rules
+    that decide (closing a round) pass ``fresh``: computed from the rows, never kept ones."""
+    return ranking_page(session, round_, audience, page=None, fresh=fresh)
+
+
+def ranking_page(
+    session: Session,
+    round_: Round,
+    audience: RoundAudience = ORGANIZER,
+    *,
+    page: int | None = 1,
+    per_page: int = 50,
+    category_id: int | None = None,
+    fresh: bool = False,
+) -> Results:
+    """One page of the ranking (``page`` None: all of it), of one category if asked, with
+    the round's completeness, cut lines and judge statistics. Reads the kept standings
+    (``standings``) and the names of the categories and judges: a constant number of queries,
+    and work in proportion to the page, whatever the size of the round."""
+    kept = standings_module.standings(session, round_, fresh=fresh)
     criteria = round_criteria(session, round_.id)
-    # Scores as whole hundredths: ints are ranked and fetched faster than Decimals. Plain
-    # rows, read on the session's connection: the ORM's loading took as long as the query.
-    connection = session.connection()
-    cents = cast(func.round(RoundEntry.score * 100), Integer)
-    rows = connection.execute(
-        select(
-            RoundEntry.id,
-            RoundEntry.program_id,
-            RoundEntry.advanced,
-            cents,
-            RoundEntry.judge_count,
-            Program.title,
-        )
-        .join(Program, RoundEntry.program_id == Program.id)
-        .where(RoundEntry.round_id == round_.id)
-    ).all()
-    judges = round_judges(session, round_.id)
-    conflicts = session.execute(
-        select(Conflict.program_id, Conflict.judge_id).where(Conflict.round_id == round_.id)
-    ).all()
-    # Per judge: totals given, their sum, and the sum of the scores of the entries they
-    # scored (in hundredths: SQLite keeps NUMERIC as floating point).
-    given = {
-        judge_id: (count, int(units), int(score_cents or 0))
-        for judge_id, count, units, score_cents in connection.execute(
-            select(JudgeTotal.judge_id, func.count(), func.sum(JudgeTotal.units), func.sum(cents))
-            .join(RoundEntry, JudgeTotal.entry_id == RoundEntry.id)
-            .where(RoundEntry.round_id == round_.id)
-            .group_by(JudgeTotal.judge_id)
-        )
-    }
-
-    conflicted: dict[int, set[int]] = defaultdict(set)
-    for program_id, judge_id in conflicts if audience.sees_judges else ():
-        conflicted[program_id].add(judge_id)
-    ranks = scoring.competition_ranks([(row[1], row[3]) for row in rows])
-    # Positional and without the details: 10,000 of them are built for every ranking.
-    items = [
-        ResultItem(
-            program_id,
-            title,
-            None if score is None else Decimal(score).scaleb(-2),
-            ranks[program_id],
-            judge_count,
-            advanced,
-            conflicted.get(program_id, NO_CONFLICTS),
-            entry_id,
-        )
-        for entry_id, program_id, advanced, score, judge_count, title in rows
-    ]
-    items.sort(key=lambda item: (item.rank is None, item.rank or 0, item.title))
-
-    judge_ids = {judge.id for judge in judges}
-    conflicts_of = defaultdict(int)
-    for _program_id, judge_id in conflicts:
-        conflicts_of[judge_id] += 1
-    stats, missing = [], 0
-    for judge in judges:
-        scored, units, score_cents = given.get(judge.id, (0, 0, 0))
-        expected = len(items) - conflicts_of[judge.id]
-        missing += expected - scored
-        stats.append(
-            JudgeStats(
-                judge=judge,
-                scored=scored,
-                expected=expected,
-                mean_total=(
-                    scoring.two_places(scoring.from_units(units) / scored) if scored else None
-                ),
-                mean_deviation=(
-                    scoring.two_places(
-                        (scoring.from_units(units) - Decimal(score_cents).scaleb(-2)) / scored
-                    )
-                    if scored
-                    else None
-                ),
+    by_category = round_.ranking is Ranking.by_category
+    names = dict(
+        session.execute(
+            select(Category.id, Category.name)
+            .where(Category.festival_id == round_.festival_id)
+            .order_by(Category.position, Category.id)
+        ).all()
+    )
+    category_order = [cid for cid in names if cid in kept.by_category]
+    category_order += sorted(cid for cid in kept.by_category if cid not in names)
+    closed = round_.status is RoundStatus.closed
+    places = round_.advance_count
+    cuts = kept.cuts(places, by_category) if places is not None and not closed else {}
+    groups, start = [], 0
+    for cid in category_order:
+        rows = kept.by_category[cid]
+        cut = cuts.get(cid) if by_category else None
+        groups.append(
+            CategoryGroup(
+                category_id=cid,
+                name=names.get(cid, ""),
+                start=start,
+                count=len(rows),
+                cut=cut,
+                filled=(kept.advanced.get(cid, 0) if closed else len(cut.advancing) if cut else 0),
             )
         )
-    complete = missing == 0 and bool(items) and bool(judge_ids)
-    if not audience.sees_judges:
-        judges, stats = [], []
+        start += len(rows)
+
+    if category_id is not None:
+        order: Sequence[standings_module.Standing] = kept.by_category.get(category_id, [])
+    elif by_category:
+        order = _Concatenated([kept.by_category[cid] for cid in category_order])
+    else:
+        order = kept.overall
+    total = len(order)
+    if page is None:
+        chosen = list(order) if category_id is not None or by_category else kept.overall
+    else:
+        first = min((page - 1) * per_page, total)
+        chosen = order[first : first + per_page]
+    items = [_item(s, kept, audience) for s in chosen]
+
+    inside: set[int] = set()
+    tied: set[int] = set()
+    for cut in cuts.values():
+        inside.update(cut.advancing)
+        tied.update(cut.tied)
+    filled = sum(group.filled for group in groups) if closed else len(inside)
+    if places is None:
+        total_places = None
+    elif by_category:
+        total_places = places * len(groups)
+    else:
+        total_places = places
+
+    judges, stats = [], []
+    if audience.sees_judges:
+        judges = round_judges(session, round_.id)
+        entry_count = len(kept.overall)
+        conflicts_of: dict[int, int] = {}
+        for conflicted in kept.conflicted.values():
+            for judge_id in conflicted:
+                conflicts_of[judge_id] = conflicts_of.get(judge_id, 0) + 1
+        for judge in judges:
+            given = kept.given.get(judge.id)
+            scored = given.scored if given else 0
+            units = given.units if given else 0
+            score_cents = given.score_cents if given else 0
+            stats.append(
+                JudgeStats(
+                    judge=judge,
+                    scored=scored,
+                    expected=entry_count - conflicts_of.get(judge.id, 0),
+                    mean_total=(
+                        scoring.two_places(scoring.from_units(units) / scored) if scored else None
+                    ),
+                    mean_deviation=(
+                        scoring.two_places(
+                            (scoring.from_units(units) - Decimal(score_cents).scaleb(-2)) / scored
+                        )
+                        if scored
+                        else None
+                    ),
+                )
+            )
     return Results(
         round=round_,
         audience=audience,
         items=items,
         judges=judges,
         judge_stats=stats,
-        complete=complete,
-        missing=missing,
+        complete=kept.complete,
+        missing=kept.missing,
         criteria=criteria,
+        total=total,
+        by_category=by_category,
+        groups=groups,
+        inside=inside,
+        tied=tied,
+        filled=filled,
+        places=total_places,
+        standings=kept,
+        cuts=cuts,
     )
+
+
+def _item(
+    standing: standings_module.Standing,
+    kept: standings_module.Standings,
+    audience: RoundAudience,
+) -> ResultItem:
+    conflicted = kept.conflicted.get(standing.program_id, NO_CONFLICTS)
+    return ResultItem(
+        standing.program_id,
+        standing.title,
+        None if standing.cents is None else Decimal(standing.cents).scaleb(-2),
+        standing.rank,
+        standing.judge_count,
+        standing.advanced,
+        conflicted if audience.sees_judges else NO_CONFLICTS,
+        standing.entry_id,
+        standing.category_id,
+        standing.category_rank,
+    )
+
+
+def advanced_items(results: Results) -> list[ResultItem]:
+    """The programs that advanced from a closed round, best first (without details)."""
+    kept = results.standings
+    return [_item(s, kept, results.audience) for s in kept.overall if s.advanced]
+
+
+class _Concatenated(Sequence):
+    """Lists read as one, sliced without copying the ones outside the slice."""
+
+    def __init__(self, parts: list[list]):
+        self.parts = parts
+        self.length = sum(len(part) for part in parts)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, _step = index.indices(self.length)
+            out, offset = [], 0
+            for part in self.parts:
+                if offset >= stop:
+                    break
+                low, high = max(start - offset, 0), min(stop - offset, len(part))
+                if low < high:
+                    out.extend(part[low:high])
+                offset += len(part)
+            return out
+        if index < 0:
+            index += self.length
+        for part in self.parts:
+            if index < len(part):
+                return part[index]
+            index -= len(part)
+        raise IndexError(index)
 
 
 def add_details(session: Session, results: Results, items: list[ResultItem]) -> None:
@@ -198,7 +319,10 @@ def add_details(session: Session, results: Results, items: list[ResultItem]) -> 
     if not items:
         return
     audience = results.audience
-    some = len(items) < len(results.items)
+    # The rows shown by id; every row of the round when they are all of them (an IN of
+    # 10,000 ids would cost more than reading the round).
+    everything = len(results.standings.overall) if results.standings else len(results.items)
+    some = len(items) < everything
     entry_ids = [item.entry_id for item in items]
     labels = (
         select(RoundEntry.id, Troupe.name, Category.name, Organization.name)
@@ -206,16 +330,18 @@ def add_details(session: Session, results: Results, items: list[ResultItem]) -> 
         .join(Troupe, Program.troupe_id == Troupe.id)
         .join(Organization, Troupe.organization_id == Organization.id)
         .join(Category, Program.category_id == Category.id)
-        .where(RoundEntry.round_id == results.round.id)
     )
-    totals = (
-        select(JudgeTotal.entry_id, JudgeTotal.judge_id, JudgeTotal.units)
-        .join(RoundEntry, JudgeTotal.entry_id == RoundEntry.id)
-        .where(RoundEntry.round_id == results.round.id)
-    )
+    totals = select(JudgeTotal.entry_id, JudgeTotal.judge_id, JudgeTotal.units)
+    # By the entries' keys alone when some are shown: with the round's condition beside
+    # them, SQLite walks the round's 10,000 entries instead of looking up 50.
     if some:
         labels = labels.where(RoundEntry.id.in_(entry_ids))
         totals = totals.where(JudgeTotal.entry_id.in_(entry_ids))
+    else:
+        labels = labels.where(RoundEntry.round_id == results.round.id)
+        totals = totals.join(RoundEntry, JudgeTotal.entry_id == RoundEntry.id).where(
+            RoundEntry.round_id == results.round.id
+        )
     connection = session.connection()  # plain rows, no ORM loading (see ``ranking``)
     names = {entry_id: rest for entry_id, *rest in connection.execute(labels)}
     for item in items:

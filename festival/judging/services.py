@@ -19,9 +19,10 @@ from festival.core.errors import (
     ValidationFailed,
 )
 from festival.core.titles import bare_title, book_title
+from festival.core.wording import clauses, labelled, listing
 from festival.db import locked
 from festival.festivals.models import Festival, FestivalStatus
-from festival.judging import queries, scoring
+from festival.judging import conflicts, queries, scoring
 from festival.judging.models import (
     Aggregation,
     Criterion,
@@ -201,6 +202,9 @@ def assign_judge(
         festival_id=round_.festival_id,
         now=now,
     )
+    conflicts.add_automatic_conflicts(
+        session, round_=round_, judge_id=user_id, actor=actor, now=now
+    )
     results_changed(session, round_.id)
     return assignment
 
@@ -266,8 +270,70 @@ def add_entries(
         festival_id=round_.festival_id,
         now=now,
     )
+    conflicts.add_automatic_conflicts(session, round_=round_, actor=actor, now=now)
     results_changed(session, round_.id)
     return entries
+
+
+def _advancing_at_cut_lines(
+    results, advance_count: int, advance_program_ids: list[int] | None
+) -> list[int]:
+    """The programs within ``advance_count`` places: over the whole ranking, or in each
+    category when the round ranks by category (each category's cut line on its own). A tie
+    across a cut line must be decided by ``advance_program_ids``, which then names every
+    program that advances."""
+    titles = {item.program_id: item.title for item in results.items}
+    if results.by_category:
+        groups = {}
+        for item in results.items:
+            groups.setdefault(item.category_id, {})[item.program_id] = item.category_rank
+        names = {group.category_id: group.name for group in results.groups}
+        order = [group.category_id for group in results.groups]
+    else:
+        groups = {None: {item.program_id: item.rank for item in results.items}}
+        names, order = {}, [None]
+    cuts = {group: scoring.cut_line(groups[group], advance_count) for group in order}
+    tied_groups = [group for group in order if cuts[group].tied]
+    if advance_program_ids is None:
+        if not tied_groups:
+            return [pid for group in order for pid in cuts[group].advancing]
+        messages = []
+        for group in tied_groups:
+            cut = cuts[group]
+            message = lazy_ngettext(
+                "%(names)s are tied for the last place; choose which advance.",
+                "%(names)s are tied for the last %(num)d places; choose which advance.",
+                cut.places_left,
+                names=listing(book_title(titles[pid]) for pid in cut.tied),
+            )
+            messages.append(labelled(names[group], message) if group is not None else message)
+        raise TieAtCutoff(
+            clauses(messages) if len(messages) > 1 or results.by_category else messages[0],
+            fields={"advance_program_ids": [str(pid) for g in tied_groups for pid in cuts[g].tied]},
+        )
+    chosen = list(dict.fromkeys(advance_program_ids))
+    known = {pid for ranks in groups.values() for pid in ranks}
+    if any(pid not in known for pid in chosen):
+        raise ValidationFailed(
+            fields={"advance_program_ids": [_l("Only programs at the cut line can be chosen.")]}
+        )
+    advancing = []
+    for group in order:
+        try:
+            advancing += scoring.choose_advancing(
+                cuts[group], [pid for pid in chosen if pid in groups[group]]
+            )
+        except ValueError as error:
+            kind, detail = error.args[0]
+            message = {
+                "missing": _l("Every program above the cut line advances."),
+                "outside": _l("Only programs at the cut line can be chosen."),
+                "count": _l("Choose exactly %(n)d of the tied programs.", n=detail),
+            }[kind]
+            if group is not None:
+                message = labelled(names[group], message)
+            raise ValidationFailed(fields={"advance_program_ids": [message]}) from None
+    return advancing
 
 
 def close_round(
@@ -283,7 +349,7 @@ def close_round(
     locked first: saves in progress finish before the scores are read, later ones are refused."""
     locked(session, Round, round_.id)
     ensure_open(round_)
-    results = ranking(session, round_)
+    results = ranking(session, round_, fresh=True)
     if not results.items:
         raise ValidationFailed(fields={"program_ids": [_l("The round has no programs.")]})
     if not results.complete:
@@ -296,7 +362,6 @@ def close_round(
             )
         )
     ranks = {item.program_id: item.rank for item in results.items}
-    titles = {item.program_id: item.title for item in results.items}
     if round_.advance_count is None:
         advancing = list(dict.fromkeys(advance_program_ids or []))
         unknown = [pid for pid in advancing if pid not in ranks]
@@ -309,31 +374,7 @@ def close_round(
                 }
             )
     else:
-        cut = scoring.cut_line(ranks, round_.advance_count)
-        if advance_program_ids is None:
-            if cut.tied:
-                names = "、".join(book_title(titles[pid]) for pid in cut.tied)
-                raise TieAtCutoff(
-                    lazy_ngettext(
-                        "%(names)s are tied for the last place; choose which advance.",
-                        "%(names)s are tied for the last %(num)d places; choose which advance.",
-                        cut.places_left,
-                        names=names,
-                    ),
-                    fields={"advance_program_ids": [str(pid) for pid in cut.tied]},
-                )
-            advancing = cut.advancing
-        else:
-            try:
-                advancing = scoring.choose_advancing(cut, advance_program_ids)
-            except ValueError as error:
-                kind, detail = error.args[0]
-                message = {
-                    "missing": _l("Every program above the cut line advances."),
-                    "outside": _l("Only programs at the cut line can be chosen."),
-                    "count": _l("Choose exactly %(n)d of the tied programs.", n=detail),
-                }[kind]
-                raise ValidationFailed(fields={"advance_program_ids": [message]}) from None
+        advancing = _advancing_at_cut_lines(results, round_.advance_count, advance_program_ids)
     chosen = set(advancing)
     entries = {
         e.program_id: e

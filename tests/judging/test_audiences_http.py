@@ -19,7 +19,9 @@ CONTRACT_ITEM = {
     "program_id",
     "title",
     "troupe_name",
+    "category_id",
     "category_name",
+    "category_rank",
     "score",
     "rank",
     "judge_count",
@@ -134,7 +136,18 @@ def test_a_judge_reads_the_ranking_through_the_api_but_no_judges_totals(scored, 
         ("节目三", "40.00", 3, False),
     ]
     assert all(set(item) == CONTRACT_ITEM for item in body["items"])
-    assert set(body) == {"round_id", "status", "aggregation", "trim", "complete", "items"}
+    assert set(body) == {
+        "round_id",
+        "status",
+        "aggregation",
+        "trim",
+        "ranking",
+        "complete",
+        "items",
+        "page",
+        "per_page",
+        "total",
+    }
     text = str(body)
     for other in scored.judges[1:]:
         assert f"'{other.id}'" not in text  # no judge's id as a key of totals

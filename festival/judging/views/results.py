@@ -3,13 +3,14 @@ closing the round with a confirmation."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError, TieAtCutoff
+from festival.core.ids import db_int
 from festival.core.pagination import Page
 from festival.db import db
 from festival.judging import exporters, permissions, result_queries, scoring, services, signals
@@ -56,36 +57,19 @@ def results(round_id: int):
     round_, audience = round_or_404(round_id)
     require(permissions.can_see_results(audience, round_))
     manages = audience.manages
-    data = result_queries.ranking(db.session, round_, audience)
     page, per_page = page_args()
-    start = min((page - 1) * per_page, len(data.items))
-    shown = Page(
-        items=data.items[start : start + per_page],
-        page=page,
-        per_page=per_page,
-        total=len(data.items),
+    category_id = request.args.get("category", type=db_int)
+    data = result_queries.ranking_page(
+        db.session, round_, audience, page=page, per_page=per_page, category_id=category_id
     )
+    shown = Page(items=data.items, page=page, per_page=per_page, total=data.total)
     closed = round_.status is RoundStatus.closed
-    result_queries.add_details(
-        db.session,
-        data,
-        shown.items
-        + [
-            item
-            for item in data.items[:start] + data.items[start + per_page :]
-            if manages and closed and item.advanced
-        ],
-    )  # the advanced ones, to recommend
-    places = round_.advance_count
-    inside, tied = set(), set()
-    if closed:
-        filled = sum(1 for item in data.items if item.advanced)
-    elif places is not None:
-        cut = scoring.cut_line({item.program_id: item.rank for item in data.items}, places)
-        inside, tied = set(cut.advancing), set(cut.tied)
-        filled = len(cut.advancing)
+    if manages and closed:  # the advanced ones, to recommend
+        advanced = result_queries.advanced_items(data)
+        result_queries.add_details(db.session, data, shown.items + advanced)
     else:
-        filled = 0
+        advanced = []
+        result_queries.add_details(db.session, data, shown.items)
     outlier = scoring.outlier(
         {s.judge.id: s.mean_deviation for s in data.judge_stats if s.mean_deviation is not None}
     )
@@ -101,10 +85,8 @@ def results(round_id: int):
         shown=shown,
         manages=manages,
         closed=closed,
-        places=places,
-        filled=filled,
-        inside=inside,
-        tied=tied,
+        advanced=advanced,
+        category_id=category_id if any(g.category_id == category_id for g in data.groups) else None,
         show_troupes=audience.sees_troupes,
         outlier=outlier,
         chart=_deviation_chart(data) if manages else "",
@@ -140,11 +122,13 @@ def export_results(round_id: int, fmt: str):
 def _render_close(round_: Round, *, error: DomainError | None = None, chosen=(), status: int = 200):
     data = result_queries.round_results(db.session, round_)
     by_id = {item.program_id: item for item in data.items}
-    cut = None
+    # The cut lines to confirm: one over the ranking, or one per category (with its name).
+    cuts = None
     if data.complete and round_.advance_count is not None:
-        cut = scoring.cut_line(
-            {item.program_id: item.rank for item in data.items}, round_.advance_count
-        )
+        if data.by_category:
+            cuts = [(group.name, data.cuts[group.category_id]) for group in data.groups]
+        else:
+            cuts = [(None, data.cuts[None])]
     messages = []
     if isinstance(error, TieAtCutoff):  # its fields name the tied programs, not problems
         messages = [str(error.message)]
@@ -156,7 +140,7 @@ def _render_close(round_: Round, *, error: DomainError | None = None, chosen=(),
         festival=round_.festival,
         results=data,
         by_id=by_id,
-        cut=cut,
+        cuts=cuts,
         form=CloseForm(formdata=None),
         messages=messages,
         chosen=set(chosen),
