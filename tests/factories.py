@@ -204,3 +204,39 @@ def make_program(
         actor=actor or make_user(session, role="admin"),
         now=now,
     )
+
+
+def make_closed_round(
+    session, *, festival, organizer: User, marks: dict, ranking: str = "overall", name="Final"
+):
+    """A round over ``marks`` (program → its mark out of 100, from one judge), closed with no
+    program advancing: the ranking an award allocation reads."""
+    from festival.judging import scores, services
+
+    judge = make_user(session, role="judge")
+    round_ = services.create_round(
+        session,
+        festival=festival,
+        name=name,
+        aggregation="mean",
+        criteria=[{"name": "art", "max_score": 100}],
+        ranking=ranking,
+        actor=organizer,
+        now=NOW,
+    )
+    services.assign_judge(session, round_=round_, user_id=judge.id, actor=organizer, now=NOW)
+    services.add_entries(
+        session, round_=round_, program_ids=[p.id for p in marks], actor=organizer, now=NOW
+    )
+    for program, mark in marks.items():
+        scores.save_scores(
+            session,
+            round_=round_,
+            program_id=program.id,
+            judge=judge,
+            values={"art": mark},
+            now=NOW,
+        )
+    services.close_round(session, round_=round_, advance_program_ids=[], actor=organizer, now=NOW)
+    session.flush()
+    return round_

@@ -31,14 +31,19 @@ class AwardIn(BaseModel):
 
 
 class TierCount(BaseModel):
+    """A tier gives ``count`` places or ``share`` (0..1) of the ranked programs, not both."""
+
     tier: ProgramTier
-    count: DbInt = Field(ge=0, le=1000)
+    count: DbInt | None = Field(default=None, ge=0, le=1000)
+    share: BoundedDecimal | None = None
     min_score: BoundedDecimal | None = None
 
 
 class AllocateIn(BaseModel):
     round_id: DbInt
     tiers: list[TierCount] = Field(min_length=1, max_length=10)
+    by_category: bool = False
+    min_score: BoundedDecimal | None = None
 
 
 class PublishIn(BaseModel):
@@ -97,7 +102,7 @@ def create_award(festival_id: int):
 @endpoint(
     "/festivals/<int:festival_id>/awards/allocate",
     "POST",
-    summary="Allocate prize tiers down a closed round's ranking",
+    summary="Allocate prize tiers down a closed round's ranking, overall or by category",
     who="the festival's organizers",
     status=201,
     body=AllocateIn,
@@ -112,14 +117,17 @@ def allocate(festival_id: int):
         db.session,
         festival=festival,
         round_id=body.round_id,
-        tiers=[(t.tier, t.count) for t in body.tiers],
+        tiers=[(t.tier, t.count, t.share) for t in body.tiers],
         minimums=minimums,
+        min_score=body.min_score,
+        by_category=body.by_category,
         actor=actor(),
         now=utcnow(),
     )
     db.session.commit()
     made = {row.id: row for row in awards_of(festival.id, {a.id for a in awards}).items}
-    return respond(AwardList(items=[made[a.id] for a in awards]), 201)  # by rank, as allocated
+    # by rank, as allocated (by category: each category's in turn)
+    return respond(AwardList(items=[made[a.id] for a in awards]), 201)
 
 
 @endpoint(

@@ -1,8 +1,19 @@
 """Award forms: input shape only; the award services hold the rules."""
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, FieldList, Form, FormField, IntegerField, SelectField, StringField
+from wtforms import (
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from festival.awards.allocation import PROGRAM_TIERS
@@ -20,6 +31,12 @@ class TierRowForm(Form):
         _l("Number of awards"),
         validators=[Optional(), NumberRange(min=0, max=1000)],
         render_kw={"inputmode": "numeric"},
+    )
+    percent = DecimalField(
+        _l("Share of the ranked programs (%)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=100), WithinNumbers()],
+        render_kw={"inputmode": "decimal"},
     )
     min_score = DecimalField(
         _l("Minimum score"),
@@ -40,16 +57,42 @@ class AllocateForm(FlaskForm):
         validators=[InputRequired()],
         id="allocate-round",
     )
+    grouping = RadioField(
+        _l("Rank for the awards"),
+        default="overall",
+        choices=choices(
+            [
+                ("overall", _l("Overall: one ranking across every category")),
+                ("by_category", _l("By category: each category's ranking gets these tiers")),
+            ]
+        ),
+        validators=[Optional()],
+        id="allocate-grouping",
+    )
     tiers = FieldList(
         FormField(TierRowForm), min_entries=len(PROGRAM_TIERS), max_entries=len(PROGRAM_TIERS)
+    )
+    min_score = DecimalField(
+        _l("Minimum score for any award (optional)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0), WithinNumbers()],
+        render_kw={"inputmode": "decimal"},
+        id="allocate-min-score",
+        description=_l("Places whose program scores below it stay vacant (空缺)."),
     )
 
     def tier_rows(self):
         """(tier, row form) pairs in allocation order."""
         return list(zip(PROGRAM_TIERS, (entry.form for entry in self.tiers.entries), strict=False))
 
-    def tier_counts(self) -> list[tuple[str, int]]:
-        return [(tier, row.count.data or 0) for tier, row in self.tier_rows()]
+    def tier_counts(self) -> list[tuple[str, int | None, Decimal | None]]:
+        """(tier, count, share): a count, or a percentage as a share; neither gives none."""
+        specs = []
+        for tier, row in self.tier_rows():
+            count, percent = row.count.data, row.percent.data
+            share = None if percent is None else percent / 100
+            specs.append((tier, count if count is not None or share is not None else 0, share))
+        return specs
 
     def minimums(self) -> dict:
         return {

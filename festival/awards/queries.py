@@ -14,7 +14,7 @@ from festival.awards.allocation import TIER_ORDER
 from festival.awards.models import Award
 from festival.awards.permissions import awards_are_public, can_see_awards
 from festival.festivals.models import Category, Festival, FestivalStatus
-from festival.judging.models import Round, RoundEntry, RoundStatus
+from festival.judging.models import Ranking, Round, RoundEntry, RoundStatus
 from festival.programs.models import Program, ProgramStatus
 from festival.programs.queries import PathLevel
 from festival.programs.signals import path_built, path_results_visible
@@ -36,10 +36,15 @@ class AwardRow:
     category_name: str | None
     score: Decimal | None
     certificate_number: str
+    category_id: int | None = None
+    by_category: bool = False  # the festival's list is grouped by category
 
 
 def festival_awards(session: Session, festival_id: int) -> list[AwardRow]:
-    """Best tier first, then score: one query whatever the number of awards."""
+    """Best tier first, then score: one query whatever the number of awards. When any award
+    came from a round ranked by category, the list is grouped by category first (in the
+    festival's order of categories; awards without one, such as organisation awards, last),
+    then tier, then score."""
     troupe_org = aliased(Organization)
     recipient_org = aliased(Organization)
     rows = session.execute(
@@ -51,15 +56,28 @@ def festival_awards(session: Session, festival_id: int) -> list[AwardRow]:
             troupe_org.name,
             recipient_org.name,
             Category.name,
+            Category.position,
+            Round.ranking,
         )
         .outerjoin(Program, Award.program_id == Program.id)
         .outerjoin(Troupe, Program.troupe_id == Troupe.id)
         .outerjoin(troupe_org, Troupe.organization_id == troupe_org.id)
         .outerjoin(recipient_org, Award.organization_id == recipient_org.id)
         .outerjoin(Category, Award.category_id == Category.id)
+        .outerjoin(Round, Award.round_id == Round.id)
         .where(Award.festival_id == festival_id)
         .order_by(TIER_RANK, Award.score.desc().nulls_last(), Award.rank, Award.id)
     ).all()
+    by_category = any(row[-1] is Ranking.by_category for row in rows)
+    if by_category:  # a stable sort: tier, then score, within each category
+        rows.sort(
+            key=lambda row: (
+                row[0].category_id is None,
+                row[7] or 0,
+                row[6] or "",
+                row[0].category_id or 0,
+            )
+        )
     return [
         AwardRow(
             id=award.id,
@@ -73,8 +91,20 @@ def festival_awards(session: Session, festival_id: int) -> list[AwardRow]:
             category_name=category,
             score=award.score,
             certificate_number=award.certificate_number,
+            category_id=award.category_id,
+            by_category=by_category,
         )
-        for award, title, troupe, troupe_org_id, troupe_org_name, recipient, category in rows
+        for (
+            award,
+            title,
+            troupe,
+            troupe_org_id,
+            troupe_org_name,
+            recipient,
+            category,
+            _position,
+            _ranking,
+        ) in rows
     ]
 
 

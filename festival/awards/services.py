@@ -21,6 +21,7 @@ from festival.db import locked
 from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.judging.models import Round, RoundEntry, RoundStatus
 from festival.programs.models import Program
+from festival.web.labels import label
 
 TITLE_MAX = 120
 MAX_NOTICE_DAYS = 60
@@ -65,16 +66,75 @@ def _lock_changeable(session: Session, festival: Festival, now: datetime) -> Non
         raise Conflict(_l("The results are final; awards can no longer change."))
 
 
+TierSpec = tuple[str, int] | tuple[str, int | None, Decimal | None]
+
+
+def _tier_specs(
+    tiers: Sequence[TierSpec],
+) -> tuple[list[tuple[str, int | None, Decimal | None]], dict[str, list]]:
+    """(tier, count, share) for each tier, and the problems, by ``tiers.<index>``: a tier gives
+    exactly one of a count (at least 0) and a share (0 to 1)."""
+    specs: list[tuple[str, int | None, Decimal | None]] = []
+    problems: dict[str, list] = {}
+    for index, spec in enumerate(tiers):
+        tier, count, share = (*spec, None) if len(spec) == 2 else spec
+        specs.append((tier, count, share))
+        where = f"tiers.{index}"
+        if tier not in allocation.PROGRAM_TIERS:
+            problems.setdefault(where, []).append(
+                _l("Choose first, second, third, excellence or special.")
+            )
+            continue
+        if (count is None) == (share is None):
+            problems.setdefault(where, []).append(
+                _l(
+                    "Give %(tier)s either a number of awards or a share, not both.",
+                    tier=label("award_tier", tier),
+                )
+            )
+        elif count is not None and (
+            isinstance(count, bool) or not isinstance(count, int) or count < 0
+        ):
+            problems.setdefault(where, []).append(_l("Enter a count of at least 0."))
+        elif share is not None and (
+            not isinstance(share, Decimal) or not share.is_finite() or not 0 <= share <= 1
+        ):
+            problems.setdefault(where, []).append(
+                _l("Enter a share from 0 to 1 for %(tier)s.", tier=label("award_tier", tier))
+            )
+    if not specs or not any((count or 0) > 0 or (share or 0) > 0 for _, count, share in specs):
+        problems.setdefault("tiers", []).append(_l("Give at least one award."))
+    return specs, problems
+
+
+def _tied(session: Session, keys: list) -> TieAtBoundary:
+    titles = dict(
+        session.execute(select(Program.id, Program.title).where(Program.id.in_(keys))).all()
+    )
+    names = "、".join(book_title(titles[key]) for key in keys)
+    return TieAtBoundary(
+        _l(
+            "%(names)s are tied across the end of a tier; give the awards by hand for these.",
+            names=names,
+        ),
+        fields={"tiers": [str(key) for key in keys]},
+    )
+
+
 def preview_allocation(
     session: Session,
     *,
     festival: Festival,
     round_id: int,
-    tiers: Sequence[tuple[str, int]],
+    tiers: Sequence[TierSpec],
     minimums: Mapping[str, Decimal] | None = None,
+    min_score: Decimal | None = None,
+    by_category: bool = False,
 ) -> list[allocation.Slot]:
-    """The awards an allocation would make, best first, without saving anything."""
-    problems: dict[str, list] = {}
+    """The awards an allocation would make, without saving anything: best first, or, by
+    category, each category's in the festival's order of categories. A tier gives a count or
+    a share of the ranked programs (of the category); places below ``min_score`` (or the
+    tier's own minimum) stay vacant."""
     round_ = session.get(Round, round_id)
     if round_ is None or round_.festival_id != festival.id:
         raise ValidationFailed(fields={"round_id": [_l("Choose a round of this festival.")]})
@@ -83,50 +143,52 @@ def preview_allocation(
             _l("Close %(round)s before allocating awards from it.", round=round_.name),
             fields={"round_id": [_l("The round is still open.")]},
         )
-    for index, (tier, count) in enumerate(tiers):
-        if tier not in allocation.PROGRAM_TIERS:
-            problems.setdefault(f"tiers.{index}", []).append(
-                _l("Choose first, second, third, excellence or special.")
-            )
-        if not isinstance(count, int) or count < 0:
-            problems.setdefault(f"tiers.{index}", []).append(_l("Enter a count of at least 0."))
-    if not tiers or not any(count for _, count in tiers):
-        problems.setdefault("tiers", []).append(_l("Give at least one award."))
+    specs, problems = _tier_specs(tiers)
+    if min_score is not None and (not min_score.is_finite() or min_score < 0):
+        problems.setdefault("min_score", []).append(_l("Enter a score of at least 0."))
     if problems:
         raise ValidationFailed(fields=problems)
-    ranking = [
-        allocation.Ranked(key=program_id, score=score, rank=rank)
-        for program_id, score, rank in session.execute(
-            select(RoundEntry.program_id, RoundEntry.final_score, RoundEntry.final_rank).where(
-                RoundEntry.round_id == round_.id
-            )
+    floors = dict(minimums or {})
+    if min_score is not None:
+        for tier, _count, _share in specs:
+            floors[tier] = max(floors.get(tier, min_score), min_score)
+    rows = session.execute(
+        select(
+            RoundEntry.program_id,
+            RoundEntry.final_score,
+            RoundEntry.final_rank,
+            Program.category_id,
         )
-    ]
+        .join(Program, RoundEntry.program_id == Program.id)
+        .join(Category, Program.category_id == Category.id)
+        .where(RoundEntry.round_id == round_.id)
+        .order_by(Category.position, Category.name, Category.id, RoundEntry.program_id)
+    ).all()
     try:
-        return allocation.allocate(ranking, tiers, dict(minimums or {}))
+        if by_category:
+            groups = allocation.category_rankings(
+                (program_id, score, category_id) for program_id, score, _rank, category_id in rows
+            )
+            return allocation.allocate_by_group(groups, specs, floors)
+        ranking = [
+            allocation.Ranked(key=program_id, score=score, rank=rank)
+            for program_id, score, rank, _category in rows
+        ]
+        ranked = sum(1 for r in ranking if r.rank is not None)
+        return allocation.allocate(ranking, allocation.counts_for(specs, ranked), floors)
     except allocation.TooManyAwards:
         raise ValidationFailed(
             fields={
                 "tiers": [
                     _l(
                         "More awards than ranked programs: the round has %(n)d.",
-                        n=sum(1 for r in ranking if r.rank is not None),
+                        n=sum(1 for row in rows if row.final_rank is not None),
                     )
                 ]
             }
         ) from None
     except allocation.TieAcrossBoundary as tie:
-        titles = dict(
-            session.execute(select(Program.id, Program.title).where(Program.id.in_(tie.keys))).all()
-        )
-        names = "、".join(book_title(titles[key]) for key in tie.keys)
-        raise TieAtBoundary(
-            _l(
-                "%(names)s are tied across the end of a tier; give the awards by hand for these.",
-                names=names,
-            ),
-            fields={"tiers": [str(key) for key in tie.keys]},
-        ) from None
+        raise _tied(session, tie.keys) from None
 
 
 def allocate_awards(
@@ -134,15 +196,24 @@ def allocate_awards(
     *,
     festival: Festival,
     round_id: int,
-    tiers: Sequence[tuple[str, int]],
+    tiers: Sequence[TierSpec],
     minimums: Mapping[str, Decimal] | None = None,
+    min_score: Decimal | None = None,
+    by_category: bool = False,
     actor: User,
     now: datetime,
 ) -> list[Award]:
-    """Save the allocation ``preview_allocation`` shows; vacant places make no award."""
+    """Save the allocation ``preview_allocation`` shows; vacant places make no award. Each
+    award carries its program's category."""
     _lock_changeable(session, festival, now)
     slots = preview_allocation(
-        session, festival=festival, round_id=round_id, tiers=tiers, minimums=minimums
+        session,
+        festival=festival,
+        round_id=round_id,
+        tiers=tiers,
+        minimums=minimums,
+        min_score=min_score,
+        by_category=by_category,
     )
     keys = [slot.key for slot in slots if slot.key is not None]
     already = set(
@@ -179,7 +250,12 @@ def allocate_awards(
         action="allocate_awards",
         entity_type="festival",
         entity_id=festival.id,
-        changes={"round_id": round_id, "awards": [[a.tier.value, a.program_id] for a in awards]},
+        changes={
+            "round_id": round_id,
+            "awards": [[a.tier.value, a.program_id] for a in awards],
+            **({"by_category": True} if by_category else {}),
+            **({"min_score": str(min_score)} if min_score is not None else {}),
+        },
         organization_id=festival.organization_id,
         festival_id=festival.id,
         now=now,

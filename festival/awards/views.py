@@ -88,7 +88,14 @@ def _render_manage(
     _prepare_allocate_form(allocate_form, festival)
     _prepare_award_form(award_form, festival)
     rows = queries.festival_awards(db.session, festival.id)
-    by_tier = [(tier, list(items)) for tier, items in groupby(rows, key=lambda r: r.tier)]
+    # (tier, rows, category): by category first when the festival awards by category.
+    by_tier = [
+        (tier, list(items), category if grouped else None)
+        for grouped in [bool(rows) and rows[0].by_category]
+        for (category, tier), items in groupby(
+            rows, key=lambda r: (r.category_name if grouped else None, r.tier)
+        )
+    ]
     return render_template(
         "awards/manage.html",
         festival=festival,
@@ -140,6 +147,8 @@ def _show_allocation_errors(form: AllocateForm, error: DomainError) -> None:
         prefix, _dot, index = name.partition(".")
         if name == "round_id":
             form.round_id.errors = [*form.round_id.errors, *map(str, messages)]
+        elif name == "min_score":
+            form.min_score.errors = [*form.min_score.errors, *map(str, messages)]
         elif prefix == "tiers" and index.isdigit() and int(index) < len(rows):
             count = rows[int(index)][1].count
             count.errors = [*count.errors, *map(str, messages)]
@@ -156,6 +165,8 @@ def _allocation_input(festival: Festival) -> tuple[AllocateForm, dict]:
         "round_id": form.round_id.data,
         "tiers": form.tier_counts(),
         "minimums": form.minimums(),
+        "min_score": form.min_score.data,
+        "by_category": form.grouping.data == "by_category",
     }
 
 
@@ -186,14 +197,21 @@ def preview(festival_id: int):
         return _render_manage(festival, allocate_form=form, status=error.status)
     programs = queries.round_programs(db.session, values["round_id"])
     rows = [PreviewRow(slot, programs.get(slot.key)) for slot in slots]
-    by_tier = [(tier, list(items)) for tier, items in groupby(rows, key=lambda r: r.slot.tier)]
+    names = {category.id: category.name for category in festival.categories}
+    # Each category's tiers in turn (allocated by category), else the tiers of the ranking.
+    by_category = [
+        (names.get(group), [(tier, list(items)) for tier, items in tiers])
+        for group, in_group in groupby(rows, key=lambda r: r.slot.group)
+        for tiers in [groupby(in_group, key=lambda r: r.slot.tier)]
+    ]
     round_ = db.session.get(Round, values["round_id"])
     return render_template(
         "awards/manage_preview.html",
         festival=festival,
         round=round_,
         form=form,
-        by_tier=by_tier,
+        by_category=by_category,
+        grouped=values["by_category"],
         given=sum(1 for s in slots if s.key is not None),
         vacant=sum(1 for s in slots if s.key is None),
         tier_order=PROGRAM_TIERS,

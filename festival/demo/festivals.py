@@ -44,6 +44,12 @@ QUALITY = {
     "我骄傲，我是中国人": 69,
 }
 NEXT_FESTIVAL = "2027年崇川区老年文艺汇演"
+# The city's and the province's allocations, each category's ranking by itself: (tier,
+# count, share) and each tier's minimum score.
+CITY_TIERS = [("second", 1, None), ("third", 1, None), ("excellence", None, Decimal(1))]
+CITY_MINIMUMS = {"second": Decimal(90), "third": Decimal(86)}
+PROVINCE_TIERS = [("first", 1, None), ("second", 1, None), ("third", 1, None)]
+PROVINCE_MINIMUMS = {"first": Decimal(96)}
 # name, maximum minutes
 CATEGORIES = [("歌舞", 8), ("舞蹈", 8), ("戏曲", 10), ("器乐", 8), ("朗诵", 6)]
 # troupe, title, category, minutes, performers
@@ -157,33 +163,41 @@ def make_festivals(
             actor=district_office,
             now=recommended_at,
         )
-    # The city judges the six; 《和谐大家园》 goes on to the province.
+    # The city judges the six, ranked by category; 《和谐大家园》 goes on to the province.
     city_round = _demo_round(
         session,
         city,
         "市级评审",
-        advance=1,
+        advance=None,
+        advance_titles=["和谐大家园"],
+        ranking="by_category",
         judges=judges,
         rng=rng,
         actor=users["city"],
         opened=datetime(2026, 6, 18, 1, 0, tzinfo=UTC),
     )
+    # The province evaluates song and dance (歌舞) with the dance category (舞蹈).
+    provincial_dance = next(c for c in province.categories if c.name == "舞蹈")
     for program in _advanced(session, city_round):
         recommend_program(
             session,
             program=program,
             target=province,
-            category_id=None,
+            category_id=provincial_dance.id,
             actor=users["city"],
             now=datetime(2026, 7, 2, 1, 0, tzinfo=UTC),
         )
-    # All six win at the city; the district office wins the excellent organisation award.
+    # All six win at the city, each category's ranking its own tiers: a second prize from
+    # 90 points, a third from 86, an excellence award for the rest (one second, two third,
+    # three excellence); the district office wins the excellent organisation award.
     city_awards_at = datetime(2026, 6, 22, 1, 0, tzinfo=UTC)
     allocate_awards(
         session,
         festival=city,
         round_id=city_round.id,
-        tiers=[("second", 1), ("third", 2), ("excellence", 3)],
+        tiers=CITY_TIERS,
+        minimums=CITY_MINIMUMS,
+        by_category=True,
         actor=users["city"],
         now=city_awards_at,
     )
@@ -197,17 +211,29 @@ def make_festivals(
         now=city_awards_at,
     )
     publish(session, festival=city, notice_days=7, actor=users["city"], now=city_awards_at)
-    # The province gives 《和谐大家园》 the dance-category second prize.
-    provincial_entry = session.execute(
-        select(Program).where(Program.festival_id == province.id)
-    ).scalar_one()
+    # The province evaluates by category; its first prizes go from 96 points, so the dance
+    # category's first prize stays vacant (空缺) and its allocation gives 《和谐大家园》 the
+    # dance-category second prize.
+    province_round = _demo_round(
+        session,
+        province,
+        "省级展评",
+        advance=None,
+        advance_titles=[],
+        ranking="by_category",
+        judges=judges,
+        rng=rng,
+        actor=users["province"],
+        opened=datetime(2026, 9, 20, 1, 0, tzinfo=UTC),
+    )
     province_awards_at = datetime(2026, 9, 25, 1, 0, tzinfo=UTC)
-    create_award(
+    allocate_awards(
         session,
         festival=province,
-        tier="second",
-        program_id=provincial_entry.id,
-        title="舞蹈类节目二等奖",
+        round_id=province_round.id,
+        tiers=PROVINCE_TIERS,
+        minimums=PROVINCE_MINIMUMS,
+        by_category=True,
         actor=users["province"],
         now=province_awards_at,
     )
@@ -232,7 +258,9 @@ def _demo_round(
     festival: Festival,
     name: str,
     *,
-    advance: int,
+    advance: int | None,
+    advance_titles: list[str] | None = None,
+    ranking: str = "overall",
     judges: list[User],
     rng: random.Random,
     actor: User,
@@ -240,7 +268,8 @@ def _demo_round(
     previous=None,
 ):
     """A closed round in which every judge scored every program around its quality. Before
-    its first round the office closes the festival to submissions, as offices do."""
+    its first round the office closes the festival to submissions, as offices do. Without
+    ``advance`` the programs titled ``advance_titles`` advance."""
     if previous is None and festival.status is FestivalStatus.open:
         close_intake(session, festival=festival, actor=actor, now=opened)
     round_ = create_round(
@@ -250,6 +279,7 @@ def _demo_round(
         aggregation="trimmed_mean",
         criteria=[{"name": n, "max_score": m, "weight": 1} for n, m in CRITERIA],
         advance_count=advance,
+        ranking=ranking,
         actor=actor,
         now=opened,
     )
@@ -288,6 +318,10 @@ def _demo_round(
                 now=opened + timedelta(days=1, minutes=offset),
             )
     closed = opened + timedelta(days=2)
+    if advance is None:
+        chosen = [pid for pid, p in programs.items() if p.title in (advance_titles or [])]
+        close_round(session, round_=round_, advance_program_ids=chosen, actor=actor, now=closed)
+        return round_
     try:
         close_round(session, round_=round_, advance_program_ids=None, actor=actor, now=closed)
     except TieAtCutoff:

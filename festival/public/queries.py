@@ -32,6 +32,21 @@ def awards_by_tier(rows: Sequence[AwardRow]) -> list[tuple[str, list[AwardRow]]]
     return [(tier, list(group)) for tier, group in groupby(rows, key=lambda row: row.tier)]
 
 
+def awards_by_category(
+    rows: Sequence[AwardRow],
+) -> list[tuple[str | None, list[tuple[str, list[AwardRow]]]]] | None:
+    """When the list is grouped by category (``AwardRow.by_category``): each category's
+    name (None for the awards without one, last) with its rows by tier; else None."""
+    if not rows or not rows[0].by_category:
+        return None
+    return [
+        (name, awards_by_tier(list(group)))
+        for (_id, name), group in groupby(
+            rows, key=lambda row: (row.category_id, row.category_name)
+        )
+    ]
+
+
 def published_on(festival: Festival) -> date | None:
     """The day the results were published, in the festival's own time zone."""
     if festival.published_at is None:

@@ -131,6 +131,7 @@ def festival_awards(slug: str):
         template,
         festival=festival,
         groups=queries.awards_by_tier(rows),
+        categories=queries.awards_by_category(rows),
         count=len(rows),
         published_on=queries.published_on(festival),
         **_notice(festival),

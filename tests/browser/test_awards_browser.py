@@ -53,16 +53,30 @@ def test_anonymous_visitor_reads_downloads_and_prints_the_city_award_list(
     [organization] = tier_rows(page, "organization")
     assert organization[0].startswith("崇川区老龄工作委员会办公室")
     assert "优秀组织奖" in organization[0]
-    tiers = page.locator("section[data-tier]")
-    assert [tiers.nth(i).get_attribute("data-tier") for i in range(tiers.count())] == [
-        "second",
-        "third",
-        "excellence",
-        "organization",
+    # The city awards by category: a heading per category, its tiers under it, the
+    # organisation award last.
+    groups = page.locator("section[data-category]")
+    assert [groups.nth(i).get_attribute("data-category") for i in range(groups.count())] == [
+        "歌舞",
+        "舞蹈",
+        "戏曲",
+        "器乐",
+        "朗诵",
+        "",
     ]
+    assert page.locator("h2.award-group-head").all_inner_texts()[:5] == [
+        "歌舞",
+        "舞蹈",
+        "戏曲",
+        "器乐",
+        "朗诵",
+    ]
+    tiers = page.locator("section[data-tier]")
+    order = ["second", "third", "third", "excellence", "excellence", "excellence", "organization"]
+    assert [tiers.nth(i).get_attribute("data-tier") for i in range(tiers.count())] == order
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
-        labels = [str(AWARD_TIER[t]) for t in ("second", "third", "excellence", "organization")]
-    headings = page.locator("section[data-tier] h2").all_inner_texts()
+        labels = [str(AWARD_TIER[t]) for t in order]
+    headings = page.locator("section[data-tier] h3").all_inner_texts()
     assert [re.sub(r"\s*（\d+）$", "", h) for h in headings] == labels
     page.screenshot(path=str(ARTIFACTS / "awards-city-list.png"), full_page=True)
     page.emulate_media(media="print")
