@@ -38,5 +38,22 @@ class AuditEntry(Base):
         ForeignKey("festivals.id", ondelete="SET NULL"), index=True
     )
 
+    # The hash chain (tamper evidence): entries are linked in the order their transactions
+    # committed; ``hash`` covers the entry and ``prev_hash``, the hash of the entry before.
+    seq: Mapped[int | None] = mapped_column(unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
     actor: Mapped["User | None"] = relationship()
     festival: Mapped["Festival | None"] = relationship()
+
+
+class AuditChainHead(Base):
+    """The last linked entry of the chain: one row, locked by the transaction that links its
+    entries, at commit, so that links are made one transaction at a time."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64), default="")

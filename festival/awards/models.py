@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.accounts.models import Organization
@@ -56,3 +56,20 @@ class Award(Base):
     program: Mapped[Program | None] = relationship()
     organization: Mapped[Organization | None] = relationship()
     category: Mapped[Category | None] = relationship()
+
+
+class AwardRevision(Base):
+    """One version of a festival's published award list: number 1 when first published, one
+    more for each correction after the results were final (a visible revision, with its
+    reason); ``awards_sha256`` is the digest of that version's published ``.csv``."""
+
+    __tablename__ = "award_revisions"
+    __table_args__ = (UniqueConstraint("festival_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    festival_id: Mapped[int] = mapped_column(ForeignKey("festivals.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+    awards_sha256: Mapped[str] = mapped_column(String(64))

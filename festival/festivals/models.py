@@ -15,7 +15,8 @@ class FestivalStatus(enum.StrEnum):
     draft = "draft"
     open = "open"
     screening = "screening"
-    announced = "announced"
+    announced = "announced"  # published; under public notice (公示) until notice_until
+    final = "final"  # the notice period is over and the organizer finalised the results
 
 
 class Festival(Base):
@@ -25,6 +26,10 @@ class Festival(Base):
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
         CheckConstraint("min_performer_age BETWEEN 0 AND 120", name="age_range"),
         CheckConstraint("notice_days >= 0", name="notice_days_positive"),
+        CheckConstraint(
+            "notice_working_days IS NULL OR notice_working_days >= 0",
+            name="notice_working_days_positive",
+        ),
         CheckConstraint(
             "recommendation_quota IS NULL OR recommendation_quota > 0",
             name="recommendation_quota_positive",
@@ -53,6 +58,13 @@ class Festival(Base):
     notice_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # At most this many programs recommended into this festival from each sending organisation.
     recommendation_quota: Mapped[int | None]
+    # The notice period in working days of the mainland calendar (notice_until is then the end
+    # of its last working day); None when it was given in calendar days (notice_days).
+    notice_working_days: Mapped[int | None]
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # On the certificates: who signs them, and the office's seal (an image under instance/).
+    signatory: Mapped[str] = mapped_column(String(100), default="")
+    seal_file: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

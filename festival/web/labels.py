@@ -9,6 +9,7 @@ FESTIVAL_STATUS = {
     "open": _l("Open for submissions"),
     "screening": _l("Screening"),
     "announced": _l("Results announced"),
+    "final": _l("Results final"),
 }
 PROGRAM_STATUS = {
     "submitted": _l("Submitted"),
