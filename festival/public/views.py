@@ -9,11 +9,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from flask_login import current_user
 
 from festival.accounts.forms import ROLE_LABELS
 from festival.accounts.models import Role
+from festival.awards import exports
 from festival.awards import queries as award_queries
 from festival.awards.permissions import awards_are_public
 from festival.core.clock import utcnow
@@ -27,7 +28,6 @@ from festival.public.home import judge, leader, office
 from festival.web import downloads
 from festival.web.external_urls import external_url
 from festival.web.i18n import current_language
-from festival.web.labels import label
 from festival.web.qr import qr_svg
 
 bp = Blueprint("public", __name__)
@@ -87,9 +87,6 @@ def healthz():
 # judged by its public. Nothing shows before publication, to anyone: organizers preview
 # their lists on their own pages.
 
-EXPORT_HEADER = ("奖项", "奖项名称", "节目", "团体", "单位", "类别", "得分", "证书编号")
-EXPORT_LOCALE = "zh_Hans_CN"  # Chinese headers, so Chinese tier labels under them
-
 
 def _festival_or_404(slug: str) -> Festival:
     festival = festival_by_slug(db.session, slug, with_categories=True)
@@ -138,31 +135,13 @@ def festival_awards(slug: str):
     )
 
 
-def export_rows(rows: list[award_queries.AwardRow]) -> list[tuple]:
-    """The award list as spreadsheet rows under EXPORT_HEADER, in the list's order."""
-    with force_locale(EXPORT_LOCALE):
-        return [
-            (
-                str(label("award_tier", row.tier)),
-                row.title,
-                row.program_title or "",
-                row.troupe_name or "",
-                row.organization_name or "",
-                row.category_name or "",
-                row.score,
-                row.certificate_number,
-            )
-            for row in rows
-        ]
-
-
 @bp.get("/festivals/<slug>/awards.<any(csv, xlsx):fmt>")
 def festival_awards_export(slug: str, fmt: str):
     festival = _published_festival_or_404(slug)
-    rows = export_rows(award_queries.festival_awards(db.session, festival.id))
+    rows = exports.export_rows(award_queries.festival_awards(db.session, festival.id))
     return downloads.spreadsheet(
         fmt,
-        EXPORT_HEADER,
+        exports.EXPORT_HEADER,
         rows,
         title="获奖名单",
         ascii_name=f"{festival.slug}-awards.{fmt}",
