@@ -4,6 +4,7 @@ it: the public award lists, and a login for each role that lands on things to do
 Loading the demo takes a few seconds, so one test checks the whole story."""
 
 from collections import Counter
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -77,7 +78,11 @@ def test_the_demo_holds_the_festival_of_domain_md_and_its_home_leads_into_it(app
     assert provincial.tier.value == "second" and provincial.round_id is not None
     assert provincial.category.name == "舞蹈"
     assert session.get(Program, provincial.program_id).title == "和谐大家园"
-    assert city.status is province.status is FestivalStatus.announced
+    # Published under five working days' notice and made final after it: the province's
+    # period, from Friday 25 September 2026, skips the National Day holiday.
+    assert city.status is province.status is FestivalStatus.final
+    assert province.notice_working_days == 5
+    assert province.notice_until == datetime(2026, 10, 9, 16, 0, tzinfo=UTC)  # 10-10 00:00 +08
 
     # The tai chi team: forty members with their coach.
     team = session.execute(select(Troupe).where(Troupe.name == "太极拳展示队")).scalar_one()

@@ -19,6 +19,7 @@ TOP_PAGES = {
     "/judging",
     "/admin/organizations",
     "/admin/users",
+    "/admin/calendar-days",
     "/audit",
     "/login",
     "/account/password",

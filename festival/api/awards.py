@@ -1,7 +1,9 @@
 """Awards: /festivals/{id}/awards, allocate, publish (and unpublish)."""
 
+from datetime import datetime
 from typing import Literal
 
+from flask import request
 from pydantic import BaseModel, Field
 
 from festival.api.envelope import actor, parse_body, respond
@@ -10,12 +12,15 @@ from festival.api.registry import endpoint
 from festival.api.schemas import BoundedDecimal, DbInt, FestivalOut
 from festival.awards import permissions, queries, services
 from festival.awards.models import Award
+from festival.awards.revisions import current_revision
 from festival.core.clock import utcnow
 from festival.core.errors import NotFound
 from festival.db import db
 from festival.festivals.models import Festival
 from festival.festivals.queries import load_managed_festival
 from festival.judging.scoring import two_places
+from festival.notice import finality
+from festival.notice.working_days import MAX_WORKING_DAYS
 from festival.web.auth import require
 
 Tier = Literal["first", "second", "third", "excellence", "organization", "special"]
@@ -23,6 +28,7 @@ ProgramTier = Literal["first", "second", "third", "excellence", "special"]
 
 
 class AwardIn(BaseModel):
+    reason: str | None = Field(default=None, max_length=1000)
     tier: Tier
     program_id: DbInt | None = None
     organization_id: DbInt | None = None
@@ -47,7 +53,40 @@ class AllocateIn(BaseModel):
 
 
 class PublishIn(BaseModel):
-    notice_days: DbInt = 0
+    """The notice period in calendar days or in working days of the mainland calendar (the
+    day of publication not counted; it ends at 24:00 of the last one), not both."""
+
+    notice_days: DbInt | None = None
+    notice_working_days: int | None = Field(default=None, ge=0, le=MAX_WORKING_DAYS)
+
+
+class PublishedOut(FestivalOut):
+    """The festival, with its notice period's end (UTC; null without one)."""
+
+    notice_days: int
+    notice_working_days: int | None
+    notice_ends_at: datetime | None
+    published_at: datetime | None
+    finalized_at: datetime | None
+
+
+def published_out(festival: Festival) -> PublishedOut:
+    return PublishedOut.model_validate(
+        {
+            **FestivalOut.model_validate(festival).model_dump(),
+            "notice_days": festival.notice_days,
+            "notice_working_days": festival.notice_working_days,
+            "notice_ends_at": festival.notice_until,
+            "published_at": festival.published_at,
+            "finalized_at": festival.finalized_at,
+        }
+    )
+
+
+class ReasonIn(BaseModel):
+    """After the results are final, a correction gives its reason."""
+
+    reason: str | None = Field(default=None, max_length=1000)
 
 
 class AwardOut(BaseModel):
@@ -66,6 +105,7 @@ class AwardOut(BaseModel):
 
 class AwardList(BaseModel):
     items: list[AwardOut]
+    revision: int | None = None  # the published list's version (1, then one per correction)
 
 
 def award_out(row: queries.AwardRow) -> AwardOut:
@@ -143,7 +183,9 @@ def list_awards(festival_id: int):
     festival = get_or_404(Festival, festival_id)
     if not permissions.can_see_awards(actor(), festival):
         raise NotFound()
-    return respond(awards_of(festival.id))
+    listing = awards_of(festival.id)
+    listing.revision = current_revision(db.session, festival.id)
+    return respond(listing)
 
 
 @endpoint(
@@ -152,13 +194,16 @@ def list_awards(festival_id: int):
     summary="Remove an award (a correction)",
     who="the festival's organizers",
     status=204,
-    errors=(401, 403, 404, 409),
+    body=ReasonIn,
+    errors=(400, 401, 403, 404, 409, 422),
 )
 def remove_award(award_id: int):
     require(actor().is_authenticated)
     award = get_or_404(Award, award_id)
     load_managed_festival(db.session, actor(), award.festival_id)
-    services.remove_award(db.session, award=award, actor=actor(), now=utcnow())
+    body = parse_body(ReasonIn) if request.get_data() else ReasonIn()
+    reason = body.reason or request.args.get("reason")
+    services.remove_award(db.session, award=award, reason=reason, actor=actor(), now=utcnow())
     db.session.commit()
     return "", 204
 
@@ -169,17 +214,37 @@ def remove_award(award_id: int):
     summary="Publish the awards, with an optional public notice period",
     who="the festival's organizers",
     body=PublishIn,
-    response=FestivalOut,
+    response=PublishedOut,
     errors=(400, 401, 403, 404, 409, 422),
 )
 def publish(festival_id: int):
     festival = load_managed_festival(db.session, actor(), festival_id)
     body = parse_body(PublishIn)
     services.publish(
-        db.session, festival=festival, notice_days=body.notice_days, actor=actor(), now=utcnow()
+        db.session,
+        festival=festival,
+        notice_days=body.notice_days,
+        notice_working_days=body.notice_working_days,
+        actor=actor(),
+        now=utcnow(),
     )
     db.session.commit()
-    return respond(FestivalOut.model_validate(festival))
+    return respond(published_out(festival))
+
+
+@endpoint(
+    "/festivals/<int:festival_id>/finalize",
+    "POST",
+    summary="Make the published results final once the notice period has ended",
+    who="the festival's organizers",
+    response=PublishedOut,
+    errors=(401, 403, 404, 409),
+)
+def finalize(festival_id: int):
+    festival = load_managed_festival(db.session, actor(), festival_id)
+    finality.finalize(db.session, festival=festival, actor=actor(), now=utcnow())
+    db.session.commit()
+    return respond(published_out(festival))
 
 
 @endpoint(

@@ -17,11 +17,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from festival.awards.allocation import PROGRAM_TIERS
-from festival.awards.services import MAX_NOTICE_DAYS, TITLE_MAX
+from festival.awards.services import MAX_NOTICE_DAYS, REASON_MAX, TITLE_MAX
 from festival.web.forms import WithinNumbers, choices, optional_db_id
 from festival.web.labels import AWARD_TIER
 
-DEFAULT_NOTICE_DAYS = 7
+DEFAULT_NOTICE_DAYS = 5  # working days
 
 
 class TierRowForm(Form):
@@ -102,6 +102,17 @@ class AllocateForm(FlaskForm):
         }
 
 
+def reason_field() -> StringField:
+    """A correction's reason: needed once the results are final (the service says so)."""
+    return StringField(
+        _l("Reason for the correction"),
+        validators=[Optional(), Length(max=REASON_MAX)],
+        description=_l(
+            "The results are final: the reason is shown with the new version of the list."
+        ),
+    )
+
+
 class AwardForm(FlaskForm):
     """A manual award: a prize tier to a program, or an award to an organisation."""
 
@@ -141,20 +152,40 @@ class AwardForm(FlaskForm):
         id="award-title",
         description=_l("For example: 舞蹈类二等奖, 优秀组织奖."),
     )
+    reason = reason_field()
 
 
 class PublishForm(FlaskForm):
     notice_days = IntegerField(
-        _l("Public notice period (days)"),
+        _l("Public notice period"),
         default=DEFAULT_NOTICE_DAYS,
         validators=[InputRequired(), NumberRange(min=0, max=MAX_NOTICE_DAYS)],
         render_kw={"inputmode": "numeric"},
         id="notice-days",
         description=_l(
             "During the notice period (公示) the results can still be corrected or "
-            "taken down; after it they are final. 0 makes them final at once."
+            "taken down; after it, once every objection is decided, you make them final. "
+            "The day of publication does not count."
         ),
     )
+    notice_unit = RadioField(
+        _l("Counted in"),
+        default="working",
+        choices=choices(
+            [
+                ("working", _l("Working days (public holidays off, make-up working days on)")),
+                ("calendar", _l("Calendar days")),
+            ]
+        ),
+        validators=[Optional()],
+        id="notice-unit",
+    )
+
+    def notice_args(self) -> dict:
+        """The service's ``notice_days`` or ``notice_working_days``."""
+        if self.notice_unit.data == "calendar":
+            return {"notice_days": self.notice_days.data}
+        return {"notice_working_days": self.notice_days.data}
 
 
 class RemoveForm(FlaskForm):
@@ -162,3 +193,4 @@ class RemoveForm(FlaskForm):
     button posts again with it."""
 
     confirm = StringField()
+    reason = reason_field()

@@ -10,8 +10,11 @@ def can_manage_awards(user: User, festival: Festival) -> bool:
 
 
 def awards_are_public(festival: Festival) -> bool:
-    """Anyone may read a festival's awards once they are published."""
-    return festival.status is FestivalStatus.announced and festival.published_at is not None
+    """Anyone may read a festival's awards once they are published (announced or final)."""
+    return (
+        festival.status in (FestivalStatus.announced, FestivalStatus.final)
+        and festival.published_at is not None
+    )
 
 
 def can_see_awards(user: User, festival: Festival) -> bool:

@@ -2,8 +2,9 @@
 the state of publication."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
@@ -15,6 +16,7 @@ from festival.awards.models import Award
 from festival.awards.permissions import awards_are_public, can_see_awards
 from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.judging.models import Ranking, Round, RoundEntry, RoundStatus
+from festival.notice.working_days import notice_last_day
 from festival.programs.models import Program, ProgramStatus
 from festival.programs.queries import PathLevel
 from festival.programs.signals import path_built, path_results_visible
@@ -110,22 +112,47 @@ def festival_awards(session: Session, festival_id: int) -> list[AwardRow]:
 
 @dataclass(frozen=True)
 class Publication:
-    state: str  # "unpublished", "notice" (公示, until notice_until) or "final"
+    # "unpublished", "notice" (公示, until notice_until), "ended" (the notice period is over,
+    # not final yet) or "final" (the organizer finalised them)
+    state: str
     notice_until: datetime | None
+    last_day: date | None = None  # the notice period's last day, in the festival's zone
+    working_days: int | None = None  # the period in working days, or None (calendar days)
+    finalized_at: datetime | None = None
+    finalized_on: date | None = None  # in the festival's zone
 
     @property
     def changeable(self) -> bool:
         """Awards change until publication and during the notice period (as the services)."""
-        return self.state != "final"
+        return self.state in ("unpublished", "notice")
+
+    @property
+    def correctable(self) -> bool:
+        """Final results change only as corrections with a reason (a new revision)."""
+        return self.state == "final"
 
 
 def publication_of(festival: Festival, now: datetime) -> Publication:
-    """Where the festival's awards stand at ``now``: unpublished, under notice, or final."""
+    """Where the festival's awards stand at ``now``: unpublished, under notice, its notice
+    period over, or final."""
     if not awards_are_public(festival):
         return Publication("unpublished", None)
-    if festival.notice_until is not None and now < festival.notice_until:
-        return Publication("notice", festival.notice_until)
-    return Publication("final", festival.notice_until)
+    until = festival.notice_until
+    fields = {
+        "last_day": notice_last_day(until, festival.timezone) if until else None,
+        "working_days": festival.notice_working_days,
+        "finalized_at": festival.finalized_at,
+        "finalized_on": (
+            festival.finalized_at.astimezone(ZoneInfo(festival.timezone)).date()
+            if festival.finalized_at
+            else None
+        ),
+    }
+    if festival.status is FestivalStatus.final:
+        return Publication("final", until, **fields)
+    if until is not None and now < until:
+        return Publication("notice", until, **fields)
+    return Publication("ended", until, **fields)
 
 
 def closed_rounds(session: Session, festival_id: int) -> list[Round]:
@@ -308,7 +335,7 @@ def leader_prizes(
         .join(Festival, Award.festival_id == Festival.id)
         .where(
             Troupe.leader_id == leader_id,
-            Festival.status == FestivalStatus.announced,
+            Festival.status.in_((FestivalStatus.announced, FestivalStatus.final)),
             Festival.published_at.is_not(None),
         )
         .order_by(Festival.published_at.desc(), TIER_RANK, Award.id)

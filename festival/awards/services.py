@@ -15,16 +15,19 @@ from festival.audit.services import record
 from festival.awards import allocation
 from festival.awards.models import Award, AwardTier
 from festival.awards.permissions import awards_are_public
+from festival.awards.revisions import add_revision, delete_revisions
 from festival.core.errors import Conflict, NotFound, TieAtBoundary, ValidationFailed
 from festival.core.titles import book_title
 from festival.db import locked
 from festival.festivals.models import Category, Festival, FestivalStatus
 from festival.judging.models import Round, RoundEntry, RoundStatus
+from festival.notice.working_days import MAX_WORKING_DAYS, notice_period_for
 from festival.programs.models import Program
 from festival.web.labels import label
 
 TITLE_MAX = 120
 MAX_NOTICE_DAYS = 60
+REASON_MAX = 1000
 
 
 def _certificate_number(festival: Festival, award: Award) -> str:
@@ -55,15 +58,43 @@ def _new_award(
     return award
 
 
-def _lock_changeable(session: Session, festival: Festival, now: datetime) -> None:
-    """Awards change until publication, and during the public notice period. The festival is
-    locked first (``db.locked``): award changes and publication take turns, so a double submit
-    finds the awards the first one made, and nothing changes a list being published."""
+def _lock_changeable(
+    session: Session, festival: Festival, now: datetime, reason: str | None = None
+) -> bool:
+    """Awards change until publication, and during the public notice period; once the results
+    are final, only as a correction with a reason (True: a new revision follows). The festival
+    is locked first (``db.locked``): award changes and publication take turns, so a double
+    submit finds the awards the first one made, and nothing changes a list being published."""
     locked(session, Festival, festival.id)
+    if festival.status is FestivalStatus.final:
+        if not (reason or "").strip():
+            raise ValidationFailed(
+                fields={
+                    "reason": [_l("The results are final: give the reason for the correction.")]
+                }
+            )
+        if len(reason.strip()) > REASON_MAX:
+            raise ValidationFailed(
+                fields={"reason": [_l("Use at most %(n)d characters.", n=REASON_MAX)]}
+            )
+        return True
     if festival.published_at is not None and (
         festival.notice_until is None or now >= festival.notice_until
     ):
-        raise Conflict(_l("The results are final; awards can no longer change."))
+        raise Conflict(
+            _l("The notice period is over; make the results final before correcting them.")
+        )
+    return False
+
+
+def _revise(
+    session: Session, festival: Festival, correction: bool, reason: str | None, actor, now
+) -> None:
+    """After a correction to final results: the next visible revision, with its reason."""
+    if correction:
+        add_revision(
+            session, festival=festival, reason=(reason or "").strip(), actor=actor, now=now
+        )
 
 
 TierSpec = tuple[str, int] | tuple[str, int | None, Decimal | None]
@@ -200,12 +231,13 @@ def allocate_awards(
     minimums: Mapping[str, Decimal] | None = None,
     min_score: Decimal | None = None,
     by_category: bool = False,
+    reason: str | None = None,
     actor: User,
     now: datetime,
 ) -> list[Award]:
     """Save the allocation ``preview_allocation`` shows; vacant places make no award. Each
     award carries its program's category."""
-    _lock_changeable(session, festival, now)
+    correction = _lock_changeable(session, festival, now, reason)
     slots = preview_allocation(
         session,
         festival=festival,
@@ -255,11 +287,13 @@ def allocate_awards(
             "awards": [[a.tier.value, a.program_id] for a in awards],
             **({"by_category": True} if by_category else {}),
             **({"min_score": str(min_score)} if min_score is not None else {}),
+            **({"reason": reason.strip()} if correction else {}),
         },
         organization_id=festival.organization_id,
         festival_id=festival.id,
         now=now,
     )
+    _revise(session, festival, correction, reason, actor, now)
     return awards
 
 
@@ -272,12 +306,14 @@ def create_award(
     organization_id: int | None = None,
     category_id: int | None = None,
     title: str | None = None,
+    reason: str | None = None,
     actor: User,
     now: datetime,
 ) -> Award:
     """A manual award: a prize tier to a program of this festival, or an award to an
-    organisation, with an optional category-specific title."""
-    _lock_changeable(session, festival, now)
+    organisation, with an optional category-specific title; after the results are final, a
+    correction with its reason."""
+    correction = _lock_changeable(session, festival, now, reason)
     problems: dict[str, list] = {}
     try:
         tier = AwardTier(tier)
@@ -327,17 +363,23 @@ def create_award(
             "program_id": award.program_id,
             "organization_id": award.organization_id,
             "title": title,
+            **({"reason": reason.strip()} if correction else {}),
         },
         organization_id=festival.organization_id,
         festival_id=festival.id,
         now=now,
     )
+    _revise(session, festival, correction, reason, actor, now)
     return award
 
 
-def remove_award(session: Session, *, award: Award, actor: User, now: datetime) -> None:
-    """A correction before the results are final; the audit log keeps what it was."""
-    _lock_changeable(session, award.festival, now)
+def remove_award(
+    session: Session, *, award: Award, reason: str | None = None, actor: User, now: datetime
+) -> None:
+    """A correction (after the results are final, with its reason); the audit log keeps what
+    it was."""
+    festival = award.festival
+    correction = _lock_changeable(session, festival, now, reason)
     if session.get(Award, award.id, populate_existing=True) is None:
         raise NotFound(_l("This award was removed already."))
     record(
@@ -351,6 +393,7 @@ def remove_award(session: Session, *, award: Award, actor: User, now: datetime) 
             "program_id": award.program_id,
             "organization_id": award.organization_id,
             "certificate_number": award.certificate_number,
+            **({"reason": reason.strip()} if correction else {}),
         },
         organization_id=award.festival.organization_id,
         festival_id=award.festival_id,
@@ -358,15 +401,41 @@ def remove_award(session: Session, *, award: Award, actor: User, now: datetime) 
     )
     session.delete(award)
     session.flush()
+    _revise(session, festival, correction, reason, actor, now)
 
 
 def publish(
-    session: Session, *, festival: Festival, notice_days: int = 0, actor: User, now: datetime
+    session: Session,
+    *,
+    festival: Festival,
+    notice_days: int | None = None,
+    notice_working_days: int | None = None,
+    actor: User,
+    now: datetime,
 ) -> Festival:
-    """Publish the award list; with notice days it is under public notice (公示) until then."""
+    """Publish the award list as revision 1; with notice days (calendar or working days) it is
+    under public notice (公示) until the end of that period (see festival.notice.working_days:
+    the day of publication does not count; it ends at 24:00 of the n-th working day after)."""
     locked(session, Festival, festival.id)
     if awards_are_public(festival):
         raise Conflict(_l("The results are published already."))
+    if notice_days is not None and notice_working_days is not None:
+        raise ValidationFailed(
+            fields={
+                "notice_working_days": [
+                    _l("Give the notice period in working days or in calendar days, not both.")
+                ]
+            }
+        )
+    if notice_working_days is not None and not 0 <= notice_working_days <= MAX_WORKING_DAYS:
+        raise ValidationFailed(
+            fields={
+                "notice_working_days": [
+                    _l("Enter from 0 to %(n)d working days.", n=MAX_WORKING_DAYS)
+                ]
+            }
+        )
+    notice_days = notice_days or 0
     if not 0 <= notice_days <= MAX_NOTICE_DAYS:
         raise ValidationFailed(
             fields={"notice_days": [_l("Enter from 0 to %(n)d days.", n=MAX_NOTICE_DAYS)]}
@@ -376,7 +445,14 @@ def publish(
     festival.status = FestivalStatus.announced
     festival.published_at = now
     festival.notice_days = notice_days
-    festival.notice_until = now + timedelta(days=notice_days) if notice_days else None
+    festival.notice_working_days = notice_working_days or None
+    if notice_working_days:
+        festival.notice_until = notice_period_for(
+            session, now, notice_working_days, festival.timezone
+        ).ends_at
+    else:
+        festival.notice_until = now + timedelta(days=notice_days) if notice_days else None
+    festival.finalized_at = None
     festival.updated_at = now
     record(
         session,
@@ -384,12 +460,17 @@ def publish(
         action="publish_awards",
         entity_type="festival",
         entity_id=festival.id,
-        changes={"notice_days": notice_days},
+        changes={
+            "notice_days": notice_days,
+            **({"notice_working_days": notice_working_days} if notice_working_days else {}),
+            "notice_until": festival.notice_until.isoformat() if festival.notice_until else None,
+        },
         organization_id=festival.organization_id,
         festival_id=festival.id,
         now=now,
     )
     session.flush()
+    add_revision(session, festival=festival, actor=actor, now=now)
     return festival
 
 
@@ -398,11 +479,15 @@ def unpublish(session: Session, *, festival: Festival, actor: User, now: datetim
     locked(session, Festival, festival.id)
     if not awards_are_public(festival):
         raise Conflict(_l("The results are not published."))
+    if festival.status is FestivalStatus.final:
+        raise Conflict(_l("The results are final; they can no longer be taken down."))
     if festival.notice_until is None or now >= festival.notice_until:
-        raise Conflict(_l("The notice period is over; the results are final."))
+        raise Conflict(_l("The notice period is over; the results can no longer be taken down."))
     festival.status = FestivalStatus.screening
     festival.published_at = None
     festival.notice_until = None
+    festival.notice_working_days = None
+    delete_revisions(session, festival=festival)
     festival.updated_at = now
     record(
         session,

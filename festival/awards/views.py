@@ -10,8 +10,8 @@ from datetime import timedelta
 from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from festival.awards import permissions, queries, services
@@ -22,6 +22,7 @@ from festival.awards.forms import (
     PublishForm,
     RemoveForm,
 )
+from festival.awards.revisions import revisions_of
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError, NotFound, TieAtBoundary, ValidationFailed
 from festival.core.titles import book_title
@@ -29,6 +30,8 @@ from festival.db import db
 from festival.festivals.models import Festival
 from festival.festivals.queries import load_managed_festival
 from festival.judging.models import Round
+from festival.notice import finality
+from festival.notice.working_days import MAX_WORKING_DAYS, notice_last_day, notice_period_for
 from festival.web.auth import require
 from festival.web.forms import ConfirmForm, choices, show_errors_on_form
 from festival.web.labels import AWARD_TIER
@@ -102,6 +105,7 @@ def _render_manage(
         by_tier=by_tier,
         count=len(rows),
         publication=queries.publication_of(festival, utcnow()),
+        revisions=revisions_of(db.session, festival) if festival.finalized_at else [],
         allocate_form=allocate_form,
         award_form=award_form,
         publish_form=publish_form,
@@ -271,6 +275,7 @@ def create(festival_id: int):
             organization_id=form.organization_id.data,
             category_id=form.category_id.data,
             title=form.title.data,
+            reason=form.reason.data,
             actor=current_user,
             now=utcnow(),
         )
@@ -299,20 +304,37 @@ def remove(award_id: int):
         may_manage=permissions.can_manage_awards,
     )
     form = RemoveForm()
+    correcting = queries.publication_of(festival, utcnow()).correctable
     if request.method == "GET" or form.confirm.data != "yes":
         return render_template(
             "awards/manage_remove.html",
             festival=festival,
             summary=summary,
             form=RemoveForm(formdata=None),
+            correcting=correcting,
         )
     if not form.validate():
         abort(400)
     certificate = summary.award.certificate_number
     try:
-        services.remove_award(db.session, award=summary.award, actor=current_user, now=utcnow())
+        services.remove_award(
+            db.session,
+            award=summary.award,
+            reason=form.reason.data,
+            actor=current_user,
+            now=utcnow(),
+        )
     except DomainError as error:
         db.session.rollback()
+        if correcting and "reason" in error.fields:
+            show_errors_on_form(form, error)
+            return render_template(
+                "awards/manage_remove.html",
+                festival=festival,
+                summary=summary,
+                form=form,
+                correcting=correcting,
+            ), error.status
         return _render_manage(festival, errors={"awards": _refusal(error)}, status=error.status)
     db.session.commit()
     flash(
@@ -352,23 +374,32 @@ def publish(festival_id: int):
     ):
         # Publishing cannot be taken back once the notice period is over: ask first.
         notice_days = form.notice_days.data
+        working = form.notice_unit.data != "calendar"
+        if working and notice_days > MAX_WORKING_DAYS:
+            form.notice_days.errors = [_("Enter from 0 to %(n)d working days.", n=MAX_WORKING_DAYS)]
+            return _render_manage(festival, publish_form=form, status=422)
+        period = (
+            notice_period_for(db.session, now, notice_days, festival.timezone)
+            if working and notice_days
+            else None
+        )
         return render_template(
             "awards/manage_publish.html",
             festival=festival,
             awards=awards,
             notice_days=notice_days,
+            notice_unit="working" if working else "calendar",
+            period=period,
             notice_until=now + timedelta(days=notice_days) if notice_days else None,
         )
     try:
         services.publish(
-            db.session,
-            festival=festival,
-            notice_days=form.notice_days.data,
-            actor=current_user,
-            now=now,
+            db.session, festival=festival, **form.notice_args(), actor=current_user, now=now
         )
     except DomainError as error:
         db.session.rollback()
+        if "notice_working_days" in error.fields:
+            error.fields["notice_days"] = error.fields.pop("notice_working_days")
         show_errors_on_form(form, error)
         return _render_manage(festival, publish_form=form, status=error.status)
     db.session.commit()
@@ -376,12 +407,35 @@ def publish(festival_id: int):
         flash(
             _(
                 "The awards are published, under public notice until %(date)s.",
-                date=zoned_datetime(festival.notice_until, festival.timezone),
+                date=format_date(notice_last_day(festival.notice_until, festival.timezone), "long")
+                if festival.notice_working_days
+                else zoned_datetime(festival.notice_until, festival.timezone),
             ),
             "success",
         )
     else:
-        flash(_("The awards are published; they are final."), "success")
+        flash(_("The awards are published; make them final when you are ready."), "success")
+    return _redirect_to_manage(festival.id, "publication")
+
+
+@bp.post("/festivals/<int:festival_id>/awards/finalize")
+@login_required
+def finalize(festival_id: int):
+    """Make the published results final (after the notice period, every objection decided)."""
+    festival = load_managed_festival(
+        db.session, current_user, festival_id, may_manage=permissions.can_manage_awards
+    )
+    if not ConfirmForm().validate():
+        abort(400)
+    try:
+        finality.finalize(db.session, festival=festival, actor=current_user, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        return _render_manage(
+            festival, errors={"publication": _refusal(error)}, status=error.status
+        )
+    db.session.commit()
+    flash(_("The results are final."), "success")
     return _redirect_to_manage(festival.id, "publication")
 
 

@@ -21,6 +21,7 @@ from festival.judging.result_queries import round_results
 from festival.judging.scores import save_scores
 from festival.judging.scoring import cut_line
 from festival.judging.services import add_entries, assign_judge, close_round, create_round
+from festival.notice.finality import finalize
 from festival.programs.models import Program
 from festival.programs.services import submit_program
 
@@ -210,7 +211,7 @@ def make_festivals(
         actor=users["city"],
         now=city_awards_at,
     )
-    publish(session, festival=city, notice_days=7, actor=users["city"], now=city_awards_at)
+    _publish_and_finalize(session, city, actor=users["city"], now=city_awards_at)
     # The province evaluates by category; its first prizes go from 96 points, so the dance
     # category's first prize stays vacant (空缺) and its allocation gives 《和谐大家园》 the
     # dance-category second prize.
@@ -237,9 +238,8 @@ def make_festivals(
         actor=users["province"],
         now=province_awards_at,
     )
-    publish(
-        session, festival=province, notice_days=7, actor=users["province"], now=province_awards_at
-    )
+    # Five working days from Friday 25 September: the National Day holiday does not count.
+    _publish_and_finalize(session, province, actor=users["province"], now=province_awards_at)
     next_festival = _demo_festival(
         session,
         name=NEXT_FESTIVAL,
@@ -251,6 +251,15 @@ def make_festivals(
         created=now,
     )
     return DemoFestivals(district=festival, city=city, next_festival=next_festival)
+
+
+def _publish_and_finalize(session: Session, festival: Festival, *, actor, now: datetime) -> None:
+    """Published under a notice period of five working days, with no objection raised, and
+    made final the morning after it ended."""
+    publish(session, festival=festival, notice_working_days=5, actor=actor, now=now)
+    finalize(
+        session, festival=festival, actor=actor, now=festival.notice_until + timedelta(hours=9)
+    )
 
 
 def _demo_round(

@@ -346,7 +346,7 @@ def add_category(
                 example=percent(Decimal("0.67")),
             )
         ]
-    if festival.status is FestivalStatus.announced:
+    if festival.status in (FestivalStatus.announced, FestivalStatus.final):
         problems["name"] = [_l("The results are published; categories can no longer change.")]
     if problems:
         raise ValidationFailed(fields=problems)

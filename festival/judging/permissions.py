@@ -72,5 +72,5 @@ def can_read_comments(user: User, program: Program) -> bool:
     return (
         user.role is Role.leader
         and program.troupe.leader_id == user.id
-        and program.festival.status is FestivalStatus.announced
+        and program.festival.status in (FestivalStatus.announced, FestivalStatus.final)
     )

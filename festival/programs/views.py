@@ -147,7 +147,8 @@ def show(program_id: int):
         onward=onward,
         path=path,
         comments=queries.judges_comments(db.session, current_user, program),
-        comments_unpublished=program.festival.status is not FestivalStatus.announced,
+        comments_unpublished=program.festival.status
+        not in (FestivalStatus.announced, FestivalStatus.final),
         can_manage_source=bool(source) and can_manage_festival(current_user, source.festival),
     )
 

@@ -134,7 +134,10 @@ def published_festivals(session: Session, *, limit: int = PUBLISHED_LISTS) -> li
     return list(
         session.execute(
             select(Festival)
-            .where(Festival.status == FestivalStatus.announced, Festival.published_at.is_not(None))
+            .where(
+                Festival.status.in_((FestivalStatus.announced, FestivalStatus.final)),
+                Festival.published_at.is_not(None),
+            )
             .options(joinedload(Festival.organization))
             .order_by(Festival.published_at.desc(), Festival.id.desc())
             .limit(limit)

@@ -24,6 +24,7 @@ NAVIGATION = [
     ("judging_sheet.my_rounds", _l("Score sheets"), {Role.judge}),
     ("accounts.organizations", _l("Organisations"), {Role.admin, Role.organizer}),
     ("accounts.users", _l("Users"), {Role.admin}),
+    ("calendar.days", _l("Working-day calendar"), {Role.admin}),
     ("audit.index", _l("Audit log"), {Role.admin, Role.organizer}),
 ]
 

@@ -305,10 +305,16 @@ def test_publish_with_a_notice_period_then_unpublish(client, session, festival, 
     session.commit()
     client.login(organizer.username)
     form = text(client.get(f"/festivals/{festival.id}/awards/manage", headers=EN))
-    assert 'name="notice_days" type="text" value="7"' in form or 'value="7"' in form
+    # A new publication offers 5 working days; this one chooses 7 calendar days.
+    assert 'name="notice_days" required type="number" value="5"' in form
+    assert (
+        '<input checked id="notice-unit-0" name="notice_unit" type="radio" value="working">' in form
+    )
     asked = Page(
         client.post_form(
-            f"/festivals/{festival.id}/awards/publish", {"notice_days": "7"}, headers=EN
+            f"/festivals/{festival.id}/awards/publish",
+            {"notice_days": "7", "notice_unit": "calendar"},
+            headers=EN,
         )
     )
     assert asked.h1 == f"Publish the awards of {festival.name}?"
@@ -376,13 +382,15 @@ def test_after_the_notice_period_unpublish_and_removal_are_refused(
     award_id = award.id
     client.login(organizer.username)
     page = text(client.get(f"/festivals/{festival.id}/awards/manage", headers=EN))
-    assert "Published and final" in page and "Remove" not in page
+    # Over but not final yet (issue 19): the organizer is offered to make them final.
+    assert "the notice period is over" in page and "Remove" not in page
+    assert "Make the results final" in page
     unpublish = client.post_form(f"/festivals/{festival.id}/awards/unpublish", headers=EN)
     assert unpublish.status_code == 409
-    assert "The notice period is over; the results are final." in text(unpublish)
+    assert "The notice period is over; the results can no longer be taken down." in text(unpublish)
     remove = client.post_form(f"/awards/{award_id}/remove", {"confirm": "yes"}, headers=EN)
     assert remove.status_code == 409
-    assert "The results are final; awards can no longer change." in text(remove)
+    assert "make the results final before correcting them" in text(remove)
     assert award_count(session) == 1
     session.expire_all()
     assert festival.published_at is not None

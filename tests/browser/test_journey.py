@@ -516,7 +516,7 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
         ),
     )
     j.step(organizer, "organizer-awards-saved", t("Awards"))
-    organizer.get_by_label(t("Public notice period (days)"), exact=True).fill("0")
+    organizer.get_by_label(t("Public notice period"), exact=True).fill("0")
     j.go(organizer, j.button(organizer, t("Publish the awards")))
     j.step(
         organizer,
@@ -524,8 +524,11 @@ def test_a_festival_from_the_first_account_to_the_published_awards_and_a_phone_c
         t("Publish the awards of %(festival)s?", festival=FESTIVAL),
     )
     j.go(organizer, j.button(organizer, t("Yes, publish them")))
-    j.flashed(organizer, t("The awards are published; they are final."))
+    j.flashed(organizer, t("The awards are published; make them final when you are ready."))
     j.step(organizer, "organizer-published", t("Awards"))
+    # Without a notice period there is nothing to wait for: the organizer makes them final.
+    j.go(organizer, j.button(organizer, t("Make the results final")))
+    j.flashed(organizer, t("The results are final."))
 
     # --- an anonymous visitor: the award list and its spreadsheet ----------------------------
     visitor = j.browse()

@@ -220,7 +220,7 @@ def test_removing_a_member_asks_then_removes_only_on_yes(client, session, organi
     assert row_count(session, Membership, Membership.person_id == person.id) == 0
 
 
-def test_publishing_without_a_notice_period_warns_that_it_is_final_at_once(
+def test_publishing_without_a_notice_period_warns_that_it_cannot_be_corrected(
     client, session, organizer, world
 ):
     festival = world["festival"]
@@ -232,7 +232,10 @@ def test_publishing_without_a_notice_period_warns_that_it_is_final_at_once(
     )
     assert asked.h1 == f"Publish the awards of {festival.name}?"
     assert "1 award becomes public at once" in asked.text
-    assert "Without a notice period the awards are final at once" in asked.text
+    assert (
+        "Without a notice period the awards can no longer be corrected or taken down; "
+        "you can make them final at once." in asked.text
+    )
     yes = asked.form_with_button("Yes, publish them")
     assert yes.fields["notice_days"] == "0"
     assert client.post(yes.action, data=yes.fields).status_code == 302

@@ -264,7 +264,14 @@ def test_after_the_notice_period_the_results_are_final(app, session, client):
     html = client.get(
         f"/festivals/{festival.slug}/awards", headers={"Accept-Language": "en"}
     ).get_data(as_text=True)
-    assert "is-final" in html and "is-notice" not in html and "Final results" in html
+    # Since issue 19 the organizer makes them final after the period.
+    assert "is-ended" in html and "is-notice" not in html and "is-final" not in html
+    festival.status, festival.finalized_at = FestivalStatus.final, utcnow()
+    session.commit()
+    html = client.get(
+        f"/festivals/{festival.slug}/awards", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert "is-final" in html and "is-notice" not in html and "The results are final" in html
 
 
 def test_xlsx_and_csv_hold_the_rows_of_the_page(app, session, client):

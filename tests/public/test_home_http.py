@@ -9,6 +9,7 @@ from festival.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from festival.festivals.models import FestivalStatus
 from festival.judging import scores as judging_scores
 from festival.judging import services as judging
+from festival.notice.finality import finalize
 from festival.public import views as public_views
 from festival.schedules import attendance
 from festival.schedules import services as schedules
@@ -248,8 +249,13 @@ def test_an_organizer_is_led_from_a_draft_to_the_published_awards(
     assert step.urgent is False
     assert page.has_link(f"Award list of {festival.name}")
 
-    # When the notice period is over, the festival is finished: nothing is left to do.
+    # When the notice period is over, the organizer makes the results final (issue 19);
+    # then the festival is finished: nothing is left to do.
     monkeypatch.setattr(public_views, "utcnow", lambda: TODAY + timedelta(days=8))
+    step = home(client).step(f"The awards of {festival.name} are published and their notice")
+    assert (step.action, step.urgent) == ("Make the results final", True)
+    finalize(session, festival=festival, actor=organizer, now=TODAY + timedelta(days=8))
+    session.commit()
     page = home(client)
     assert not page.steps
     assert "No festival in progress" in page.text

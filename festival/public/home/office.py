@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from festival.accounts.models import Organization, Role, User
@@ -41,6 +41,7 @@ class FestivalProgress:
     current_round: Round | None = None
     round_progress: RoundProgress | None = None
     deadline_passed: bool = False
+    notice_over: bool = False  # published, and its notice period (if any) has ended
 
 
 @dataclass
@@ -58,7 +59,7 @@ def _festivals_in_progress(session: Session, viewer: User, now: datetime) -> lis
     query = (
         select(Festival)
         .options(joinedload(Festival.organization))
-        .where(or_(Festival.status != FestivalStatus.announced, Festival.notice_until > now))
+        .where(Festival.status != FestivalStatus.final)
     )
     if viewer.role is not Role.admin:
         query = query.where(Festival.organization_id == viewer.organization_id)
@@ -75,7 +76,12 @@ def festival_progress(
     """Programs, categories, awards, recommendations and the current round of each festival:
     nine queries for any number of festivals (callers pass a handful)."""
     found = {
-        f.id: FestivalProgress(f, deadline_passed=now > f.submission_deadline) for f in festivals
+        f.id: FestivalProgress(
+            f,
+            deadline_passed=now > f.submission_deadline,
+            notice_over=f.notice_until is None or now >= f.notice_until,
+        )
+        for f in festivals
     }
     if not found:
         return []
@@ -204,6 +210,20 @@ def festival_steps(item: FestivalProgress) -> list[Step]:
                 ),
                 _("Start screening"),
                 "judging.rounds",
+                show,
+                urgent=True,
+            )
+        ]
+    if festival.status is FestivalStatus.announced and item.notice_over:
+        return [
+            Step(
+                _(
+                    "The awards of %(festival)s are published and their notice period is "
+                    "over: make them final once every objection is decided.",
+                    festival=name,
+                ),
+                _("Make the results final"),
+                "awards.manage",
                 show,
                 urgent=True,
             )
