@@ -74,6 +74,12 @@ class QuotaExceeded(DomainError):
     default_message = _l("The festival takes no more recommended programs from this organisation.")
 
 
+class NoticeClosed(DomainError):
+    code = "notice_closed"
+    status = 409
+    default_message = _l("The notice period is over: objections can no longer be raised.")
+
+
 class TooLarge(DomainError):
     code = "too_large"
     status = 413
@@ -90,3 +96,9 @@ class TooManyRequests(DomainError):
     code = "too_many_requests"
     status = 429
     default_message = _l("Too many failed attempts. Please wait a few minutes and try again.")
+
+
+class ObjectionsOpen(DomainError):
+    code = "objections_open"
+    status = 409
+    default_message = _l("Objections are still open; decide them first.")
