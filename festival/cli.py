@@ -1,4 +1,4 @@
-"""Commands: ``flask --app festival create-user|demo|forget-login-attempts|backup|restore``
+"""Commands: ``flask --app festival create-user|demo|forget-login-attempts|backup|restore|audit``
 (the benchmark's ``python -m bench data`` lives beside the application, in ``bench/``)."""
 
 from datetime import timedelta
@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from festival.accounts.models import Role
 from festival.accounts.services import create_user, forget_old_login_attempts
+from festival.audit.chain import verify_chain
 from festival.backup import (
     BackupError,
     check_backup,
@@ -31,6 +32,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(forget_login_attempts_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(audit_group)
 
 
 @click.command("create-user")
@@ -140,3 +142,21 @@ def restore_command(file: Path, yes: bool):
         message = str(error.orig if isinstance(error, DBAPIError) else error).strip()
         raise click.ClickException(f"{message} Nothing was changed.") from None
     click.echo(f"Restored {summary.line()} from {file}.")
+
+
+@click.group("audit")
+def audit_group():
+    """The audit log."""
+
+
+@audit_group.command("verify")
+def audit_verify_command():
+    """Walk the audit log's hash chain: OK with the count, or the first broken link (exit 1)."""
+    report = verify_chain(db.session)
+    db.session.rollback()
+    if report.ok:
+        click.echo(f"OK: {report.count} audit entries, the chain is intact.")
+        return
+    click.echo(f"BROKEN at {report.broken.describe()}", err=True)
+    click.echo(f"({report.count} entries before it are intact.)", err=True)
+    raise SystemExit(1)

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from festival.audit import labels, permissions, queries
+from festival.audit import chain, labels, permissions, queries
 from festival.audit.forms import AuditFilterForm
 from festival.audit.models import AuditEntry
 from festival.db import db
@@ -138,6 +139,7 @@ def index():
         filtered=bool(args),
         export_limit=EXPORT_LIMIT,
         zone=zone,
+        can_verify=permissions.can_verify_audit_chain(current_user),
     )
 
 
@@ -190,3 +192,28 @@ def export(fmt: str):
     if state["truncated"]:
         response.headers["X-Export-Truncated"] = str(EXPORT_LIMIT)
     return response
+
+
+CHAIN_PROBLEMS = {
+    "missing": _l("No entry has this place in the chain: an entry was deleted."),
+    "prev_hash": _l("The entry does not point at the entry before it."),
+    "content": _l(
+        "The entry is not what was written: its time, action, record or changes were edited."
+    ),
+    "unlinked": _l("The entry was added outside the chain, directly in the database."),
+    "head": _l("The last entries of the chain were deleted."),
+}
+
+
+@bp.get("/audit/chain")
+@login_required
+def chain_report():
+    """The hash chain of the whole log checked now: intact, or its first broken link."""
+    require(permissions.can_verify_audit_chain(current_user))
+    report = chain.verify_chain(db.session)
+    broken = report.broken
+    return render_template(
+        "audit/chain.html",
+        report=report,
+        problem=CHAIN_PROBLEMS[broken.problem] if broken else None,
+    )
