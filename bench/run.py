@@ -5,7 +5,8 @@ SQLite file, or into DATABASE_URL after emptying it) it times the pages and feed
 keep a constant cost through the real application (Flask's test client, logged in as the
 organizer, a judge or nobody), counting their SQL queries; then serves the large world with
 gunicorn (2 workers) under a bounded load; then measures the memory an import of 10,000
-members takes in a process of its own. It prints a JSON report, writes it to bench.json and
+members takes in a process of its own, and the time and memory of building a festival's batch
+of 500 certificates (one A4 PDF page each) in another. It prints a JSON report, writes it to bench.json and
 says which targets hold.
 """
 
@@ -64,6 +65,9 @@ FEED_304_SHARE = 0.70
 FEED_SHARE = 0.25
 IMPORT_LIMIT_MB = 150
 IMPORT_ROWS = 10_000
+PAPER_CERTIFICATES = 500
+PAPER_LIMIT_SECONDS = 60  # measured 23.7 s on the 2-core CI machine, shared
+PAPER_LIMIT_MB = 300  # peak resident memory of the whole process; measured 193 MB
 THROUGHPUT_WINDOW = 1.0  # seconds
 SECRET_KEY = "festival-bench-secret-key"  # noqa: S105  (a scratch app, never served beyond 127.0.0.1)
 
@@ -644,6 +648,30 @@ def import_memory(url: str, app: Flask, world: BenchWorld, workdir: Path, rows: 
     return report
 
 
+def paper_batch(workdir: Path, certificates: int) -> dict:
+    """Seconds and peak memory of building ``certificates`` certificates as a festival's
+    batch is built (chunks joined into one PDF), in a process of its own (bench.paper)."""
+    directory = workdir / "paper"
+    directory.mkdir(exist_ok=True)
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.paper", "--certificates", str(certificates), str(directory)],
+        env={**os.environ, "FESTIVAL_SECRET_KEY": SECRET_KEY},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=str(PROJECT_ROOT),
+    )
+    if finished.returncode != 0:
+        raise RuntimeError(f"the certificates process failed: {finished.stderr[-3000:]}")
+    report = json.loads(finished.stdout.strip().splitlines()[-1])
+    print(
+        f"  {report['pages']} pages in {report['seconds']:.1f} s ({report['size_mb']} MB); "
+        f"RSS {report['baseline_mb']:.1f} MB before, peak {report['peak_mb']:.1f} MB",
+        flush=True,
+    )
+    return report
+
+
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -676,6 +704,7 @@ def build_report(
     rates: dict | None,
     import_mb: float | None,
     feed_builds: dict[int, float],
+    paper: dict | None = None,
 ) -> dict:
     by = {(t.name, t.scale): t for scale in timings for t in timings[scale]}
     results = []
@@ -705,6 +734,7 @@ def build_report(
         "throughput": rates or {},
         "import_peak_mb": import_mb,
         "feed_first_build_ms": {str(scale): ms for scale, ms in feed_builds.items()},
+        "certificates_batch": paper,
     }
 
 
@@ -769,6 +799,20 @@ def targets(report: dict, small: int, large: int) -> list[tuple[str, bool | None
             "not measured" if growth is None else f"{growth} MB",
         )
     )
+    paper = report.get("certificates_batch")
+    found.append(
+        (
+            f"batch of {PAPER_CERTIFICATES} certificates (PDF): under {PAPER_LIMIT_SECONDS} s "
+            f"and peak memory under {PAPER_LIMIT_MB} MB",
+            None
+            if paper is None
+            else paper["seconds"] < PAPER_LIMIT_SECONDS and paper["peak_mb"] < PAPER_LIMIT_MB,
+            "not measured"
+            if paper is None
+            else f"{paper['pages']} pages in {paper['seconds']} s, peak {paper['peak_mb']} MB "
+            f"(growth {paper['growth_mb']} MB)",
+        )
+    )
     return found
 
 
@@ -792,6 +836,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--no-import", action="store_true")
+    parser.add_argument("--no-paper", action="store_true", help="skip the certificates batch")
     parser.add_argument(
         "--profile",
         default="",
@@ -890,6 +935,13 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_import:
             print(f"import of {IMPORT_ROWS} members (.xlsx) in a process of its own", flush=True)
             import_mb = round(import_memory(url, app, world, workdir, IMPORT_ROWS)["growth_mb"], 1)
+        paper = None
+        if not args.no_paper:
+            print(
+                f"a batch of {PAPER_CERTIFICATES} certificates (PDF) in a process of its own",
+                flush=True,
+            )
+            paper = paper_batch(workdir, PAPER_CERTIFICATES)
         report = build_report(
             make_url(url).get_backend_name(),
             info,
@@ -899,6 +951,7 @@ def main(argv: list[str] | None = None) -> int:
             rates,
             import_mb,
             feed_builds,
+            paper,
         )
         text_report = render(report)
         print(text_report, end="")
