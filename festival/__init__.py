@@ -66,6 +66,10 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     sessions.init_app(app)
     write_lock.init_app(app)
 
+    from festival.audit import chain
+
+    chain.init_app(app)  # audit entries are linked into the hash chain at commit
+
     from festival.accounts.views import bp as accounts_bp
     from festival.api import bp as api_bp
     from festival.audit.views import bp as audit_bp
@@ -76,6 +80,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from festival.imports.views import bp as imports_bp
     from festival.judging.views import bp as judging_bp
     from festival.judging.views.sheet import bp as judging_sheet_bp
+    from festival.notice.calendar_views import bp as calendar_bp
+    from festival.notice.views import bp as notice_bp
+    from festival.paper.views import bp as paper_bp
     from festival.programs.views import bp as programs_bp
     from festival.public.views import bp as public_bp
     from festival.schedules.feed_views import bp as feeds_bp
@@ -94,9 +101,12 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         judging_sheet_bp,
         awards_bp,
         recommending_bp,
+        notice_bp,
+        calendar_bp,
         schedules_bp,
         feeds_bp,
         audit_bp,
+        paper_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -10,13 +10,14 @@ action itself when it needs no input (withdraw, remove, open).
 """
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from festival.awards.services import create_award
 from festival.festivals.services import close_intake
 from festival.judging import services as judging
+from festival.notice.models import CalendarDay, Objection
 from festival.schedules import feeds
 from festival.schedules import services as schedules
 from tests import factories
@@ -38,12 +39,29 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/account/password"): "302 200 200 200 200 200 200",
     # administration
     ("GET", "/admin/users"): "302 403 403 403 403 403 200",
+    ("GET", "/admin/calendar-days"): "302 403 403 403 403 403 200",
+    ("POST", "/admin/calendar-days"): "302 403 403 403 403 403 422",
+    ("POST", "/admin/calendar-days/<day>/remove"): "302 403 403 403 403 403 302",
     ("POST", "/admin/users"): "302 403 403 403 403 403 200",
     ("GET", "/admin/organizations"): "302 403 403 403 200 200 200",
     ("POST", "/admin/organizations"): "302 403 403 403 200 200 200",
     # the audit log: organizers read their organisation's tree, admins everything
     ("GET", "/audit"): "302 403 403 403 200 200 200",
     ("GET", "/audit.<any(csv, xlsx):fmt>"): "302 403 403 403 200 200 200",
+    # issue 19 (c): only admins check the whole hash chain
+    ("GET", "/audit/chain"): "302 403 403 403 403 403 200",
+    # issue 19 (c): the signed record once published (404 before); an unknown key is 404
+    ("GET", "/api/v1/festivals/<int:festival_id>/awards/record"): "404 404 404 404 404 404 404",
+    ("GET", "/api/v1/keys/<key_id>"): "404 404 404 404 404 404 404",
+    # issue 19 (b): objections; the world's list is unpublished, so the public form is 404
+    ("GET", "/festivals/<slug>/objections/new"): "404 404 404 404 404 404 404",
+    ("POST", "/festivals/<slug>/objections/new"): "404 404 404 404 404 404 404",
+    ("GET", "/festivals/<slug>/objections/sent"): "404 404 404 404 404 404 404",
+    ("GET", "/festivals/<int:festival_id>/objections"): "302 403 403 403 200 403 200",
+    ("POST", "/objections/<int:objection_id>/decision"): "302 403 403 403 422 403 422",
+    ("POST", "/api/v1/festivals/<int:festival_id>/objections"): "400 400 400 400 400 400 400",
+    ("GET", "/api/v1/festivals/<int:festival_id>/objections"): "401 403 403 403 200 403 200",
+    ("POST", "/api/v1/objections/<int:objection_id>/decision"): "401 403 403 403 400 403 400",
     # festivals
     ("GET", "/festivals"): "200 200 200 200 200 200 200",
     ("GET", "/festivals/new"): "302 403 403 403 200 200 200",
@@ -164,9 +182,19 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/festivals/<slug>"): "200 200 200 200 200 200 200",
     ("GET", "/festivals/<slug>/awards"): "404 404 404 404 404 404 404",
     ("GET", "/festivals/<slug>/awards.<any(csv, xlsx):fmt>"): "404 404 404 404 404 404 404",
+    # issue 19 (d): the PDFs are public once published (404 before); the seal form
+    ("GET", "/festivals/<slug>/awards.pdf"): "404 404 404 404 404 404 404",
+    ("GET", "/festivals/<slug>/certificates"): "404 404 404 404 404 404 404",
+    ("GET", "/festivals/<slug>/certificates.pdf"): "404 404 404 404 404 404 404",
+    ("GET", "/festivals/<slug>/certificates.pdf/status"): "404 404 404 404 404 404 404",
+    ("GET", "/certificates/<number>.pdf"): "404 404 404 404 404 404 404",
+    ("GET", "/festivals/<int:festival_id>/awards/seal"): "302 403 403 403 200 403 200",
+    ("POST", "/festivals/<int:festival_id>/awards/seal"): "302 403 403 403 302 403 302",
     ("POST", "/api/v1/festivals/<int:festival_id>/awards"): "401 403 403 403 400 403 400",
     ("POST", "/api/v1/festivals/<int:festival_id>/awards/allocate"): "401 403 403 403 400 403 400",
     ("POST", "/api/v1/festivals/<int:festival_id>/publish"): "401 403 403 403 200 403 200",
+    ("POST", "/api/v1/festivals/<int:festival_id>/finalize"): "401 403 403 403 409 403 409",
+    ("POST", "/festivals/<int:festival_id>/awards/finalize"): "302 403 403 403 409 403 409",
     ("POST", "/api/v1/festivals/<int:festival_id>/unpublish"): "401 403 403 403 409 403 409",
     ("POST", "/awards/<int:award_id>/remove"): "302 403 403 403 200 403 200",
     ("POST", "/festivals/<int:festival_id>/awards"): "302 403 403 403 422 403 422",
@@ -332,6 +360,20 @@ def world(session):
         ),
     )
     feed = feeds.feed_for_troupe(session, troupe=troupe, now=factories.NOW)
+    # An objection to the festival's list (issue 19 (b)), stored as the form would.
+    objection = Objection(
+        festival_id=festival.id,
+        award_id=award.id,
+        reference="YY-2026-000001",
+        name="张秀英",
+        phone="13800001234",
+        text="异议",
+        client_hash="0" * 64,
+        created_at=factories.NOW,
+    )
+    session.add(objection)
+    # A day an admin set in the working-day calendar (issue 19 (a)).
+    session.add(CalendarDay(day=date(2027, 2, 8), working=False, created_at=factories.NOW))
     session.commit()
     values = {
         "award_id": award.id,
@@ -350,6 +392,9 @@ def world(session):
         "event_id": training.id,
         "occurrence": "2026-01-10",
         "secret": feed.secret,
+        "objection_id": objection.id,
+        "key_id": "0123456789abcdef",
+        "day": "2027-02-08",
     }
     return users, values
 

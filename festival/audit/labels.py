@@ -57,6 +57,12 @@ ACTIONS = {
     "remove_award": _l("Removed an award"),
     "publish_awards": _l("Published the awards"),
     "unpublish_awards": _l("Took the awards down"),
+    "finalize_awards": _l("Made the results final"),
+    "set_calendar_day": _l("Set a day of the working-day calendar"),
+    "remove_calendar_day": _l("Removed a day from the working-day calendar"),
+    "raise_objection": _l("Raised an objection to the award list"),
+    "decide_objection": _l("Decided an objection"),
+    "set_certificate_seal": _l("Set the certificates' signatory and seal"),
     # schedules
     "create_event": _l("Added an event"),
     "update_event": _l("Changed an event"),
@@ -155,6 +161,7 @@ ENTITY_TYPES = {
     "event": _l("Event"),
     "user": _l("User account"),
     "organization": _l("Organisation"),
+    "calendar_day": _l("Working-day calendar"),
 }
 
 FIELDS = {
@@ -173,6 +180,10 @@ FIELDS = {
     "organization_id": _l("Organisation"),
     "certificate_number": _l("Certificate number"),
     "notice_days": _l("Days of public notice"),
+    "notice_working_days": _l("Working days of public notice"),
+    "notice_until": _l("Public notice until"),
+    "working": _l("Working day"),
+    "day": _l("Day"),
     "judge_id": _l("Judge"),
     "reason": _l("Reason"),
     "scores_removed": _l("Scores removed"),

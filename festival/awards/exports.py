@@ -33,4 +33,9 @@ def export_rows(rows: list[queries.AwardRow]) -> list[tuple]:
 
 def award_list_csv(session: Session, festival_id: int) -> bytes:
     """The festival's award list as its ``.csv`` download's bytes."""
-    return to_csv(EXPORT_HEADER, export_rows(queries.festival_awards(session, festival_id)))
+    return award_list_csv_of(queries.festival_awards(session, festival_id))
+
+
+def award_list_csv_of(rows: list[queries.AwardRow]) -> bytes:
+    """The same bytes from the list's rows already read (``queries.festival_awards``)."""
+    return to_csv(EXPORT_HEADER, export_rows(rows))

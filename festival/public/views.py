@@ -17,14 +17,18 @@ from festival.accounts.models import Role
 from festival.awards import exports
 from festival.awards import queries as award_queries
 from festival.awards.permissions import awards_are_public
+from festival.awards.revisions import current_revision, revisions_of
 from festival.core.clock import utcnow
 from festival.db import db
 from festival.demo import DEMO_ACCOUNTS, DEMO_HINTS, DEMO_PASSWORD
 from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.queries import festival_by_slug, festivals_page
+from festival.notice.objections import notice_is_open
+from festival.notice.queries import objection_counts
 from festival.programs.queries import program_path
 from festival.public import queries
 from festival.public.home import judge, leader, office
+from festival.signing.records import awards_sha256_of, shown_award_record
 from festival.web import downloads
 from festival.web.external_urls import external_url
 from festival.web.i18n import current_language
@@ -103,8 +107,13 @@ def _published_festival_or_404(slug: str) -> Festival:
 
 
 def _notice(festival: Festival) -> dict:
-    under_notice = festival.notice_until is not None and utcnow() < festival.notice_until
-    return {"under_notice": under_notice, "notice_until": festival.notice_until}
+    """The state of a published list for ``public/_notice_banner.html``."""
+    publication = award_queries.publication_of(festival, utcnow())
+    return {
+        "under_notice": publication.state == "notice",
+        "notice_until": festival.notice_until,
+        "publication": publication,
+    }
 
 
 @bp.get("/festivals/<slug>")
@@ -127,10 +136,18 @@ def festival_awards(slug: str):
     return render_template(
         template,
         festival=festival,
+        # No notice period, no objections: the counts are not shown, so not counted.
+        objection_counts=objection_counts(db.session, festival.id)
+        if festival.notice_until is not None
+        else None,
+        objections_open=notice_is_open(festival, utcnow()),
         groups=queries.awards_by_tier(rows),
         categories=queries.awards_by_category(rows),
         count=len(rows),
         published_on=queries.published_on(festival),
+        # corrections (revisions after the first) only come after the results are final
+        revisions=revisions_of(db.session, festival) if festival.finalized_at else [],
+        awards_sha256=awards_sha256_of(rows),
         **_notice(festival),
     )
 
@@ -215,5 +232,12 @@ def verify_certificate(number: str):
     if found.program is not None:
         path = program_path(db.session, found.program, can_see_results=awards_are_public)
     return render_template(
-        "public/verify.html", certificate=found, path=path, **_notice(found.festival)
+        "public/verify.html",
+        certificate=found,
+        path=path,
+        revision=current_revision(db.session, found.festival.id)
+        if found.festival.finalized_at
+        else None,
+        record=shown_award_record(db.session, found.festival, now=utcnow()),
+        **_notice(found.festival),
     )
