@@ -5,7 +5,14 @@ from festival.audit.models import AuditChainHead, AuditEntry
 from festival.awards.models import Award, AwardRevision
 from festival.db import Base, add_length_checks
 from festival.festivals.models import Category, Festival
-from festival.judging.models import Conflict, Criterion, JudgeAssignment, Round, RoundEntry, Score
+from festival.judging.models import (
+    Conflict,
+    Criterion,
+    JudgeAssignment,
+    Round,
+    RoundEntry,
+    Score,
+)
 from festival.notice.models import CalendarDay, Objection
 from festival.programs.models import Program, ProgramPerformer
 from festival.schedules.models import (

@@ -102,3 +102,11 @@ class ObjectionsOpen(DomainError):
     code = "objections_open"
     status = 409
     default_message = _l("Objections are still open; decide them first.")
+
+
+class ScoreLocked(DomainError):
+    code = "score_locked"
+    status = 409
+    default_message = _l(
+        "This score is confirmed and final; the organizer may reopen it, giving a reason."
+    )

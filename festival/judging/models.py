@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ForeignKey,
+    Index,
     Numeric,
     String,
     UniqueConstraint,
@@ -80,6 +81,12 @@ class Round(Base):
         str_enum(RoundStatus, "round_status"), default=RoundStatus.draft
     )
     is_blind: Mapped[bool] = mapped_column(default=False)
+    # The performance day: the seed of the running order's last draw (None when never drawn),
+    # whether it was drawn within each category, and what anyone may see.
+    draw_seed: Mapped[str | None] = mapped_column(String(64))
+    draw_by_category: Mapped[bool] = mapped_column(default=False, server_default=false())
+    order_published: Mapped[bool] = mapped_column(default=False, server_default=false())
+    screen_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -143,7 +150,10 @@ class RoundEntry(Base):
     """A program taking part in a round."""
 
     __tablename__ = "round_entries"
-    __table_args__ = (UniqueConstraint("round_id", "program_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "program_id"),
+        Index("ix_round_entries_running_order", "round_id", "running_position"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
@@ -158,6 +168,9 @@ class RoundEntry(Base):
     # Frozen when the round closes, so published results never move.
     final_score: Mapped[Decimal | None] = mapped_column(Score2)
     final_rank: Mapped[int | None]
+    # The running order (1 = first on stage), drawn or set by hand; and the troupe's arrival.
+    running_position: Mapped[int | None]
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     round: Mapped[Round] = relationship()
     program: Mapped[Program] = relationship()
@@ -231,3 +244,34 @@ class RoundResultsKey(Base):
         ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
     )
     key: Mapped[str] = mapped_column(String(32), default=new_results_key)
+
+
+class ScoreConfirmation(Base):
+    """A judge confirmed their score for an entry on the performance day: it is final (a later
+    save answers 409 ``score_locked``) until the organizer reopens it, with a reason."""
+
+    __tablename__ = "score_confirmations"
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("round_entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    judge_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RoundStage(Base):
+    """What is on stage in a round now (``entry_id`` None: nothing), a row of its own for the
+    same reason as the results key; ``changed_at`` with the results key makes the live
+    state's ETag."""
+
+    __tablename__ = "round_stages"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("round_entries.id", ondelete="SET NULL")
+    )
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
