@@ -6,17 +6,24 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from festival.accounts.models import User
 from festival.audit.services import record
-from festival.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from festival.core.errors import Conflict, Forbidden, NotFound, ScoreLocked, ValidationFailed
 from festival.db import locked
 from festival.judging import queries, scoring
 from festival.judging.models import Conflict as ConflictOfInterest
-from festival.judging.models import JudgeTotal, Round, RoundEntry, Score, ScoreComment
+from festival.judging.models import (
+    JudgeTotal,
+    Round,
+    RoundEntry,
+    Score,
+    ScoreComment,
+    ScoreConfirmation,
+)
 from festival.judging.result_keys import results_changed
 from festival.judging.services import ensure_open
 
@@ -168,19 +175,30 @@ def save_scores(
         raise Forbidden(_l("You are not a judge of this round."))
     if entry is None:
         raise NotFound(_l("This program does not take part in the round."))
-    conflicted = session.execute(
-        select(ConflictOfInterest.automatic).where(
-            ConflictOfInterest.round_id == round_.id,
-            ConflictOfInterest.judge_id == judge.id,
-            ConflictOfInterest.program_id == program_id,
+    # One query: a conflict of interest (automatic or declared) and a confirmed score.
+    automatic, confirmed = session.execute(
+        select(
+            select(ConflictOfInterest.automatic)
+            .where(
+                ConflictOfInterest.round_id == round_.id,
+                ConflictOfInterest.judge_id == judge.id,
+                ConflictOfInterest.program_id == program_id,
+            )
+            .limit(1)
+            .scalar_subquery(),
+            exists().where(
+                ScoreConfirmation.entry_id == entry.id, ScoreConfirmation.judge_id == judge.id
+            ),
         )
-    ).first()
-    if conflicted and conflicted.automatic:
+    ).one()
+    if automatic:
         raise Forbidden(
             _l("Judges do not score programs of their own organisation or one under it.")
         )
-    if conflicted:
+    if automatic is not None:
         raise Forbidden(_l("You declared a conflict of interest with this program."))
+    if confirmed:
+        raise ScoreLocked()
     criteria = queries.round_criteria(session, round_.id)
     by_key = {str(c.id): c for c in criteria} | {c.name: c for c in criteria}
     problems: dict[str, list] = {}
