@@ -77,14 +77,15 @@ def _qr_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(border=2)
 
 
-def _pdf(html: str) -> bytes:
+def html_to_pdf(html: str) -> bytes:
+    """A PDF of the HTML; its fetcher allows data: URIs only, so nothing is fetched."""
     return HTML(string=html, url_fetcher=_FETCHER).write_pdf()
 
 
 def award_list_pdf(award_list: AwardList) -> bytes:
     with force_locale(EXPORT_LOCALE):
         html = render_template("paper/award_list.html", award_list=award_list)
-    return _pdf(html)
+    return html_to_pdf(html)
 
 
 def _certificates_html(sheets: Sequence[Sheet], seal: bytes | None) -> str:
@@ -98,7 +99,7 @@ def _certificates_html(sheets: Sequence[Sheet], seal: bytes | None) -> str:
 
 def certificates_pdf(sheets: Sequence[Sheet], seal: bytes | None) -> bytes:
     """The certificates, one A4 landscape page each (one sheet: one certificate)."""
-    return _pdf(_certificates_html(sheets, seal))
+    return html_to_pdf(_certificates_html(sheets, seal))
 
 
 def write_certificates(
