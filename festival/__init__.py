@@ -83,6 +83,10 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from festival.notice.calendar_views import bp as calendar_bp
     from festival.notice.views import bp as notice_bp
     from festival.paper.views import bp as paper_bp
+    from festival.performance.checkin_views import bp as performance_day_bp
+    from festival.performance.live_views import bp as live_bp
+    from festival.performance.order_views import bp as running_order_bp
+    from festival.performance.paper_views import bp as performance_paper_bp
     from festival.programs.views import bp as programs_bp
     from festival.public.views import bp as public_bp
     from festival.schedules.feed_views import bp as feeds_bp
@@ -107,6 +111,10 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         feeds_bp,
         audit_bp,
         paper_bp,
+        running_order_bp,
+        performance_paper_bp,
+        performance_day_bp,
+        live_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

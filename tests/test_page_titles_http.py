@@ -24,7 +24,10 @@ TOP_PAGES = {
     "/login",
     "/account/password",
 }
-SKIPPED = re.compile(r"^/(static|language|logout|calendar|api)/|\.(csv|xlsx|ics|pdf)$|print=1")
+# The big screen is a kiosk page of its own: no header, no breadcrumbs.
+SKIPPED = re.compile(
+    r"^/(static|language|logout|calendar|api)/|\.(csv|xlsx|ics|pdf)$|print=1|/screen$"
+)
 # Enough pages for every kind of page a role reaches, not every program of the demo.
 PAGES_PER_ROLE = 70
 ROLES = ("anonymous", "district", "city", "leader", "taichi", "judge1", "admin")

@@ -169,8 +169,42 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/rounds/<int:round_id>/judges"): "302 404 404 403 422 404 422",
     ("GET", "/rounds/<int:round_id>/recommend"): "302 404 404 403 302 404 302",
     ("POST", "/rounds/<int:round_id>/recommend"): "302 404 404 403 404 404 404",
+    # issue 20 (d): the day's paper; the booklet is public once the order is published (not
+    # in this world), the score sheets and the result sheet are the organizers' only
+    ("GET", "/rounds/<int:round_id>/booklet"): "404 404 404 404 200 404 200",
+    ("GET", "/rounds/<int:round_id>/booklet.pdf"): "404 404 404 404 200 404 200",
+    ("GET", "/rounds/<int:round_id>/sheets.pdf"): "302 404 404 403 200 404 200",
+    ("GET", "/rounds/<int:round_id>/signatures.pdf"): "302 404 404 403 200 404 200",
+    # issue 20 (b): check-in and the stage, the round's organizers only
+    ("GET", "/rounds/<int:round_id>/checkin"): "302 404 404 403 200 404 200",
+    ("POST", "/rounds/<int:round_id>/checkin/<int:program_id>"): "302 404 404 403 302 404 302",
+    ("POST", "/rounds/<int:round_id>/checkin/<int:program_id>/undo"): "302 404 404 403 302 404 302",
+    ("GET", "/rounds/<int:round_id>/stage"): "302 404 404 403 200 404 200",
+    ("POST", "/rounds/<int:round_id>/stage"): "302 404 404 403 302 404 302",
+    ("POST", "/api/v1/rounds/<int:round_id>/checkins"): "401 404 404 403 400 404 400",
+    ("POST", "/api/v1/rounds/<int:round_id>/stage"): "401 404 404 403 400 404 400",
+    # issue 20 (a): the running order, the round's organizers (judges read it)
+    ("POST", "/api/v1/rounds/<int:round_id>/draw"): "401 404 404 403 200 404 200",
+    ("PUT", "/api/v1/rounds/<int:round_id>/order"): "401 404 404 403 400 404 400",
+    ("GET", "/api/v1/rounds/<int:round_id>/order"): "401 404 404 200 200 404 200",
+    ("GET", "/rounds/<int:round_id>/order"): "302 404 404 403 200 404 200",
+    ("POST", "/rounds/<int:round_id>/order/draw"): "302 404 404 403 302 404 302",
+    ("POST", "/rounds/<int:round_id>/order/move"): "302 404 404 403 400 404 400",
+    ("POST", "/rounds/<int:round_id>/order/publish"): "302 404 404 403 422 404 422",
+    ("POST", "/rounds/<int:round_id>/order/unpublish"): "302 404 404 403 302 404 302",
     ("POST", "/rounds/<int:round_id>/sheet/<int:program_id>"): "302 404 404 422 404 404 404",
     ("PUT", "/api/v1/rounds/<int:round_id>/scores/<int:program_id>"): "401 403 403 400 403 403 403",
+    # issue 20 (c): live scoring; the judge's empty score cannot be confirmed (422), the
+    # organizer's empty reopening names no judge (400); the world's screen is not public
+    ("POST", "/api/v1/rounds/<int:round_id>/scores/<int:program_id>/confirm"): (
+        "401 403 403 422 403 403 403"
+    ),
+    ("DELETE", "/api/v1/rounds/<int:round_id>/scores/<int:program_id>/confirm"): (
+        "401 404 404 403 400 404 400"
+    ),
+    ("GET", "/api/v1/rounds/<int:round_id>/live"): "401 404 404 200 200 404 200",
+    ("GET", "/rounds/<int:round_id>/live/judge"): "302 404 404 200 404 404 404",
+    ("GET", "/rounds/<int:round_id>/screen"): "302 404 404 200 200 404 200",
     # awards: the world's open festival has one unpublished award; public pages are 404
     ("DELETE", "/api/v1/awards/<int:award_id>"): "401 403 403 403 204 403 204",
     ("GET", "/api/v1/festivals/<int:festival_id>/awards"): "404 404 404 404 200 404 200",

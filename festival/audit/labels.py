@@ -51,6 +51,15 @@ ACTIONS = {
     "save_scores": _l("Saved scores"),
     "close_round": _l("Closed a screening round"),
     "recommend_program": _l("Recommended a program to a higher level"),
+    "draw_order": _l("Drew the running order"),
+    "set_running_order": _l("Changed the running order by hand"),
+    "publish_order": _l("Published the running order"),
+    "unpublish_order": _l("Took the running order down"),
+    "check_in": _l("Checked a troupe in on the performance day"),
+    "undo_check_in": _l("Took back a troupe's check-in"),
+    "put_on_stage": _l("Changed the program on stage"),
+    "confirm_score": _l("Confirmed a score as final"),
+    "reopen_score": _l("Reopened a confirmed score"),
     # awards
     "allocate_awards": _l("Allocated awards by rank"),
     "create_award": _l("Gave an award"),
@@ -74,7 +83,10 @@ ACTIONS = {
 
 # Kinds of change, for the filter: each names the actions it covers (a few belong to two).
 KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "scores": (_l("Scores"), ("save_scores", "declare_conflict")),
+    "scores": (
+        _l("Scores"),
+        ("save_scores", "declare_conflict", "confirm_score", "reopen_score"),
+    ),
     "awards": (
         _l("Awards"),
         ("allocate_awards", "create_award", "remove_award", "publish_awards", "unpublish_awards"),
@@ -103,6 +115,10 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
             "save_scores",
             "close_round",
             "recommend_program",
+            "draw_order",
+            "set_running_order",
+            "publish_order",
+            "unpublish_order",
         ),
     ),
     "festivals": (
@@ -215,6 +231,10 @@ FIELDS = {
     "occurrences": _l("Sessions on"),
     "occurrence": _l("Session on"),
     "rows": _l("Rows"),
+    "seed": _l("Seed"),
+    "by_category": _l("By category"),
+    "order": _l("Running order"),
+    "by_hand": _l("By hand"),
 }
 # The same key means another thing on another kind of entity.
 ENTITY_FIELDS = {

@@ -22,6 +22,10 @@ from festival.judging.scores import save_scores
 from festival.judging.scoring import cut_line
 from festival.judging.services import add_entries, assign_judge, close_round, create_round
 from festival.notice.finality import finalize
+from festival.performance.checkin import check_in
+from festival.performance.live import confirm
+from festival.performance.order import default_day, draw, publish_order, running_order
+from festival.performance.stage import put_on_stage
 from festival.programs.models import Program
 from festival.programs.services import submit_program
 
@@ -153,6 +157,7 @@ def make_festivals(
         actor=district_office,
         opened=datetime(2026, 5, 13, 1, 0, tzinfo=UTC),
         previous=first,
+        performance_day=True,
     )
     recommended_at = datetime(2026, 5, 25, 1, 0, tzinfo=UTC)
     for program in _advanced(session, second):
@@ -275,6 +280,7 @@ def _demo_round(
     actor: User,
     opened: datetime,
     previous=None,
+    performance_day: bool = False,
 ):
     """A closed round in which every judge scored every program around its quality. Before
     its first round the office closes the festival to submissions, as offices do. Without
@@ -308,7 +314,8 @@ def _demo_round(
         p.id: p
         for p in session.execute(select(Program).where(Program.id.in_(program_ids))).scalars()
     }
-    for offset, judge in enumerate(judges):
+    sheets: dict[tuple[int, int], dict[str, str]] = {}
+    for judge in judges:
         for program_id in program_ids:
             quality = (
                 Decimal(QUALITY[programs[program_id].title]) + Decimal(rng.randint(-15, 15)) / 10
@@ -318,14 +325,20 @@ def _demo_round(
                 raw = criterion.max_score * quality / 100
                 half_points = (raw * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2
                 values[str(criterion.id)] = str(min(criterion.max_score, half_points))
-            save_scores(
-                session,
-                round_=round_,
-                program_id=program_id,
-                judge=judge,
-                values=values,
-                now=opened + timedelta(days=1, minutes=offset),
-            )
+            sheets[judge.id, program_id] = values
+    if performance_day:
+        _perform(session, round_, judges, sheets, actor=actor, day=opened + timedelta(days=1))
+    else:
+        for offset, judge in enumerate(judges):
+            for program_id in program_ids:
+                save_scores(
+                    session,
+                    round_=round_,
+                    program_id=program_id,
+                    judge=judge,
+                    values=sheets[judge.id, program_id],
+                    now=opened + timedelta(days=1, minutes=offset),
+                )
     closed = opened + timedelta(days=2)
     if advance is None:
         chosen = [pid for pid, p in programs.items() if p.title in (advance_titles or [])]
@@ -345,6 +358,58 @@ def _demo_round(
             now=closed,
         )
     return round_
+
+
+DEMO_DRAW_SEED = "20260513"
+
+
+def _perform(
+    session: Session,
+    round_,
+    judges: list[User],
+    sheets: dict[tuple[int, int], dict[str, str]],
+    *,
+    actor: User,
+    day: datetime,
+) -> None:
+    """The round on stage: the running order drawn from a recorded seed and published, every
+    troupe checked in, then each program on stage in turn, scored and confirmed by every judge
+    on their tablet."""
+    draw(session, round_=round_, seed=DEMO_DRAW_SEED, by_category=False, actor=actor, now=day)
+    publish_order(
+        session,
+        round_=round_,
+        published=True,
+        actor=actor,
+        now=day,
+        day=default_day(round_.festival),
+    )
+    order = running_order(session, round_.id)
+    for row in order:
+        check_in(
+            session,
+            round_=round_,
+            program_id=row.program_id,
+            actor=actor,
+            now=day + timedelta(minutes=row.position),
+        )
+    for row in order:
+        on_stage_at = day + timedelta(hours=1, minutes=10 * row.position)
+        put_on_stage(
+            session, round_=round_, program_id=row.program_id, actor=actor, now=on_stage_at
+        )
+        for offset, judge in enumerate(judges, start=1):
+            scored_at = on_stage_at + timedelta(minutes=5, seconds=10 * offset)
+            save_scores(
+                session,
+                round_=round_,
+                program_id=row.program_id,
+                judge=judge,
+                values=sheets[judge.id, row.program_id],
+                now=scored_at,
+            )
+            confirm(session, round_, row.program_id, judge, scored_at + timedelta(seconds=5))
+    put_on_stage(session, round_=round_, program_id=None, actor=actor, now=day + timedelta(hours=4))
 
 
 def _advanced(session: Session, round_) -> list[Program]:

@@ -25,6 +25,7 @@ from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.queries import festival_by_slug, festivals_page
 from festival.notice.objections import notice_is_open
 from festival.notice.queries import objection_counts
+from festival.performance.order import published_orders
 from festival.programs.queries import program_path
 from festival.public import queries
 from festival.public.home import judge, leader, office
@@ -124,6 +125,7 @@ def festival_page(slug: str):
         "public/festival.html",
         festival=festival,
         published=published,
+        running_orders=published_orders(db.session, festival.id),
         **(_notice(festival) if published else {}),
     )
 

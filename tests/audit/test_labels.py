@@ -43,7 +43,12 @@ def test_listed_values_take_chinese_punctuation_in_chinese(app):
 
 
 def test_a_filter_value_is_a_kind_or_one_action():
-    assert labels.actions_of_kind("scores") == ("save_scores", "declare_conflict")
+    assert labels.actions_of_kind("scores") == (
+        "save_scores",
+        "declare_conflict",
+        "confirm_score",
+        "reopen_score",
+    )
     assert labels.actions_of_kind("close_round") == ("close_round",)
 
 
