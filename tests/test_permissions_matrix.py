@@ -181,6 +181,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/rounds/<int:round_id>/checkin/<int:program_id>/undo"): "302 404 404 403 302 404 302",
     ("GET", "/rounds/<int:round_id>/stage"): "302 404 404 403 200 404 200",
     ("POST", "/rounds/<int:round_id>/stage"): "302 404 404 403 302 404 302",
+    ("POST", "/rounds/<int:round_id>/stage/reopen"): "302 404 404 403 400 404 400",
     ("POST", "/api/v1/rounds/<int:round_id>/checkins"): "401 404 404 403 400 404 400",
     ("POST", "/api/v1/rounds/<int:round_id>/stage"): "401 404 404 403 400 404 400",
     # issue 20 (a): the running order, the round's organizers (judges read it)

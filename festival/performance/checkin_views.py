@@ -12,7 +12,7 @@ from festival.core.titles import bare_title
 from festival.db import db
 from festival.judging import queries
 from festival.judging.models import Round, RoundStatus
-from festival.performance import checkin, stage
+from festival.performance import checkin, live, stage
 from festival.web.auth import require
 from festival.web.forms import ConfirmForm, optional_db_id
 
@@ -92,10 +92,45 @@ def stage_page(round_id: int):
         festival=round_.festival,
         lines=lines,
         current=current,
+        confirmations=live.confirmations_of(db.session, round_.id, current.entry_id)
+        if current
+        else [],
         arrived=sum(1 for line in lines if line.checked_in),
         form=ConfirmForm(),
         is_open=round_.status is not RoundStatus.closed,
     )
+
+
+@bp.post("/rounds/<int:round_id>/stage/reopen")
+def reopen_score(round_id: int):
+    """Reopen a judge's confirmed score for the program on stage, with a reason."""
+    round_ = _managed_round(round_id)
+    _checked_form()
+    try:
+        program_id = optional_db_id(request.form.get("program_id"))
+        judge_id = optional_db_id(request.form.get("judge_id"))
+    except ValueError:
+        abort(400)
+    if program_id is None or judge_id is None:
+        abort(400)
+    try:
+        live.reopen(
+            db.session,
+            round_,
+            program_id,
+            judge_id,
+            request.form.get("reason", ""),
+            actor=current_user,
+            now=utcnow(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        messages = [str(m) for ms in (getattr(error, "fields", None) or {}).values() for m in ms]
+        flash(" ".join(messages) or str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The score is reopened: the judge may change it and confirm again."), "success")
+    return redirect(url_for("performance_day.stage_page", round_id=round_id, _anchor="judges"))
 
 
 @bp.post("/rounds/<int:round_id>/stage")

@@ -106,6 +106,29 @@ def confirm(
     return confirmation
 
 
+@dataclass(frozen=True)
+class JudgeConfirmation:
+    judge_id: int
+    name: str
+    confirmed_at: datetime | None
+
+
+def confirmations_of(session: Session, round_id: int, entry_id: int) -> list[JudgeConfirmation]:
+    """Each judge of the round, in the order they were assigned, with when they confirmed
+    their score for the entry (None: not yet): for the organizer's stage page. One query."""
+    rows = session.execute(
+        select(User.id, User.display_name, ScoreConfirmation.confirmed_at)
+        .join(JudgeAssignment, JudgeAssignment.judge_id == User.id)
+        .outerjoin(
+            ScoreConfirmation,
+            and_(ScoreConfirmation.judge_id == User.id, ScoreConfirmation.entry_id == entry_id),
+        )
+        .where(JudgeAssignment.round_id == round_id)
+        .order_by(JudgeAssignment.assigned_at, User.id)
+    )
+    return [JudgeConfirmation(*row) for row in rows]
+
+
 def reopen(
     session: Session,
     round_: Round,
