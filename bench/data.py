@@ -1099,7 +1099,6 @@ def _schedules(
                 "selector": secret[:SELECTOR_LENGTH],
                 "version": 9,
                 "changed_at": meeting_at,
-                "body": None,
                 "body_version": None,
                 "etag": None,
                 "created_at": created_at,

@@ -17,7 +17,7 @@ from festival.accounts.services import create_organization
 from festival.backup import check_backup, restore_backup
 from festival.db import db
 from festival.programs.models import Program
-from festival.schedules.models import CalendarFeed
+from festival.schedules.models import CalendarFeed, CalendarFeedBody
 from festival.troupes.models import Membership, Person, Troupe
 from tests import factories
 from tests.conftest import empty_tables
@@ -57,7 +57,7 @@ def load_demo(app, client) -> None:
     )
     assert client.get(f"/calendar/{feed.secret}.ics").status_code == 200
     db.session.expire_all()
-    assert isinstance(db.session.get(CalendarFeed, feed.id).body, bytes)
+    assert isinstance(db.session.get(CalendarFeedBody, feed.id).plain, bytes)
     db.session.commit()
 
 
@@ -146,6 +146,7 @@ def test_restore_brings_back_every_row_and_new_rows_get_the_next_ids(
             "attendance",
             "audit_entries",
             "calendar_feeds",
+            "calendar_feed_bodies",
         )
     )
 

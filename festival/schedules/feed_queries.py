@@ -14,6 +14,7 @@ from festival.core import bounds
 from festival.schedules.ical import FeedEvent, FeedOverride, Reminders
 from festival.schedules.models import (
     CalendarFeed,
+    CalendarFeedBody,
 )
 from festival.schedules.queries import owner_events
 from festival.troupes.models import Troupe
@@ -111,7 +112,13 @@ _FEED_STATE = select(
 ).where(_feeds.selector == bindparam("selector"), _feeds.troupe_id.is_not(None))
 
 
-_FEED_BODY = select(_feeds.body).where(_feeds.id == bindparam("feed_id"))
+_bodies = CalendarFeedBody.__table__.c
+_FEED_BODIES = {
+    compressed: select(_bodies.gzip if compressed else _bodies.plain).where(
+        _bodies.feed_id == bindparam("feed_id"), _bodies.version == bindparam("version")
+    )
+    for compressed in (False, True)
+}
 
 
 @dataclass(frozen=True)
@@ -174,8 +181,14 @@ def troupe_feed_state(connection: Connection, secret: str) -> FeedState | None:
     )
 
 
-def feed_body(connection: Connection, feed_id: int) -> bytes | None:
-    return connection.execute(_FEED_BODY, {"feed_id": feed_id}).scalar_one_or_none()
+def feed_body(
+    connection: Connection, feed_id: int, version: int, *, compressed: bool
+) -> bytes | None:
+    """The kept bytes of a feed's version, plain or their gzip copy; None when that version's
+    are not (or no longer) kept."""
+    return connection.execute(
+        _FEED_BODIES[compressed], {"feed_id": feed_id, "version": version}
+    ).scalar_one_or_none()
 
 
 def festival_feed(session: Session, festival_id: int) -> CalendarFeed | None:

@@ -2,12 +2,15 @@
 the same bytes as a file to download (``?download=1``) for calendars that import but cannot
 subscribe; and the troupe's share page, reached by the feed's secret, for its members.
 
-A feed is built once per version of its events and its bytes kept in the database, so a
-poll answered 304 costs one query and a full answer does not rebuild anything.
+A feed is built once per version of its events and its bytes kept in the database, plain and
+gzip-compressed, so a poll answered 304 costs one query and a full answer does not rebuild
+anything. A client that accepts gzip gets the compressed copy under its own ETag (the plain
+one's with ``-gz``); every answer says that it varies with ``Accept-Encoding``.
 """
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import force_locale
@@ -40,17 +43,21 @@ def troupe_feed(secret: str):
         return _download(feed, _troupe_build(feed), ascii_name="calendar.ics", name=name)
     # Calendar apps poll every feed every few hours: answer from the kept bytes on a
     # connection of its own (no session) whenever they are current.
+    compressed = accepts_gzip(request.headers.get("Accept-Encoding"))
     with _reading_connection() as connection:
         state = feed_queries.troupe_feed_state(connection, secret)
         if state is None:
             abort(404)
         if state.is_current:
             last_modified = state.changed_at.replace(microsecond=0)
-            if _not_modified(state.etag, last_modified):
-                return _response(None, state.etag, last_modified)
-            return _response(
-                feed_queries.feed_body(connection, state.id), state.etag, last_modified
+            etag = _variant_etag(state.etag, compressed)
+            if _not_modified(etag, last_modified):
+                return _response(None, etag, last_modified, compressed=compressed)
+            body = feed_queries.feed_body(
+                connection, state.id, state.body_version, compressed=compressed
             )
+            if body is not None:
+                return _response(body, etag, last_modified, compressed=compressed)
     feed = db.session.get(CalendarFeed, state.id)
     return _serve(feed, _troupe_build(feed))
 
@@ -142,28 +149,60 @@ def _domain() -> str:
 
 
 def _serve(feed: CalendarFeed, build: Callable[[], bytes]) -> Response:
-    """The feed's bytes for its current version, or 304 when the client has them already."""
-    body, etag = _built(feed, build)
+    """The feed's bytes for its current version, plain or gzip as the client accepts, or 304
+    when the client has that representation already (without reading any bytes)."""
+    compressed = accepts_gzip(request.headers.get("Accept-Encoding"))
     last_modified = feed.changed_at.replace(microsecond=0)
+    built = _built(feed, build)
+    etag = _variant_etag(built.etag, compressed)
     if _not_modified(etag, last_modified):
-        return _response(None, etag, last_modified)
-    return _response(body if body is not None else feed.body, etag, last_modified)
+        return _response(None, etag, last_modified, compressed=compressed)
+    body, etag = _bytes(feed, build, built, compressed=compressed)
+    return _response(body, _variant_etag(etag, compressed), last_modified, compressed=compressed)
 
 
-def _built(feed: CalendarFeed, build: Callable[[], bytes]) -> tuple[bytes | None, str]:
-    """The bytes built now for the feed's current version (kept for the next poll) and their
-    ETag; ``None`` for the bytes when the kept ones are current."""
+@dataclass(frozen=True)
+class _Built:
+    """A feed's ETag, and its bytes when they were built now (else they are kept)."""
+
+    etag: str
+    plain: bytes | None = None
+    gzipped: bytes | None = None
+
+
+def _built(feed: CalendarFeed, build: Callable[[], bytes], *, again: bool = False) -> _Built:
+    """The ETag of the feed's current version; its bytes are built now (and kept for the next
+    poll, with their gzip copy, made once per version) unless the kept ones are current."""
     version, etag = feed.version, feed.etag
-    if feed.body_version == version and etag:
-        return None, etag
+    if feed.body_version == version and etag and not again:
+        return _Built(etag)
     # Category labels are in the site's default language, whoever asks, so that every
     # client gets the same bytes for the same version.
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         body = build()
     etag = hashlib.sha256(body).hexdigest()[:40]
-    feeds.store_feed_body(db.session, feed=feed, version=version, body=body, etag=etag)
+    gzipped = feeds.compress_feed_body(body)
+    feeds.store_feed_body(
+        db.session, feed=feed, version=version, body=body, gzipped=gzipped, etag=etag
+    )
     db.session.commit()
-    return body, etag
+    return _Built(etag, body, gzipped)
+
+
+def _bytes(
+    feed: CalendarFeed, build: Callable[[], bytes], built: _Built, *, compressed: bool
+) -> tuple[bytes, str]:
+    """The plain or gzip bytes of the feed's current version and the plain ETag: those just
+    built, else the kept ones (one column of one row), else built again if they are gone."""
+    body = built.gzipped if compressed else built.plain
+    if body is None:
+        body = feed_queries.feed_body(
+            db.session.connection(), feed.id, feed.version, compressed=compressed
+        )
+    if body is None:
+        built = _built(feed, build, again=True)
+        body = built.gzipped if compressed else built.plain
+    return body, built.etag
 
 
 def _download(
@@ -171,9 +210,9 @@ def _download(
 ) -> Response:
     """The feed's current bytes as a file to open with a calendar app (an import: a copy that
     does not follow later changes)."""
-    body, etag = _built(feed, build)
+    body, etag = _bytes(feed, build, _built(feed, build), compressed=False)
     response = download(
-        body if body is not None else feed.body,
+        body,
         mimetype=CONTENT_TYPE,
         ascii_name=ascii_name,
         name=f"{name}.ics",
@@ -185,29 +224,66 @@ def _download(
             "Cache-Control": "no-cache, max-age=0",
             "X-Robots-Tag": "noindex",
             "Referrer-Policy": "no-referrer",
+            "Vary": "Accept-Encoding",
         }
     )
     return response
 
 
-def _response(body: bytes | None, etag: str, last_modified) -> Response:
-    """The feed's bytes, or 304 without them (``None``), with the caching headers (written
-    out, not through werkzeug's header objects: a poll's answer is most of its cost)."""
+def _response(body: bytes | None, etag: str, last_modified, *, compressed: bool) -> Response:
+    """The feed's bytes (the gzip copy when ``compressed``), or 304 without them (``None``),
+    with the caching headers (written out, not through werkzeug's header objects: a poll's
+    answer is most of its cost)."""
     headers = {
         "ETag": f'"{etag}"',
         "Last-Modified": http_date(last_modified),
         "Cache-Control": "no-cache, max-age=0",
+        "Vary": "Accept-Encoding",
         "X-Robots-Tag": "noindex",
         "Referrer-Policy": "no-referrer",
     }
     if body is None:
         return Response(status=304, headers=headers)
     headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    if compressed:
+        headers["Content-Encoding"] = "gzip"
     return Response(body, content_type=CONTENT_TYPE, headers=headers)
 
 
+def _variant_etag(etag: str, compressed: bool) -> str:
+    """Each representation its own strong ETag: the gzip copy's is the plain one's + ``-gz``."""
+    return f"{etag}-gz" if compressed else etag
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header allows gzip: ``gzip`` (or ``x-gzip``), else ``*``,
+    with a q-value above 0 (RFC 9110 §12.5.3); no header, ``identity`` or ``br`` alone do not."""
+    if not accept_encoding:
+        return False
+    named: float | None = None
+    star: float | None = None
+    for item in accept_encoding.split(","):
+        coding, *params = item.split(";")
+        coding = coding.strip().lower()
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        if coding in ("gzip", "x-gzip"):
+            named = quality if named is None else max(named, quality)
+        elif coding == "*":
+            star = quality
+    chosen = named if named is not None else star
+    return chosen is not None and 0 < chosen <= 1
+
+
 def _not_modified(etag: str, last_modified) -> bool:
+    # If-None-Match compares weakly (RFC 9110 §13.1.2): W/"x" matches "x".
     if request.if_none_match:
-        return request.if_none_match.contains(etag)
+        return request.if_none_match.contains_weak(etag)
     since = request.if_modified_since
     return since is not None and last_modified <= since

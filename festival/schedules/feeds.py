@@ -3,6 +3,7 @@ subscribed calendars fetch it again; a troupe's feed URL carries a secret that c
 replaced. The troupes and festivals domains send signals when a name or a time zone changes;
 the receivers here raise the feed's version in the same transaction."""
 
+import gzip
 import secrets
 from datetime import datetime
 
@@ -11,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from festival.accounts.models import User
 from festival.audit.services import record
-from festival.db import insert_if_absent
+from festival.db import insert_if_absent, upsert_insert
 from festival.festivals.models import Festival
 from festival.festivals.signals import festival_changed
 from festival.schedules.models import (
     CalendarFeed,
+    CalendarFeedBody,
     Event,
 )
 from festival.troupes.models import Troupe
@@ -186,11 +188,28 @@ def set_feed_reminders(
     return feed
 
 
+def compress_feed_body(body: bytes) -> bytes:
+    """The gzip copy of a feed's bytes, the same for the same bytes (no time in its header)."""
+    return gzip.compress(body, compresslevel=9, mtime=0)
+
+
 def store_feed_body(
-    session: Session, *, feed: CalendarFeed, version: int, body: bytes, etag: str
+    session: Session, *, feed: CalendarFeed, version: int, body: bytes, gzipped: bytes, etag: str
 ) -> None:
-    """Keep the bytes built for a version, unless a newer version was stored meanwhile."""
-    if feed.body_version is not None and feed.body_version >= version:
+    """Keep the bytes built for a version and their gzip copy, unless a newer version was
+    stored meanwhile; two requests storing at once leave one row, the newer version's."""
+    if feed.body_version is not None and feed.body_version > version:
         return
-    feed.body, feed.body_version, feed.etag = body, version, etag
+    bodies = CalendarFeedBody.__table__
+    values = {"version": version, "plain": body, "gzip": gzipped}
+    session.execute(
+        upsert_insert(session)(bodies)
+        .values(feed_id=feed.id, **values)
+        .on_conflict_do_update(
+            index_elements=[bodies.c.feed_id],
+            set_=values,
+            where=bodies.c.version < version,
+        )
+    )
+    feed.body_version, feed.etag = version, etag
     session.flush()

@@ -131,11 +131,13 @@ class Attendance(Base):
 
 
 class CalendarFeed(Base):
-    """A troupe's or a festival's feed: its version, the bytes built for that version, and for a
-    troupe the secret of its subscription URL (rotating it replaces the secret).
+    """A troupe's or a festival's feed: its version, the version and ETag of the bytes kept for
+    it (in ``calendar_feed_bodies``), and for a troupe the secret of its subscription URL
+    (rotating it replaces the secret).
 
     Every change to an owner's events bumps ``version``; the feed is rebuilt only when
-    ``body_version`` lags behind, and a poll with the current ETag costs one query.
+    ``body_version`` lags behind, and a poll with the current ETag costs one query of this
+    small row, which holds no bytes.
     """
 
     __tablename__ = "calendar_feeds"
@@ -156,8 +158,6 @@ class CalendarFeed(Base):
     selector: Mapped[str | None] = mapped_column(String(16), unique=True)
     version: Mapped[int] = mapped_column(default=1)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Deferred: a poll answered 304 never loads the bytes.
-    body: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     body_version: Mapped[int | None]
     etag: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -167,3 +167,18 @@ class CalendarFeed(Base):
     remind_evening_before: Mapped[bool] = mapped_column(default=True, server_default=true())
     remind_hour_before: Mapped[bool] = mapped_column(default=True, server_default=true())
     reminders_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CalendarFeedBody(Base):
+    """The bytes built for a version of a feed: plain, and gzip-compressed once (deterministic,
+    so its ETag holds). Kept apart from ``calendar_feeds``: reading a poll's small row never
+    walks a BLOB (SQLite overflow pages, PostgreSQL TOAST)."""
+
+    __tablename__ = "calendar_feed_bodies"
+
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("calendar_feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int]
+    plain: Mapped[bytes] = mapped_column(LargeBinary)
+    gzip: Mapped[bytes] = mapped_column(LargeBinary)
