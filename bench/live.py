@@ -8,11 +8,8 @@ second with If-None-Match, as the screen page does, while the 9 judges confirm t
 seeing the score. Then the cost of an unchanged poll (a 304) with 1 and with 50 pollers."""
 
 import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -204,47 +201,13 @@ def _poll_cost(port: int, path: str, concurrency: int) -> dict:
 def live_scoring(url: str, app, world: BenchWorld, workdir: Path) -> dict:
     """Latency from the last confirmation to a screen showing the score, and the cost of an
     unchanged poll, through gunicorn (2 workers)."""
-    from bench.run import SECRET_KEY, _get, free_port
-    from festival import PROJECT_ROOT
+    from bench.run import gunicorn_server
 
     programs = _prepare(app, world)
-    port = free_port()
-    log = workdir / "gunicorn-live.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "FESTIVAL_SECRET_KEY": SECRET_KEY,
-        "FESTIVAL_INSTANCE_PATH": str(workdir),
-    }
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "--workers", "2",
-                "--bind", f"127.0.0.1:{port}", "--no-control-socket",
-                "--log-level", "warning", "festival.wsgi:app",
-            ],
-            env=env, stdout=output, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
-        )  # fmt: skip
-    try:
-        for _ in range(300):
-            try:
-                if _get(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"gunicorn did not start: {log.read_text()[-2000:]}")
+    with gunicorn_server(url, workdir, "gunicorn-live.log") as port:
         latencies = _latencies(app, world, port, programs)
         path = f"/api/v1/rounds/{world.round_id}/live"
         costs = [_poll_cost(port, path, n) for n in (1, 50)]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        if "Traceback" in log.read_text():
-            print(log.read_text()[-3000:], file=sys.stderr)
     result = {
         "programs": len(programs),
         "judges": len(world.judges),

@@ -27,7 +27,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -447,13 +448,12 @@ def load(
     return sum(done), elapsed
 
 
-def throughput(
-    url: str, world: BenchWorld, workdir: Path, *, seconds: float, concurrency: int
-) -> dict[str, float]:
-    """gunicorn with 2 workers on the large world; requests per second of /healthz, the
-    team's feed and the feed answered 304."""
+@contextmanager
+def gunicorn_server(url: str, workdir: Path, log_name: str) -> Iterator[int]:
+    """gunicorn with 2 workers serving the app on ``url``'s database, answering /healthz;
+    yields its port, and stops it afterwards (printing its log if a request failed)."""
     port = free_port()
-    log = workdir / "gunicorn.log"
+    log = workdir / log_name
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -463,23 +463,12 @@ def throughput(
     with log.open("w") as output:
         server = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--no-control-socket",
-                "--log-level",
-                "warning",
-                "festival.wsgi:app",
+                sys.executable, "-m", "gunicorn", "--workers", "2",
+                "--bind", f"127.0.0.1:{port}", "--no-control-socket",
+                "--log-level", "warning", "festival.wsgi:app",
             ],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            cwd=str(PROJECT_ROOT),
-        )
+            env=env, stdout=output, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
+        )  # fmt: skip
     try:
         for _ in range(300):
             try:
@@ -489,6 +478,23 @@ def throughput(
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"gunicorn did not start: {log.read_text()[-2000:]}")
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if "Traceback" in log.read_text():
+            print(log.read_text()[-3000:], file=sys.stderr)
+
+
+def throughput(
+    url: str, world: BenchWorld, workdir: Path, *, seconds: float, concurrency: int
+) -> dict[str, float]:
+    """gunicorn with 2 workers on the large world; requests per second of /healthz, the
+    team's feed and the feed answered 304."""
+    with gunicorn_server(url, workdir, "gunicorn.log") as port:
         feed = f"/calendar/{world.team_feed_secret}.ics"
         status, _body, headers = _get(port, feed)
         if status != 200:
@@ -519,14 +525,6 @@ def throughput(
             result[f"{name}_rps"] = round(rps, 1)
             print(f"  {name:<10} {rps:8.1f} requests/s", flush=True)
         return result
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        if "Traceback" in log.read_text():
-            print(log.read_text()[-3000:], file=sys.stderr)
 
 
 # --- memory of an import ----------------------------------------------------------------------
