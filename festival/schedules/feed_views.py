@@ -4,7 +4,7 @@ subscribe; and the troupe's share page, reached by the feed's secret, for its me
 
 A feed is built once per version of its events and its bytes kept in the database, plain and
 gzip-compressed, so a poll answered 304 costs one query and a full answer does not rebuild
-anything. A client that accepts gzip gets the compressed copy under its own ETag (the plain
+anything; a build renders only the events that changed (``feed_builds``). A client that accepts gzip gets the compressed copy under its own ETag (the plain
 one's with ``-gz``); every answer says that it varies with ``Accept-Encoding``.
 """
 
@@ -21,7 +21,7 @@ from festival.core.clock import utcnow
 from festival.db import db
 from festival.festivals.models import FestivalStatus
 from festival.festivals.queries import festival_by_slug
-from festival.schedules import feed_queries, feeds, ical
+from festival.schedules import feed_builds, feed_queries, feeds
 from festival.schedules.models import CalendarFeed
 from festival.troupes.models import Troupe
 from festival.web.downloads import download
@@ -101,11 +101,12 @@ def subscription_links(secret: str) -> dict[str, str]:
 def _troupe_build(feed: CalendarFeed) -> Callable[[], bytes]:
     def build() -> bytes:
         troupe = db.session.get(Troupe, feed.troupe_id)
-        return ical.build_calendar(
+        return feed_builds.build_feed(
+            db.session,
+            owner=feed_builds.FeedOwner(troupe_id=troupe.id),
             name=troupe.name,
             calendar_uid=f"troupe-{troupe.id}@{_domain()}",
             timezone=current_app.config["DEFAULT_TIMEZONE"],
-            events=feed_queries.feed_events(db.session, troupe_id=troupe.id),
             reminders=feed_queries.reminders_of(feed),
         )
 
@@ -123,11 +124,12 @@ def festival_feed(slug: str):
         db.session.commit()
 
     def build() -> bytes:
-        return ical.build_calendar(
+        return feed_builds.build_feed(
+            db.session,
+            owner=feed_builds.FeedOwner(festival_id=festival.id),
             name=festival.name,
             calendar_uid=f"festival-{festival.id}@{_domain()}",
             timezone=festival.timezone,
-            events=feed_queries.feed_events(db.session, festival_id=festival.id, public_only=True),
         )
 
     if request.args.get("download"):

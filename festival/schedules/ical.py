@@ -15,15 +15,17 @@ times in the first place.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from icalendar import Alarm, Calendar, Event, vRecur, vText
+from icalendar import Alarm, Calendar, Event, Timezone, vRecur, vText
 
 from festival.core import bounds
 
 PRODID = "-//festival//Troupe and festival schedules//ZH"
+CALENDAR_END = b"END:VCALENDAR\r\n"
 # "The evening before": this time of day on the day before, in the event's own zone.
 EVENING_BEFORE_AT = time(19, 0)
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ class FeedEvent:
     categories: str = ""
     cancelled: Sequence[datetime] = ()  # original starts, in the event's zone
     overrides: Sequence[FeedOverride] = field(default_factory=tuple)
+    id: int = 0  # the event's row (its kept text is found by it)
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,20 @@ def build_calendar(
     reminders: Reminders = NO_REMINDERS,
 ) -> bytes:
     """A VCALENDAR with one VEVENT per event or series plus one per changed occurrence,
-    each with the feed's reminders."""
+    each with the feed's reminders: every event rendered now (``feed_builds`` renders only
+    those that changed since, and must give these bytes)."""
+    ordered = sorted(events, key=lambda item: (item.starts_at, item.id, item.uid))
+    return assemble(
+        calendar_head(name=name, calendar_uid=calendar_uid, timezone=timezone),
+        [
+            placed(render_event(event, reminders), event.starts_at, event.series_ends_at)
+            for event in ordered
+        ],
+    )
+
+
+def calendar_head(*, name: str, calendar_uid: str, timezone: str) -> bytes:
+    """The calendar's opening line and its own properties, without its END line."""
     calendar = Calendar.new(prodid=PRODID, uid=calendar_uid, calscale="GREGORIAN")
     # TEXT values: vText escapes commas, semicolons and newlines (a plain str is not escaped).
     calendar.add("name", vText(name))
@@ -91,43 +107,100 @@ def build_calendar(
     calendar.add("x-wr-timezone", timezone)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
-    written = []
-    for event in sorted(events, key=lambda item: (item.starts_at, item.uid)):
-        overrides = sorted(event.overrides, key=lambda item: item.original_start)
-        moments = [
-            event.starts_at,
-            event.ends_at,
-            event.series_ends_at,
-            *(
-                moment
-                for override in overrides
-                for moment in (override.original_start, override.starts_at, override.ends_at)
-            ),
+    return calendar.to_ical().removesuffix(CALENDAR_END)
+
+
+@dataclass(frozen=True)
+class RenderedEvent:
+    """An event's VEVENTs as bytes (empty: left out of the calendar) and the time zones they
+    name (each needs its VTIMEZONE in the calendar)."""
+
+    text: bytes
+    tzids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class PlacedEvent:
+    """A rendered event with the years of its first and last day (its zones' VTIMEZONEs
+    cover them)."""
+
+    rendered: RenderedEvent
+    first_year: int
+    last_year: int
+
+
+def placed(rendered: RenderedEvent, starts_at: datetime, series_ends_at: datetime) -> PlacedEvent:
+    return PlacedEvent(rendered, starts_at.year, series_ends_at.year)
+
+
+def render_event(event: FeedEvent, reminders: Reminders = NO_REMINDERS) -> RenderedEvent:
+    """The VEVENT of an event or series and one per changed occurrence, or nothing when a time
+    lies outside the dates the application holds or the event cannot be written."""
+    overrides = sorted(event.overrides, key=lambda item: item.original_start)
+    moments = [
+        event.starts_at,
+        event.ends_at,
+        event.series_ends_at,
+        *(
+            moment
+            for override in overrides
+            for moment in (override.original_start, override.starts_at, override.ends_at)
+        ),
+    ]
+    try:
+        if not all(bounds.day_in_range(moment) for moment in moments):
+            raise ValueError("a time outside the dates the application holds")
+        components = [
+            _vevent(event, reminders),
+            *(_override(event, item, reminders) for item in overrides),
         ]
-        try:
-            if not all(bounds.day_in_range(moment) for moment in moments):
-                raise ValueError("a time outside the dates the application holds")
-            components = [
-                _vevent(event, reminders),
-                *(_override(event, item, reminders) for item in overrides),
-            ]
-        except (ValueError, OverflowError, TypeError):
-            log.warning(
-                "event %s left out of the calendar %s", event.uid, calendar_uid, exc_info=True
-            )
-            continue
+        holder = Calendar()
         for component in components:
-            calendar.add_component(component)
-        written.append(event)
-    if written:
-        first = min(event.starts_at for event in written).date()
-        last = max(event.series_ends_at for event in written).date()
-        calendar.add_missing_timezones(
-            first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)
+            holder.add_component(component)
+        return RenderedEvent(
+            b"".join(component.to_ical() for component in components),
+            frozenset(holder.get_used_tzids()),
         )
-        for zone in calendar.timezones:
-            zone.pop("COMMENT", None)
-    return calendar.to_ical()
+    except (ValueError, OverflowError, TypeError):
+        log.warning("event %s left out of a calendar", event.uid, exc_info=True)
+        return RenderedEvent(b"")
+
+
+def assemble(head: bytes, events: Sequence[PlacedEvent]) -> bytes:
+    """The calendar's bytes: its head, the VTIMEZONE of every zone its events name, the
+    events' texts in the order given, and the END line."""
+    written = [item for item in events if item.rendered.text]
+    return join_calendar(
+        head,
+        [item.rendered.text for item in written],
+        set().union(*(item.rendered.tzids for item in written)),
+        min((item.first_year for item in written), default=0),
+        max((item.last_year for item in written), default=0),
+    )
+
+
+def join_calendar(
+    head: bytes, texts: Sequence[bytes], tzids: Iterable[str], first_year: int, last_year: int
+) -> bytes:
+    """The calendar's bytes from its parts: the head, a VTIMEZONE for each zone named (by
+    name, covering a year before ``first_year`` to two after ``last_year``), the texts, END."""
+    zones = b"".join(
+        _zone_text(tzid, date(first_year - 1, 1, 1), date(last_year + 2, 1, 1))
+        for tzid in sorted(tzids)
+    )
+    return b"".join([head, zones, *texts, CALENDAR_END])
+
+
+@lru_cache(maxsize=64)
+def _zone_text(tzid: str, first_date: date, last_date: date) -> bytes:
+    """A zone's VTIMEZONE with its transitions between the two dates; empty for a zone the
+    time zone database does not know."""
+    try:
+        zone = Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
+    except ValueError:
+        return b""
+    zone.pop("COMMENT", None)
+    return zone.to_ical()
 
 
 def _stamp(updated_at: datetime, reminders: Reminders) -> datetime:

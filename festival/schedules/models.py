@@ -182,3 +182,30 @@ class CalendarFeedBody(Base):
     version: Mapped[int]
     plain: Mapped[bytes] = mapped_column(LargeBinary)
     gzip: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CalendarEventText(Base):
+    """An event's VEVENTs (its series, with its cancellations, changed occurrences and
+    reminders) as rendered for one kind of feed, kept so that a feed is rebuilt by rendering
+    only the events that changed. The text is current while the event's ``sequence`` and
+    ``updated_at`` (every change raises both) and the ``context`` (the label of its kind, the
+    feed's reminders, the rendering's format) are those it was rendered from. An empty text:
+    the event is left out of feeds."""
+
+    __tablename__ = "calendar_event_texts"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    # "troupe" or "festival": an event of a troupe at a festival is in both feeds, with the
+    # troupe's reminders in one and none in the other.
+    feed: Mapped[str] = mapped_column(String(8), primary_key=True)
+    sequence: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    context: Mapped[str] = mapped_column(String(16))
+    # Text, not bytes: PostgreSQL sends bytea as hex in text mode, twice the bytes to decode.
+    text: Mapped[str] = mapped_column(Text)
+    tzids: Mapped[str] = mapped_column(String(200), default="")  # the zones it names, by commas
+    # The years of its first and last day: the calendar's VTIMEZONEs cover them all.
+    first_year: Mapped[int] = mapped_column(default=0)
+    last_year: Mapped[int] = mapped_column(default=0)

@@ -5,7 +5,7 @@ cancellations and changes by the events' owner (not by a list of ids). The feeds
 in ``feed_queries``, the clashes between events in ``clash_queries``.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -46,7 +46,7 @@ def series_of(event: Event) -> recurrence.Series:
     )
 
 
-def _owner_filter(troupe_id: int | None, festival_id: int | None, public_only: bool):
+def owner_condition(troupe_id: int | None, festival_id: int | None, public_only: bool):
     condition = Event.troupe_id == troupe_id if troupe_id else Event.festival_id == festival_id
     return and_(condition, Event.is_public.is_(True)) if public_only else condition
 
@@ -63,8 +63,20 @@ def owner_events(
     """A troupe's or festival's events (those touching [after, before) when given), each with
     its cancellations and changed occurrences loaded: three queries."""
     return _events_where(
-        session, _owner_filter(troupe_id, festival_id, public_only), after=after, before=before
+        session, owner_condition(troupe_id, festival_id, public_only), after=after, before=before
     )
+
+
+def events_by_id(
+    session: Session,
+    event_ids: Collection[int],
+    *,
+    after: datetime | None = None,
+    before: datetime | None = None,
+) -> list[Event]:
+    """The events ``event_ids`` (those touching [after, before) when given), each with its
+    cancellations and changed occurrences loaded: three queries."""
+    return _events_where(session, Event.id.in_(list(event_ids)), after=after, before=before)
 
 
 def leader_events(
