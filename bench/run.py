@@ -7,8 +7,9 @@ organizer, a judge or nobody), counting their SQL queries; then serves the large
 gunicorn (2 workers) under a bounded load; then measures the memory an import of 10,000
 members takes in a process of its own, and the time and memory of building a festival's batch
 of 500 certificates (one A4 PDF page each) in another; then the big screen's latency on the
-performance day (bench.live). It prints a JSON report, writes it to bench.json and
-says which targets hold.
+performance day (bench.live); the year in review's figures of the large festival's year
+(bench.review); and festival feeds of 500, 5,000 and 10,000 public events (bench.feeds): the
+304, the gzip fetch, one change and the next fetch. It prints a JSON report, writes it to bench.json and says which targets hold.
 """
 
 import argparse
@@ -706,6 +707,8 @@ def build_report(
     feed_builds: dict[int, float],
     paper: dict | None = None,
     live: dict | None = None,
+    review: dict | None = None,
+    feeds: dict | None = None,
 ) -> dict:
     by = {(t.name, t.scale): t for scale in timings for t in timings[scale]}
     results = []
@@ -737,6 +740,8 @@ def build_report(
         "feed_first_build_ms": {str(scale): ms for scale, ms in feed_builds.items()},
         "certificates_batch": paper,
         "live_scoring": live,
+        "year_in_review": review,
+        "feeds_at_scale": feeds,
     }
 
 
@@ -829,7 +834,78 @@ def targets(report: dict, small: int, large: int) -> list[tuple[str, bool | None
             ),
         )
     )
+    found.append(year_review_target(report.get("year_in_review"), small, large))
+    found.extend(feed_scale_targets(report.get("feeds_at_scale")))
     return found
+
+
+def feed_scale_targets(feeds: dict | None) -> list[tuple]:
+    """Issue 22's targets for a festival feed of many public events (None when not measured)."""
+    from bench.feeds import (
+        CHANGE_LIMIT_MS,
+        GZIP_FETCH_LIMIT_MS,
+        GZIP_SHARE_LIMIT,
+        MIDDLE,
+        POLL_GROWTH_LIMIT,
+    )
+
+    names = (
+        f"feeds at scale: a 304 poll within ×{POLL_GROWTH_LIMIT} from the fewest to the most "
+        "events",
+        f"feeds at scale: a warm full gzip fetch at {MIDDLE} events ≤ {GZIP_FETCH_LIMIT_MS} ms",
+        f"feeds at scale: one change plus the next fetch at {MIDDLE} events ≤ {CHANGE_LIMIT_MS} ms",
+        f"feeds at scale: gzip ≤ {GZIP_SHARE_LIMIT:.0%} of the plain size",
+    )
+    if not feeds:
+        return [(name, None, "not measured") for name in names]
+    sizes, middle = feeds["sizes"], feeds["middle"]
+    growth = max(feeds["poll_304_growth"], feeds["poll_304_gzip_growth"])
+    share = max(item["gzip_share"] for item in sizes)
+    return [
+        (
+            names[0],
+            growth <= POLL_GROWTH_LIMIT,
+            ", ".join(f"{item['poll_304_ms']} ms at {item['events']}" for item in sizes)
+            + f" (×{feeds['poll_304_growth']}; gzip ×{feeds['poll_304_gzip_growth']})",
+        ),
+        (
+            names[1],
+            middle["fetch_gzip_ms"] <= GZIP_FETCH_LIMIT_MS,
+            f"{middle['fetch_gzip_ms']} ms ({middle['gzip_bytes']} bytes; plain "
+            f"{middle['fetch_plain_ms']} ms)",
+        ),
+        (
+            names[2],
+            middle["change_and_fetch_ms"] <= CHANGE_LIMIT_MS,
+            f"{middle['change_and_fetch_ms']} ms (change {middle['change_ms']} ms, fetch "
+            f"{middle['next_fetch_ms']} ms; first build {middle['first_fetch_ms']} ms)",
+        ),
+        (
+            names[3],
+            share <= GZIP_SHARE_LIMIT,
+            ", ".join(f"{item['gzip_share']:.1%} at {item['events']}" for item in sizes),
+        ),
+    ]
+
+
+def year_review_target(review: dict | None, small: int, large: int) -> tuple:
+    """The year in review's figures of the year of the large festival: under
+    REVIEW_LIMIT_MS, with the same statements at both scales (None when not measured)."""
+    from bench.review import REVIEW_LIMIT_MS
+
+    name = (
+        f"year in review: the figures of a year with {large} programs under "
+        f"{REVIEW_LIMIT_MS} ms, same queries at both scales"
+    )
+    if not review:
+        return (name, None, "not measured")
+    a, b = review[str(small)], review[str(large)]
+    return (
+        name,
+        b["median_ms"] <= REVIEW_LIMIT_MS and a["queries"] == b["queries"],
+        f"median {b['median_ms']} ms (p95 {b['p95_ms']} ms) for {b['programs']} programs; "
+        f"{a['queries']} vs {b['queries']} queries",
+    )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -854,6 +930,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-import", action="store_true")
     parser.add_argument("--no-paper", action="store_true", help="skip the certificates batch")
     parser.add_argument("--no-live", action="store_true", help="skip the live scoring (screen)")
+    parser.add_argument(
+        "--no-review", action="store_true", help="skip the year in review's figures"
+    )
+    parser.add_argument(
+        "--no-feeds",
+        action="store_true",
+        help="skip the feeds at scale (festival feeds of 500, 5,000 and 10,000 events)",
+    )
     parser.add_argument(
         "--profile",
         default="",
@@ -936,6 +1020,17 @@ def main(argv: list[str] | None = None) -> int:
         print("requests, the two worlds' in turn:", flush=True)
         timings = measure_worlds(scenes, args, profile)
         feed_builds = {scene.scale: scene.feed_build_ms for scene in scenes}
+        review = None
+        if not args.no_review:
+            from bench.review import REVIEW_YEAR, year_review_timings
+
+            print(f"the year in review of {REVIEW_YEAR} (the province's figures):", flush=True)
+            review = year_review_timings(
+                [(scene.scale, scene.app, scene.world) for scene in scenes],
+                runs=args.runs,
+                warmups=args.warmups,
+                budget=args.budget,
+            )
         url, app, world = scenes[-1].url, scenes[-1].app, scenes[-1].world
         info = machine(url, app)
         rates = None
@@ -968,6 +1063,15 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             live = live_scoring(url, app, world, workdir)
+        feeds = None
+        if not args.no_feeds:
+            from bench.feeds import SIZES, feeds_at_scale
+
+            print(
+                f"feeds at scale: festival feeds of {', '.join(map(str, SIZES))} public events",
+                flush=True,
+            )
+            feeds = feeds_at_scale(app, scenes[-1].visitors, scenes[-1].counter, world)
         report = build_report(
             make_url(url).get_backend_name(),
             info,
@@ -979,6 +1083,8 @@ def main(argv: list[str] | None = None) -> int:
             feed_builds,
             paper,
             live,
+            review,
+            feeds,
         )
         text_report = render(report)
         print(text_report, end="")

@@ -89,6 +89,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from festival.performance.paper_views import bp as performance_paper_bp
     from festival.programs.views import bp as programs_bp
     from festival.public.views import bp as public_bp
+    from festival.review.views import bp as review_bp
     from festival.schedules.feed_views import bp as feeds_bp
     from festival.schedules.views import bp as schedules_bp
     from festival.troupes.views import bp as troupes_bp
@@ -115,6 +116,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         performance_paper_bp,
         performance_day_bp,
         live_bp,
+        review_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

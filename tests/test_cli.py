@@ -46,7 +46,7 @@ def test_demo_loads_the_district_of_domain_md(app, session, client):
     assert {
         "江苏省老龄工作委员会办公室",
         "南通市老龄工作委员会办公室",
-        "崇川区老龄工作委员会办公室",
+        "通州区老龄工作委员会办公室",
     } <= names
     troupes = {t.name: t for t in session.execute(select(Troupe)).scalars()}
     assert "万年表歌舞团" in troupes

@@ -72,7 +72,7 @@ def test_the_demo_holds_the_festival_of_domain_md_and_its_home_leads_into_it(app
     office = session.get(
         Organization, next(a.organization_id for a in city_awards if a.tier.value == "organization")
     )
-    assert office.name == "崇川区老龄工作委员会办公室"
+    assert office.name == "通州区老龄工作委员会办公室"
     # By allocation from the province's round ranked by category, not by hand.
     [provincial] = session.execute(select(Award).where(Award.festival_id == province.id)).scalars()
     assert provincial.tier.value == "second" and provincial.round_id is not None

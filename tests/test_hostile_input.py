@@ -411,6 +411,9 @@ def build_world(session) -> World:
         "kind": ["programs"],
         "fmt": ["csv"],
         "code": ["en"],
+        # The year in review of the festivals' office, whose tables name them.
+        "organization_id": [announced.organization_id],
+        "year": [announced.year],
         "filename": ["favicon.svg"],
     }
     return World(

@@ -116,6 +116,20 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/users"): "401 403 403 403 403 403 400",
     ("GET", "/api/v1/organizations"): "401 403 403 403 200 200 200",
     ("POST", "/api/v1/organizations"): "401 403 403 403 400 400 400",
+    # issue 24 (a): the year in review's figures: the office's organizers (or above), admins
+    ("GET", "/api/v1/organizations/<int:organization_id>/years/<int:year>"): (
+        "401 403 403 403 200 403 200"
+    ),
+    # issue 24 (c): the year in review's page and its Word and Excel copies, same people
+    ("GET", "/organizations/<int:organization_id>/years/<int:year>"): (
+        "302 403 403 403 200 403 200"
+    ),
+    ("GET", "/organizations/<int:organization_id>/years/<int:year>.docx"): (
+        "302 403 403 403 200 403 200"
+    ),
+    ("GET", "/organizations/<int:organization_id>/years/<int:year>.xlsx"): (
+        "302 403 403 403 200 403 200"
+    ),
     # API: festivals
     ("GET", "/api/v1/festivals"): "200 200 200 200 200 200 200",
     ("POST", "/api/v1/festivals"): "401 403 403 403 400 400 400",
@@ -430,6 +444,8 @@ def world(session):
         "objection_id": objection.id,
         "key_id": "0123456789abcdef",
         "day": "2027-02-08",
+        "organization_id": office.id,
+        "year": 2026,
     }
     return users, values
 

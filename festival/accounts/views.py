@@ -181,6 +181,9 @@ def organizations():
         form=form,
         listing=listing,
         level_labels=LEVEL_LABELS,
+        # The viewer's own organisations (all for an administrator): the ones whose year in
+        # review they may read (festival.review.permissions), as they may create under them.
+        reviewable_ids={o.id for o in parents},
         # An administrator creates top-level ones too, the first one included.
         can_create=bool(parents) or current_user.is_admin,
     )

@@ -37,6 +37,7 @@ from festival.api import (  # noqa: E402, F401
     tokens,
     troupes,
     users,
+    years,
 )
 
 __all__ = ["bp"]

@@ -29,7 +29,7 @@ from festival.performance.stage import put_on_stage
 from festival.programs.models import Program
 from festival.programs.services import submit_program
 
-DISTRICT_FESTIVAL = "首届南通市老年特色文化艺术节·崇川区选拔"
+DISTRICT_FESTIVAL = "首届南通市老年特色文化艺术节·通州区选拔"
 CITY_FESTIVAL = "首届南通市老年特色文化艺术节"
 PROVINCE_FESTIVAL = "江苏省老年文艺节目展评"
 CRITERIA = [("艺术表现", 40), ("编排创意", 30), ("舞台效果", 20), ("精神风貌", 10)]
@@ -48,7 +48,7 @@ QUALITY = {
     "江海渔歌": 71,
     "我骄傲，我是中国人": 69,
 }
-NEXT_FESTIVAL = "2027年崇川区老年文艺汇演"
+NEXT_FESTIVAL = "2027年通州区老年文艺汇演"
 # The city's and the province's allocations, each category's ranking by itself: (tier,
 # count, share) and each tier's minimum score.
 CITY_TIERS = [("second", 1, None), ("third", 1, None), ("excellence", None, Decimal(1))]
@@ -443,7 +443,7 @@ def _demo_festival(
         starts_on=starts_on,
         ends_on=starts_on,
         submission_deadline=deadline,
-        description="由崇川区老龄工作委员会办公室会同区文化、广电、体育、老干部局主办。",
+        description="由通州区老龄工作委员会办公室会同区文化、广电、体育、老干部局主办。",
         actor=actor,
         now=created,
     )

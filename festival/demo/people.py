@@ -15,13 +15,13 @@ DEMO_PASSWORD = "festival-demo"  # noqa: S105  (published on the demo's home pag
 
 PROVINCE = "江苏省老龄工作委员会办公室"
 CITY = "南通市老龄工作委员会办公室"
-DISTRICT = "崇川区老龄工作委员会办公室"
-OTHER_DISTRICT = "通州区老龄工作委员会办公室"
+DISTRICT = "通州区老龄工作委员会办公室"
+OTHER_DISTRICT = "崇川区老龄工作委员会办公室"
 
 # username, display name, role, organisation
 DEMO_ACCOUNTS = [
     ("admin", "系统管理员", Role.admin, None),
-    ("district", "崇川区老龄办 王主任", Role.organizer, DISTRICT),
+    ("district", "通州区老龄办 王主任", Role.organizer, DISTRICT),
     ("city", "南通市老龄办 李科长", Role.organizer, CITY),
     ("province", "江苏省老龄办 赵处长", Role.organizer, PROVINCE),
     ("judge1", "评委 陈老师", Role.judge, None),

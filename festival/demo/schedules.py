@@ -23,35 +23,34 @@ ZONE = "Asia/Shanghai"
 SHANGHAI = ZoneInfo(ZONE)
 TAICHI_TEAM = "太极拳展示队"
 TOUR_TROUPE = "万年表歌舞团"
-TRAINING_GROUND = "崇川区文化馆广场"
+TRAINING_GROUND = "通州区文化馆广场"
 EXHIBITION_DAY = date(2026, 10, 24)
-# The nursing homes (敬老院) of twenty towns that the Golden Autumn tour visits, in order.
+# The nursing homes (敬老院) of the district's twenty towns that the Golden Autumn tour visits,
+# in order.
 GOLDEN_AUTUMN_HOMES = [
-    f"{district}{town}敬老院"
-    for district, towns in [
-        (
-            "通州区",
-            [
-                "石港镇",
-                "西亭镇",
-                "二甲镇",
-                "骑岸镇",
-                "刘桥镇",
-                "平潮镇",
-                "兴仁镇",
-                "十总镇",
-                "川姜镇",
-                "东社镇",
-                "三余镇",
-                "五接镇",
-            ],
-        ),
-        (
-            "海门区",
-            ["常乐镇", "悦来镇", "四甲镇", "余东镇", "正余镇", "包场镇", "临江镇", "三星镇"],
-        ),
+    f"通州区{town}敬老院"
+    for town in [
+        "石港镇",
+        "西亭镇",
+        "二甲镇",
+        "骑岸镇",
+        "刘桥镇",
+        "平潮镇",
+        "兴仁镇",
+        "十总镇",
+        "川姜镇",
+        "东社镇",
+        "三余镇",
+        "五接镇",
+        "金沙镇",
+        "兴东镇",
+        "张芝山镇",
+        "川港镇",
+        "平东镇",
+        "四安镇",
+        "先锋镇",
+        "五甲镇",
     ]
-    for town in towns
 ]
 
 
@@ -261,7 +260,7 @@ def make_schedules(
             kind=EventKind.rehearsal,
             starts_at=_at(date(2026, 11, 3), 14),
             ends_at=_at(date(2026, 11, 3), 16),
-            location="崇川区老年大学排练厅",
+            location="通州区老年大学排练厅",
             notes="排练2027年汇演的新节目。",
             rule=rule_from_repeat(
                 Repeat(freq="weekly", weekdays=("TU", "TH"), until=date(2027, 4, 30)), SHANGHAI
@@ -295,11 +294,11 @@ def make_schedules(
         create_event(
             session,
             details=EventDetails(
-                title="2027年崇川区老年文艺汇演动员会",
+                title="2027年通州区老年文艺汇演动员会",
                 kind=EventKind.meeting,
                 starts_at=_at(date(2026, 12, 16), 14, 30),
                 ends_at=_at(date(2026, 12, 16), 16),
-                location="崇川区老龄办会议室",
+                location="通州区老龄办会议室",
                 is_public=True,
                 notes="各团队负责人参加：汇演安排、节目类别和报送时间。",
             ),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from festival.db import local_date
+from festival.festivals.models import Festival
 from festival.schedules import recurrence
 from festival.schedules.models import (
     Attendance,
@@ -86,6 +87,21 @@ def leader_events(
     troupe, cancellations and changed occurrences loaded: three queries."""
     led = Event.troupe_id.in_(select(Troupe.id).where(Troupe.leader_id == leader_id))
     return _events_where(session, led, after=after, before=before, with_troupe=True)
+
+
+def organization_events(
+    session: Session, organization_id: int, *, after: datetime, before: datetime
+) -> list[Event]:
+    """The events touching [after, before) of an organisation's own troupes and festivals (not
+    those of the organisations under it), with their cancellations and changed occurrences
+    loaded: three queries whatever the number of troupes, festivals or events."""
+    own = or_(
+        Event.troupe_id.in_(select(Troupe.id).where(Troupe.organization_id == organization_id)),
+        Event.festival_id.in_(
+            select(Festival.id).where(Festival.organization_id == organization_id)
+        ),
+    )
+    return _events_where(session, own, after=after, before=before)
 
 
 def recorded_sessions(
@@ -216,18 +232,21 @@ class MemberAttendance:
         return None if not self.sessions else self.attended / self.sessions
 
 
-def _sessions_taken(troupe_id: int, after: datetime, before: datetime):
-    """The troupe's sessions in [after, before) whose attendance was taken, with their local
+def _sessions_taken(troupes, after: datetime, before: datetime):
+    """The sessions in [after, before) of the troupes ``troupes`` names (a condition on
+    ``Event.troupe_id``) whose attendance was taken, with their troupe, event's zone and local
     day (``day``), as a subquery."""
     return (
         select(
+            Event.troupe_id,
+            Event.timezone.label("zone"),
             Attendance.event_id,
             Attendance.occurrence_at,
             local_date(Attendance.occurrence_at, Event.timezone).label("day"),
         )
         .join(Event, Event.id == Attendance.event_id)
         .where(
-            Event.troupe_id == troupe_id,
+            troupes,
             Attendance.occurrence_at >= after,
             Attendance.occurrence_at < before,
         )
@@ -242,7 +261,7 @@ def attendance_rates(
     """Per member: of the sessions in [after, before) whose attendance was taken on or after
     the day they joined, how many they came to. Computed in SQL: one query whatever the
     number of sessions or members."""
-    held = _sessions_taken(troupe_id, after, before)
+    held = _sessions_taken(Event.troupe_id == troupe_id, after, before)
     # Each member against each session held since they joined, with what was recorded.
     counted = (
         select(
@@ -284,8 +303,66 @@ def attendance_rates(
 
 def sessions_taken(session: Session, troupe_id: int, after: datetime, before: datetime) -> int:
     """How many of the troupe's sessions in [after, before) had their attendance taken."""
-    held = _sessions_taken(troupe_id, after, before)
+    held = _sessions_taken(Event.troupe_id == troupe_id, after, before)
     return session.execute(select(func.count()).select_from(held)).scalar_one()
+
+
+def attendance_rate(present: int, recorded: int) -> float | None:
+    """The rate of a troupe's sessions (a week's, a month's, a year's): ticks present over the
+    members on each session's day (a member not ticked counts as absent, one who had not joined
+    yet does not count); None when no attendance was taken."""
+    return None if not recorded else present / recorded
+
+
+@dataclass(frozen=True)
+class SessionAttendance:
+    """One session whose attendance was taken: the members on its day (``recorded``) and how
+    many of them were ticked present."""
+
+    troupe_id: int
+    event_id: int
+    occurrence_at: datetime  # the original start, UTC
+    zone: str  # the event's time zone
+    recorded: int
+    present: int
+
+
+def session_attendance(
+    session: Session, troupes, after: datetime, before: datetime
+) -> list[SessionAttendance]:
+    """Per session in [after, before) of the troupes ``troupes`` names (a condition on
+    ``Event.troupe_id``, e.g. ``Event.troupe_id == 5`` or ``Event.troupe_id.in_(subquery)``)
+    whose attendance was taken: the members on its day and the ticks present, counted as
+    ``attendance_rates`` counts them. One query whatever the number of troupes or sessions."""
+    held = _sessions_taken(troupes, after, before)
+    # Each session against each member on its day, with what was recorded: as in the rates.
+    rows = session.execute(
+        select(
+            held.c.troupe_id,
+            held.c.event_id,
+            held.c.occurrence_at,
+            held.c.zone,
+            func.count(Membership.person_id),
+            func.sum(case((Attendance.present.is_(True), 1), else_=0)),
+        )
+        .select_from(held)
+        .outerjoin(
+            Membership, and_(Membership.troupe_id == held.c.troupe_id, member_on(held.c.day))
+        )
+        .outerjoin(
+            Attendance,
+            and_(
+                Attendance.event_id == held.c.event_id,
+                Attendance.occurrence_at == held.c.occurrence_at,
+                Attendance.person_id == Membership.person_id,
+            ),
+        )
+        .group_by(held.c.troupe_id, held.c.event_id, held.c.occurrence_at, held.c.zone)
+    )
+    return [
+        SessionAttendance(troupe_id, event_id, occurrence_at, zone, recorded, int(present or 0))
+        for troupe_id, event_id, occurrence_at, zone, recorded, present in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -297,7 +374,7 @@ class WeekAttendance:
 
     @property
     def rate(self) -> float | None:
-        return None if not self.recorded else self.present / self.recorded
+        return attendance_rate(self.present, self.recorded)
 
 
 def weekly_attendance(
@@ -307,35 +384,14 @@ def weekly_attendance(
     the members of the session's day (as ``attendance_rates`` counts them, so the two agree:
     a member not ticked present counts as absent). One query; weeks without a session are listed
     with zeros."""
-    held = _sessions_taken(troupe_id, after, before)
-    # Each session against each member on its day, with what was recorded: as in the rates.
-    rows = session.execute(
-        select(
-            held.c.event_id,
-            held.c.occurrence_at,
-            func.count(Membership.person_id),
-            func.sum(case((Attendance.present.is_(True), 1), else_=0)),
-        )
-        .select_from(held)
-        .outerjoin(Membership, and_(Membership.troupe_id == troupe_id, member_on(held.c.day)))
-        .outerjoin(
-            Attendance,
-            and_(
-                Attendance.event_id == held.c.event_id,
-                Attendance.occurrence_at == held.c.occurrence_at,
-                Attendance.person_id == Membership.person_id,
-            ),
-        )
-        .group_by(held.c.event_id, held.c.occurrence_at)
-    )
     weeks: dict[date, list[int]] = {}
-    for _event_id, occurrence_at, recorded, present in rows:
-        day = occurrence_at.astimezone(zone).date()
+    for held in session_attendance(session, Event.troupe_id == troupe_id, after, before):
+        day = held.occurrence_at.astimezone(zone).date()
         week = day - timedelta(days=day.weekday())
         totals = weeks.setdefault(week, [0, 0, 0])
         totals[0] += 1
-        totals[1] += int(present or 0)
-        totals[2] += recorded
+        totals[1] += held.present
+        totals[2] += held.recorded
     first_day = after.astimezone(zone).date()
     last_day = (before - timedelta(seconds=1)).astimezone(zone).date()
     week = first_day - timedelta(days=first_day.weekday())

@@ -76,3 +76,60 @@ def horizontal_bar_chart(
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+COLUMN_AREA = 160  # the tallest column, in pixels
+COLUMN_VALUE_SIZE = 16  # the figure above a column: narrow columns on a phone
+COLUMN_GAP = 20  # percent of each slot left between columns
+
+
+def column_chart(
+    items: Sequence[tuple[str, int | float]],
+    *,
+    chart_id: str,
+    title: str,
+    description: str = "",
+    maximum: int | float | None = None,
+    value_texts: Sequence[str] | None = None,
+) -> Markup:
+    """An accessible column chart of (short label, value), for a dozen items or so (the months
+    of a year): columns in percent of the chart's width, the figure above each and its label
+    below in real pixels; empty markup when there is no data or every value is zero."""
+    if not items or not any(value for _, value in items):
+        return Markup("")
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    texts = list(value_texts) if value_texts is not None else [f"{v:g}" for _, v in items]
+    summary = description or clauses(
+        labelled(label, text) for (label, _value), text in zip(items, texts, strict=True)
+    )
+    largest = maximum if maximum is not None else max(value for _, value in items)
+    top = COLUMN_VALUE_SIZE + 8  # room for the figure above the tallest column
+    floor = top + COLUMN_AREA
+    height = floor + LABEL_SIZE + 10
+    slot = 100 / len(items)
+    width = slot * (100 - COLUMN_GAP) / 100
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="column-chart" id="{escape(chart_id)}" '
+        f'role="img" aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
+        f'width="100%" height="{height}" font-size="{LABEL_SIZE}" fill="{INK}">',
+        f'<title id="{escape(title_id)}">{escape(title)}</title>',
+        f'<desc id="{escape(desc_id)}">{escape(summary)}</desc>',
+        f'<line x1="0" y1="{floor}" x2="100%" y2="{floor}" stroke="{INK}" stroke-width="2"/>',
+    ]
+    for index, ((label, value), text) in enumerate(zip(items, texts, strict=True)):
+        share = min(max(value or 0, 0), largest) / largest if largest > 0 else 0
+        column = round(COLUMN_AREA * share, 1)
+        left = round(slot * index + (slot - width) / 2, 3)
+        middle = round(slot * index + slot / 2, 3)
+        parts.append(
+            f'<g class="column">'
+            f'<rect class="bar" x="{left:g}%" y="{floor - column:g}" width="{width:.3f}%" '
+            f'height="{column:g}" fill="{BAR}"/>'
+            f'<text x="{middle:g}%" y="{floor - column - 6:g}" text-anchor="middle" '
+            f'font-size="{COLUMN_VALUE_SIZE}" font-weight="700">{escape(text)}</text>'
+            f'<text x="{middle:g}%" y="{floor + LABEL_SIZE + 4}" text-anchor="middle">'
+            f"{escape(_short(label))}</text>"
+            f"</g>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -46,12 +46,27 @@ def to_xlsx(
     header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Sheet1"
 ) -> bytes:
     """A one-sheet workbook: a bold header row, dates as dates, columns wide enough to read."""
+    return to_xlsx_sheets([(title, header, rows)])
+
+
+def to_xlsx_sheets(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """A workbook of one sheet per (title, header, rows), each written as ``to_xlsx`` writes
+    its one."""
     from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        _write_sheet(workbook, title, header, rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]):
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
-    workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(title))
     widths = [_width(cell) for cell in header]
     rows = [list(row) for row in rows]
@@ -78,9 +93,6 @@ def to_xlsx(
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)
         sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _width(value: Any) -> int:

@@ -26,8 +26,52 @@ LIVE = {
     "poll_304": [{"pollers": 1, "ms_per_poll": 2.0}, {"pollers": 50, "ms_per_poll": 70.0}],
 }
 
+# issue 24 (a): the year in review's figures at both scales (bench.review)
+REVIEW = {
+    "100": {"median_ms": 8.0, "p95_ms": 9.0, "queries": 15, "runs": 30, "programs": 100},
+    "10000": {"median_ms": 120.0, "p95_ms": 140.0, "queries": 15, "runs": 30, "programs": 10_000},
+}
 
-def report(large_factor: float = 1.2, **changes) -> dict:
+
+# issue 22: festival feeds of many public events (bench.feeds)
+def feed_size(events: int, poll_ms: float, **changes) -> dict:
+    return {
+        "events": events,
+        "first_fetch_ms": 2500.0,
+        "poll_304_ms": poll_ms,
+        "poll_304_gzip_ms": poll_ms,
+        "poll_304_queries": 2,
+        "fetch_gzip_ms": 1.7,
+        "fetch_plain_ms": 2.0,
+        "fetch_queries": 3,
+        "change_ms": 7.0,
+        "next_fetch_ms": 55.0,
+        "change_and_fetch_ms": 62.0,
+        "plain_bytes": 2_658_770,
+        "gzip_bytes": 146_656,
+        "gzip_share": 0.0552,
+        **changes,
+    }
+
+
+def feeds(poll_ms_at_most: float = 1.05, **middle_changes) -> dict:
+    sizes = [
+        feed_size(500, 1.0),
+        feed_size(5_000, 1.0, **middle_changes),
+        feed_size(10_000, poll_ms_at_most),
+    ]
+    return {
+        "sizes": sizes,
+        "poll_304_growth": round(poll_ms_at_most / 1.0, 2),
+        "poll_304_gzip_growth": round(poll_ms_at_most / 1.0, 2),
+        "middle": sizes[1],
+    }
+
+
+MEASURED = object()
+
+
+def report(large_factor: float = 1.2, feeds_at_scale=MEASURED, **changes) -> dict:
     built = build_report(
         "sqlite",
         {"cpus": 2},
@@ -39,6 +83,8 @@ def report(large_factor: float = 1.2, **changes) -> dict:
         {100: 40.0, 10_000: 41.0},
         {"certificates": 500, "pages": 500, "seconds": 20.0, "peak_mb": 190.0, "growth_mb": 55.0},
         LIVE,
+        REVIEW,
+        feeds() if feeds_at_scale is MEASURED else feeds_at_scale,
     )
     return {**built, **changes}
 
@@ -81,3 +127,23 @@ def test_targets_hold_and_fail_on_their_figures():
     }
     assert unmeasured["feed_304 throughput ≥ 70% of healthz"] is None
     assert unmeasured["import of 10000 members: peak growth < 150 MB"] is None
+
+
+def test_the_feed_scale_targets_hold_and_fail_on_their_figures():
+    def held(**changes) -> dict[str, bool | None]:
+        return {
+            name: holds
+            for name, holds, _ in targets(report(**changes), 100, 10_000)
+            if name.startswith("feeds at scale")
+        }
+
+    assert list(held().values()) == [True, True, True, True]
+    assert list(held(feeds_at_scale=feeds(poll_ms_at_most=1.2)).values()) == [
+        False,
+        True,
+        True,
+        True,
+    ]
+    slow = feeds(fetch_gzip_ms=3.5, change_and_fetch_ms=130.0, gzip_share=0.3)
+    assert list(held(feeds_at_scale=slow).values()) == [True, False, False, False]
+    assert list(held(feeds_at_scale=None).values()) == [None, None, None, None]

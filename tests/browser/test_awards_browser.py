@@ -51,7 +51,7 @@ def test_anonymous_visitor_reads_downloads_and_prints_the_city_award_list(
     assert len(tier_rows(page, "third")) == 2
     assert len(tier_rows(page, "excellence")) == 3
     [organization] = tier_rows(page, "organization")
-    assert organization[0].startswith("崇川区老龄工作委员会办公室")
+    assert organization[0].startswith("通州区老龄工作委员会办公室")
     assert "优秀组织奖" in organization[0]
     # The city awards by category: a heading per category, its tiers under it, the
     # organisation award last.
@@ -99,7 +99,7 @@ def test_anonymous_visitor_reads_downloads_and_prints_the_city_award_list(
     assert [row[2] for row in rows[:6]] == [
         text.strip("《》") for text in page.locator("cite.program-title").all_inner_texts()
     ]
-    assert rows[0][2] == "和谐大家园" and rows[-1][4] == "崇川区老龄工作委员会办公室"
+    assert rows[0][2] == "和谐大家园" and rows[-1][4] == "通州区老龄工作委员会办公室"
 
     page.locator("tr[data-certificate] a").first.click()
     page.wait_for_url("**/certificates/*")

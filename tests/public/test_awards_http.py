@@ -397,7 +397,7 @@ def test_demo_city_list_has_the_six_programs_and_the_organisation_award(app, ses
     assert [row["recipient"] for row in by_tier["second"]] == ["《和谐大家园》"]
     assert len(by_tier["third"]) == 2 and len(by_tier["excellence"]) == 3
     [organization] = by_tier["organization"]
-    assert organization["recipient"] == "崇川区老龄工作委员会办公室"
+    assert organization["recipient"] == "通州区老龄工作委员会办公室"
     assert organization["title"] == "优秀组织奖"
     assert list(by_tier) == ["second", "third", "excellence", "organization"]
 
