@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Dialect, and_, bindparam, case, false, select
 from sqlalchemy.orm import Session
 
 from festival.core import bounds
+from festival.festivals.models import Festival, FestivalStatus
 from festival.schedules.ical import FeedEvent, FeedOverride, Reminders
 from festival.schedules.models import (
     CalendarEventText,
@@ -194,66 +195,111 @@ class FeedState:
 
 
 _feeds = CalendarFeed.__table__.c
-_FEED_STATE = select(
-    _feeds.id, _feeds.secret, _feeds.version, _feeds.body_version, _feeds.etag, _feeds.changed_at
-).where(_feeds.selector == bindparam("selector"), _feeds.troupe_id.is_not(None))
-
-
+_festivals = Festival.__table__.c
 _bodies = CalendarFeedBody.__table__.c
-_FEED_BODIES = {
-    compressed: select(_bodies.gzip if compressed else _bodies.plain).where(
-        _bodies.feed_id == bindparam("feed_id"), _bodies.version == bindparam("version")
+# The statements of a poll, sent to the driver's cursor (see ``troupe_feed_state``).
+_STATEMENTS = {
+    "troupe_state": select(
+        _feeds.id,
+        _feeds.secret,
+        _feeds.version,
+        _feeds.body_version,
+        _feeds.etag,
+        _feeds.changed_at,
+    ).where(_feeds.selector == bindparam("selector"), _feeds.troupe_id.is_not(None)),
+    "festival_state": select(
+        _festivals.status,
+        _feeds.id,
+        _feeds.version,
+        _feeds.body_version,
+        _feeds.etag,
+        _feeds.changed_at,
     )
-    for compressed in (False, True)
+    .select_from(
+        Festival.__table__.outerjoin(CalendarFeed.__table__, _feeds.festival_id == _festivals.id)
+    )
+    .where(_festivals.slug == bindparam("slug")),
+    **{
+        f"body_{'gzip' if compressed else 'plain'}": select(
+            _bodies.gzip if compressed else _bodies.plain
+        ).where(_bodies.feed_id == bindparam("feed_id"), _bodies.version == bindparam("version"))
+        for compressed in (False, True)
+    },
 }
 
 
 @dataclass(frozen=True)
 class _DriverStatement:
-    """``_FEED_STATE`` compiled once for a kind of database, as its driver takes it."""
+    """One of ``_STATEMENTS`` compiled once for a kind of database, as its driver takes it."""
 
     sql: str
+    names: tuple[str, ...]  # the parameters in order, when the driver takes them by position
     positional: bool
-    read_changed_at: Callable[[Any], datetime]
 
 
-_driver_statements: dict[tuple[str, str], _DriverStatement] = {}
+_driver_statements: dict[tuple[str, str, str], _DriverStatement] = {}
+_changed_at_readers: dict[tuple[str, str], Callable[[Any], datetime]] = {}
 
 
-def _driver_statement(dialect: Dialect) -> _DriverStatement:
-    key = (dialect.name, dialect.driver)
+def _driver_statement(dialect: Dialect, name: str) -> _DriverStatement:
+    key = (dialect.name, dialect.driver, name)
     if key not in _driver_statements:
-        compiled = _FEED_STATE.compile(dialect=dialect)
-        changed_at = _feeds.changed_at.type.dialect_impl(dialect)
+        compiled = _STATEMENTS[name].compile(dialect=dialect)
         _driver_statements[key] = _DriverStatement(
             sql=compiled.string,
+            names=tuple(compiled.positiontup or ()),
             positional=compiled.positional,
-            read_changed_at=changed_at.result_processor(dialect, None) or (lambda value: value),
         )
     return _driver_statements[key]
 
 
-def troupe_feed_state(connection: Connection, secret: str) -> FeedState | None:
-    """The state of the troupe feed of a subscription URL's secret, found by its selector
-    and compared in constant time.
+def _read_changed_at(dialect: Dialect) -> Callable[[Any], datetime]:
+    key = (dialect.name, dialect.driver)
+    if key not in _changed_at_readers:
+        changed_at = _feeds.changed_at.type.dialect_impl(dialect)
+        _changed_at_readers[key] = changed_at.result_processor(dialect, None) or (
+            lambda value: value
+        )
+    return _changed_at_readers[key]
 
-    Most polls end here with a 304, so the statement goes to the driver's cursor through
+
+def _fetch_one(connection: Connection, name: str, **params) -> tuple | None:
+    """One row of a statement of ``_STATEMENTS`` straight from the driver's cursor.
+
+    Most polls end with a 304, so these go to the cursor through
     ``Connection._cursor_execute``, SQLAlchemy's own path for statements it did not compile
     (events, logging, disconnect handling) without an execution context and a result
-    object: those took a quarter of a poll on PostgreSQL, as long as the round trip.
-    """
-    if not secret or len(secret) > 64:
-        return None
-    statement = _driver_statement(connection.dialect)
-    selector = secret[:16]
-    cursor = connection.connection.cursor()
+    object: those took a quarter of a poll on PostgreSQL, as long as the round trip. On
+    PostgreSQL rows come in binary (``bytea`` is otherwise sent as hex, twice the bytes)."""
+    statement = _driver_statement(connection.dialect, name)
+    binary = connection.dialect.name == "postgresql"
+    cursor = connection.connection.cursor(binary=True) if binary else connection.connection.cursor()
     try:
         connection._cursor_execute(
-            cursor, statement.sql, (selector,) if statement.positional else {"selector": selector}
+            cursor,
+            statement.sql,
+            tuple(params[key] for key in statement.names) if statement.positional else params,
         )
-        row = cursor.fetchone()
+        return cursor.fetchone()
     finally:
         cursor.close()
+
+
+@dataclass(frozen=True)
+class FestivalFeedState:
+    """A festival's public feed as a poll sees it: whether the festival is a draft (no feed
+    shown), and its feed's state once it has one."""
+
+    draft: bool
+    feed: FeedState | None
+
+
+def troupe_feed_state(connection: Connection, secret: str) -> FeedState | None:
+    """The state of the troupe feed of a subscription URL's secret, found by its selector
+    and compared in constant time (one query)."""
+    if not secret or len(secret) > 64:
+        return None
+    row = _fetch_one(connection, "troupe_state", selector=secret[:16])
     if row is None:
         return None
     feed_id, stored_secret, version, body_version, etag, changed_at = row
@@ -264,8 +310,31 @@ def troupe_feed_state(connection: Connection, secret: str) -> FeedState | None:
         version=version,
         body_version=body_version,
         etag=etag,
-        changed_at=statement.read_changed_at(changed_at),
+        changed_at=_read_changed_at(connection.dialect)(changed_at),
     )
+
+
+def festival_feed_state(connection: Connection, slug: str) -> FestivalFeedState | None:
+    """The state of a festival's public feed by the festival's slug (one query); None for no
+    such festival."""
+    if not slug or len(slug) > 80:
+        return None
+    row = _fetch_one(connection, "festival_state", slug=slug)
+    if row is None:
+        return None
+    status, feed_id, version, body_version, etag, changed_at = row
+    feed = (
+        None
+        if feed_id is None
+        else FeedState(
+            id=feed_id,
+            version=version,
+            body_version=body_version,
+            etag=etag,
+            changed_at=_read_changed_at(connection.dialect)(changed_at),
+        )
+    )
+    return FestivalFeedState(draft=status == FestivalStatus.draft.value, feed=feed)
 
 
 def feed_body(
@@ -273,9 +342,13 @@ def feed_body(
 ) -> bytes | None:
     """The kept bytes of a feed's version, plain or their gzip copy; None when that version's
     are not (or no longer) kept."""
-    return connection.execute(
-        _FEED_BODIES[compressed], {"feed_id": feed_id, "version": version}
-    ).scalar_one_or_none()
+    row = _fetch_one(
+        connection,
+        "body_gzip" if compressed else "body_plain",
+        feed_id=feed_id,
+        version=version,
+    )
+    return None if row is None else bytes(row[0])
 
 
 def festival_feed(session: Session, festival_id: int) -> CalendarFeed | None:

@@ -43,23 +43,31 @@ def troupe_feed(secret: str):
         return _download(feed, _troupe_build(feed), ascii_name="calendar.ics", name=name)
     # Calendar apps poll every feed every few hours: answer from the kept bytes on a
     # connection of its own (no session) whenever they are current.
-    compressed = accepts_gzip(request.headers.get("Accept-Encoding"))
     with _reading_connection() as connection:
         state = feed_queries.troupe_feed_state(connection, secret)
         if state is None:
             abort(404)
-        if state.is_current:
-            last_modified = state.changed_at.replace(microsecond=0)
-            etag = _variant_etag(state.etag, compressed)
-            if _not_modified(etag, last_modified):
-                return _response(None, etag, last_modified, compressed=compressed)
-            body = feed_queries.feed_body(
-                connection, state.id, state.body_version, compressed=compressed
-            )
-            if body is not None:
-                return _response(body, etag, last_modified, compressed=compressed)
+        kept = _from_kept(connection, state)
+        if kept is not None:
+            return kept
     feed = db.session.get(CalendarFeed, state.id)
     return _serve(feed, _troupe_build(feed))
+
+
+def _from_kept(connection: Connection, state: feed_queries.FeedState) -> Response | None:
+    """The answer from the kept bytes (or 304) when they are those of the feed's current
+    version; None when the feed must be built first."""
+    if not state.is_current:
+        return None
+    compressed = accepts_gzip(request.headers.get("Accept-Encoding"))
+    last_modified = state.changed_at.replace(microsecond=0)
+    etag = _variant_etag(state.etag, compressed)
+    if _not_modified(etag, last_modified):
+        return _response(None, etag, last_modified, compressed=compressed)
+    body = feed_queries.feed_body(connection, state.id, state.body_version, compressed=compressed)
+    if body is None:
+        return None
+    return _response(body, etag, last_modified, compressed=compressed)
 
 
 @bp.get("/calendars/<secret>/")
@@ -115,6 +123,14 @@ def _troupe_build(feed: CalendarFeed) -> Callable[[], bytes]:
 
 @bp.get("/festivals/<slug>/calendar.ics")
 def festival_feed(slug: str):
+    if not request.args.get("download"):
+        with _reading_connection() as connection:
+            state = feed_queries.festival_feed_state(connection, slug)
+            if state is None or state.draft:
+                abort(404)
+            kept = None if state.feed is None else _from_kept(connection, state.feed)
+            if kept is not None:
+                return kept
     festival = festival_by_slug(db.session, slug)
     if festival is None or festival.status is FestivalStatus.draft:
         abort(404)

@@ -209,7 +209,7 @@ def test_a_troupe_poll_costs_one_query_that_reads_no_bytes(
 
 
 @pytest.mark.parametrize("headers", [{}, GZIP])
-def test_a_festival_poll_answered_304_reads_no_bytes(
+def test_a_festival_poll_costs_one_query_that_reads_no_bytes(
     client, api, festival, organizer, count_queries, headers
 ):
     feed_path = festival_feed_path(api, festival, organizer)
@@ -217,8 +217,18 @@ def test_a_festival_poll_answered_304_reads_no_bytes(
     with count_queries() as queries:
         polled = client.get(feed_path, headers={**headers, "If-None-Match": etag})
     assert polled.status_code == 304
-    assert not any("calendar_feed_bodies" in statement for statement in queries)
+    assert len(queries) == 1  # the festival and its feed's state, by the slug
+    assert "calendar_feed_bodies" not in queries[0]
     with count_queries() as queries:
         full = client.get(feed_path, headers=headers)
     assert full.status_code == 200
-    assert sum("calendar_feed_bodies" in statement for statement in queries) == 1
+    assert len(queries) == 2
+    assert "calendar_feed_bodies" in queries[1]
+
+
+def test_a_draft_or_unknown_festival_has_no_feed_even_on_the_quick_path(client, session, festival):
+    assert client.get("/festivals/no-such-festival/calendar.ics").status_code == 404
+    assert client.get(f"/festivals/{'x' * 90}/calendar.ics").status_code == 404
+    festival.status = "draft"
+    session.commit()
+    assert client.get(f"/festivals/{festival.slug}/calendar.ics").status_code == 404
