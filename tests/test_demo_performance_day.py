@@ -2,10 +2,14 @@
 order drawn from a recorded seed and published, every troupe checked in, every judge's
 score confirmed, and the stage left empty; the draw repeats from the seed."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func, select
 
 from festival.judging.models import Round, RoundEntry, RoundStage, ScoreConfirmation
-from festival.performance.order import draw_order, running_order
+from festival.performance.order import draw_order, order_event_uid, running_order
+from festival.schedules.models import Event
 
 
 def test_the_district_screening_carries_a_drawn_order_check_ins_and_confirmed_scores(app, session):
@@ -28,3 +32,20 @@ def test_the_district_screening_carries_a_drawn_order_check_ins_and_confirmed_sc
     ).scalar_one()
     assert confirmed == 8 * 5  # every judge, every program
     assert session.get(RoundStage, day.id).entry_id is None
+
+
+def test_the_festivals_calendar_shows_the_performance_day_on_the_day_it_was_held(app, session):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    [day] = session.execute(select(Round).where(Round.name == "复选")).scalars()
+    event = session.execute(select(Event).where(Event.uid == order_event_uid(day.id))).scalar_one()
+    shanghai = ZoneInfo("Asia/Shanghai")
+    confirmed_first = session.execute(
+        select(func.min(ScoreConfirmation.confirmed_at))
+        .join(RoundEntry, ScoreConfirmation.entry_id == RoundEntry.id)
+        .where(RoundEntry.round_id == day.id)
+    ).scalar_one()
+    assert (
+        event.starts_at.astimezone(shanghai).date() == confirmed_first.astimezone(shanghai).date()
+    )
+    assert event.starts_at.astimezone(shanghai).replace(tzinfo=None) == datetime(2026, 5, 14, 9, 0)
+    assert event.is_public and event.location == "通州区文化馆剧场"

@@ -16,7 +16,7 @@ ERROR_DESCRIPTIONS = {
     409: "Conflicts with the current state",
     413: "Body too large (`too_large`)",
     422: "Values that break a rule (`validation_error`)",
-    429: "Too many failed logins (`too_many_requests`)",
+    429: "Too many requests from this address: failed logins, or objections (`too_many_requests`)",
 }
 
 ERROR_SCHEMA = {

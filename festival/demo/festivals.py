@@ -3,8 +3,9 @@ awards, the provincial evaluation, and the 2027 festival taking programs."""
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from festival.judging.services import add_entries, assign_judge, close_round, cr
 from festival.notice.finality import finalize
 from festival.performance.checkin import check_in
 from festival.performance.live import confirm
-from festival.performance.order import default_day, draw, publish_order, running_order
+from festival.performance.order import OrderDay, draw, publish_order, running_order
 from festival.performance.stage import put_on_stage
 from festival.programs.models import Program
 from festival.programs.services import submit_program
@@ -361,6 +362,7 @@ def _demo_round(
 
 
 DEMO_DRAW_SEED = "20260513"
+DEMO_STAGE = "通州区文化馆剧场"
 
 
 def _perform(
@@ -376,13 +378,15 @@ def _perform(
     troupe checked in, then each program on stage in turn, scored and confirmed by every judge
     on their tablet."""
     draw(session, round_=round_, seed=DEMO_DRAW_SEED, by_category=False, actor=actor, now=day)
+    # The festival's calendar shows the day it is held: the day of the round on stage.
+    local = day.astimezone(ZoneInfo(round_.festival.timezone))
     publish_order(
         session,
         round_=round_,
         published=True,
         actor=actor,
         now=day,
-        day=default_day(round_.festival),
+        day=OrderDay(on=local.date(), starts=time(9, 0), ends=time(12, 30), location=DEMO_STAGE),
     )
     order = running_order(session, round_.id)
     for row in order:

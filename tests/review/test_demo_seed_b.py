@@ -145,8 +145,9 @@ def test_the_year_in_review_of_the_demo_district_counts_the_seeds_figures(app, s
         ("千名老人太极拳展示", date(2026, 10, 24))
     ]
     assert teams["万年表歌舞团"].sessions["performance"] == 20
-    # The tour's twenty nursing homes, and the square of the Double Ninth celebration.
-    assert review.events.performance_venues == len(GOLDEN_AUTUMN_HOMES) + 1
+    # The tour's twenty nursing homes, the square of the Double Ninth celebration, and the
+    # theatre of the district's performance day (its published running order).
+    assert review.events.performance_venues == len(GOLDEN_AUTUMN_HOMES) + 2
 
     with force_locale("en"):
         english = summary_texts(review)["en"]
