@@ -36,6 +36,7 @@ from festival.review.values import (
 )
 from festival.schedules import queries as schedule_queries
 from festival.schedules.models import Event, EventKind
+from festival.troupes.membership_dates import member_on
 from festival.troupes.models import Membership, Person, Troupe
 
 # This age or older on 31 December counts as "aged 60 and over".
@@ -341,7 +342,8 @@ def _teams_and_events(
         session,
         select(Membership.troupe_id, func.count())
         .join(Troupe, Membership.troupe_id == Troupe.id)
-        .where(Troupe.organization_id == organization_id)
+        # Members on 31 December: a report read later does not count who joined after.
+        .where(Troupe.organization_id == organization_id, member_on(date(year, 12, 31)))
         .group_by(Membership.troupe_id),
     )
     events = schedule_queries.organization_events(

@@ -51,6 +51,13 @@ def paragraphs(review: YearReview) -> list[str]:
     return found
 
 
+def _in_sentence(name) -> str:
+    """A label as it reads inside a sentence: "Second prize" → "second prize" in English
+    (a language without case is left as it is)."""
+    text = str(name)
+    return text[:1].lower() + text[1:]
+
+
 def joined_sentences(sentences: Iterable[str]) -> str:
     """Whole sentences as one paragraph: with no space between them in Chinese, one space in
     English."""
@@ -106,7 +113,11 @@ def _festival_sentences(review: YearReview) -> list[str]:
     sentences.extend(_results_sentences(review))
     if review.organization_awards:
         awards = [
-            gettext("the %(title)s of %(festival)s", title=a.title, festival=a.festival_name)
+            gettext(
+                "the %(title)s of %(festival)s",
+                title=a.title or _in_sentence(label("award_tier", a.tier)),
+                festival=a.festival_name,
+            )
             for a in review.organization_awards
         ]
         sentences.append(gettext("The office itself received %(awards)s.", awards=listing(awards)))
@@ -184,16 +195,16 @@ def _level_sentences(review: YearReview, level: Level, results: list[ResultAbove
     tiers = [(tier, count) for tier, count in tiers if count]
     awarded = sum(count for _tier, count in tiers)
     tier_list = listing(
-        gettext("%(tier)s (%(num)d)", tier=label("award_tier", tier), num=count)
+        gettext("%(tier)s (%(num)d)", tier=_in_sentence(label("award_tier", tier)), num=count)
         for tier, count in tiers
     )
-    level_name = label("level", level)
+    level_name = _in_sentence(label("level", level))
     if reached == 1 and len(tiers) == 1 and awarded == 1:
         return [
             gettext(
                 "At the %(level)s level, the program sent won %(tier)s.",
                 level=level_name,
-                tier=label("award_tier", tiers[0][0]),
+                tier=_in_sentence(label("award_tier", tiers[0][0])),
             )
         ]
     if awarded and awarded >= reached:
@@ -234,7 +245,7 @@ def _result_sentence(result: ResultAbove) -> str:
     }
     if result.tier is None:
         return gettext("%(troupe)s's %(title)s was recommended on to %(festival)s.", **names)
-    tier = label("award_tier", result.tier)
+    tier = _in_sentence(label("award_tier", result.tier))
     if result.category_name:
         return gettext(
             "%(troupe)s's %(title)s was recommended on to %(festival)s and won %(tier)s "
@@ -315,7 +326,7 @@ def _sessions_listing(by_kind: dict[str, int]) -> str:
             "%(num)d session of %(kind)s",
             "%(num)d sessions of %(kind)s",
             by_kind[kind],
-            kind=label("event_kind", kind),
+            kind=_in_sentence(label("event_kind", kind)),
         )
         for kind in kinds
         if by_kind.get(kind)

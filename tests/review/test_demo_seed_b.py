@@ -155,12 +155,12 @@ def test_the_year_in_review_of_the_demo_district_counts_the_seeds_figures(app, s
         english
     )
     assert (
-        "At the City level, all 6 programs sent won awards: Second prize (1), Third prize (2), "
-        "and Excellence award (3)."
+        "At the city level, all 6 programs sent won awards: second prize (1), third prize (2), "
+        "and excellence award (3)."
     ) in english
     assert (
         "万年表歌舞团's 《和谐大家园》 was recommended on to 江苏省老年文艺节目展评 and won "
-        "Second prize in the 舞蹈 category."
+        "second prize in the 舞蹈 category."
     ) in english
     assert "The office itself received the 优秀组织奖 of 首届南通市老年特色文化艺术节." in english
     assert "太极拳展示队, with 40 members, held " in english

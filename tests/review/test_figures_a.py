@@ -232,3 +232,14 @@ def test_queries_are_the_same_for_1_and_for_100_festivals(session, count_queries
     assert second.events.by_kind == {"performance": 300}
     assert second.programs.prepared == 100
     assert len(small) == len(large) <= 15
+
+
+def test_a_team_counts_its_members_on_31_december_not_those_who_joined_later(session, world):
+    # Someone who joins the tai chi team in the next year: the year's report, read later,
+    # still says three members.
+    world_a.person(session, world.troupes["team"], date(1958, 1, 1), joined_on=date(2027, 1, 5))
+    session.commit()
+    later = year_in_review(session, organization_id=world.office.id, year=YEAR)
+    assert {team.name: team.members for team in later.teams}["东城太极队"] == 3
+    next_year = year_in_review(session, organization_id=world.office.id, year=YEAR + 1)
+    assert all(team.name != "东城太极队" for team in next_year.teams)  # no events in 2027

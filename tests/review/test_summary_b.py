@@ -64,23 +64,23 @@ def test_the_seed_year_in_english_takes_its_numbers_from_the_figures(app):
     )
     assert (
         f"After repeated screening, 6 programs were sent on to {CITY_FESTIVAL}. "
-        "At the City level, all 6 programs sent won awards: "
-        "Second prize (1), Third prize (2), and Excellence award (3). "
+        "At the city level, all 6 programs sent won awards: "
+        "second prize (1), third prize (2), and excellence award (3). "
         "万年表歌舞团's 《和谐大家园》 was recommended on to 江苏省老年文艺节目展评 and won "
-        "Second prize in the 舞蹈 category. "
+        "second prize in the 舞蹈 category. "
         f"The office itself received the 优秀组织奖 of {CITY_FESTIVAL}."
     ) in festivals
     assert teams == (
-        "太极拳展示队, with 40 members, held 23 sessions of Group training, 184 sessions of "
-        "Individual practice, and 1 session of Exhibition. Attendance at its sessions where the "
+        "太极拳展示队, with 40 members, held 23 sessions of group training, 184 sessions of "
+        "individual practice, and 1 session of exhibition. Attendance at its sessions where the "
         "roll was taken averaged 95 %. 万年表歌舞团, with 18 members, held 17 sessions of "
-        "Rehearsal and 20 sessions of Performance. On October 24 the teams took part in "
+        "rehearsal and 20 sessions of performance. On October 24 the teams took part in "
         "“千名老人太极拳展示” at 南通市体育会展中心."
     )
     assert events == (
-        "Over the year, 247 sessions were held: 17 sessions of Rehearsal, 23 sessions of Group "
-        "training, 184 sessions of Individual practice, 21 sessions of Performance, 1 session "
-        "of Exhibition, and 1 session of Meeting. Troupes performed at 20 venues."
+        "Over the year, 247 sessions were held: 17 sessions of rehearsal, 23 sessions of group "
+        "training, 184 sessions of individual practice, 21 sessions of performance, 1 session "
+        "of exhibition, and 1 session of meeting. Troupes performed at 20 venues."
     )
 
 
@@ -92,7 +92,7 @@ def test_one_of_each_takes_the_singular(app):
         "One troupe prepared 1 program for them. 1 person performed in them. "
         "1 of them was aged 60 or over. Their median age was 70, and the oldest was 70. "
         f"After repeated screening, 1 program was sent on to {CITY_FESTIVAL}. "
-        "At the City level, the program sent won Second prize."
+        "At the city level, the program sent won second prize."
     )
     [chinese_text] = chinese(one_program_year())
     assert "组织1个老年文艺团体，编排了1个老年文艺节目。" in chinese_text
@@ -113,8 +113,8 @@ def test_programs_that_took_part_without_a_prize_are_counted_apart_from_the_priz
     [festivals, *_rest] = english(review)
 
     assert (
-        "At the City level, 6 programs took part in the evaluation. 5 of them won awards: "
-        "Second prize (1), Third prize (2), and Excellence award (2)."
+        "At the city level, 6 programs took part in the evaluation. 5 of them won awards: "
+        "second prize (1), third prize (2), and excellence award (2)."
     ) in festivals
     assert (
         "在市级评选中，共有6个节目参评。其中5个节目获奖：二等奖1个、三等奖2个和优秀奖2个。"
@@ -132,7 +132,7 @@ def test_a_program_reaching_a_level_without_a_prize_is_named_as_recommended(app)
     assert (
         "万年表歌舞团's 《和谐大家园》 was recommended on to 江苏省老年文艺节目展评." in festivals
     )
-    assert "won Second prize in the 舞蹈 category" not in festivals
+    assert "won second prize in the 舞蹈 category" not in festivals
 
 
 def test_parts_with_nothing_to_say_are_left_out(app):
@@ -153,8 +153,8 @@ def test_parts_with_nothing_to_say_are_left_out(app):
     )
 
     assert english(only_a_team) == [
-        "太极拳展示队 held 3 sessions of Group training.",
-        "Over the year, 3 sessions were held: 3 sessions of Group training.",
+        "太极拳展示队 held 3 sessions of group training.",
+        "Over the year, 3 sessions were held: 3 sessions of group training.",
     ]
     # No sentence about a zero: nobody aged 60 or over, no median, no attendance taken.
     seed = seed_year()
@@ -236,6 +236,14 @@ def test_the_tiers_follow_the_ladder_and_the_first_level_reached_is_summed(app):
     [festivals, *_rest] = english(review)
     assert (
         "After repeated screening, 3 programs were sent on to 江苏省老年文艺节目展评. "
-        "At the Province level, all 3 programs sent won awards: "
-        "First prize (1) and Excellence award (2)."
+        "At the province level, all 3 programs sent won awards: "
+        "first prize (1) and excellence award (2)."
     ) in festivals
+
+
+def test_an_organisation_award_without_a_title_is_named_by_its_tier(app):
+    review = seed_year()
+    untitled = [replace(award, title="") for award in review.organization_awards]
+    [festivals, *_rest] = english(replace(review, organization_awards=untitled))
+    assert f"The office itself received the organisation award of {CITY_FESTIVAL}." in festivals
+    assert "the  of" not in festivals
