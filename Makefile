@@ -11,9 +11,11 @@ ICAL_CHECK := .cache/ical-check/check_ics.py
 
 .PHONY: run test fuzz bench install translations messages lint format db-upgrade demo clean ical-check
 
-run: install translations db-upgrade  ## set everything up and serve on http://127.0.0.1:5000
+run: install translations db-upgrade  ## set everything up and serve on http://127.0.0.1:5000 (a background worker beside it)
 	$(FLASK) demo --if-empty
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops)"
+	@echo "Serving on http://$(HOST):$(PORT) with a background worker  (Ctrl+C stops both)"
+	$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	FESTIVAL_SHOW_DEMO_LOGINS=true $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install translations ical-check  ## run the whole test suite (SQLite; TEST_DATABASE_URL for PostgreSQL)

@@ -709,6 +709,7 @@ def build_report(
     live: dict | None = None,
     review: dict | None = None,
     feeds: dict | None = None,
+    media: dict | None = None,
 ) -> dict:
     by = {(t.name, t.scale): t for scale in timings for t in timings[scale]}
     results = []
@@ -742,6 +743,7 @@ def build_report(
         "live_scoring": live,
         "year_in_review": review,
         "feeds_at_scale": feeds,
+        "media": media,
     }
 
 
@@ -836,7 +838,81 @@ def targets(report: dict, small: int, large: int) -> list[tuple[str, bool | None
     )
     found.append(year_review_target(report.get("year_in_review"), small, large))
     found.extend(feed_scale_targets(report.get("feeds_at_scale")))
+    found.extend(media_targets(report.get("media")))
     return found
+
+
+MEDIA_BENCHES = {
+    "range": ["bench.media"],
+    "upload": ["bench.uploads"],
+    "zip": ["bench.zips"],
+    "processing": ["bench.processing"],
+}
+MEDIA_LIMIT_MB = 50
+RANGE_LIMIT_MS = 50
+
+
+def media_benches() -> dict:
+    """Issue 25's measurements, each in a process of its own on a scratch SQLite file (they
+    measure storage, streams and FFmpeg, not the database): the JSON each prints last."""
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    found = {}
+    for name, module in MEDIA_BENCHES.items():
+        finished = subprocess.run(
+            [sys.executable, "-m", *module],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=str(PROJECT_ROOT),
+            timeout=900,
+        )
+        output = finished.stdout
+        start = output.find("{")
+        found[name] = (
+            json.loads(output[start:]) if finished.returncode == 0 and start >= 0 else None
+        )
+    return found
+
+
+def media_targets(media: dict | None) -> list[tuple]:
+    """Issue 25's targets (None when not measured); processing speed is a figure, not a target."""
+    media = media or {}
+    byte, upload, zipped, processing = (
+        media.get(name) for name in ("range", "upload", "zip", "processing")
+    )
+    return [
+        (
+            f"media: a Range request's first byte ≤ {RANGE_LIMIT_MS} ms",
+            None if not byte else byte["first_byte_median_ms"] <= RANGE_LIMIT_MS,
+            "not measured"
+            if not byte
+            else f"median {byte['first_byte_median_ms']} ms, p95 {byte['first_byte_p95_ms']} ms "
+            f"on a {byte['file_mb']} MB file",
+        ),
+        (
+            f"media: the server grows ≤ {MEDIA_LIMIT_MB} MB while a 1 GiB file uploads",
+            None if not upload else upload["growth_mb"] <= MEDIA_LIMIT_MB,
+            "not measured"
+            if not upload
+            else f"{upload['growth_mb']} MB ({upload['mb_per_second']} MB/s)",
+        ),
+        (
+            f"media: a ZIP of 100 tracks streams in ≤ {MEDIA_LIMIT_MB} MB",
+            None if not zipped else zipped["memory_growth_mb"] <= MEDIA_LIMIT_MB,
+            "not measured"
+            if not zipped
+            else f"{zipped['memory_growth_mb']} MB for {zipped['zip_mb']} MB in "
+            f"{zipped['seconds']} s",
+        ),
+        (
+            "media: processing speed (a figure)",
+            None if not processing else True,
+            "not measured"
+            if not processing
+            else f"{processing['seconds_per_minute_of_720p_video']} s per minute of 720p video, "
+            f"{processing['seconds_per_minute_of_track']} s per minute of track",
+        ),
+    ]
 
 
 def feed_scale_targets(feeds: dict | None) -> list[tuple]:
@@ -932,6 +1008,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-live", action="store_true", help="skip the live scoring (screen)")
     parser.add_argument(
         "--no-review", action="store_true", help="skip the year in review's figures"
+    )
+    parser.add_argument(
+        "--no-media",
+        action="store_true",
+        help="skip the media measurements (Range, upload memory, ZIP, processing)",
     )
     parser.add_argument(
         "--no-feeds",
@@ -1072,6 +1153,14 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             feeds = feeds_at_scale(app, scenes[-1].visitors, scenes[-1].counter, world)
+        media = None
+        if not args.no_media:
+            print(
+                "media: a Range request's first byte, a 1 GiB upload's memory, a ZIP of 100 "
+                "tracks, processing 720p video (processes of their own, scratch SQLite)",
+                flush=True,
+            )
+            media = media_benches()
         report = build_report(
             make_url(url).get_backend_name(),
             info,
@@ -1085,6 +1174,7 @@ def main(argv: list[str] | None = None) -> int:
             live,
             review,
             feeds,
+            media,
         )
         text_report = render(report)
         print(text_report, end="")

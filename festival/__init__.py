@@ -80,6 +80,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from festival.imports.views import bp as imports_bp
     from festival.judging.views import bp as judging_bp
     from festival.judging.views.sheet import bp as judging_sheet_bp
+    from festival.media.views import bp as media_files_bp
     from festival.notice.calendar_views import bp as calendar_bp
     from festival.notice.views import bp as notice_bp
     from festival.paper.views import bp as paper_bp
@@ -87,6 +88,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from festival.performance.live_views import bp as live_bp
     from festival.performance.order_views import bp as running_order_bp
     from festival.performance.paper_views import bp as performance_paper_bp
+    from festival.performance.sound_desk_views import bp as sound_desk_bp
     from festival.programs.views import bp as programs_bp
     from festival.public.views import bp as public_bp
     from festival.review.views import bp as review_bp
@@ -116,13 +118,19 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         performance_paper_bp,
         performance_day_bp,
         live_bp,
+        sound_desk_bp,
         review_bp,
+        media_files_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, for cookie-authenticated writes only
 
     from festival.cli import register_commands
+
+    # Media answer the programs' and judging's signals (what is missing or too long, the
+    # videos on a judge's sheet), so that those lower domains never import media.
+    from festival.media import eligibility_queries, screening  # noqa: F401
 
     register_commands(app)
     return app

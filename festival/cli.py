@@ -1,4 +1,4 @@
-"""Commands: ``flask --app festival create-user|demo|forget-login-attempts|backup|restore|audit``
+"""Commands: ``flask --app festival create-user|demo|forget-login-attempts|backup|restore|audit|worker``
 (the benchmark's ``python -m bench data`` lives beside the application, in ``bench/``)."""
 
 from datetime import timedelta
@@ -24,6 +24,8 @@ from festival.core.clock import utcnow
 from festival.core.errors import ValidationFailed
 from festival.db import db
 from festival.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_is_loaded, load_demo
+from festival.jobs.worker import worker_command
+from festival.media.cli import media_group
 
 
 def register_commands(app: Flask) -> None:
@@ -33,6 +35,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(audit_group)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(media_group)
 
 
 @click.command("create-user")

@@ -41,6 +41,23 @@ DEFAULTS = {
     # The domain in every calendar event's UID: set it to the site's own domain once, before
     # the first event, and never change it (calendar apps key events by UID).
     "CALENDAR_UID_DOMAIN": "festival.invalid",
+    # Issue 25 (b): a program's video and backing track at most this large (tus uploads), and
+    # an upload that received no byte for this long is removed (flask media cleanup).
+    "MEDIA_MAX_VIDEO_BYTES": 1024 * 1024 * 1024,
+    "MEDIA_MAX_TRACK_BYTES": 50 * 1000 * 1000,
+    "MEDIA_UPLOAD_EXPIRY_HOURS": 24,
+    # The upload widget sends the file in pieces of this size (a cut costs at most one piece).
+    "MEDIA_UPLOAD_CHUNK_BYTES": 8 * 1024 * 1024,
+    # Issue 25 (a): where media bytes live: "local" (MEDIA_STORAGE_PATH, else the instance
+    # folder's media/) or "s3" (MEDIA_S3_BUCKET, MEDIA_S3_ENDPOINT_URL for MinIO and the like,
+    # MEDIA_S3_REGION; credentials from the environment as boto3 reads them). A media file's
+    # signed address lives this long.
+    "MEDIA_STORAGE": "local",
+    "MEDIA_STORAGE_PATH": None,
+    "MEDIA_S3_BUCKET": None,
+    "MEDIA_S3_ENDPOINT_URL": None,
+    "MEDIA_S3_REGION": None,
+    "MEDIA_URL_SECONDS": 4 * 60 * 60,
 }
 
 

@@ -5,6 +5,7 @@ from festival.audit.models import AuditChainHead, AuditEntry
 from festival.awards.models import Award, AwardRevision
 from festival.db import Base, add_length_checks
 from festival.festivals.models import Category, Festival
+from festival.jobs.models import Job
 from festival.judging.models import (
     Conflict,
     Criterion,
@@ -13,6 +14,7 @@ from festival.judging.models import (
     RoundEntry,
     Score,
 )
+from festival.media.models import Media, Upload
 from festival.notice.models import CalendarDay, Objection
 from festival.programs.models import Program, ProgramPerformer
 from festival.schedules.models import (
@@ -28,6 +30,9 @@ from festival.troupes.models import Membership, Person, Troupe
 add_length_checks(Base.metadata)
 
 __all__ = [
+    "Job",
+    "Media",
+    "Upload",
     "SigningKey",
     "Objection",
     "CalendarDay",

@@ -415,6 +415,8 @@ def build_world(session) -> World:
         "organization_id": [announced.organization_id],
         "year": [announced.year],
         "filename": ["favicon.svg"],
+        # issue 25 (a): a media file's signed address (one this site did not sign: 404)
+        "token": ["not-a-signed-token"],
     }
     return World(
         users=users,

@@ -17,6 +17,9 @@ import pytest
 from festival.awards.services import create_award
 from festival.festivals.services import close_intake
 from festival.judging import services as judging
+from festival.media.models import Media, MediaKind, MediaStatus
+from festival.media.signing import media_token
+from festival.media.storage import get_storage, new_key
 from festival.notice.models import CalendarDay, Objection
 from festival.schedules import feeds
 from festival.schedules import services as schedules
@@ -156,6 +159,16 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/programs/<int:program_id>"): "401 200 404 404 200 404 200",
     ("PATCH", "/api/v1/programs/<int:program_id>"): "401 200 404 404 200 404 200",
     ("POST", "/api/v1/programs/<int:program_id>/withdraw"): "401 200 404 404 200 404 200",
+    # issue 25 (a): a program's media (its judges would see the video: not this program's);
+    # a signed address serves whoever holds it
+    ("GET", "/api/v1/programs/<int:program_id>/media"): "401 200 404 404 200 404 200",
+    ("DELETE", "/api/v1/media/<int:media_id>"): "401 204 404 404 204 404 204",
+    ("GET", "/media/<token>"): "200 200 200 200 200 200 200",
+    # issue 25 (b): tus uploads; the matrix sends no Tus-Resumable (412 once logged in), and an
+    # upload is reached only by whoever created it (tests/media/test_tus_b.py)
+    ("POST", "/api/v1/uploads"): "401 412 412 412 412 412 412",
+    ("PATCH", "/api/v1/uploads/<upload_id>"): "401 404 404 404 404 404 404",
+    ("DELETE", "/api/v1/uploads/<upload_id>"): "401 404 404 404 404 404 404",
     # screening rounds: the round's judge is "judge"; others who may not see it get 404
     ("GET", "/api/v1/festivals/<int:festival_id>/rounds"): "401 403 403 403 200 403 200",
     ("GET", "/api/v1/rounds/<int:round_id>"): "401 404 404 200 200 404 200",
@@ -189,6 +202,10 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/rounds/<int:round_id>/booklet.pdf"): "404 404 404 404 200 404 200",
     ("GET", "/rounds/<int:round_id>/sheets.pdf"): "302 404 404 403 200 404 200",
     ("GET", "/rounds/<int:round_id>/signatures.pdf"): "302 404 404 403 200 404 200",
+    # issue 25 (e): the sound desk, its playlist and the tracks' ZIP, the round's organizers only
+    ("GET", "/rounds/<int:round_id>/sound-desk"): "302 404 404 403 200 404 200",
+    ("GET", "/rounds/<int:round_id>/tracks.zip"): "302 404 404 403 200 404 200",
+    ("GET", "/api/v1/rounds/<int:round_id>/playlist"): "401 404 404 403 200 404 200",
     # issue 20 (b): check-in and the stage, the round's organizers only
     ("GET", "/rounds/<int:round_id>/checkin"): "302 404 404 403 200 404 200",
     ("POST", "/rounds/<int:round_id>/checkin/<int:program_id>"): "302 404 404 403 302 404 302",
@@ -423,6 +440,20 @@ def world(session):
     session.add(objection)
     # A day an admin set in the working-day calendar (issue 19 (a)).
     session.add(CalendarDay(day=date(2027, 2, 8), working=False, created_at=factories.NOW))
+    # issue 25 (a): the program's video, stored under one key (its original and its copy)
+    video_key = new_key("media/playable", ".mp4")
+    get_storage().append(video_key, 0, [b"\x00\x00\x00\x18ftypmp42"])
+    video = Media(
+        program_id=program.id,
+        kind=MediaKind.video,
+        filename="舞蹈.mp4",
+        size=12,
+        original_key=video_key,
+        playable_key=video_key,
+        status=MediaStatus.ready,
+        uploaded_at=factories.NOW,
+    )
+    session.add(video)
     session.commit()
     values = {
         "award_id": award.id,
@@ -446,6 +477,9 @@ def world(session):
         "day": "2027-02-08",
         "organization_id": office.id,
         "year": 2026,
+        "media_id": video.id,
+        "token": media_token(video, "playback"),
+        "upload_id": "0" * 32,
     }
     return users, values
 

@@ -1,5 +1,6 @@
 """Request parsing and response shapes shared by every API endpoint."""
 
+import sys
 from typing import TypeVar
 
 from flask import current_app, g, jsonify, request
@@ -20,6 +21,8 @@ from festival.web.auth import log_in_for_this_request
 M = TypeVar("M", bound=BaseModel)
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Endpoints whose body is streamed by the view (not read whole): no API body limit.
+STREAMED_BODY_ENDPOINTS = frozenset({"api.upload_patch"})
 # Pydantic error types that mean "not the right shape or type": 400, not 422.
 SHAPE_ERRORS = {
     "missing",
@@ -35,9 +38,13 @@ SHAPE_ERRORS = {
 def authenticate_request() -> None:
     """Bearer token if one is sent (it wins over a cookie); else the session, with CSRF on writes."""
     limit = current_app.config["API_MAX_BODY_BYTES"]
-    if request.content_length is not None and request.content_length > limit:
+    if request.endpoint in STREAMED_BODY_ENDPOINTS:
+        # tus PATCH: the view streams the body to storage, bounded by the upload's length
+        # (None would fall back to MAX_CONTENT_LENGTH).
+        request.max_content_length = sys.maxsize
+    elif request.content_length is not None and request.content_length > limit:
         raise TooLarge()
-    if request.content_length is None:
+    elif request.content_length is None:
         # A body without Content-Length (chunked): read at most one byte past the limit (the
         # read stops there) and refuse it if that byte came; later reads use the cached bytes.
         request.max_content_length = limit + 1

@@ -52,10 +52,13 @@ class CategoryCreate(BaseModel):
     name: str = Field(max_length=80)
     max_duration_minutes: DbInt | None = None
     min_age_share: Number | None = None
+    requires_video: bool = False
+    requires_backing_track: bool = False
 
 
 class FestivalUpdate(BaseModel):
-    """Only the fields given change; ``recommendation_quota: null`` removes the quota."""
+    """Only the fields given change; ``recommendation_quota: null`` removes the quota,
+    ``media_deadline: null`` the deadline for media."""
 
     name: str | None = Field(default=None, max_length=200)
     year: DbInt | None = None
@@ -66,6 +69,7 @@ class FestivalUpdate(BaseModel):
     min_performer_age: DbInt | None = None
     description: str | None = Field(default=None, max_length=4000)
     recommendation_quota: DbInt | None = None
+    media_deadline: EventDateTime | None = None  # null: no deadline for media
 
 
 @endpoint(
@@ -162,6 +166,8 @@ def update_festival(festival_id: int):
     }
     if "recommendation_quota" in given:
         values["recommendation_quota"] = given["recommendation_quota"]
+    if "media_deadline" in given:
+        values["media_deadline"] = given["media_deadline"]
     services.update_festival(db.session, festival=festival, **values, actor=actor(), now=utcnow())
     db.session.commit()
     return respond(FestivalOut.model_validate(festival))

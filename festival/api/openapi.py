@@ -75,8 +75,13 @@ def build_document() -> dict:
             "responses": {},
         }
         parameters = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
-            for name in re.findall(r"<(?:int:)?(\w+)>", ep.rule)
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer" if converter == "int:" else "string"},
+            }
+            for converter, name in re.findall(r"<(\w+:)?(\w+)>", ep.rule)
         ]
         if ep.paginated:
             parameters += [

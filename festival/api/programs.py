@@ -21,6 +21,7 @@ from festival.db import db
 from festival.festivals.permissions import can_manage_festival
 from festival.festivals.queries import load_festival
 from festival.judging.comments import readable_comments
+from festival.media.eligibility_queries import program_media_problems
 from festival.programs import permissions, queries, services
 from festival.programs.models import Program, ProgramStatus
 from festival.troupes.models import Troupe
@@ -132,10 +133,17 @@ class CommentOut(BaseModel):
     text: str
 
 
+class MediaProblemOut(BaseModel):
+    code: str  # video_missing, backing_track_missing, video_too_long, backing_track_too_long
+    message: str
+
+
 class ProgramDetailOut(ProgramOut):
     # The judges' comments (点评), never who wrote them: present for the festival's organizers,
     # and for the troupe's leader once the festival is published; absent otherwise.
     comments: list[CommentOut] | None = None
+    # What the program's video and backing track lack or exceed; empty when all is well.
+    media_problems: list[MediaProblemOut] = []
 
 
 @endpoint(
@@ -155,6 +163,10 @@ def get_program(program_id: int):
         if comments is None
         else [
             CommentOut(round_id=c.round_id, round_name=c.round_name, text=c.text) for c in comments
+        ],
+        media_problems=[
+            MediaProblemOut(code=problem.code, message=str(problem.message))
+            for problem in program_media_problems(db.session, program)
         ],
     )
     return jsonify(

@@ -33,6 +33,7 @@ class RoundCreate(BaseModel):
     ranking: Literal["overall", "by_category"] = "overall"
     auto_conflicts: bool = True
     is_blind: bool = False
+    by_video: bool = False  # a screening by video: each judge's sheet shows the videos
 
 
 class CriterionOut(BaseModel):
@@ -56,6 +57,7 @@ class JudgeRoundOut(BaseModel):
     auto_conflicts: bool
     status: str
     is_blind: bool
+    by_video: bool
     criteria: list[CriterionOut]
     entry_count: int
 
@@ -113,6 +115,7 @@ def round_out(round_: Round, audience: permissions.RoundAudience) -> JudgeRoundO
         auto_conflicts=round_.auto_conflicts,
         status=round_.status.value,
         is_blind=round_.is_blind,
+        by_video=round_.by_video,
         criteria=[criterion_out(c) for c in round_.criteria],
         entry_count=queries.entry_count(db.session, round_.id),
     )
@@ -163,6 +166,7 @@ def create_round(festival_id: int):
         ranking=body.ranking,
         auto_conflicts=body.auto_conflicts,
         is_blind=body.is_blind,
+        by_video=body.by_video,
         actor=actor(),
         now=utcnow(),
     )

@@ -69,6 +69,8 @@ class CategoryOut(Output):
     name: str
     max_duration_minutes: int | None
     min_age_share: Decimal
+    requires_video: bool
+    requires_backing_track: bool
 
 
 class FestivalOut(Output):
@@ -84,6 +86,7 @@ class FestivalOut(Output):
     timezone: str
     min_performer_age: int
     recommendation_quota: int | None
+    media_deadline: datetime | None
     status: str
     description: str
     categories: list[CategoryOut]

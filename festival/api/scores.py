@@ -5,7 +5,7 @@ from decimal import Decimal
 from flask import jsonify
 from pydantic import BaseModel, Field
 
-from festival.api.envelope import actor, parse_body, respond
+from festival.api.envelope import actor, parse_body
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
 from festival.api.rounds import CriterionOut, criterion_out, money, visible_round
@@ -25,6 +25,12 @@ class ScoresIn(BaseModel):
     comment: str | None = Field(default=None, max_length=5000)
 
 
+class SheetVideoOut(BaseModel):
+    playback_url: str  # signed, expires within hours
+    poster_url: str | None
+    duration_seconds: float | None
+
+
 class SheetItem(BaseModel):
     program_id: int
     title: str
@@ -33,6 +39,8 @@ class SheetItem(BaseModel):
     scores: dict[str, str]
     complete: bool
     comment: str  # the judge's own comment (点评), "" when none
+    # Only in a round screened by video: the program's ready video, null when it has none.
+    video: SheetVideoOut | None = None
 
 
 class SheetOut(BaseModel):
@@ -62,6 +70,7 @@ def score_sheet(round_id: int):
     round_ = visible_round(round_id)
     require(queries.is_assigned(db.session, round_.id, actor().id))
     criteria, rows = queries.judge_sheet(db.session, round_, actor())
+    videos = queries.sheet_videos(db.session, round_, [row.program.id for row in rows])
     items = [
         SheetItem(
             program_id=row.program.id,
@@ -71,16 +80,31 @@ def score_sheet(round_id: int):
             scores={str(cid): money(value) for cid, value in row.scores.items()},
             complete=len(row.scores) == len(criteria),
             comment=row.comment,
+            video=_video_out(videos.get(row.program.id)),
         )
         for row in rows
     ]
-    return respond(
-        SheetOut(
-            round_id=round_.id,
-            status=round_.status.value,
-            criteria=[criterion_out(c) for c in criteria],
-            items=items,
+    sheet = SheetOut(
+        round_id=round_.id,
+        status=round_.status.value,
+        criteria=[criterion_out(c) for c in criteria],
+        items=items,
+    )
+    # ``video`` is answered only for a round screened by video.
+    return jsonify(
+        sheet.model_dump(
+            mode="json", exclude=None if round_.by_video else {"items": {"__all__": {"video"}}}
         )
+    )
+
+
+def _video_out(video) -> SheetVideoOut | None:
+    if video is None:
+        return None
+    return SheetVideoOut(
+        playback_url=video.playback_url,
+        poster_url=video.poster_url,
+        duration_seconds=video.duration_seconds,
     )
 
 

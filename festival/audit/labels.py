@@ -79,6 +79,10 @@ ACTIONS = {
     "cancel_occurrences": _l("Cancelled sessions"),
     "restore_occurrence": _l("Restored a session"),
     "change_occurrence": _l("Changed a session"),
+    # issue 25 (b): programs' media
+    "upload_media": _l("Uploaded a program's video or backing track"),
+    "replace_media": _l("Replaced a program's video or backing track"),
+    "delete_media": _l("Deleted a program's video or backing track"),
 }
 
 # Kinds of change, for the filter: each names the actions it covers (a few belong to two).
@@ -235,6 +239,13 @@ FIELDS = {
     "by_category": _l("By category"),
     "order": _l("Running order"),
     "by_hand": _l("By hand"),
+    "media_deadline": _l("Deadline for videos and backing tracks"),
+    "requires_video": _l("Each program sends a video"),
+    "requires_backing_track": _l("Each program sends a backing track"),
+    "by_video": _l("Screening by video"),
+    "filename": _l("File name"),
+    "size": _l("Size (bytes)"),
+    "replaced": _l("Replaced file"),
 }
 # The same key means another thing on another kind of entity.
 ENTITY_FIELDS = {

@@ -110,3 +110,11 @@ class ScoreLocked(DomainError):
     default_message = _l(
         "This score is confirmed and final; the organizer may reopen it, giving a reason."
     )
+
+
+class MediaClosed(DomainError):
+    code = "media_closed"
+    status = 409
+    default_message = _l(
+        "The deadline for videos and backing tracks has passed; ask the organizer to change them."
+    )

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 
 from festival.accounts.models import User
 from festival.demo.festivals import DISTRICT_PROGRAMS, make_festivals
+from festival.demo.media import make_media
 from festival.demo.people import (
     DEMO_ACCOUNTS,
     DEMO_HINTS,
     DEMO_PASSWORD,
+    leader_of,
     make_people,
 )
 from festival.demo.schedules import make_schedules
@@ -40,6 +42,11 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
     rng = random.Random(2026)
     people = make_people(session, rng=rng, now=now)
     festivals = make_festivals(session, people=people, rng=rng, now=now)
+    media = make_media(
+        session,
+        festival=festivals.district,
+        uploader_of=lambda program: people.users.get(leader_of(program.troupe.name) or "district"),
+    )
     schedules = make_schedules(
         session,
         users=people.users,
@@ -59,5 +66,6 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
         "programs": len(DISTRICT_PROGRAMS),
         "rounds": 3,
         "awards": 8,
+        "media": media,
         **schedules,
     }

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     DecimalField,
@@ -56,6 +57,15 @@ class FestivalForm(FlaskForm):
             "organisation. Leave empty for no limit."
         ),
     )
+    media_deadline = DateTimeLocalField(
+        _l("Deadline for videos and backing tracks"),
+        validators=[Optional(), WithinDates()],
+        format="%Y-%m-%dT%H:%M",
+        description=_l(
+            "Local time of the festival. After it only the festival office can add, replace or "
+            "delete programs' videos and backing tracks. Leave empty for no deadline."
+        ),
+    )
 
 
 class CategoryForm(FlaskForm):
@@ -74,4 +84,12 @@ class CategoryForm(FlaskForm):
             "At least this share of a program's performers must reach the festival's minimum "
             "age: 100 for all of them, 67 for two thirds (a group dance)."
         ),
+    )
+    requires_video = BooleanField(
+        _l("Each program sends a video"),
+        description=_l("For a screening by video: judges score from the video."),
+    )
+    requires_backing_track = BooleanField(
+        _l("Each program sends a backing track"),
+        description=_l("The sound desk plays it on the performance day."),
     )

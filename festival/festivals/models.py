@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.accounts.models import Level, Organization
@@ -62,6 +62,8 @@ class Festival(Base):
     # of its last working day); None when it was given in calendar days (notice_days).
     notice_working_days: Mapped[int | None]
     finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After it, only organizers may add, replace or delete programs' media (409 media_closed).
+    media_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # On the certificates: who signs them, and the office's seal (an image under instance/).
     signatory: Mapped[str] = mapped_column(String(100), default="")
     seal_file: Mapped[str] = mapped_column(String(200), default="")
@@ -95,5 +97,8 @@ class Category(Base):
     min_age_share: Mapped[Decimal] = mapped_column(
         Numeric(3, 2), default=Decimal(1), server_default="1"
     )
+    # Each program of the category must bring a video (screening by video) or a backing track.
+    requires_video: Mapped[bool] = mapped_column(default=False, server_default=false())
+    requires_backing_track: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     festival: Mapped[Festival] = relationship(back_populates="categories")

@@ -190,11 +190,13 @@ def update_festival(
     min_performer_age: int,
     description: str,
     recommendation_quota=UNCHANGED,
+    media_deadline=UNCHANGED,
     actor: User,
     now: datetime,
 ) -> Festival:
     """Change a festival's facts; every change goes to the audit log. ``recommendation_quota``
-    (a positive number, or None for no limit) is kept unless given."""
+    (a positive number, or None for no limit) and ``media_deadline`` (after it only organizers
+    change programs' media; a naive time is local; None for none) are kept unless given."""
     name, description = name.strip(), (description or "").strip()
     problems = _festival_problems(
         session,
@@ -219,6 +221,20 @@ def update_festival(
                 max=QUOTA_MAX,
             )
         ]
+    if media_deadline is UNCHANGED:
+        media_deadline = festival.media_deadline
+    elif media_deadline is not None:
+        media_deadline = local_to_utc(media_deadline, timezone)
+        if timezone in _zones() and (
+            media_deadline.astimezone(ZoneInfo(timezone)).date() > ends_on
+        ):
+            problems["media_deadline"] = [
+                _l(
+                    "The deadline for videos and backing tracks must be on or before the "
+                    "festival's last day (%(day)s).",
+                    day=format_date(ends_on, "long"),
+                )
+            ]
     if problems:
         raise ValidationFailed(fields=problems)
     new_values = {
@@ -231,6 +247,7 @@ def update_festival(
         "min_performer_age": min_performer_age,
         "description": description,
         "recommendation_quota": recommendation_quota,
+        "media_deadline": media_deadline,
     }
     changes = {}
     for field, value in new_values.items():
@@ -320,11 +337,14 @@ def add_category(
     name: str,
     max_duration_minutes: int | None,
     min_age_share: Decimal | str | None = None,
+    requires_video: bool = False,
+    requires_backing_track: bool = False,
     actor: User,
     now: datetime,
 ) -> Category:
-    """A category of programs, with an optional maximum duration in minutes and the share of
-    a program's performers who must reach the minimum age (default 1: every one)."""
+    """A category of programs, with an optional maximum duration in minutes, the share of
+    a program's performers who must reach the minimum age (default 1: every one), and whether
+    each program must bring a video (for screening by video) or a backing track."""
     name = name.strip()
     problems: dict[str, list] = {}
     if not 1 <= len(name) <= CATEGORY_NAME_MAX:
@@ -360,6 +380,8 @@ def add_category(
         name=name,
         max_duration_minutes=max_duration_minutes,
         min_age_share=share,
+        requires_video=bool(requires_video),
+        requires_backing_track=bool(requires_backing_track),
         position=position + 1,
     )
     session.add(category)
@@ -370,9 +392,12 @@ def add_category(
         action="add_category",
         entity_type="festival",
         entity_id=festival.id,
-        changes={"category": name}
-        if share == 1
-        else {"category": name, "min_age_share": str(share)},
+        changes={
+            "category": name,
+            **({} if share == 1 else {"min_age_share": str(share)}),
+            **({"requires_video": True} if requires_video else {}),
+            **({"requires_backing_track": True} if requires_backing_track else {}),
+        },
         organization_id=festival.organization_id,
         festival_id=festival.id,
         now=now,

@@ -40,6 +40,12 @@ def local_deadline(festival: Festival) -> datetime:
     return festival.submission_deadline.astimezone(ZoneInfo(festival.timezone)).replace(tzinfo=None)
 
 
+def local_media_deadline(festival: Festival) -> datetime | None:
+    if festival.media_deadline is None:
+        return None
+    return festival.media_deadline.astimezone(ZoneInfo(festival.timezone)).replace(tzinfo=None)
+
+
 @bp.get("/festivals")
 def index():
     page, per_page = page_args()
@@ -145,6 +151,8 @@ def show(festival_id: int):
         level_labels=LEVEL_LABELS,
         statuses=[s.value for s in ProgramStatus],
         deadline_passed=utcnow() > festival.submission_deadline,
+        media_deadline_passed=festival.media_deadline is not None
+        and utcnow() > festival.media_deadline,
     )
 
 
@@ -157,6 +165,7 @@ def edit(festival_id: int):
     _organization_choices(form, festival.timezone)
     if request.method == "GET":
         form.submission_deadline.data = local_deadline(festival)
+        form.media_deadline.data = local_media_deadline(festival)
         form.level.data = festival.level.value
     if form.validate_on_submit():
         try:
@@ -165,6 +174,7 @@ def edit(festival_id: int):
                 festival=festival,
                 **_festival_values(form),
                 recommendation_quota=form.recommendation_quota.data,
+                media_deadline=form.media_deadline.data,
                 actor=current_user,
                 now=utcnow(),
             )
@@ -258,6 +268,8 @@ def add_category(festival_id: int):
                 name=form.name.data,
                 max_duration_minutes=form.max_duration_minutes.data,
                 min_age_share=_share(form.min_age_share.data),
+                requires_video=form.requires_video.data,
+                requires_backing_track=form.requires_backing_track.data,
                 actor=current_user,
                 now=utcnow(),
             )

@@ -95,6 +95,13 @@ class RoundForm(FlaskForm):
         ),
     )
     is_blind = BooleanField(_l("Blind: judges do not see the troupes' names"))
+    by_video = BooleanField(
+        _l("Screening by video"),
+        description=_l(
+            "Each judge's score sheet shows the program's video beside the criteria, so that "
+            "judges score from home on a phone or tablet."
+        ),
+    )
     criteria = FieldList(FormField(CriterionRowForm), min_entries=CRITERION_ROWS, max_entries=20)
 
 

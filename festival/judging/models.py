@@ -87,6 +87,8 @@ class Round(Base):
     draw_by_category: Mapped[bool] = mapped_column(default=False, server_default=false())
     order_published: Mapped[bool] = mapped_column(default=False, server_default=false())
     screen_public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A screening by video (网络初评): each judge's sheet shows the program's video.
+    by_video: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

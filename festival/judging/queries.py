@@ -27,6 +27,7 @@ from festival.judging.models import (
     ScoreComment,
 )
 from festival.judging.permissions import RoundAudience
+from festival.judging.signals import sheet_videos_wanted
 from festival.programs.models import Program, ProgramStatus
 from festival.troupes.models import Troupe
 
@@ -464,3 +465,17 @@ def rounds_overview(session: Session, festival_id: int) -> list[RoundRow]:
         for round_ in rounds
         for row in [progress.get(round_.id, empty)]
     ]
+
+
+def sheet_videos(session: Session, round_: Round, program_ids: list[int]) -> dict[int, object]:
+    """The videos a judge's sheet shows beside the criteria, ``{program id: video}`` for
+    ``program_ids`` (the sheet's own entries: never one the judge may not score); empty unless
+    the round is screened by video. The media domain answers ``signals.sheet_videos_wanted``."""
+    if not round_.by_video or not program_ids:
+        return {}
+    found: dict[int, object] = {}
+    for _receiver, videos in sheet_videos_wanted.send(
+        round_, session=session, program_ids=program_ids
+    ):
+        found.update(videos or {})
+    return found

@@ -54,6 +54,7 @@ def create_round(
     ranking: Ranking | str = Ranking.overall,
     auto_conflicts: bool = True,
     is_blind: bool = False,
+    by_video: bool = False,
     actor: User,
     now: datetime,
 ) -> Round:
@@ -135,6 +136,7 @@ def create_round(
         auto_conflicts=bool(auto_conflicts),
         status=RoundStatus.open,
         is_blind=is_blind,
+        by_video=bool(by_video),
         created_at=now,
     )
     session.add(round_)
@@ -162,6 +164,7 @@ def create_round(
             "festival_id": festival.id,
             "ranking": ranking.value,
             "auto_conflicts": bool(auto_conflicts),
+            **({"by_video": True} if by_video else {}),
         },
         organization_id=festival.organization_id,
         festival_id=festival.id,

@@ -9,3 +9,9 @@ _signals = Namespace()
 # receiver returns a dict of what it adds to the page (awards: recommending the advanced
 # programs upward).
 closed_results_shown = _signals.signal("closed-results-shown")
+
+# Sent with a round screened by video (and ``session`` and ``program_ids``: the entries of one
+# judge's sheet, never one they may not score); a receiver returns ``{program id: video}`` for
+# those with a ready video (media: signed playback and poster URLs and the length), in a fixed
+# number of queries.
+sheet_videos_wanted = _signals.signal("sheet-videos-wanted")

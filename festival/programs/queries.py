@@ -14,7 +14,13 @@ from festival.core.pagination import Page, paginate
 from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.permissions import can_manage_festival
 from festival.programs.models import Program, ProgramPerformer, ProgramStatus
-from festival.programs.signals import comments_wanted, path_built, path_results_visible
+from festival.programs.signals import (
+    comments_wanted,
+    listing_media_problems_wanted,
+    media_problems_wanted,
+    path_built,
+    path_results_visible,
+)
 from festival.troupes.models import Troupe
 from festival.troupes.queries import MEMBER_COUNT, visible_troupes
 
@@ -316,3 +322,25 @@ def program_path(
     ]
     path_built.send(program, session=session, levels=levels)
     return levels
+
+
+def media_problems_of(session: Session, program: Program) -> list:
+    """What the program's video and backing track lack or exceed (objects with ``code`` and
+    ``message``; the media domain answers ``signals.media_problems_wanted``)."""
+    return [
+        problem
+        for _receiver, found in media_problems_wanted.send(program, session=session)
+        for problem in found or []
+    ]
+
+
+def listing_media_problems(session: Session, festival: Festival, programs: list) -> dict:
+    """``{program id: media problems}`` for one page of the festival's program list, in a
+    fixed number of queries (the media domain answers)."""
+    found: dict[int, list] = {}
+    for _receiver, problems in listing_media_problems_wanted.send(
+        festival, session=session, programs=programs
+    ):
+        for program_id, listed in (problems or {}).items():
+            found.setdefault(program_id, []).extend(listed)
+    return found

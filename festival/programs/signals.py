@@ -20,3 +20,11 @@ path_built = _signals.signal("path-built")
 # ``round_name`` and ``text``, never who wrote them), or None when the viewer may read none
 # (judging: the festival's organizers at any time, the troupe's leader once published).
 comments_wanted = _signals.signal("comments-wanted")
+
+# Sent with the program (and ``session``) when its page is shown; a receiver returns what its
+# video and backing track lack or exceed (media: problems with ``code`` and ``message``).
+media_problems_wanted = _signals.signal("media-problems-wanted")
+
+# Sent with the festival (and ``session`` and ``programs``, one page of its program list); a
+# receiver returns ``{program id: problems}`` for them in a fixed number of queries (media).
+listing_media_problems_wanted = _signals.signal("listing-media-problems-wanted")

@@ -12,6 +12,7 @@ from festival.db import db
 from festival.festivals.models import Festival, FestivalStatus
 from festival.festivals.permissions import can_manage_festival
 from festival.festivals.queries import festival_with_categories, load_festival
+from festival.media.panel import upload_panel
 from festival.programs import permissions, queries, services
 from festival.programs.forms import ProgramForm
 from festival.programs.models import Program, ProgramStatus
@@ -55,6 +56,7 @@ def list_programs(festival_id: int):
     listing = queries.programs_page(
         db.session, festival, current_user, page=page, per_page=per_page, **filters
     )
+    media_problems = queries.listing_media_problems(db.session, festival, listing.items)
     link_filters = {k: v for k, v in filters.items() if v and k != "late"}
     if filters["late"]:
         link_filters["problem"] = "late"
@@ -66,6 +68,10 @@ def list_programs(festival_id: int):
         link_filters=link_filters,
         statuses=[s.value for s in ProgramStatus],
         can_manage=can_manage_festival(current_user, festival),
+        media_problems=media_problems,
+        # The media column, where the festival's categories ask for media or some were sent.
+        shows_media=any(c.requires_video or c.requires_backing_track for c in festival.categories)
+        or any(media_problems.values()),
     )
 
 
@@ -147,9 +153,11 @@ def show(program_id: int):
         onward=onward,
         path=path,
         comments=queries.judges_comments(db.session, current_user, program),
+        media_problems=queries.media_problems_of(db.session, program),
         comments_unpublished=program.festival.status
         not in (FestivalStatus.announced, FestivalStatus.final),
         can_manage_source=bool(source) and can_manage_festival(current_user, source.festival),
+        media_panel=upload_panel(db.session, current_user, program, utcnow()),
     )
 
 

@@ -10,9 +10,14 @@ from festival.web import spreadsheets
 
 
 def download(
-    body: bytes, *, mimetype: str, ascii_name: str, name: str, private: bool = True
+    body: bytes | Iterable[bytes],
+    *,
+    mimetype: str,
+    ascii_name: str,
+    name: str,
+    private: bool = True,
 ) -> Response:
-    """``body`` as a file: ``name`` in any script (RFC 6266's ``filename*``) and ``ascii_name``
+    """``body`` (bytes, or chunks to stream) as a file: ``name`` in any script (RFC 6266's ``filename*``) and ``ascii_name``
     for clients that read only ``filename``. A private file (people's details, scores) is
     never kept by a cache."""
     response = Response(body, content_type=mimetype)

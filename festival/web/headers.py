@@ -6,7 +6,9 @@ from flask import Flask, current_app, g, request, session
 from festival.web.auth import answered_for_user
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    # media-src blob: the sound desk plays the tracks it fetched ahead from object URLs.
+    "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self'; "
+    "script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 HSTS_DEFAULT = "max-age=31536000; includeSubDomains"

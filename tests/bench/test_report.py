@@ -69,6 +69,13 @@ def feeds(poll_ms_at_most: float = 1.05, **middle_changes) -> dict:
 
 
 MEASURED = object()
+# issue 25: the media measurements (bench.media, bench.uploads, bench.zips, bench.processing)
+MEDIA = {
+    "range": {"first_byte_median_ms": 2.5, "first_byte_p95_ms": 9.8, "file_mb": 200},
+    "upload": {"growth_mb": 8.5, "mb_per_second": 38.0},
+    "zip": {"memory_growth_mb": 2.3, "zip_mb": 100.0, "seconds": 0.2},
+    "processing": {"seconds_per_minute_of_720p_video": 21.2, "seconds_per_minute_of_track": 3.4},
+}
 
 
 def report(large_factor: float = 1.2, feeds_at_scale=MEASURED, **changes) -> dict:
@@ -85,6 +92,7 @@ def report(large_factor: float = 1.2, feeds_at_scale=MEASURED, **changes) -> dic
         LIVE,
         REVIEW,
         feeds() if feeds_at_scale is MEASURED else feeds_at_scale,
+        changes.pop("media", MEDIA),
     )
     return {**built, **changes}
 
@@ -147,3 +155,21 @@ def test_the_feed_scale_targets_hold_and_fail_on_their_figures():
     slow = feeds(fetch_gzip_ms=3.5, change_and_fetch_ms=130.0, gzip_share=0.3)
     assert list(held(feeds_at_scale=slow).values()) == [True, False, False, False]
     assert list(held(feeds_at_scale=None).values()) == [None, None, None, None]
+
+
+def test_the_media_targets_hold_and_fail_on_their_figures():
+    def held(media) -> list[bool | None]:
+        return [
+            holds
+            for name, holds, _ in targets(report(media=media), 100, 10_000)
+            if name.startswith("media:")
+        ]
+
+    assert held(MEDIA) == [True, True, True, True]
+    heavy = {
+        **MEDIA,
+        "range": {**MEDIA["range"], "first_byte_median_ms": 80.0},
+        "upload": {**MEDIA["upload"], "growth_mb": 120.0},
+    }
+    assert held(heavy) == [False, False, True, True]
+    assert held(None) == [None, None, None, None]

@@ -108,6 +108,7 @@ def rounds(festival_id: int):
             criteria=criteria,
             advance_count=form.advance_count.data,
             is_blind=form.is_blind.data,
+            by_video=form.by_video.data,
             actor=current_user,
             now=utcnow(),
         )

@@ -70,6 +70,9 @@ class SheetLine:
     comment: str = ""  # the judge's own comment (点评), or what they posted
     comment_errors: list[str] = field(default_factory=list)
     position: int = 0  # the program's number on the judge's sheet, from 1, over all pages
+    # A round screened by video: the program's video (playback_url, poster_url,
+    # duration_seconds), None when it has no ready video.
+    video: object | None = None
 
 
 SHEET_PER_PAGE = 50
@@ -94,6 +97,7 @@ def _sheet(
         db.session, round_, current_user, offset=offset, limit=SHEET_PER_PAGE
     )
     weights = {c.id: c.weight for c in criteria}
+    videos = queries.sheet_videos(db.session, round_, [row.program.id for row in rows])
     lines = []
     for position, row in enumerate(rows, start=offset + 1):
         complete = len(row.scores) == len(criteria) and bool(criteria)
@@ -107,6 +111,7 @@ def _sheet(
             complete=complete,
             position=position,
             comment=row.comment,
+            video=videos.get(row.program.id),
         )
         if row.program.id == failed_program_id:
             line.values = dict(posted or {})
@@ -141,6 +146,7 @@ def _sheet(
         "shown": Page(items=lines, page=page, per_page=SHEET_PER_PAGE, total=total),
         "is_closed": round_.status is RoundStatus.closed,
         "is_blind": round_.is_blind,
+        "by_video": round_.by_video,
         "status_label": ROUND_STATUS.get(round_.status.value, round_.status.value),
     }
 
