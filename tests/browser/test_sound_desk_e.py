@@ -48,7 +48,23 @@ def test_tracks_load_ahead_and_play_on_after_the_network_drops(
         session, festival=festival, organizer=organizer, mp3s=mp3s, without=(2,)
     )
     log_in(page, organizer.username)
+    # While the tracks are still on their way, the page must not claim they are all loaded.
+    held: list = []
+    released = []
+
+    def hold(route):
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/media/**", hold)
     page.goto(f"/rounds/{round_.id}/sound-desk")
+    page.wait_for_function("() => document.querySelector('[data-loaded-count]') !== null")
+    assert not page.locator("[data-loaded-all]").is_visible()
+    released.append(True)
+    for route in held:
+        route.continue_()
     loaded = page.locator("[data-loaded]")
     page.wait_for_function(
         "() => document.querySelector('[data-loaded]').innerText.startsWith('3 / 3 loaded')"
