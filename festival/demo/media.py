@@ -126,6 +126,45 @@ def make_clip(
     )
 
 
+# The clips made in this process, by what they were made from: loading the demo again (the
+# tests do, many times) writes the same files without running FFmpeg again.
+_made: dict[tuple, tuple[bytes, bytes, bytes | None]] = {}
+
+
+def _clip(
+    ffmpeg: str,
+    folder: Path,
+    index: int,
+    title: str,
+    *,
+    seconds: float,
+    track: bool,
+    font: str | None,
+) -> Clip:
+    key = (index, title, seconds, track, font)
+    if key not in _made:
+        clip = make_clip(ffmpeg, folder, index, title, seconds=seconds, track=track, font=font)
+        _made[key] = (
+            clip.video.read_bytes(),
+            clip.poster.read_bytes(),
+            clip.track.read_bytes() if clip.track else None,
+        )
+        return clip
+    video_bytes, poster_bytes, track_bytes = _made[key]
+    video, poster, mp3 = folder / f"{index}.mp4", folder / f"{index}.jpg", folder / f"{index}.mp3"
+    video.write_bytes(video_bytes)
+    poster.write_bytes(poster_bytes)
+    if track_bytes is not None:
+        mp3.write_bytes(track_bytes)
+    return Clip(
+        video=video,
+        poster=poster,
+        track=mp3 if track_bytes is not None else None,
+        video_seconds=float(seconds),
+        track_seconds=float(min(seconds, CLIP_SECONDS)) if track else None,
+    )
+
+
 def _stored(storage: Storage, folder: str, path: Path) -> str:
     key = new_key(folder, path.suffix)
     storage.put_file(key, path)
@@ -188,7 +227,7 @@ def make_media(
         with ThreadPoolExecutor(max_workers=4) as pool:
             clips = list(
                 pool.map(
-                    lambda job: make_clip(
+                    lambda job: _clip(
                         ffmpeg,
                         folder,
                         job[0],
