@@ -14,7 +14,10 @@ ERROR_DESCRIPTIONS = {
     403: "Not allowed (`forbidden`)",
     404: "No such object, or not visible to the caller (`not_found`)",
     409: "Conflicts with the current state",
+    412: "An upload without `Tus-Resumable: 1.0.0` (`unsupported_version`)",
     413: "Body too large (`too_large`)",
+    415: "An upload's bytes without `Content-Type: application/offset+octet-stream` "
+    "(`unsupported_media_type`)",
     422: "Values that break a rule (`validation_error`)",
     429: "Too many requests from this address: failed logins, or objections (`too_many_requests`)",
 }

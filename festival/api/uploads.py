@@ -102,7 +102,7 @@ def upload_options():
     summary="Start a resumable upload of a program's video or backing track (tus creation)",
     who="organizer, the program's troupe leader",
     status=201,
-    errors=(400, 401, 404, 409, 413, 422),
+    errors=(400, 401, 404, 409, 412, 413, 422),
 )
 def create_upload():
     require(True)
@@ -150,7 +150,7 @@ def upload_head(upload_id: str):
     summary="Append bytes at Upload-Offset (tus core); the last byte makes it the program's media",
     who="whoever created it",
     status=204,
-    errors=(400, 401, 404, 409, 413),
+    errors=(400, 401, 404, 409, 412, 413, 415),
 )
 def upload_patch(upload_id: str):
     require(True)
@@ -185,7 +185,7 @@ def upload_patch(upload_id: str):
     summary="Give up an upload and delete its bytes (tus termination)",
     who="whoever created it",
     status=204,
-    errors=(401, 404),
+    errors=(401, 404, 412),
 )
 def upload_delete(upload_id: str):
     require(True)
