@@ -9,7 +9,11 @@ from flask import Flask
 from sqlalchemy.exc import DBAPIError
 
 from festival.accounts.models import Role
-from festival.accounts.services import create_user, forget_old_login_attempts
+from festival.accounts.services import (
+    KEEP_LOGIN_ATTEMPTS,
+    create_user,
+    forget_old_login_attempts,
+)
 from festival.audit.chain import verify_chain
 from festival.backup import (
     BackupError,
@@ -86,9 +90,9 @@ def demo_command(if_empty):
 
 
 @click.command("forget-login-attempts")
-@click.option("--days", type=int, default=30, show_default=True)
+@click.option("--days", type=int, default=KEEP_LOGIN_ATTEMPTS.days, show_default=True)
 def forget_login_attempts_command(days):
-    """Delete login attempts older than DAYS (run daily from cron)."""
+    """Delete login attempts older than DAYS (the workers do it daily by themselves)."""
     removed = forget_old_login_attempts(db.session, now=utcnow(), keep=timedelta(days=days))
     db.session.commit()
     click.echo(f"Removed {removed} login attempts older than {days} days.")

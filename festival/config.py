@@ -42,7 +42,7 @@ DEFAULTS = {
     # the first event, and never change it (calendar apps key events by UID).
     "CALENDAR_UID_DOMAIN": "festival.invalid",
     # Issue 25 (b): a program's video and backing track at most this large (tus uploads), and
-    # an upload that received no byte for this long is removed (flask media cleanup).
+    # an upload that received no byte for this long is removed (by the workers, hourly).
     "MEDIA_MAX_VIDEO_BYTES": 1024 * 1024 * 1024,
     "MEDIA_MAX_TRACK_BYTES": 50 * 1000 * 1000,
     "MEDIA_UPLOAD_EXPIRY_HOURS": 24,

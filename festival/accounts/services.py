@@ -248,6 +248,10 @@ def _forgive_failures(session: Session, keys: list[tuple[ThrottleScope, str, str
         )
 
 
+# How long login attempts are kept (the workers forget older ones daily).
+KEEP_LOGIN_ATTEMPTS = timedelta(days=30)
+
+
 def forget_old_login_attempts(session: Session, *, now: datetime, keep: timedelta) -> int:
     """Delete login attempts (and login limits' windows) older than ``keep``; returns how many
     attempts went."""

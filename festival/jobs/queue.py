@@ -30,6 +30,7 @@ FailureHook = Callable[[Session, dict, str], None]
 
 _handlers: dict[str, Handler] = {}
 _failure_hooks: dict[str, FailureHook] = {}
+_every: dict[str, timedelta] = {}
 
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
@@ -40,15 +41,18 @@ class PermanentError(Exception):
     """Raised by a handler when retrying cannot help: the job fails at once."""
 
 
-def handler(kind: str, *, on_failure: FailureHook | None = None):
+def handler(kind: str, *, on_failure: FailureHook | None = None, every: timedelta | None = None):
     """Register ``fn(session, payload, progress)`` as the function that runs jobs of ``kind``;
     ``on_failure(session, payload, error)`` runs once the job has failed for good, in the
-    transaction that marks it failed."""
+    transaction that marks it failed. With ``every``, the workers run a job of the kind (with
+    an empty payload) that often by themselves (``festival.jobs.periodic``)."""
 
     def register(fn: Handler) -> Handler:
         _handlers[kind] = fn
         if on_failure is not None:
             _failure_hooks[kind] = on_failure
+        if every is not None:
+            _every[kind] = every
         return fn
 
     return register
@@ -58,18 +62,29 @@ def get_handler(kind: str) -> Handler | None:
     return _handlers.get(kind)
 
 
+def periodic_kinds() -> dict[str, timedelta]:
+    """The kinds registered with ``every``, and how often each runs."""
+    return dict(_every)
+
+
 def enqueue(
-    session: Session, kind: str, payload: dict[str, Any], *, now: datetime, max_attempts: int = 3
+    session: Session,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    now: datetime,
+    max_attempts: int = 3,
+    run_after: datetime | None = None,
 ) -> Job:
-    """Add a job to run as soon as a worker is free; workers see it once the caller commits.
-    Flushes, never commits."""
+    """Add a job to run as soon as a worker is free (or not before ``run_after``); workers
+    see it once the caller commits. Flushes, never commits."""
     job = Job(
         kind=kind,
         payload=json.dumps(payload, sort_keys=True),
         status=JobStatus.queued,
         attempts=0,
         max_attempts=max_attempts,
-        run_after=now,
+        run_after=now if run_after is None else run_after,
         created_at=now,
     )
     session.add(job)
@@ -101,7 +116,7 @@ def _due(now: datetime):
     )
 
 
-def _begin_write(session: Session) -> None:
+def begin_write(session: Session) -> None:
     """On SQLite, hold the write lock from the transaction's start, so that what is read is
     still true when it is written (and a concurrent claimer waits its turn)."""
     connection = session.connection()
@@ -115,7 +130,7 @@ def claim(session: Session, *, worker: str, now: datetime, lease: timedelta) -> 
     """Take the next due job for ``worker`` until ``now + lease``; None when none is due.
     A running job whose lease ran out after its last attempt fails instead (its failure hook
     runs). The caller commits at once."""
-    _begin_write(session)
+    begin_write(session)
     postgresql = session.get_bind().dialect.name == "postgresql"
     while True:
         query = select(Job.id, Job.status, Job.attempts).where(_due(now))
@@ -176,7 +191,7 @@ def renew(session: Session, job: Claimed, *, worker: str, now: datetime, lease: 
 
 def finish(session: Session, job: Claimed, *, worker: str, now: datetime) -> bool:
     """Mark the job done; False if it is no longer this worker's."""
-    _begin_write(session)
+    begin_write(session)
     result = session.execute(
         update(Job)
         .where(*_held(job, worker))
@@ -198,7 +213,7 @@ def fail(
     """Record a failed attempt: queued again after a backoff while attempts remain, else
     failed (and the kind's failure hook runs). The new status; None if the job is no longer
     this worker's."""
-    _begin_write(session)
+    begin_write(session)
     row = session.execute(
         select(Job).where(*_held(job, worker)).execution_options(populate_existing=True)
     ).scalar_one_or_none()

@@ -3,7 +3,8 @@
 Run one or several, on any host that reaches the database. Each job runs in a session and
 transaction of its own; a thread renews the job's lease while it runs, so a worker that is
 killed (or whose host dies) lets its lease run out and another worker takes the job again. On
-SIGTERM (or Ctrl-C) a worker finishes the job in hand, then stops.
+SIGTERM (or Ctrl-C) a worker finishes the job in hand, then stops. The command's workers also
+keep the periodic jobs coming (``festival.jobs.periodic``): no cron is needed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import signal
 import socket
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from festival.core.clock import utcnow
 from festival.db import db
+from festival.jobs.periodic import schedule_periodic
 from festival.jobs.queue import (
     Claimed,
     PermanentError,
@@ -31,6 +34,7 @@ from festival.jobs.queue import (
     fail,
     finish,
     get_handler,
+    periodic_kinds,
     renew,
 )
 
@@ -38,7 +42,7 @@ log = logging.getLogger("festival.worker")
 
 # Modules whose import registers job handlers; FESTIVAL_JOB_MODULES (comma-separated) adds more
 # (tests register a handler of their own that way).
-HANDLER_MODULES = ("festival.media.processing", "festival.media.uploads")
+HANDLER_MODULES = ("festival.media.processing", "festival.media.uploads", "festival.accounts.jobs")
 
 
 class LeaseLost(Exception):
@@ -73,6 +77,10 @@ class Worker:
     name: str = field(default_factory=worker_name)
     lease: timedelta = timedelta(seconds=60)
     idle_seconds: float = 2.0
+    # Whether this worker schedules the periodic jobs (when it starts, then every
+    # ``periodic_check``); the command's workers do.
+    periodic: bool = False
+    periodic_check: timedelta = timedelta(minutes=1)
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def stop(self, *_args) -> None:
@@ -81,7 +89,11 @@ class Worker:
     def run(self, *, once: bool = False) -> int:
         """Run due jobs until stopped (or, with ``once``, until none is due); how many ran."""
         ran = 0
+        next_check = time.monotonic()
         while not self.stopping.is_set():
+            if self.periodic and time.monotonic() >= next_check:
+                self.schedule()
+                next_check = time.monotonic() + self.periodic_check.total_seconds()
             try:
                 job = self.take()
             except Exception:  # the database is away for a moment: look again later
@@ -95,7 +107,20 @@ class Worker:
                 continue
             self.run_job(job)
             ran += 1
+            if job.kind in periodic_kinds():
+                next_check = time.monotonic()  # its next run is scheduled at once
         return ran
+
+    def schedule(self) -> None:
+        try:
+            with job_session() as session:
+                added = schedule_periodic(session, now=utcnow())
+                session.commit()
+        except Exception:  # the database is away for a moment: at the next check
+            log.exception("could not schedule the periodic jobs")
+            return
+        for job in added:
+            log.info("periodic job %s (%s) due at %s", job.id, job.kind, job.run_after)
 
     def take(self) -> Claimed | None:
         with job_session() as session:
@@ -187,10 +212,13 @@ class Worker:
     help="How long a job stays this worker's without a renewal (renewed every third of it).",
 )
 def worker_command(once: bool, idle_seconds: float, lease_seconds: float) -> None:
-    """Run background jobs (media processing). SIGTERM stops after the job in hand."""
+    """Run background jobs (media processing, the hourly removal of abandoned uploads).
+    SIGTERM stops after the job in hand."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     load_handlers()
-    worker = Worker(lease=timedelta(seconds=lease_seconds), idle_seconds=idle_seconds)
+    worker = Worker(
+        lease=timedelta(seconds=lease_seconds), idle_seconds=idle_seconds, periodic=True
+    )
     signal.signal(signal.SIGTERM, worker.stop)
     signal.signal(signal.SIGINT, worker.stop)
     click.echo(f"Worker {worker.name} started.", err=True)
