@@ -375,7 +375,7 @@ def _teams_and_events(
         select(Troupe.id).where(Troupe.organization_id == organization_id)
     )
     for held in schedule_queries.session_attendance(session, own_troupes, after, before):
-        day: date = held.occurrence_at.astimezone(ZoneInfo(held.zone)).date()
+        day: date = held.held_at.astimezone(ZoneInfo(held.zone)).date()
         if day.year != year:
             continue
         for totals in (tallies[held.troupe_id], month_tallies[day.month]):

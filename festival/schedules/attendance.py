@@ -63,7 +63,7 @@ def record_attendance(
             )
         ).all()
     )
-    members = {person for person, joined_on in joined.items() if was_member_on(joined_on, day)}
+    members = {person for person, joined_on in joined.items() if was_member_on(joined_on, held_on)}
     problems: dict[str, list] = {}
     if present & absent:
         problems["absent"] = [_l("Someone is marked both present and absent.")]

@@ -193,10 +193,12 @@ class AttendanceLine:
     counts: bool = True  # a member on the session's day (else "not yet a member")
 
 
-def attendance_sheet(session: Session, event: Event, original: datetime) -> list[AttendanceLine]:
-    """The troupe's members with what was recorded for one session: two queries in one. Those
-    who joined after the session's day are listed with ``counts`` false."""
-    day = original.astimezone(ZoneInfo(event.timezone)).date()
+def attendance_sheet(
+    session: Session, event: Event, original: datetime, *, held_on: date
+) -> list[AttendanceLine]:
+    """The troupe's members with what was recorded for the session that starts at
+    ``original`` and is held on ``held_on`` (a moved session's new day): two queries in one.
+    Those who joined after that day are listed with ``counts`` false."""
     rows = session.execute(
         select(Person.id, Person.name, Membership.role, Attendance.present, Membership.joined_on)
         .join(Membership, Membership.person_id == Person.id)
@@ -213,7 +215,7 @@ def attendance_sheet(session: Session, event: Event, original: datetime) -> list
     )
     return [
         AttendanceLine(
-            person_id, name, str(role), present, joined_on, was_member_on(joined_on, day)
+            person_id, name, str(role), present, joined_on, was_member_on(joined_on, held_on)
         )
         for person_id, name, role, present, joined_on in rows
     ]
@@ -233,23 +235,29 @@ class MemberAttendance:
 
 
 def _sessions_taken(troupes, after: datetime, before: datetime):
-    """The sessions in [after, before) of the troupes ``troupes`` names (a condition on
-    ``Event.troupe_id``) whose attendance was taken, with their troupe, event's zone and local
-    day (``day``), as a subquery."""
+    """The sessions held in [after, before) by the troupes ``troupes`` names (a condition on
+    ``Event.troupe_id``) whose attendance was taken, with their troupe, event's zone, when they
+    were held (``held_at``: a moved session's new start) and its local day (``day``), as a
+    subquery. Attendance stays keyed by the original start (``occurrence_at``)."""
+    held_at = func.coalesce(EventOverride.starts_at, Attendance.occurrence_at)
     return (
         select(
             Event.troupe_id,
             Event.timezone.label("zone"),
             Attendance.event_id,
             Attendance.occurrence_at,
-            local_date(Attendance.occurrence_at, Event.timezone).label("day"),
+            held_at.label("held_at"),
+            local_date(held_at, Event.timezone).label("day"),
         )
         .join(Event, Event.id == Attendance.event_id)
-        .where(
-            troupes,
-            Attendance.occurrence_at >= after,
-            Attendance.occurrence_at < before,
+        .outerjoin(
+            EventOverride,
+            and_(
+                EventOverride.event_id == Attendance.event_id,
+                EventOverride.occurrence_at == Attendance.occurrence_at,
+            ),
         )
+        .where(troupes, held_at >= after, held_at < before)
         .distinct()
         .subquery()
     )
@@ -321,7 +329,8 @@ class SessionAttendance:
 
     troupe_id: int
     event_id: int
-    occurrence_at: datetime  # the original start, UTC
+    occurrence_at: datetime  # the original start, UTC (the attendance's key)
+    held_at: datetime  # when it was held (a moved session's new start), UTC
     zone: str  # the event's time zone
     recorded: int
     present: int
@@ -341,6 +350,7 @@ def session_attendance(
             held.c.troupe_id,
             held.c.event_id,
             held.c.occurrence_at,
+            held.c.held_at,
             held.c.zone,
             func.count(Membership.person_id),
             func.sum(case((Attendance.present.is_(True), 1), else_=0)),
@@ -357,11 +367,15 @@ def session_attendance(
                 Attendance.person_id == Membership.person_id,
             ),
         )
-        .group_by(held.c.troupe_id, held.c.event_id, held.c.occurrence_at, held.c.zone)
+        .group_by(
+            held.c.troupe_id, held.c.event_id, held.c.occurrence_at, held.c.held_at, held.c.zone
+        )
     )
     return [
-        SessionAttendance(troupe_id, event_id, occurrence_at, zone, recorded, int(present or 0))
-        for troupe_id, event_id, occurrence_at, zone, recorded, present in rows
+        SessionAttendance(
+            troupe_id, event_id, occurrence_at, held_at, zone, recorded, int(present or 0)
+        )
+        for troupe_id, event_id, occurrence_at, held_at, zone, recorded, present in rows
     ]
 
 
@@ -386,7 +400,7 @@ def weekly_attendance(
     with zeros."""
     weeks: dict[date, list[int]] = {}
     for held in session_attendance(session, Event.troupe_id == troupe_id, after, before):
-        day = held.occurrence_at.astimezone(zone).date()
+        day = held.held_at.astimezone(zone).date()
         week = day - timedelta(days=day.weekday())
         totals = weeks.setdefault(week, [0, 0, 0])
         totals[0] += 1

@@ -59,8 +59,8 @@ def members(session, troupe):
     return people
 
 
-def saturdays(session, troupe, leader, *, hour=9, count=4) -> Event:
-    """Saturdays from 2026-01-03 at ``hour`` (Shanghai), ``count`` sessions."""
+def saturdays(session, troupe, leader, *, hour=9, count=4, first=date(2026, 1, 3)) -> Event:
+    """Saturdays from ``first`` (2026-01-03) at ``hour`` (Shanghai), ``count`` sessions."""
     event = services.create_event(
         session,
         troupe=troupe,
@@ -70,8 +70,8 @@ def saturdays(session, troupe, leader, *, hour=9, count=4) -> Event:
         details=services.EventDetails(
             title="周六排练",
             kind="training",
-            starts_at=datetime.combine(date(2026, 1, 3), time(hour)),
-            ends_at=datetime.combine(date(2026, 1, 3), time(hour + 2)),
+            starts_at=datetime.combine(first, time(hour)),
+            ends_at=datetime.combine(first, time(hour + 2)),
             location="文化馆",
             rule=f"FREQ=WEEKLY;BYDAY=SA;COUNT={count}",
         ),

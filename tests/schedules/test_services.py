@@ -372,7 +372,9 @@ def test_moving_a_weekly_series_to_ten_keeps_its_exceptions_on_the_same_days(
     assert {row.occurrence_at for row in session.scalars(select(Attendance))} == {
         utc(local(2026, 1, 10, 10))
     }
-    sheet = queries.attendance_sheet(session, event, utc(local(2026, 1, 10, 10)))
+    sheet = queries.attendance_sheet(
+        session, event, utc(local(2026, 1, 10, 10)), held_on=date(2026, 1, 10)
+    )
     assert [line.present for line in sheet] == [True, True, False, None]
 
     january = (local(2026, 1, 1), local(2026, 2, 1))
@@ -810,7 +812,9 @@ def test_recording_again_replaces_the_ticks_of_the_people_named(session, troupe,
         now=NOW,
     )
     session.commit()
-    sheet = queries.attendance_sheet(session, event, utc(local(2026, 1, 10, 9)))
+    sheet = queries.attendance_sheet(
+        session, event, utc(local(2026, 1, 10, 9)), held_on=date(2026, 1, 10)
+    )
     assert [(line.name, line.present) for line in sheet] == [
         ("成员1", True),
         ("成员2", False),

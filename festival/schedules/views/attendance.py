@@ -45,7 +45,7 @@ def take_attendance(event_id: int, occurrence: str):
     end = (
         override.ends_at if override else original + (event.ends_at - event.starts_at)
     ).astimezone(zone)
-    lines = queries.attendance_sheet(db.session, event, original)
+    lines = queries.attendance_sheet(db.session, event, original, held_on=start.date())
     # Who joined after the session's day is not on its roll call: "not yet a member".
     sheet = [line for line in lines if line.counts]
     newcomers = [line for line in lines if not line.counts]
