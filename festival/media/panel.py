@@ -16,6 +16,7 @@ from festival.media.models import Media, MediaKind, MediaStatus
 from festival.media.permissions import can_manage_media
 from festival.media.queries import media_of_program
 from festival.media.services import check_media_open
+from festival.media.uploads import max_bytes, size_text
 from festival.programs.models import Program
 
 KIND_LABELS = {MediaKind.video: _l("Video"), MediaKind.backing_track: _l("Backing track")}
@@ -63,8 +64,6 @@ def upload_panel(
     """None for those who may not manage the program's media."""
     if not can_manage_media(user, program):
         return None
-    from festival.media.uploads import max_bytes, size_text
-
     current = {media.kind: media for media in media_of_program(session, program.id)}
     try:
         check_media_open(program.festival, user, now)

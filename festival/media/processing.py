@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from festival.core.clock import utcnow
 from festival.jobs.queue import Progress, handler
 from festival.media.models import Media, MediaKind, MediaStatus
+from festival.media.storage import get_storage, new_key
 
 log = logging.getLogger(__name__)
 
@@ -283,8 +284,6 @@ def _on_job_failed(session: Session, payload: dict, error: str) -> None:
 def process_media(session: Session, payload: dict, progress: Progress) -> None:
     """Probe the media's original and make its playable copy (and a video's poster); the
     media ends ``ready`` or ``failed`` with a code. The worker commits what this flushes."""
-    from festival.media.storage import get_storage, new_key
-
     media_id = payload["media_id"]
     media = session.get(Media, media_id)
     if media is None or media.status != MediaStatus.processing:

@@ -13,7 +13,9 @@ from festival.audit.services import record
 from festival.core.errors import MediaClosed
 from festival.festivals.models import Festival
 from festival.festivals.permissions import can_manage_festival
+from festival.jobs.queue import enqueue
 from festival.media.models import Media, MediaStatus, Upload
+from festival.media.storage import get_storage
 
 
 def check_media_open(festival: Festival, user: User, now: datetime) -> None:
@@ -44,7 +46,6 @@ def _delete_committed(session: Session) -> None:
     keys = session.info.pop(_KEYS_TO_DELETE, None)
     if not keys:
         return
-    from festival.media.storage import get_storage  # engineer (a)'s; imported when used
 
     storage = get_storage()
     for key in keys:
@@ -64,7 +65,6 @@ def complete_upload(session: Session, *, upload: Upload, actor: User, now: datet
     """The finished upload becomes the program's media of its kind: the one before (its row
     and its stored files) is replaced, the change audited, and processing queued. The
     upload's row goes; its bytes stay as the new media's original."""
-    from festival.jobs.queue import enqueue  # engineer (c)'s; imported when used
 
     program = upload.program
     previous = session.scalar(

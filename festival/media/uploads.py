@@ -20,7 +20,9 @@ from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, Conflict, NotFound, TooLarge, ValidationFailed
 from festival.jobs.queue import handler
 from festival.media.models import Media, MediaKind, Upload
+from festival.media.permissions import can_manage_media
 from festival.media.services import check_media_open, complete_upload, delete_after_commit
+from festival.media.storage import StorageOffsetMismatch, get_storage, new_key
 from festival.programs.models import Program
 
 CHUNK_BYTES = 1024 * 1024  # read from the request and handed to storage at most this much
@@ -46,7 +48,6 @@ def largest_upload() -> int:
 
 
 def _can_manage(user: User, program: Program) -> bool:
-    from festival.media.permissions import can_manage_media  # engineer (a)'s
 
     return can_manage_media(user, program)
 
@@ -86,8 +87,6 @@ def create_upload(
             _l("The file is too large: at most %(size)s.", size=size_text(max_bytes(media_kind)))
         )
     check_media_open(program.festival, actor, now)
-    from festival.media.storage import new_key  # engineer (a)'s
-
     upload = Upload(
         id=secrets.token_hex(16),
         program_id=program.id,
@@ -132,7 +131,6 @@ def read_stream(stream: BinaryIO, limit: int) -> Iterator[bytes]:
 def sync_offset(upload: Upload) -> int:
     """The upload's offset as storage holds it: a request cut off mid-way may have stored
     bytes that the database did not hear of."""
-    from festival.media.storage import get_storage  # engineer (a)'s
 
     stored = get_storage().size(upload.storage_key) or 0
     if stored != upload.upload_offset and stored <= upload.length:
@@ -151,7 +149,6 @@ def append_chunk(
 ) -> tuple[Upload | None, Media | None]:
     """Append the bytes at ``offset``, which must be where the upload stands (else 409): the
     upload's new state, or, when that was its last byte, the media it became."""
-    from festival.media.storage import StorageOffsetMismatch, get_storage  # engineer (a)'s
 
     if offset != sync_offset(upload):
         raise Conflict(
@@ -198,8 +195,7 @@ def remove_abandoned_uploads(session: Session, *, now: datetime) -> int:
     return len(keys)
 
 
-@handler("cleanup_uploads")
+@handler("cleanup_uploads", every=timedelta(hours=1))
 def cleanup_uploads_job(session: Session, _payload: dict, _progress) -> None:
-    """The worker's way to the same cleanup: enqueue("cleanup_uploads", {}) (the worker loads
-    this module when festival.media.uploads is among its handler modules)."""
+    """The same cleanup, which the workers run every hour by themselves."""
     remove_abandoned_uploads(session, now=utcnow())
