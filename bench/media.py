@@ -5,11 +5,8 @@ prints JSON; the target is FIRST_BYTE_LIMIT_MS at the median."""
 
 import json
 import os
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 from flask import Flask
 
@@ -20,9 +17,9 @@ FILE_BYTES = 200 * 1000 * 1000
 def _stored_video(app: Flask, program_id: int) -> tuple[str, int]:
     """A ready video of ``program_id`` whose playable copy is a sparse 200 MB file: its signed
     playback address and its size."""
-    from festival.core.clock import utcnow
+    from bench.media_world import ready_media
     from festival.db import db
-    from festival.media.models import Media, MediaKind, MediaStatus
+    from festival.media.models import MediaKind
     from festival.media.signing import media_url
     from festival.media.storage import LocalStorage, get_storage, new_key
 
@@ -34,16 +31,7 @@ def _stored_video(app: Flask, program_id: int) -> tuple[str, int]:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as file:
             file.truncate(FILE_BYTES)  # sparse: no 200 MB written to the disk
-        media = Media(
-            program_id=program_id,
-            kind=MediaKind.video,
-            filename="bench.mp4",
-            size=FILE_BYTES,
-            original_key=key,
-            playable_key=key,
-            status=MediaStatus.ready,
-            uploaded_at=utcnow(),
-        )
+        media = ready_media(program_id, MediaKind.video, "bench.mp4", key=key, size=FILE_BYTES)
         db.session.add(media)
         db.session.commit()
         url = media_url(media, "playback")
@@ -85,26 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     database whose name contains 'bench'), one 200 MB video, its first-byte timings."""
     import argparse
 
-    from bench.run import generate_world, make_app, prepare_database
-    from festival.db import db
-    from festival.programs.models import Program
+    from bench.media_world import a_program_id, media_world
 
     parser = argparse.ArgumentParser(prog="python -m bench.media", description=__doc__)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="festival-bench-media-"))
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'media.sqlite'}"
-    app = make_app(url, workdir)
-    prepare_database(app, allow_emptying=url.startswith("sqlite") or "bench" in url)
-    generate_world(app, 20)
-    with app.app_context():
-        program_id = db.session.scalars(db.select(Program.id).limit(1)).one()
-        db.session.remove()
-    try:
-        playback, size = _stored_video(app, program_id)
-        print(json.dumps(first_byte_timings(app, playback, size, runs=args.runs), indent=2))
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    with media_world("media", 20, database_url=os.environ.get("DATABASE_URL")) as scratch:
+        playback, size = _stored_video(scratch.app, a_program_id(scratch.app))
+        print(json.dumps(first_byte_timings(scratch.app, playback, size, runs=args.runs), indent=2))
     return 0
 
 

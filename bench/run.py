@@ -450,9 +450,18 @@ def load(
 
 
 @contextmanager
-def gunicorn_server(url: str, workdir: Path, log_name: str) -> Iterator[int]:
-    """gunicorn with 2 workers serving the app on ``url``'s database, answering /healthz;
-    yields its port, and stops it afterwards (printing its log if a request failed)."""
+def gunicorn_server(
+    url: str,
+    workdir: Path,
+    log_name: str,
+    *,
+    workers: int = 2,
+    timeout: int = 30,
+    pid_file: Path | None = None,
+) -> Iterator[int]:
+    """gunicorn with ``workers`` workers (a request may take ``timeout`` seconds) serving the
+    app on ``url``'s database, answering /healthz; yields its port, and stops it afterwards
+    (printing its log if a request failed). The master writes its pid to ``pid_file`` if given."""
     port = free_port()
     log = workdir / log_name
     env = {
@@ -461,15 +470,17 @@ def gunicorn_server(url: str, workdir: Path, log_name: str) -> Iterator[int]:
         "FESTIVAL_SECRET_KEY": SECRET_KEY,
         "FESTIVAL_INSTANCE_PATH": str(workdir),
     }
+    command = [
+        sys.executable, "-m", "gunicorn", "--workers", str(workers), "--timeout", str(timeout),
+        "--bind", f"127.0.0.1:{port}", "--no-control-socket",
+        "--log-level", "warning", "festival.wsgi:app",
+    ]  # fmt: skip
+    if pid_file is not None:
+        command += ["--pid", str(pid_file)]
     with log.open("w") as output:
         server = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "--workers", "2",
-                "--bind", f"127.0.0.1:{port}", "--no-control-socket",
-                "--log-level", "warning", "festival.wsgi:app",
-            ],
-            env=env, stdout=output, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
-        )  # fmt: skip
+            command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT)
+        )
     try:
         for _ in range(300):
             try:

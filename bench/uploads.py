@@ -11,10 +11,7 @@ import base64
 import http.client
 import json
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -133,106 +130,71 @@ def upload(port: int, token: str, program_id: int, size: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.run import free_port, generate_world, make_app, prepare_database
-    from festival import PROJECT_ROOT
+    from bench.media_world import a_program_id, media_world
+    from bench.run import gunicorn_server
     from festival.accounts.services import create_user
     from festival.core.clock import utcnow
     from festival.db import db
-    from festival.programs.models import Program
 
     parser = argparse.ArgumentParser(prog="python -m bench.uploads", description=__doc__)
     parser.add_argument("--mib", type=int, default=1024, help="the upload's size in MiB")
     args = parser.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="festival-bench-uploads-"))
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'uploads.sqlite'}"
-    app = make_app(url, workdir)
-    prepare_database(app, allow_emptying=url.startswith("sqlite") or "bench" in url)
-    generate_world(app, 5)
-    with app.app_context():
-        program_id = db.session.scalars(db.select(Program.id).limit(1)).one()
-        create_user(
-            db.session,
-            username="bench_uploader",
-            password=PASSWORD,
-            display_name="bench",
-            role="admin",
-            organization_id=None,
-            actor=None,
-            now=utcnow(),
-        )
-        db.session.commit()
-        db.session.remove()
-    from bench.run import SECRET_KEY
-
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "FESTIVAL_SECRET_KEY": SECRET_KEY,
-        "FESTIVAL_INSTANCE_PATH": str(workdir),
-    }
-    log = (workdir / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "--workers", "1", "--timeout", "300",
-            "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning",
-            "festival.wsgi:app",
-        ],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
-    )  # fmt: skip
-    try:
-        for _ in range(300):
-            try:
-                if _request(port, "GET", "/healthz", {})[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        status, _, body = _request(
-            port,
-            "POST",
-            "/api/v1/auth/tokens",
-            {"Content-Type": "application/json"},
-            [json.dumps({"username": "bench_uploader", "password": PASSWORD}).encode()],
-            len(json.dumps({"username": "bench_uploader", "password": PASSWORD}).encode()),
-        )
-        token = json.loads(body)["token"]
-        sampler = Sampler(_worker_pid(server.pid))
-        sampler.start()
-        upload(port, token, program_id, 2 * PIECE + 5)  # warm-up: every code path loaded
-        time.sleep(0.2)
-        sampler.reset()
-        before = sampler.peak
-        size = args.mib * 1024 * 1024
-        seconds = upload(port, token, program_id, size)
-        time.sleep(0.2)
-        sampler.running = False
-        growth = sampler.peak - before
-        print(
-            json.dumps(
-                {
-                    "upload_mib": args.mib,
-                    "piece_mib": PIECE // (1024 * 1024),
-                    "seconds": round(seconds, 2),
-                    "mb_per_second": round(size / 1e6 / seconds, 1),
-                    "worker_rss_before_mb": round(before, 1),
-                    "worker_rss_peak_mb": round(sampler.peak, 1),
-                    "growth_mb": round(growth, 1),
-                    "limit_mb": GROWTH_LIMIT_MB,
-                    "ok": growth <= GROWTH_LIMIT_MB,
-                },
-                indent=2,
+    with media_world("uploads", 5, database_url=os.environ.get("DATABASE_URL")) as scratch:
+        program_id = a_program_id(scratch.app)
+        with scratch.app.app_context():
+            create_user(
+                db.session,
+                username="bench_uploader",
+                password=PASSWORD,
+                display_name="bench",
+                role="admin",
+                organization_id=None,
+                actor=None,
+                now=utcnow(),
             )
+            db.session.commit()
+            db.session.remove()
+        pid_file = scratch.workdir / "gunicorn.pid"
+        with gunicorn_server(
+            scratch.url, scratch.workdir, "gunicorn.log", workers=1, timeout=300, pid_file=pid_file
+        ) as port:
+            credentials = json.dumps({"username": "bench_uploader", "password": PASSWORD}).encode()
+            _, _, body = _request(
+                port,
+                "POST",
+                "/api/v1/auth/tokens",
+                {"Content-Type": "application/json"},
+                [credentials],
+                len(credentials),
+            )
+            token = json.loads(body)["token"]
+            sampler = Sampler(_worker_pid(int(pid_file.read_text())))
+            sampler.start()
+            upload(port, token, program_id, 2 * PIECE + 5)  # warm-up: every code path loaded
+            time.sleep(0.2)
+            sampler.reset()
+            before = sampler.peak
+            size = args.mib * 1024 * 1024
+            seconds = upload(port, token, program_id, size)
+            time.sleep(0.2)
+            sampler.running = False
+    growth = sampler.peak - before
+    print(
+        json.dumps(
+            {
+                "upload_mib": args.mib,
+                "piece_mib": PIECE // (1024 * 1024),
+                "seconds": round(seconds, 2),
+                "mb_per_second": round(size / 1e6 / seconds, 1),
+                "worker_rss_before_mb": round(before, 1),
+                "worker_rss_peak_mb": round(sampler.peak, 1),
+                "growth_mb": round(growth, 1),
+                "limit_mb": GROWTH_LIMIT_MB,
+                "ok": growth <= GROWTH_LIMIT_MB,
+            },
+            indent=2,
         )
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-        if "Traceback" in (workdir / "gunicorn.log").read_text():
-            print((workdir / "gunicorn.log").read_text()[-3000:], file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
+    )
     return 0
 
 

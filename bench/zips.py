@@ -8,10 +8,7 @@ import argparse
 import gc
 import json
 import os
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 GROWTH_LIMIT_MB = 50
 TRACK_BYTES = 1_000_000
@@ -23,19 +20,15 @@ def _track_bytes(index: int) -> bytes:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bench.media_world import media_world
     from bench.memory import peak_mb, reset_peak, resident_mb
-    from bench.run import Visitors, generate_world, make_app, prepare_database
+    from bench.run import Visitors
 
     parser = argparse.ArgumentParser(prog="python -m bench.zips", description=__doc__)
     parser.add_argument("--tracks", type=int, default=100)
     args = parser.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="festival-bench-zips-"))
-    try:
-        app = make_app(f"sqlite:///{workdir / 'zips.sqlite'}", workdir)
-        app.config["MEDIA_STORAGE"] = "local"
-        app.config["MEDIA_STORAGE_PATH"] = str(workdir / "media")
-        prepare_database(app, allow_emptying=True)
-        world, _ = generate_world(app, args.tracks)
+    with media_world("zips", args.tracks, database_url=None) as scratch:
+        app, world = scratch.app, scratch.world
         stored = _store_tracks(app, world.round_id)
         client = Visitors(app, world).clients["organizer"]
         gc.collect()
@@ -69,18 +62,16 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         return 0 if response.status_code == 200 else 1
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _store_tracks(app, round_id: int) -> int:
     """A ready backing track of ~1 MB for every program of the round."""
     from sqlalchemy import select
 
-    from festival.core.clock import utcnow
+    from bench.media_world import ready_media
     from festival.db import db
     from festival.judging.models import RoundEntry
-    from festival.media.models import Media, MediaKind, MediaStatus
+    from festival.media.models import MediaKind
     from festival.media.storage import get_storage, new_key
 
     with app.app_context():
@@ -93,16 +84,13 @@ def _store_tracks(app, round_id: int) -> int:
             key = new_key("playable", ".mp3")
             size = storage.append(key, 0, [_track_bytes(index)])
             db.session.add(
-                Media(
-                    program_id=program_id,
-                    kind=MediaKind.backing_track,
-                    filename="track.mp3",
+                ready_media(
+                    program_id,
+                    MediaKind.backing_track,
+                    "track.mp3",
+                    key=key,
                     size=size,
-                    original_key=key,
-                    playable_key=key,
-                    status=MediaStatus.ready,
                     duration_seconds=180.0,
-                    uploaded_at=utcnow(),
                 )
             )
             made += 1

@@ -103,79 +103,9 @@ class YearReviewOut(Output):
 
 
 def year_review_out(review: YearReview) -> YearReviewOut:
-    """The API's body: every field named (``by_month`` is the page's, not the API's)."""
-    return YearReviewOut(
-        organization_id=review.organization_id,
-        organization_name=review.organization_name,
-        year=review.year,
-        festivals_run=[
-            FestivalRunOut(
-                festival_id=run.festival_id,
-                name=run.name,
-                level=run.level.value,
-                programs=run.programs,
-                rounds=run.rounds,
-                awards=run.awards,
-            )
-            for run in review.festivals_run
-        ],
-        programs=ProgramFiguresOut(
-            prepared=review.programs.prepared,
-            troupes=review.programs.troupes,
-            performers=review.programs.performers,
-            sent_upward=review.programs.sent_upward,
-        ),
-        results_above=[
-            ResultAboveOut(
-                festival_id=result.festival_id,
-                festival_name=result.festival_name,
-                level=result.level.value,
-                program_id=result.program_id,
-                program_title=result.program_title,
-                troupe_name=result.troupe_name,
-                category_name=result.category_name,
-                tier=None if result.tier is None else result.tier.value,
-            )
-            for result in review.results_above
-        ],
-        awards_by_level=review.awards_by_level,
-        organization_awards=[
-            OrganizationAwardOut(
-                festival_id=award.festival_id,
-                festival_name=award.festival_name,
-                level=award.level.value,
-                tier=award.tier.value,
-                title=award.title,
-            )
-            for award in review.organization_awards
-        ],
-        teams=[
-            TeamYearOut(
-                troupe_id=team.troupe_id,
-                name=team.name,
-                kind=team.kind.value,
-                members=team.members,
-                sessions=team.sessions,
-                attendance_rate=team.attendance_rate,
-            )
-            for team in review.teams
-        ],
-        events=EventFiguresOut(
-            by_kind=review.events.by_kind,
-            performance_venues=review.events.performance_venues,
-            exhibitions=[
-                ExhibitionOut(title=item.title, date=item.date, location=item.location)
-                for item in review.events.exhibitions
-            ],
-        ),
-        people=PeopleFiguresOut(
-            performers=review.people.performers,
-            aged_60_plus=review.people.aged_60_plus,
-            age_median=review.people.age_median,
-            age_max=review.people.age_max,
-        ),
-        summary=SummaryOut(**summary_texts(review)),
-    )
+    """The API's body, read from the review's fields (enums as their values; ``by_month`` is
+    the page's, not the API's: ``EventFiguresOut`` has no such field) and the report's text."""
+    return YearReviewOut.model_validate(vars(review) | {"summary": summary_texts(review)})
 
 
 @endpoint(

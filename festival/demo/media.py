@@ -69,6 +69,11 @@ def _has_drawtext(ffmpeg: str) -> bool:
     return b"drawtext" in listed.stdout
 
 
+# The clips made in this process, by what they were made from: loading the demo again (the
+# tests do, many times) writes the same files without running FFmpeg again.
+_made: dict[tuple, tuple[bytes, bytes, bytes | None]] = {}
+
+
 def make_clip(
     ffmpeg: str,
     folder: Path,
@@ -79,9 +84,34 @@ def make_clip(
     track: bool,
     font: str | None,
 ) -> Clip:
-    """One FFmpeg run: the MP4 (H.264/AAC, faststart), its poster (JPEG) and the MP3 track
-    (never longer than CLIP_SECONDS, within any program's length)."""
+    """The MP4 (H.264/AAC, faststart), its poster (JPEG) and the MP3 track (never longer than
+    CLIP_SECONDS, within any program's length) in ``folder``: made by one FFmpeg run the first
+    time in this process, written from the bytes kept then after that."""
     video, poster, mp3 = folder / f"{index}.mp4", folder / f"{index}.jpg", folder / f"{index}.mp3"
+    clip = Clip(
+        video=video,
+        poster=poster,
+        track=mp3 if track else None,
+        video_seconds=float(seconds),
+        track_seconds=float(min(seconds, CLIP_SECONDS)) if track else None,
+    )
+    key = (index, title, seconds, track, font)
+    if key not in _made:
+        _encode(ffmpeg, clip, index, title, seconds=seconds, font=font)
+        _made[key] = (video.read_bytes(), poster.read_bytes(), mp3.read_bytes() if track else None)
+        return clip
+    video_bytes, poster_bytes, track_bytes = _made[key]
+    video.write_bytes(video_bytes)
+    poster.write_bytes(poster_bytes)
+    if track_bytes is not None:
+        mp3.write_bytes(track_bytes)
+    return clip
+
+
+def _encode(
+    ffmpeg: str, clip: Clip, index: int, title: str, *, seconds: float, font: str | None
+) -> None:
+    """One FFmpeg run that writes the clip's files."""
     rate = "10" if seconds <= 30 else "1/5"  # a long clip is a slide show: quick to make
     tone = 330 + 55 * index
     # The sound lasts CLIP_SECONDS at most (a long clip is silent after it): encoding minutes
@@ -101,7 +131,7 @@ def make_clip(
     ]
     picture = "[0:v]"
     if font:
-        text = folder / f"{index}.txt"
+        text = clip.video.with_suffix(".txt")
         text.write_text(title, encoding="utf-8")
         picture += (
             f"drawtext=fontfile={font}:textfile={text}:fontsize=26:fontcolor=white:"
@@ -110,59 +140,13 @@ def make_clip(
     arguments += ["-filter_complex", f"{picture}split[v][p]"]
     arguments += ["-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast"]
     arguments += ["-crf", "23", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-ac", "2"]
-    arguments += ["-movflags", "+faststart", "-f", "mp4", str(video)]
-    arguments += ["-map", "[p]", "-frames:v", "1", "-q:v", "3", "-update", "1", str(poster)]
-    if track:
+    arguments += ["-movflags", "+faststart", "-f", "mp4", str(clip.video)]
+    arguments += ["-map", "[p]", "-frames:v", "1", "-q:v", "3", "-update", "1", str(clip.poster)]
+    if clip.track is not None:
         arguments += ["-map", "1:a", "-t", str(CLIP_SECONDS), "-af", LOUDNESS]
         arguments += ["-ar", "44100", "-ac", "2"]
-        arguments += ["-c:a", "libmp3lame", "-b:a", "192k", "-f", "mp3", str(mp3)]
+        arguments += ["-c:a", "libmp3lame", "-b:a", "192k", "-f", "mp3", str(clip.track)]
     subprocess.run(arguments, check=True, capture_output=True, timeout=120)
-    return Clip(
-        video=video,
-        poster=poster,
-        track=mp3 if track else None,
-        video_seconds=float(seconds),
-        track_seconds=float(min(seconds, CLIP_SECONDS)) if track else None,
-    )
-
-
-# The clips made in this process, by what they were made from: loading the demo again (the
-# tests do, many times) writes the same files without running FFmpeg again.
-_made: dict[tuple, tuple[bytes, bytes, bytes | None]] = {}
-
-
-def _clip(
-    ffmpeg: str,
-    folder: Path,
-    index: int,
-    title: str,
-    *,
-    seconds: float,
-    track: bool,
-    font: str | None,
-) -> Clip:
-    key = (index, title, seconds, track, font)
-    if key not in _made:
-        clip = make_clip(ffmpeg, folder, index, title, seconds=seconds, track=track, font=font)
-        _made[key] = (
-            clip.video.read_bytes(),
-            clip.poster.read_bytes(),
-            clip.track.read_bytes() if clip.track else None,
-        )
-        return clip
-    video_bytes, poster_bytes, track_bytes = _made[key]
-    video, poster, mp3 = folder / f"{index}.mp4", folder / f"{index}.jpg", folder / f"{index}.mp3"
-    video.write_bytes(video_bytes)
-    poster.write_bytes(poster_bytes)
-    if track_bytes is not None:
-        mp3.write_bytes(track_bytes)
-    return Clip(
-        video=video,
-        poster=poster,
-        track=mp3 if track_bytes is not None else None,
-        video_seconds=float(seconds),
-        track_seconds=float(min(seconds, CLIP_SECONDS)) if track else None,
-    )
 
 
 def _stored(storage: Storage, folder: str, path: Path) -> str:
@@ -227,7 +211,7 @@ def make_media(
         with ThreadPoolExecutor(max_workers=4) as pool:
             clips = list(
                 pool.map(
-                    lambda job: _clip(
+                    lambda job: make_clip(
                         ffmpeg,
                         folder,
                         job[0],

@@ -10,7 +10,7 @@ import pytest
 from festival.review import figures
 from tests import factories
 from tests.browser.accessibility import page_problems
-from tests.review.sample_c import sample_review
+from tests.review.sample_b import sample_review
 from tests.review.test_pages_c import record_year
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,9 @@ from pathlib import Path
 import imageio_ffmpeg
 
 from festival.media.models import Media, MediaKind, MediaStatus
-from festival.media.storage import get_storage, new_key
+from festival.media.storage import get_storage
 from tests import factories
+from tests.media.media_world import stored
 from tests.performance.day_world import make_day
 
 NOW = factories.NOW
@@ -41,18 +42,15 @@ def add_track(
 ) -> Media:
     """A backing track of ``program`` stored (original and playable copy) and ``status``."""
     storage = get_storage()
-    keys = []
-    for folder in ("originals", "playable"):
-        key = new_key(folder, ".mp3")
-        storage.append(key, 0, [data])
-        keys.append(key)
+    original = stored(storage, "originals", ".mp3", data)
+    playable = stored(storage, "playable", ".mp3", data)
     media = Media(
         program_id=program.id,
         kind=MediaKind.backing_track,
         filename="track.mp3",
         size=len(data),
-        original_key=keys[0],
-        playable_key=keys[1] if status is MediaStatus.ready else None,
+        original_key=original,
+        playable_key=playable if status is MediaStatus.ready else None,
         status=status,
         duration_seconds=seconds if status is MediaStatus.ready else None,
         uploaded_at=NOW,

@@ -7,34 +7,16 @@ import re
 
 from sqlalchemy import select
 
-from festival.festivals.services import add_category
 from festival.judging import scores as judging_scores
 from festival.judging import services
 from festival.judging.models import Round
-from festival.media.models import Media, MediaKind, MediaStatus
+from festival.media.models import MediaKind, MediaStatus
 from festival.media.signing import read_token
 from tests import factories
+from tests.media.media_world import add_media, demanding_festival
 
 NOW = factories.NOW
 EN = {"Accept-Language": "en"}
-
-
-def add_media(session, program, kind: MediaKind, seconds: float | None, status=MediaStatus.ready):
-    media = Media(
-        program_id=program.id,
-        kind=kind,
-        filename="phone.mp4" if kind is MediaKind.video else "track.mp3",
-        size=1234,
-        original_key=f"originals/{program.id}-{kind.value}",
-        playable_key=None if status is not MediaStatus.ready else f"playable/{program.id}-{kind}",
-        poster_key=f"posters/{program.id}.jpg" if kind is MediaKind.video else None,
-        status=status,
-        duration_seconds=seconds,
-        uploaded_at=NOW,
-    )
-    session.add(media)
-    session.flush()
-    return media
 
 
 def screening(session, *, by_video: bool = True):
@@ -192,18 +174,7 @@ def test_the_sheet_page_of_a_round_not_by_video_shows_no_video(session, client):
 
 
 def listed_festival(session, programs: int):
-    festival = factories.make_festival(session, categories=(), max_minutes=None)
-    add_category(
-        session,
-        festival=festival,
-        name="舞蹈",
-        max_duration_minutes=5,
-        requires_video=True,
-        requires_backing_track=True,
-        actor=None,
-        now=NOW,
-    )
-    session.refresh(festival)
+    festival = demanding_festival(session)
     made = [
         factories.make_program(session, festival=festival, duration_minutes=4, performers=1)
         for _ in range(programs)

@@ -10,22 +10,8 @@ from festival.audit.models import AuditEntry
 from festival.festivals.services import close_intake
 from festival.judging import services as judging
 from festival.media.models import Media, MediaKind, MediaStatus
-from festival.media.storage import LocalStorage, new_key
 from tests import factories
-
-
-@pytest.fixture
-def storage(app, tmp_path):
-    store = LocalStorage(tmp_path / "media")
-    app.extensions["festival_media_storage"] = store
-    yield store
-    app.extensions.pop("festival_media_storage", None)
-
-
-def _stored(storage, folder: str, suffix: str, data: bytes) -> str:
-    key = new_key(folder, suffix)
-    storage.append(key, 0, [data])
-    return key
+from tests.media.media_world import stored
 
 
 @pytest.fixture
@@ -73,9 +59,9 @@ def world(session, storage):
         kind=MediaKind.video,
         filename="红枫艺术团 舞蹈.mov",
         size=11,
-        original_key=_stored(storage, "media/originals", "", b"the original"),
-        playable_key=_stored(storage, "media/playable", ".mp4", b"the mp4"),
-        poster_key=_stored(storage, "media/posters", ".jpg", b"the poster"),
+        original_key=stored(storage, "media/originals", "", b"the original"),
+        playable_key=stored(storage, "media/playable", ".mp4", b"the mp4"),
+        poster_key=stored(storage, "media/posters", ".jpg", b"the poster"),
         status=MediaStatus.ready,
         duration_seconds=95.5,
         width=1280,
@@ -88,7 +74,7 @@ def world(session, storage):
         kind=MediaKind.backing_track,
         filename="伴奏.wav",
         size=3,
-        original_key=_stored(storage, "media/originals", "", b"wav"),
+        original_key=stored(storage, "media/originals", "", b"wav"),
         status=MediaStatus.processing,
         progress=40,
         uploaded_at=factories.NOW + timedelta(minutes=1),

@@ -7,30 +7,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from festival.festivals.models import Category, Festival
-from festival.media.models import Media, MediaKind, MediaStatus
+from festival.media.models import MediaKind
 from tests import factories
+from tests.media.media_world import add_media, demanding_festival
 
-NOW = factories.NOW
 EN = {"Accept-Language": "en"}
-
-
-def add_media(session, program, kind: MediaKind, seconds: float | None, status=MediaStatus.ready):
-    """A program's media as processing leaves it (no file needed here)."""
-    media = Media(
-        program_id=program.id,
-        kind=kind,
-        filename="phone.mp4" if kind is MediaKind.video else "track.mp3",
-        size=1234,
-        original_key=f"originals/{program.id}-{kind.value}",
-        playable_key=None if status is not MediaStatus.ready else f"playable/{program.id}-{kind}",
-        poster_key=f"posters/{program.id}.jpg" if kind is MediaKind.video else None,
-        status=status,
-        duration_seconds=seconds,
-        uploaded_at=NOW,
-    )
-    session.add(media)
-    session.flush()
-    return media
 
 
 def organizer_of(session, festival):
@@ -123,24 +104,6 @@ def test_a_leader_may_not_set_the_media_deadline(session, api):
         f"/api/v1/festivals/{festival.id}", json={"media_deadline": "2026-04-25T18:00:00"}
     )
     assert refused.status_code in (403, 404)
-
-
-def demanding_festival(session, *, max_minutes=5):
-    festival = factories.make_festival(session, categories=(), max_minutes=None)
-    from festival.festivals.services import add_category
-
-    add_category(
-        session,
-        festival=festival,
-        name="舞蹈",
-        max_duration_minutes=max_minutes,
-        requires_video=True,
-        requires_backing_track=True,
-        actor=None,
-        now=NOW,
-    )
-    session.refresh(festival)
-    return festival
 
 
 def test_the_program_shows_every_media_problem_at_once(session, api):

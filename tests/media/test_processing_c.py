@@ -19,7 +19,7 @@ from festival.jobs.worker import Worker
 from festival.media import processing
 from festival.media.models import Media, MediaKind, MediaStatus
 from festival.media.status_text import media_error_message
-from festival.media.storage import LocalStorage, new_key
+from festival.media.storage import new_key
 from tests import factories
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
@@ -54,14 +54,6 @@ def clips(tmp_path_factory) -> dict[str, Path]:
     whole = made["small.mp4"].read_bytes()
     made["truncated.mp4"].write_bytes(whole[: len(whole) // 3])
     return made
-
-
-@pytest.fixture
-def storage(app, tmp_path):
-    store = LocalStorage(tmp_path / "media")
-    app.extensions["festival_media_storage"] = store
-    yield store
-    app.extensions.pop("festival_media_storage", None)
 
 
 @pytest.fixture

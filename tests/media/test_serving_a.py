@@ -8,24 +8,10 @@ import pytest
 from festival.media import signing
 from festival.media.models import Media, MediaKind, MediaStatus
 from festival.media.signing import media_url
-from festival.media.storage import LocalStorage, new_key
 from tests import factories
+from tests.media.media_world import stored
 
 DATA = os.urandom(3 * 1024 * 1024 + 123)  # more than one 1 MiB piece
-
-
-@pytest.fixture
-def storage(app, tmp_path):
-    store = LocalStorage(tmp_path / "media")
-    app.extensions["festival_media_storage"] = store
-    yield store
-    app.extensions.pop("festival_media_storage", None)
-
-
-def _stored(storage, folder: str, suffix: str, data: bytes) -> str:
-    key = new_key(folder, suffix)
-    storage.append(key, 0, [data])
-    return key
 
 
 @pytest.fixture
@@ -37,9 +23,9 @@ def media(session, storage):
         kind=MediaKind.video,
         filename="红枫 舞蹈 final.MOV",
         size=len(DATA) + 5,
-        original_key=_stored(storage, "media/originals", "", DATA + b"extra"),
-        playable_key=_stored(storage, "media/playable", ".mp4", DATA),
-        poster_key=_stored(storage, "media/posters", ".jpg", b"\xff\xd8poster"),
+        original_key=stored(storage, "media/originals", "", DATA + b"extra"),
+        playable_key=stored(storage, "media/playable", ".mp4", DATA),
+        poster_key=stored(storage, "media/posters", ".jpg", b"\xff\xd8poster"),
         status=MediaStatus.ready,
         duration_seconds=2.0,
         uploaded_at=factories.NOW,
@@ -113,8 +99,8 @@ def test_poster_and_track_types_and_the_original_as_an_attachment(
         kind=MediaKind.backing_track,
         filename='a"b\r\n.mp3',
         size=3,
-        original_key=_stored(storage, "media/originals", "", b"abc"),
-        playable_key=_stored(storage, "media/playable", ".mp3", b"ID3"),
+        original_key=stored(storage, "media/originals", "", b"abc"),
+        playable_key=stored(storage, "media/playable", ".mp3", b"ID3"),
         status=MediaStatus.ready,
         uploaded_at=factories.NOW,
     )
@@ -154,8 +140,8 @@ def test_forged_or_altered_addresses_are_not_found(app, client, media):
 def test_replaced_or_deleted_files_old_address_stops_working(app, client, media, session, storage):
     old_playback = _url(app, media, "playback")
     old_download = _url(app, media, "download")
-    media.playable_key = _stored(storage, "media/playable", ".mp4", b"new copy")
-    media.original_key = _stored(storage, "media/originals", "", b"new original")
+    media.playable_key = stored(storage, "media/playable", ".mp4", b"new copy")
+    media.original_key = stored(storage, "media/originals", "", b"new original")
     session.commit()
     assert client.get(old_playback).status_code == 404
     assert client.get(old_download).status_code == 404

@@ -44,16 +44,18 @@ def world(session, festival, organizer):
     }
 
 
+def creation_headers(program_id, *, length, kind="video", filename="舞蹈.mp4") -> dict:
+    """The headers of a request that starts an upload of ``length`` bytes."""
+    return {
+        **TUS,
+        "Upload-Length": str(length),
+        "Upload-Metadata": metadata(program_id=program_id, kind=kind, filename=filename),
+    }
+
+
 def create(client, program_id, *, length, kind="video", filename="舞蹈.mp4", headers=None):
-    return client.post(
-        "/api/v1/uploads",
-        headers={
-            **TUS,
-            "Upload-Length": str(length),
-            "Upload-Metadata": metadata(program_id=program_id, kind=kind, filename=filename),
-            **(headers or {}),
-        },
-    )
+    started = creation_headers(program_id, length=length, kind=kind, filename=filename)
+    return client.post("/api/v1/uploads", headers={**started, **(headers or {})})
 
 
 def patch(client, location, offset, data, content_type=OCTETS, headers=None):
@@ -67,6 +69,18 @@ def patch(client, location, offset, data, content_type=OCTETS, headers=None):
             **(headers or {}),
         },
     )
+
+
+def head(api_client, location):
+    """HEAD an upload's address with the caller's token."""
+    return api_client.client.head(location, headers={**TUS, **api_client._headers(None)})
+
+
+def close_media_intake(world, ago: timedelta) -> None:
+    """The festival's media deadline passed ``ago``."""
+    festival = db.session.get(type(world["festival"]), world["festival"].id)
+    festival.media_deadline = datetime.now(UTC) - ago
+    db.session.commit()
 
 
 def test_options_tell_the_protocol_to_anyone(client):
@@ -110,10 +124,7 @@ def test_upload_in_pieces_becomes_the_programs_video_and_is_queued(api, world):
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "upload_media")).one()
     assert entry.entity_id == world["program"].id
     # the finished upload is gone: its address answers 404
-    assert (
-        leader_api.client.head(location, headers={**TUS, **leader_api._headers(None)}).status_code
-        == 404
-    )
+    assert head(leader_api, location).status_code == 404
 
 
 def test_a_second_upload_replaces_the_first_and_deletes_its_file(api, world):
@@ -139,12 +150,12 @@ def test_head_tells_the_offset_and_is_not_cached(api, world):
     leader_api = api.as_user(world["leader"])
     location = create(leader_api, world["program"].id, length=10).headers["Location"]
     patch(leader_api, location, 0, b"12345")
-    head = leader_api.client.head(location, headers={**TUS, **leader_api._headers(None)})
-    assert head.status_code == 200
-    assert head.headers["Upload-Offset"] == "5"
-    assert head.headers["Upload-Length"] == "10"
-    assert "no-store" in head.headers["Cache-Control"]
-    assert head.headers["Tus-Resumable"] == "1.0.0"
+    answer = head(leader_api, location)
+    assert answer.status_code == 200
+    assert answer.headers["Upload-Offset"] == "5"
+    assert answer.headers["Upload-Length"] == "10"
+    assert "no-store" in answer.headers["Cache-Control"]
+    assert answer.headers["Tus-Resumable"] == "1.0.0"
 
 
 def test_too_large_is_refused_before_any_byte(api, world, english_messages):
@@ -184,13 +195,9 @@ def test_a_wrong_offset_is_a_conflict(api, world):
 def test_missing_or_wrong_tus_version_is_412_and_wrong_content_type_415(api, world):
     leader_api = api.as_user(world["leader"])
     program_id = world["program"].id
-    answer = leader_api.post(
-        "/api/v1/uploads",
-        headers={
-            "Upload-Length": "5",
-            "Upload-Metadata": metadata(program_id=program_id, kind="video", filename="a"),
-        },
-    )
+    without_version = creation_headers(program_id, length=5, filename="a")
+    del without_version["Tus-Resumable"]
+    answer = leader_api.post("/api/v1/uploads", headers=without_version)
     assert answer.status_code == 412
     assert answer.headers["Tus-Version"] == "1.0.0"
     answer = create(leader_api, program_id, length=5, headers={"Tus-Resumable": "0.2.2"})
@@ -208,14 +215,9 @@ def test_missing_or_wrong_tus_version_is_412_and_wrong_content_type_415(api, wor
 def test_bad_creation_requests(api, world):
     leader_api = api.as_user(world["leader"])
     program_id = world["program"].id
-    no_length = leader_api.post(
-        "/api/v1/uploads",
-        headers={
-            **TUS,
-            "Upload-Metadata": metadata(program_id=program_id, kind="video", filename="a"),
-        },
-    )
-    assert no_length.status_code == 400
+    without_length = creation_headers(program_id, length=5, filename="a")
+    del without_length["Upload-Length"]
+    assert leader_api.post("/api/v1/uploads", headers=without_length).status_code == 400
     assert create(leader_api, program_id, length=5, kind="poster").status_code == 422
     assert create(leader_api, 99999999999, length=5).status_code == 400
     assert create(leader_api, 999999, length=5).status_code == 404
@@ -247,10 +249,7 @@ def test_only_its_creator_reaches_an_upload(api, world, client):
     ]
     for user in (world["other"], world["organizer"]):
         other_api = api.as_user(user)
-        assert (
-            other_api.client.head(location, headers={**TUS, **other_api._headers(None)}).status_code
-            == 404
-        )
+        assert head(other_api, location).status_code == 404
         assert patch(other_api, location, 0, b"12").status_code == 404
         assert other_api.delete(location, headers=TUS).status_code == 404
     assert client.head(location, headers=TUS).status_code == 401
@@ -262,9 +261,7 @@ def test_only_its_creator_reaches_an_upload(api, world, client):
 def test_after_the_media_deadline_leaders_are_refused_and_organizers_allowed(
     api, world, english_messages
 ):
-    festival = db.session.get(type(world["festival"]), world["festival"].id)
-    festival.media_deadline = datetime.now(UTC) - timedelta(hours=1)
-    db.session.commit()
+    close_media_intake(world, timedelta(hours=1))
     leader_api = api.as_user(world["leader"])
     answer = create(leader_api, world["program"].id, length=5)
     assert answer.status_code == 409
@@ -278,9 +275,7 @@ def test_after_the_media_deadline_leaders_are_refused_and_organizers_allowed(
 def test_an_upload_begun_before_the_deadline_cannot_be_finished_after_it(api, world):
     leader_api = api.as_user(world["leader"])
     location = create(leader_api, world["program"].id, length=10).headers["Location"]
-    festival = db.session.get(type(world["festival"]), world["festival"].id)
-    festival.media_deadline = datetime.now(UTC) - timedelta(minutes=1)
-    db.session.commit()
+    close_media_intake(world, timedelta(minutes=1))
     answer = patch(leader_api, location, 0, b"1234567890")
     assert answer.status_code == 409
     assert answer.get_json()["error"]["code"] == "media_closed"
@@ -393,9 +388,8 @@ def test_a_connection_cut_mid_piece_keeps_what_arrived(live_server, api, world):
         live_server + "/api/v1/uploads",
         headers={
             **auth,
-            "Upload-Length": str(len(body)),
-            "Upload-Metadata": metadata(
-                program_id=world["program"].id, kind="backing_track", filename="伴奏.mp3"
+            **creation_headers(
+                world["program"].id, length=len(body), kind="backing_track", filename="伴奏.mp3"
             ),
         },
         timeout=10,
@@ -404,12 +398,12 @@ def test_a_connection_cut_mid_piece_keeps_what_arrived(live_server, api, world):
     location = created.headers["Location"]
     address = urlsplit(live_server)
     with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
-        head = (
+        request_head = (
             f"PATCH {location} HTTP/1.1\r\nHost: {address.netloc}\r\n"
             f"Authorization: {auth['Authorization']}\r\nTus-Resumable: 1.0.0\r\n"
             f"Upload-Offset: 0\r\nContent-Type: {OCTETS}\r\nContent-Length: {len(body)}\r\n\r\n"
         )
-        sock.sendall(head.encode() + body[:120_000])
+        sock.sendall(request_head.encode() + body[:120_000])
         time.sleep(0.3)
     offset = 0
     for _ in range(50):  # the server notices the cut when its read comes up short
@@ -460,9 +454,7 @@ def test_the_program_page_shows_the_current_file_and_the_closed_deadline(client,
         uploaded_at=datetime.now(UTC),
     )
     session.add(media)
-    festival = session.get(type(world["festival"]), world["festival"].id)
-    festival.media_deadline = datetime.now(UTC) - timedelta(days=1)
-    session.commit()
+    close_media_intake(world, timedelta(days=1))
     client.login(world["leader"].username)
     page = client.get(
         f"/programs/{world['program'].id}", headers={"Accept-Language": "en"}

@@ -1,5 +1,5 @@
-"""Year-in-review values built by hand for the report's text and files: the seed's year, and
-variations of it."""
+"""Year-in-review values built by hand for the report's text, files and page: the seed's year,
+and variations of it."""
 
 from dataclasses import replace
 from datetime import date
@@ -10,6 +10,7 @@ from festival.review.values import (
     EventFigures,
     Exhibition,
     FestivalRun,
+    MonthFigures,
     OrganizationAward,
     PeopleFigures,
     ProgramFigures,
@@ -158,4 +159,22 @@ def one_program_year() -> YearReview:
         results_above=[seed.results_above[0]],
         awards_by_level={"city": {"second": 1}},
         people=PeopleFigures(performers=1, aged_60_plus=1, age_median=70.0, age_max=70),
+    )
+
+
+def sample_review(organization_id: int, name: str = "通州区老龄办", year: int = 2026) -> YearReview:
+    """The seed's year as ``name``'s, for the page: the tai chi team's attendance 90 %, and the
+    sessions month by month (none in January and February, thirty at 90 % from March)."""
+    seed = seed_year()
+    months = [
+        MonthFigures(month=m, sessions=30 if m >= 3 else 0, attendance_rate=0.9 if m >= 3 else None)
+        for m in range(1, 13)
+    ]
+    return replace(
+        seed,
+        organization_id=organization_id,
+        organization_name=name,
+        year=year,
+        teams=[replace(seed.teams[0], attendance_rate=0.9), *seed.teams[1:]],
+        events=replace(seed.events, by_month=months),
     )

@@ -14,12 +14,13 @@ from docx import Document
 from festival.programs.services import withdraw_program
 from festival.review import figures
 from festival.review import views as review_views
-from festival.schedules import services as schedules
 from tests import factories
-from tests.review.sample_c import empty_review, sample_review
+from tests.review.sample_b import empty_year, sample_review
+from tests.review.world_a import event
 
 EN = {"Accept-Language": "en"}
 YEAR = 2026
+SATURDAYS = "FREQ=WEEKLY;BYDAY=SA;COUNT=10"
 
 
 @pytest.fixture
@@ -70,20 +71,8 @@ def record_year(session, district, admin, *, festivals: int = 1, prefix: str = "
         factories.make_program(session, festival=festival, troupe=team, title=f"太极扇{number}")
         gone = factories.make_program(session, festival=festival, troupe=team)
         withdraw_program(session, program=gone, actor=admin, now=factories.NOW)
-    schedules.create_event(
-        session,
-        troupe=team,
-        zone="Asia/Shanghai",
-        actor=admin,
-        now=factories.NOW,
-        details=schedules.EventDetails(
-            title="每周集中训练",
-            kind="training",
-            starts_at=datetime(2026, 1, 3, 9, 0),
-            ends_at=datetime(2026, 1, 3, 11, 0),
-            rule="FREQ=WEEKLY;BYDAY=SA;COUNT=10",
-        ),
-    )
+    first = datetime(2026, 1, 3, 9, 0)
+    event(session, admin, team, "每周集中训练", "training", first, hours=2, rule=SATURDAYS)
     session.commit()
     return team
 
@@ -174,14 +163,19 @@ def test_the_page_shows_the_recorded_year(client, session, tree):
     assert '<span class="year-current" aria-current="page">2026</span>' in html
 
 
-def test_the_page_shows_the_figures_report_tables_and_charts(client, tree, monkeypatch):
-    organizations, users = tree
-    district = organizations["district"]
+@pytest.fixture
+def sampled(monkeypatch):
+    """The figures' service answers with the sample year for any organisation."""
     monkeypatch.setattr(
         figures,
         "year_in_review",
         lambda session, *, organization_id, year: sample_review(organization_id, year=year),
     )
+
+
+def test_the_page_shows_the_figures_report_tables_and_charts(client, tree, sampled):
+    organizations, users = tree
+    district = organizations["district"]
     client.login(users["parent_organizer"].username)
 
     html = client.get(page_url(district.id), headers=EN).get_data(as_text=True)
@@ -236,15 +230,10 @@ def test_the_page_costs_the_same_queries_for_one_and_ten_festivals(
 
 
 def test_the_word_document_reads_back_with_the_title_and_chinese_file_name(
-    client, session, tree, monkeypatch
+    client, session, tree, sampled
 ):
     organizations, users = tree
     district = organizations["district"]
-    monkeypatch.setattr(
-        figures,
-        "year_in_review",
-        lambda session, *, organization_id, year: sample_review(organization_id, year=year),
-    )
     client.login(users["organizer"].username)
 
     response = client.get(page_url(district.id, suffix=".docx"))
@@ -346,5 +335,5 @@ def test_every_link_on_the_page_answers(client, session, tree):
 
 
 def test_the_empty_sample_is_empty():
-    assert empty_review(1).is_empty
+    assert empty_year().is_empty
     assert not sample_review(1).is_empty

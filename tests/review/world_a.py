@@ -13,7 +13,7 @@ leak in.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from festival.awards.recommendations import recommend_program
 from festival.awards.services import create_award
@@ -66,14 +66,21 @@ def program(session, world, festival, troupe, people, title) -> Program:
     )
 
 
-def event(session, world, owner, title, kind, start, end, *, location="", rule=None):
+def event(session, actor, owner, title, kind, start, *, hours, location="", rule=None):
+    """An event (a series with ``rule``) of a festival or a troupe, ``hours`` long, in Beijing
+    time."""
     return schedules.create_event(
         session,
         details=EventDetails(
-            title=title, kind=kind, starts_at=start, ends_at=end, location=location, rule=rule
+            title=title,
+            kind=kind,
+            starts_at=start,
+            ends_at=start + timedelta(hours=hours),
+            location=location,
+            rule=rule,
         ),
         zone=ZONE,
-        actor=world.admin,
+        actor=actor,
         now=factories.NOW,
         **({"festival": owner} if isinstance(owner, Festival) else {"troupe": owner}),
     )
@@ -162,24 +169,16 @@ def build_world(session) -> World:
     create_award(session, festival=cf, tier="second", program_id=c1.id, actor=world.admin, now=NOW)
     create_award(session, festival=cf, tier="third", program_id=cw.id, actor=world.admin, now=NOW)
     # The city's organisation award to the office; the province's one is not published yet.
-    create_award(
-        session,
-        festival=cf,
-        tier="organization",
-        organization_id=office.id,
-        title="优秀组织奖",
-        actor=world.admin,
-        now=NOW,
-    )
-    create_award(
-        session,
-        festival=pf,
-        tier="organization",
-        organization_id=office.id,
-        title="省优秀组织奖",
-        actor=world.admin,
-        now=NOW,
-    )
+    for given_by, title in ((cf, "优秀组织奖"), (pf, "省优秀组织奖")):
+        create_award(
+            session,
+            festival=given_by,
+            tier="organization",
+            organization_id=office.id,
+            title=title,
+            actor=world.admin,
+            now=NOW,
+        )
     c1.status = ProgramStatus.advanced
     c2 = recommend_program(session, program=c1, target=pf, **rec)
     create_award(session, festival=pf, tier="first", program_id=c2.id, actor=world.admin, now=NOW)
@@ -193,98 +192,58 @@ def build_world(session) -> World:
     m3 = person(session, team, date(1957, 1, 1), joined_on=date(2026, 2, 1))
     training = event(
         session,
-        world,
+        world.admin,
         team,
         "太极训练",
         "training",
         datetime(2026, 1, 3, 9, 0),
-        datetime(2026, 1, 3, 11, 0),
+        hours=2,
         location="社区广场",
         rule="FREQ=WEEKLY;BYDAY=SA;COUNT=10",
     )
     occurrences.cancel_occurrences(
         session, event=training, days=[date(2026, 1, 17)], actor=world.admin, now=factories.NOW
     )
-    attendance.record_attendance(
-        session,
-        event=training,
-        day=date(2026, 1, 10),
-        present_ids=[m1.id],
-        absent_ids=[m2.id],
-        actor=world.admin,
-        now=NOW,
-    )
-    attendance.record_attendance(
-        session,
-        event=training,
-        day=date(2026, 2, 7),
-        present_ids=[m1.id, m2.id, m3.id],
-        absent_ids=[],
-        actor=world.admin,
-        now=NOW,
-    )
+    for day, present, absent in (
+        (date(2026, 1, 10), [m1], [m2]),
+        (date(2026, 2, 7), [m1, m2, m3], []),
+    ):
+        attendance.record_attendance(
+            session,
+            event=training,
+            day=day,
+            present_ids=[member.id for member in present],
+            absent_ids=[member.id for member in absent],
+            actor=world.admin,
+            now=NOW,
+        )
     # T1's meetings: weekly from 20 December 2025 (two in 2026), and three single ones around
     # New Year in Beijing time: 1 January 05:00 (still 2025 in UTC) and 31 December 20:00
     # count, 1 January 2027 02:00 (still 2026 in UTC) does not.
     event(
         session,
-        world,
+        world.admin,
         t1,
         "例会",
         "meeting",
         datetime(2025, 12, 20, 10, 0),
-        datetime(2025, 12, 20, 11, 0),
+        hours=1,
         rule="FREQ=WEEKLY;COUNT=4",
     )
-    for start in (
-        datetime(2026, 1, 1, 5, 0),
-        datetime(2026, 12, 31, 20, 0),
-        datetime(2027, 1, 1, 2, 0),
-    ):
-        event(session, world, t1, "新年例会", "meeting", start, start.replace(hour=start.hour + 1))
-    for day, place in ((10, "敬老院甲"), (17, "敬老院甲"), (24, "敬老院乙")):
-        start = datetime(2026, 10, day, 14, 0)
-        event(
-            session,
-            world,
-            t1,
-            "慰问演出",
-            "performance",
-            start,
-            start.replace(hour=16),
-            location=place,
-        )
-    event(
-        session,
-        world,
-        t1,
-        "书画展",
-        "exhibition",
-        datetime(2026, 9, 10, 9, 0),
-        datetime(2026, 9, 10, 17, 0),
-        location="社区中心",
-    )
-    event(
-        session,
-        world,
-        f1,
-        "开幕式",
-        "performance",
-        datetime(2026, 6, 1, 9, 0),
-        datetime(2026, 6, 1, 11, 0),
-        location="区文化馆",
-    )
-    # Others' events: the street office's troupe and the sibling's troupe (not counted).
-    for troupe in (ts, tw):
-        event(
-            session,
-            world,
-            troupe,
-            "别人的演出",
-            "performance",
-            datetime(2026, 3, 1, 9, 0),
-            datetime(2026, 3, 1, 10, 0),
-            location="别处",
-        )
+    single_events = [  # owner, title, kind, start, hours, location
+        (t1, "新年例会", "meeting", datetime(2026, 1, 1, 5, 0), 1, ""),
+        (t1, "新年例会", "meeting", datetime(2026, 12, 31, 20, 0), 1, ""),
+        (t1, "新年例会", "meeting", datetime(2027, 1, 1, 2, 0), 1, ""),
+        (t1, "慰问演出", "performance", datetime(2026, 10, 10, 14, 0), 2, "敬老院甲"),
+        (t1, "慰问演出", "performance", datetime(2026, 10, 17, 14, 0), 2, "敬老院甲"),
+        (t1, "慰问演出", "performance", datetime(2026, 10, 24, 14, 0), 2, "敬老院乙"),
+        (t1, "书画展", "exhibition", datetime(2026, 9, 10, 9, 0), 8, "社区中心"),
+        (f1, "开幕式", "performance", datetime(2026, 6, 1, 9, 0), 2, "区文化馆"),
+        # Others' events: the street office's troupe and the sibling's troupe (not counted).
+        (ts, "别人的演出", "performance", datetime(2026, 3, 1, 9, 0), 1, "别处"),
+        (tw, "别人的演出", "performance", datetime(2026, 3, 1, 9, 0), 1, "别处"),
+    ]
+    for owner, title, kind, start, hours, location in single_events:
+        event(session, world.admin, owner, title, kind, start, hours=hours, location=location)
     session.commit()
     return world
