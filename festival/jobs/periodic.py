@@ -11,19 +11,22 @@ good is followed by the next as if it had finished.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from festival.core.clock import utcnow
 from festival.jobs.models import Job, JobStatus
-from festival.jobs.queue import begin_write, enqueue, periodic_kinds
+from festival.jobs.queue import begin_write, enqueue, handler, periodic_kinds
 
 # Any constant that no other advisory lock in the application uses.
 ADVISORY_LOCK_KEY = 0x66657374  # "fest"
 
 WAITING = (JobStatus.queued, JobStatus.running)
 ENDED = (JobStatus.done, JobStatus.failed)
+# Ended jobs are kept this long (to read what happened), then deleted daily.
+KEEP_ENDED_JOBS = timedelta(days=30)
 
 
 def _lock(session: Session) -> None:
@@ -58,3 +61,17 @@ def schedule_periodic(session: Session, *, now: datetime) -> list[Job]:
         due = now if last_ended is None else max(now, last_ended + every)
         added.append(enqueue(session, kind, {}, now=now, run_after=due))
     return added
+
+
+def forget_ended_jobs(session: Session, *, now: datetime) -> int:
+    """Delete the jobs that ended more than KEEP_ENDED_JOBS ago; how many. A periodic kind's
+    last run is always younger, so its next stays due on time."""
+    result = session.execute(
+        delete(Job).where(Job.status.in_(ENDED), Job.finished_at < now - KEEP_ENDED_JOBS)
+    )
+    return result.rowcount or 0
+
+
+@handler("forget_ended_jobs", every=timedelta(days=1))
+def forget_ended_jobs_job(session: Session, _payload: dict, _progress) -> None:
+    forget_ended_jobs(session, now=utcnow())

@@ -42,7 +42,12 @@ log = logging.getLogger("festival.worker")
 
 # Modules whose import registers job handlers; FESTIVAL_JOB_MODULES (comma-separated) adds more
 # (tests register a handler of their own that way).
-HANDLER_MODULES = ("festival.media.processing", "festival.media.uploads", "festival.accounts.jobs")
+HANDLER_MODULES = (
+    "festival.jobs.periodic",
+    "festival.media.processing",
+    "festival.media.uploads",
+    "festival.accounts.jobs",
+)
 
 
 class LeaseLost(Exception):
@@ -196,7 +201,11 @@ class Worker:
 
 
 @click.command("worker")
-@click.option("--once", is_flag=True, help="Run the jobs that are due, then exit.")
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Run the jobs that are due (the periodic ones too, if their time has come), then exit.",
+)
 @click.option(
     "--idle-seconds",
     type=float,

@@ -47,11 +47,6 @@ def largest_upload() -> int:
     return max(max_bytes(kind) for kind in MediaKind)
 
 
-def _can_manage(user: User, program: Program) -> bool:
-
-    return can_manage_media(user, program)
-
-
 def _clean_filename(filename: str) -> str:
     """The uploader's file name for display only: no path, no control characters."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
@@ -72,7 +67,7 @@ def create_upload(
     """A new upload of ``length`` bytes for the program's media of ``kind``: only those who
     may manage the program's media (others: 404, the program is not told), within the kind's
     size limit (413 before any byte) and, for a non-organizer, before the media deadline."""
-    if program is None or not _can_manage(actor, program):
+    if program is None or not can_manage_media(actor, program):
         raise NotFound()
     try:
         media_kind = MediaKind(kind)

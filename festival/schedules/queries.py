@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -104,18 +104,57 @@ def organization_events(
     return _events_where(session, own, after=after, before=before)
 
 
+# When a session whose attendance was taken was held: a moved session's new start, else its
+# original start (the attendance's key). Queries using it outer-join ``EventOverride``
+# (``_with_overrides``).
+HELD_AT = func.coalesce(EventOverride.starts_at, Attendance.occurrence_at)
+
+
+def _with_overrides(query):
+    return query.outerjoin(
+        EventOverride,
+        and_(
+            EventOverride.event_id == Attendance.event_id,
+            EventOverride.occurrence_at == Attendance.occurrence_at,
+        ),
+    )
+
+
+def _held_between(after: datetime, before: datetime | None = None):
+    """A condition on attendance rows: their session was held in [after, before). It first
+    asks for an original start in the window, or a session moved into it (overrides are few),
+    so that the database reads the window through its indexes rather than every row the
+    troupe ever recorded; ``HELD_AT`` then decides."""
+
+    def within(moment):
+        return moment >= after if before is None else and_(moment >= after, moment < before)
+
+    moved_in = select(EventOverride.event_id, EventOverride.occurrence_at).where(
+        within(EventOverride.starts_at)
+    )
+    return and_(
+        or_(
+            within(Attendance.occurrence_at),
+            tuple_(Attendance.event_id, Attendance.occurrence_at).in_(moved_in),
+        ),
+        within(HELD_AT),
+    )
+
+
 def recorded_sessions(
     session: Session, leader_id: int, *, after: datetime
 ) -> set[tuple[int, datetime]]:
-    """(event id, original start) of the sessions since ``after`` of a leader's troupes whose
-    attendance was taken: one query."""
+    """(event id, original start) of the sessions held since ``after`` by a leader's troupes
+    whose attendance was taken: one query."""
+    query = (
+        select(Attendance.event_id, Attendance.occurrence_at)
+        .distinct()
+        .join(Event, Attendance.event_id == Event.id)
+        .join(Troupe, Event.troupe_id == Troupe.id)
+    )
     return set(
         session.execute(
-            select(Attendance.event_id, Attendance.occurrence_at)
-            .distinct()
-            .join(Event, Attendance.event_id == Event.id)
-            .join(Troupe, Event.troupe_id == Troupe.id)
-            .where(Troupe.leader_id == leader_id, Attendance.occurrence_at >= after)
+            _with_overrides(query).where(Troupe.leader_id == leader_id, _held_between(after))
         ).all()
     )
 
@@ -239,28 +278,15 @@ def _sessions_taken(troupes, after: datetime, before: datetime):
     ``Event.troupe_id``) whose attendance was taken, with their troupe, event's zone, when they
     were held (``held_at``: a moved session's new start) and its local day (``day``), as a
     subquery. Attendance stays keyed by the original start (``occurrence_at``)."""
-    held_at = func.coalesce(EventOverride.starts_at, Attendance.occurrence_at)
-    return (
-        select(
-            Event.troupe_id,
-            Event.timezone.label("zone"),
-            Attendance.event_id,
-            Attendance.occurrence_at,
-            held_at.label("held_at"),
-            local_date(held_at, Event.timezone).label("day"),
-        )
-        .join(Event, Event.id == Attendance.event_id)
-        .outerjoin(
-            EventOverride,
-            and_(
-                EventOverride.event_id == Attendance.event_id,
-                EventOverride.occurrence_at == Attendance.occurrence_at,
-            ),
-        )
-        .where(troupes, held_at >= after, held_at < before)
-        .distinct()
-        .subquery()
-    )
+    query = select(
+        Event.troupe_id,
+        Event.timezone.label("zone"),
+        Attendance.event_id,
+        Attendance.occurrence_at,
+        HELD_AT.label("held_at"),
+        local_date(HELD_AT, Event.timezone).label("day"),
+    ).join(Event, Event.id == Attendance.event_id)
+    return _with_overrides(query).where(troupes, _held_between(after, before)).distinct().subquery()
 
 
 def attendance_rates(

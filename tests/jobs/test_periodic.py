@@ -12,7 +12,8 @@ from festival.accounts.models import LoginAttempt
 from festival.db import db
 from festival.jobs import queue
 from festival.jobs.models import Job, JobStatus
-from festival.jobs.periodic import schedule_periodic
+from festival.jobs.periodic import forget_ended_jobs, schedule_periodic
+from festival.jobs.queue import enqueue
 from festival.jobs.worker import Worker, job_session, load_handlers
 from festival.media.models import Upload
 from festival.media.storage import get_storage
@@ -95,7 +96,8 @@ def test_the_next_job_is_due_every_after_the_last_one_ended(app, session, period
 
 def test_workers_starting_together_add_one_job(app, session, periodic):
     """Four workers with connections of their own schedule at the same moment: the lock lets
-    one add the job and the others see it."""
+    one add the job and the others see it. (It proves the advisory lock on PostgreSQL; on
+    SQLite the job session's BEGIN IMMEDIATE already serialises them.)"""
     start = threading.Barrier(4)
     added: list[int] = []
     errors: list[BaseException] = []
@@ -190,3 +192,23 @@ def test_the_command_worker_forgets_login_attempts_older_than_30_days(app, sessi
     kinds = db.session.execute(select(Job.kind, Job.status).order_by(Job.id)).all()
     assert ("forget_login_attempts", JobStatus.done) in kinds
     assert ("forget_login_attempts", JobStatus.queued) in kinds
+
+
+def test_ended_jobs_are_kept_thirty_days(app, session):
+    now = datetime.now(UTC)
+    for status, days in (
+        (JobStatus.done, 31),
+        (JobStatus.failed, 31),
+        (JobStatus.done, 29),
+        (JobStatus.failed, 29),
+    ):
+        _ended(status, finished_at=now - timedelta(days=days))
+    waiting = enqueue(session, KIND, {}, now=now - timedelta(days=40))
+    session.commit()
+    with job_session() as job_db:
+        assert forget_ended_jobs(job_db, now=now) == 2
+        job_db.commit()
+    left = [(job.status, job.finished_at) for job in _jobs()]
+    assert sorted(status for status, _ in left) == ["done", "failed", "queued"]
+    assert all(finished is None or now - finished < timedelta(days=30) for _, finished in left)
+    assert waiting.id in {job.id for job in _jobs()}

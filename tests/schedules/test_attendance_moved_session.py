@@ -3,6 +3,7 @@ rates (who was a member that day), on its roll call and in the year in review's 
 
 from datetime import UTC, date, datetime
 
+from festival.public.home.leader import leader_home
 from festival.review.figures import year_in_review
 from festival.schedules import attendance, occurrences, queries
 from festival.troupes.models import Membership
@@ -10,6 +11,7 @@ from tests import factories
 from tests.schedules.test_attendance_join_date import SHANGHAI, local, saturdays
 
 NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
+EN = {"Accept-Language": "en"}
 
 
 def _world(session, office):
@@ -67,3 +69,30 @@ def test_a_moved_session_counts_on_the_day_it_was_held(session, office):
     months = {month.month: month for month in review.events.by_month}
     assert (months[5].sessions, months[5].attendance_rate) == (0, None)
     assert (months[6].sessions, months[6].attendance_rate) == (2, 1.0)
+
+
+def test_the_roll_call_page_is_headed_with_the_day_it_was_held(client, session, office):
+    leader, _troupe, event, _founder, _newcomer = _world(session, office)
+    client.login(leader.username)
+    page = client.get(f"/events/{event.id}/attendance/2026-05-30", headers=EN)
+    assert page.status_code == 200
+    heading = page.text.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert "June 2, 2026" in heading and "May 30" not in heading
+
+
+def test_the_leader_home_knows_a_moved_session_was_recorded(session, office):
+    leader, _troupe, event, founder, newcomer = _world(session, office)
+    attendance.record_attendance(
+        session,
+        event=event,
+        day=date(2026, 5, 30),
+        present_ids=[founder.id, newcomer.id],
+        absent_ids=[],
+        actor=leader,
+        now=NOW,
+    )
+    session.commit()
+    # A week after 2 June's session, whose planned day (30 May) lies before the week.
+    home = leader_home(session, leader, now=local(2026, 6, 8, 20).astimezone(UTC))
+    rolls = [step.values for step in home.steps if step.endpoint == "schedules.take_attendance"]
+    assert rolls == [{"event_id": event.id, "occurrence": "2026-06-06"}]

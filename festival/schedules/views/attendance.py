@@ -89,6 +89,7 @@ def take_attendance(event_id: int, occurrence: str):
         event=event,
         troupe=event.troupe,
         day=session_day,
+        held_on=start.date(),
         when=span(start, end),
         sheet=sheet,
         newcomers=newcomers,
