@@ -16,6 +16,7 @@ from festival.media.models import Media, MediaKind, MediaStatus
 from festival.media.permissions import can_manage_media
 from festival.media.queries import media_of_program
 from festival.media.services import check_media_open
+from festival.media.status_text import media_error_message
 from festival.media.uploads import max_bytes, size_text
 from festival.programs.models import Program
 
@@ -38,6 +39,7 @@ class MediaSlot:
     media: Media | None
     status_label: str | None
     duration: str | None  # m:ss
+    detail: str | None  # how far it is being prepared, or why it could not be
     accept: str
     max_bytes: int
     max_text: str  # 1 GB, 50 MB
@@ -56,6 +58,16 @@ def _duration(seconds: float | None) -> str | None:
         return None
     whole = round(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _detail(media: Media | None) -> str | None:
+    if media is None:
+        return None
+    if media.status is MediaStatus.processing and media.progress is not None:
+        return str(_l("%(percent)s prepared", percent=f"{media.progress}%"))
+    if media.status is MediaStatus.failed:
+        return media_error_message(media.error_code)
+    return None
 
 
 def upload_panel(
@@ -77,6 +89,7 @@ def upload_panel(
             media=current.get(kind),
             status_label=str(STATUS_LABELS[current[kind].status]) if kind in current else None,
             duration=_duration(current[kind].duration_seconds) if kind in current else None,
+            detail=_detail(current.get(kind)),
             accept=ACCEPT[kind],
             max_bytes=max_bytes(kind),
             max_text=size_text(max_bytes(kind)),

@@ -2,11 +2,13 @@
 // a large progress bar with the time left, automatic retries when the connection breaks, and
 // resuming a cut upload when the same file is chosen again (its fingerprint and the upload's
 // address are kept in localStorage). The page's session is the credential; the CSRF token
-// travels in X-CSRFToken.
+// travels in X-CSRFToken. While a file is being prepared (processing on the server), the page
+// asks the media API every few seconds and shows how far it is, then ready or why not.
 (function () {
   "use strict";
 
   var RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000];
+  var FOLLOW_MS = 3000;
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (whole, name) {
@@ -164,7 +166,11 @@
           statusBox.textContent = msg.msgProcessing;
           statusBox.hidden = false;
           statusBox.className = "badge media-status-processing";
+          slot.querySelector("[data-media-duration]").hidden = true; // the replaced file's
+          slot.querySelector("[data-media-detail]").hidden = true;
           slot.classList.add("is-uploaded");
+          slot.dataset.status = "processing";
+          panel.dispatchEvent(new CustomEvent("media:uploaded"));
         },
         onError: function (error) {
           current = null;
@@ -192,9 +198,82 @@
     });
   }
 
+  function minutes(seconds) {
+    var whole = Math.round(seconds);
+    var rest = whole % 60;
+    return Math.floor(whole / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function showPrepared(panel, slot, item) {
+    // One file's state from the media API: how far it is prepared, ready, or why not.
+    var msg = panel.dataset;
+    var statusBox = slot.querySelector("[data-media-status]");
+    var detail = slot.querySelector("[data-media-detail]");
+    var duration = slot.querySelector("[data-media-duration]");
+    slot.dataset.status = item.status;
+    statusBox.className = "badge media-status-" + item.status;
+    if (item.status === "processing") {
+      if (item.progress !== null && item.progress !== undefined) {
+        detail.textContent = fill(msg.msgPrepared, { percent: item.progress + "%" });
+        detail.hidden = false;
+      }
+      return;
+    }
+    statusBox.textContent = item.status === "ready" ? msg.msgReady : msg.msgNotPrepared;
+    if (item.duration_seconds !== null && item.duration_seconds !== undefined) {
+      duration.textContent = minutes(item.duration_seconds);
+      duration.hidden = false;
+    }
+    detail.textContent = item.error ? item.error.message : "";
+    detail.hidden = !item.error;
+  }
+
+  function follow(panel) {
+    var timer = null;
+    var refused = false; // signed out, or no longer allowed: stop asking
+
+    function preparing() {
+      return panel.querySelector("[data-media-slot][data-status=processing]") !== null;
+    }
+
+    function later() {
+      if (timer === null && !refused && preparing()) {
+        timer = window.setTimeout(ask, FOLLOW_MS);
+      }
+    }
+
+    function ask() {
+      timer = null;
+      fetch(panel.dataset.mediaUrl, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          refused = response.status >= 400 && response.status < 500;
+          return response.ok ? response.json() : null;
+        })
+        .then(function (body) {
+          (body ? body.items : []).forEach(function (item) {
+            var slot = panel.querySelector('[data-media-slot][data-kind="' + item.kind + '"]');
+            if (slot && slot.dataset.status === "processing") {
+              showPrepared(panel, slot, item);
+            }
+          });
+        })
+        .catch(function () {
+          // the network dropped for a moment: ask again later
+        })
+        .then(later);
+    }
+
+    panel.addEventListener("media:uploaded", later);
+    later();
+  }
+
   document.querySelectorAll("[data-media-panel]").forEach(function (panel) {
     panel.querySelectorAll("[data-media-slot]").forEach(function (slot) {
       setUp(panel, slot);
     });
+    follow(panel);
   });
 })();

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from festival.audit.models import AuditEntry
 from festival.db import db
 from festival.jobs.models import Job
-from festival.media.models import Media, MediaKind, Upload
+from festival.media.models import Media, MediaKind, MediaStatus, Upload
 from festival.media.storage import get_storage
 from festival.media.uploads import remove_abandoned_uploads
 from tests import factories
@@ -467,6 +467,41 @@ def test_the_program_page_shows_the_current_file_and_the_closed_deadline(client,
     client.login(world["organizer"].username)
     page = client.get(f"/programs/{world['program'].id}").get_data(as_text=True)
     assert page.count("data-media-file") == 2  # organizers may still change them
+
+
+@pytest.mark.parametrize(
+    ("status", "progress", "error_code", "shown"),
+    [
+        (MediaStatus.processing, 40, None, "40% prepared"),
+        (MediaStatus.failed, None, "not_media", "not a video or audio file"),
+    ],
+)
+def test_the_program_page_says_how_far_a_file_is_prepared_or_why_not(
+    client, world, session, status, progress, error_code, shown
+):
+    session.add(
+        Media(
+            program_id=world["program"].id,
+            kind=MediaKind.video,
+            filename="phone.mp4",
+            size=10,
+            original_key="originals/4567",
+            status=status,
+            progress=progress,
+            error_code=error_code,
+            uploaded_at=datetime.now(UTC),
+        )
+    )
+    session.commit()
+    client.login(world["leader"].username)
+    page = client.get(
+        f"/programs/{world['program'].id}", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert f'data-status="{status.value}"' in page
+    detail = page.split("data-media-detail", 1)[1].split("</p>", 1)[0]
+    assert shown in detail and " hidden" not in detail.split(">", 1)[0]
+    # The page follows the file through the media API, which the leader may read.
+    assert f'data-media-url="/api/v1/programs/{world["program"].id}/media"' in page
 
 
 def test_the_worker_has_a_cleanup_job(app, world, api):
