@@ -8,10 +8,19 @@ import pytest
 from festival.media import signing
 from festival.media.models import Media, MediaKind, MediaStatus
 from festival.media.signing import media_url
+from festival.media.storage import LocalStorage
 from tests import factories
 from tests.media.media_world import stored
 
 DATA = os.urandom(3 * 1024 * 1024 + 123)  # more than one 1 MiB piece
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage(request, install_storage, tmp_path):
+    """Every serving rule held over both stores: local disk and S3 (moto's server)."""
+    if request.param == "local":
+        return install_storage(LocalStorage(tmp_path / "media"))
+    return install_storage(request.getfixturevalue("s3_storage"))
 
 
 @pytest.fixture

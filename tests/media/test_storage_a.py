@@ -1,56 +1,21 @@
 """The storage contract, held by both stores: local disk and S3 (moto's server over HTTP)."""
 
-import socket
-
 import pytest
 
 from festival.media.storage import (
     CHUNK_BYTES,
     LocalStorage,
-    S3Storage,
     StorageOffsetMismatch,
     check_key,
     new_key,
-    storage_for,
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
 @pytest.fixture(params=["local", "s3"])
-def storage(request, tmp_path, monkeypatch):
+def storage(request, tmp_path):
     if request.param == "local":
         return LocalStorage(tmp_path / "media")
-    endpoint = request.getfixturevalue("s3_endpoint")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    bucket = f"media-{tmp_path.name.lower().replace('_', '-')[-40:]}"
-    store = storage_for(
-        {
-            "MEDIA_STORAGE": "s3",
-            "MEDIA_S3_BUCKET": bucket,
-            "MEDIA_S3_ENDPOINT_URL": endpoint,
-            "MEDIA_S3_REGION": "us-east-1",
-        }
-    )
-    assert isinstance(store, S3Storage)
-    store.client.create_bucket(Bucket=bucket)
-    return store
+    return request.getfixturevalue("s3_storage")
 
 
 def _joined(chunks) -> bytes:
