@@ -220,6 +220,10 @@
       return;
     }
     statusBox.textContent = item.status === "ready" ? msg.msgReady : msg.msgNotPrepared;
+    var upload = slot.querySelector("[data-media-progress]");
+    if (upload) {
+      upload.hidden = true; // "uploaded, being prepared" is over
+    }
     if (item.duration_seconds !== null && item.duration_seconds !== undefined) {
       duration.textContent = minutes(item.duration_seconds);
       duration.hidden = false;
