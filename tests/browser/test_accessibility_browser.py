@@ -14,9 +14,9 @@ from festival.judging.models import Round
 from festival.programs.models import Program
 from festival.troupes.models import Troupe
 from tests.browser.accessibility import assert_focus_ring_after_tabs, page_problems
+from tests.browser.sign_in import DEMO_PASSWORD, log_in, new_page
 
 pytestmark = pytest.mark.browser
-DEMO_PASSWORD = "festival-demo"
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -108,15 +108,10 @@ def test_the_demo_pages_pass_axe_for_every_kind_of_user(
     pages = demo_pages(app, session)
     problems = []
     for username, urls in pages.items():
-        context = browser.new_context(base_url=live_server, locale=locale, **device)
+        context, page = new_page(browser, live_server, locale=locale, **device)
         try:
-            page = context.new_page()
             if username:
-                page.goto("/login")
-                page.locator("#username").fill(username)
-                page.locator("#password").fill(DEMO_PASSWORD)
-                with page.expect_navigation():
-                    page.locator("main button[type=submit]").click()
+                log_in(page, username, DEMO_PASSWORD)
             for url in urls:
                 response = page.goto(url)
                 assert response.ok, f"{username} {url}: {response.status}"

@@ -12,6 +12,7 @@ from festival.schedules import services
 from festival.schedules.models import Attendance
 from festival.troupes.models import Membership, Person
 from tests import factories
+from tests.browser import sign_in
 from tests.checks import row_count
 from tests.imports.spreadsheets import csv_bytes
 
@@ -25,15 +26,10 @@ PARAMS = pytest.mark.parametrize(
 
 def new_page(browser, live_server, size, language, username):
     width, height = SIZES[size]
-    context = browser.new_context(
-        base_url=live_server, locale="zh-CN", viewport={"width": width, "height": height}
+    context, page = sign_in.new_page(
+        browser, live_server, locale="zh-CN", viewport={"width": width, "height": height}
     )
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", factories.PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/")
+    sign_in.log_in(page, username)
     if language == "en":
         page.goto("/language/en?next=/")
     return context, page

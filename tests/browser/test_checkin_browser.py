@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import factories
+from tests.browser.sign_in import log_in, new_page
 from tests.performance.day_world import entry, make_day
 
 pytestmark = pytest.mark.browser
@@ -16,17 +16,9 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="en-US", **PHONE)
-    yield context.new_page()
+    context, page = new_page(browser, live_server, **PHONE)
+    yield page
     context.close()
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(factories.PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/")
 
 
 def test_twelve_troupes_check_in_on_a_phone(phone, session, festival, organizer):

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from festival.programs.models import Program
 from tests import factories
+from tests.browser.sign_in import log_in, new_page
 from tests.imports.spreadsheets import xlsx_bytes
 
 pytestmark = pytest.mark.browser
@@ -18,10 +19,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.fixture
 def english_page(browser, live_server, app):
-    context = browser.new_context(
-        base_url=live_server, locale="en-US", viewport={"width": 1280, "height": 900}
-    )
-    yield context.new_page()
+    context, page = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    yield page
     context.close()
 
 
@@ -35,14 +34,6 @@ def open_festival(session, office):
         max_minutes=8,
         starts_on=(deadline + timedelta(days=20)).date(),
     )
-
-
-def log_in(page, username):
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 def test_leader_registers_a_troupe_adds_members_and_submits_a_program(english_page, session):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from festival.awards.services import create_award, publish
 from festival.festivals.models import Festival, FestivalStatus
 from tests import factories
+from tests.browser.sign_in import log_in, new_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "issue17"
@@ -31,11 +32,11 @@ def open_page(browser, live_server):
     contexts = []
 
     def make(language: str, device: dict):
-        context = browser.new_context(
-            base_url=live_server, locale="zh-CN" if language == "zh" else "en-US", **device
+        context, page = new_page(
+            browser, live_server, locale="zh-CN" if language == "zh" else "en-US", **device
         )
         contexts.append(context)
-        return context.new_page()
+        return page
 
     yield make
     for context in contexts:
@@ -49,14 +50,6 @@ def shot(page, name: str, language: str, device: dict) -> None:
         path=str(ARTIFACTS / f"E-{name}-{size['width']}x{size['height']}-{language}.png"),
         full_page=True,
     )
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(factories.PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/")
 
 
 def fits(page, locator) -> None:

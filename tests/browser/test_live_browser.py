@@ -5,7 +5,7 @@ the final score within 2 s of the last confirmation; a confirmed score cannot be
 import pytest
 from playwright.sync_api import expect
 
-from tests import factories
+from tests.browser.sign_in import log_in, new_page
 from tests.performance.live_world import LiveWorld
 
 pytestmark = pytest.mark.browser
@@ -15,15 +15,8 @@ SIZES = [(390, 844), (390, 844), (1024, 768), (1024, 768), (1024, 768)]
 
 
 def logged_in_page(browser, live_server, username, size):
-    context = browser.new_context(
-        base_url=live_server, locale="en-US", viewport={"width": size[0], "height": size[1]}
-    )
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    context, page = new_page(browser, live_server, viewport={"width": size[0], "height": size[1]})
+    log_in(page, username)
     return context, page
 
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from festival.db import db
 from festival.media.models import Media, MediaKind, MediaStatus
 from tests import factories
+from tests.browser.sign_in import log_in, new_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "issue25"
@@ -45,14 +46,9 @@ def test_the_page_follows_the_files_being_prepared(browser, live_server, session
     session.commit()
     program_id = program.id
 
-    context = browser.new_context(base_url=live_server, locale="en-US", **PHONE)
+    context, page = new_page(browser, live_server, **PHONE)
     try:
-        page = context.new_page()
-        page.goto("/login")
-        page.locator("input[name=username]").fill(leader.username)
-        page.locator("input[name=password]").fill(factories.PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_url("**/")
+        log_in(page, leader.username)
         page.goto(f"/programs/{program_id}")
         video = page.locator("[data-media-slot][data-kind=video]")
         track = page.locator("[data-media-slot][data-kind=backing_track]")

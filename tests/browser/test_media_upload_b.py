@@ -19,6 +19,7 @@ from festival.jobs.models import Job
 from festival.media.models import Media, MediaKind
 from festival.media.storage import get_storage
 from tests import factories
+from tests.browser.sign_in import log_in, new_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "issue25"
@@ -70,14 +71,9 @@ def test_a_cut_upload_resumes_where_it_stopped(
             state["log"].append((request.method.lower(), None))
         route.continue_()
 
-    context = browser.new_context(base_url=live_server, locale="en-US", **PHONE)
+    context, page = new_page(browser, live_server, **PHONE)
     try:
-        page = context.new_page()
-        page.goto("/login")
-        page.locator("input[name=username]").fill(leader.username)
-        page.locator("input[name=password]").fill(factories.PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_url("**/")
+        log_in(page, leader.username)
         page.route("**/api/v1/uploads**", on_upload)
         page.goto(f"/programs/{program_id}")
         slot = page.locator("[data-media-slot][data-kind=video]")
@@ -151,14 +147,9 @@ def test_a_refused_upload_says_why_in_plain_words(
     session.commit()
     track = tmp_path / "伴奏.mp3"
     track.write_bytes(os.urandom(100_000))
-    context = browser.new_context(base_url=live_server, locale="en-US", **PHONE)
+    context, page = new_page(browser, live_server, **PHONE)
     try:
-        page = context.new_page()
-        page.goto("/login")
-        page.locator("input[name=username]").fill(leader.username)
-        page.locator("input[name=password]").fill(factories.PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_url("**/")
+        log_in(page, leader.username)
         page.goto(f"/programs/{program.id}")
         # The deadline passes while the page is open.
         stored = db.session.get(Festival, festival.id)

@@ -18,6 +18,7 @@ from festival.festivals.models import Festival
 from festival.notice.working_days import notice_last_day
 from festival.web.templating import long_date
 from tests import factories
+from tests.browser.sign_in import log_in, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -75,13 +76,8 @@ def test_an_objection_on_a_phone_upheld_then_final_results_corrected_as_revision
     manage = f"/festivals/{festival.id}/awards/manage"
 
     # The organizer, on a desktop, publishes with a notice period of 5 working days.
-    office = browser.new_context(base_url=live_server, locale="zh-CN", viewport=DESKTOP)
-    organizer = office.new_page()
-    organizer.goto("/login")
-    organizer.fill("#username", "zhang")
-    organizer.fill("#password", factories.PASSWORD)
-    organizer.locator("main").get_by_role("button", name="登录").click()
-    organizer.wait_for_url("**/")
+    office, organizer = new_page(browser, live_server, locale="zh-CN", viewport=DESKTOP)
+    log_in(organizer, "zhang")
     organizer.goto(manage)
     organizer.fill("#notice-days", "5")
     assert organizer.get_by_label("工作日（法定节假日不计，调休上班日计入）").is_checked()

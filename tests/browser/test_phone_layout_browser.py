@@ -12,10 +12,10 @@ from sqlalchemy import select
 from festival.festivals.models import Festival
 from festival.judging.models import Round
 from festival.troupes.models import Troupe
+from tests.browser.sign_in import DEMO_PASSWORD, log_in, new_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "issue17"
-DEMO_PASSWORD = "festival-demo"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 SIZES = [
@@ -70,16 +70,7 @@ def demo(app, session) -> dict:
 
 def browse(browser, live_server, language: str, device: dict):
     locale = "en-US" if language == "en" else "zh-CN"
-    context = browser.new_context(base_url=live_server, locale=locale, **device)
-    return context, context.new_page()
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main button[type=submit]").click()
+    return new_page(browser, live_server, locale=locale, **device)
 
 
 def shot(page, name: str, language: str, device: dict) -> None:
@@ -152,7 +143,7 @@ def test_a_refused_form_opens_at_a_focused_error_summary_that_links_to_its_field
         expect(page.locator("#error-summary")).to_be_focused()
         assert page.locator("#error-summary li").count() == 1
 
-        log_in(page, "leader")
+        log_in(page, "leader", DEMO_PASSWORD)
         page.goto("/troupes/new")
         page.locator("#name").fill("")
         page.locator("main form button[type=submit]").last.click()
@@ -177,7 +168,7 @@ def test_the_header_is_one_short_row_on_a_phone_and_its_menu_leads_on(
     demo(app, session)
     context, page = browse(browser, live_server, language, device)
     try:
-        log_in(page, "district")
+        log_in(page, "district", DEMO_PASSWORD)
         page.goto("/")
         header = page.locator(".site-header").bounding_box()
         if device is PHONE:
@@ -246,7 +237,7 @@ def test_no_table_cuts_a_column_off_without_a_sign_and_award_lists_are_cards_on_
                 assert headings == ["Troupe", "Organisation", "Category", "Score", "Certificate"]
         assert_every_table_whole_or_signed(page, "awards")
 
-        log_in(page, "district")
+        log_in(page, "district", DEMO_PASSWORD)
         for name, url in (
             ("results", f"/rounds/{ids['round']}/results"),
             ("programs", f"/festivals/{ids['district']}/programs"),

@@ -9,17 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from festival.troupes.models import Troupe
+from tests.browser.sign_in import DEMO_PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def login(page, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", "festival-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
@@ -30,7 +23,7 @@ def test_leader_sees_the_exhibition_in_october_moves_a_session_and_subscribes(
     troupe_id = session.execute(select(Troupe.id).where(Troupe.name == "太极拳展示队")).scalar_one()
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": width, "height": 900})
-    login(page, "taichi")
+    log_in(page, "taichi", DEMO_PASSWORD)
 
     page.goto(f"/troupes/{troupe_id}/schedule?month=2026-10&view=month")
     page.screenshot(path=str(ARTIFACTS / f"schedule-october-{width}.png"), full_page=True)

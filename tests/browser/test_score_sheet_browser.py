@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from festival.judging import services
 from festival.judging.models import Score
 from tests import factories
+from tests.browser.sign_in import log_in, new_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -18,19 +19,9 @@ NOW = factories.NOW
 
 @pytest.fixture
 def english_page(browser, live_server, app):
-    context = browser.new_context(
-        base_url=live_server, locale="en-US", viewport={"width": 1280, "height": 900}
-    )
-    yield context.new_page()
+    context, page = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    yield page
     context.close()
-
-
-def log_in(page, username):
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 def test_judge_scores_with_the_keyboard_and_finds_the_scores_after_a_reload(english_page, session):

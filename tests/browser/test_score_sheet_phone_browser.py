@@ -16,6 +16,7 @@ from festival.judging import services
 from festival.judging.models import Round, RoundEntry, Score
 from festival.judging.scores import save_scores
 from tests import factories
+from tests.browser.sign_in import log_in, new_page
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "issue17"
@@ -89,20 +90,16 @@ def score_of(program_index: int, criterion_index: int) -> Decimal:
 
 
 def open_sheet(browser, live_server, viewport, language, *, javascript=True):
-    context = browser.new_context(
-        base_url=live_server,
+    context, page = new_page(
+        browser,
+        live_server,
         viewport=viewport,
         locale="zh-CN" if language == "zh" else "en-US",
         java_script_enabled=javascript,
         is_mobile=viewport is PHONE,
         has_touch=viewport is PHONE,
     )
-    page = context.new_page()
-    page.goto("/login")
-    page.locator("input[name=username]").fill("judge_li")
-    page.locator("input[name=password]").fill(factories.PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/")
+    log_in(page, "judge_li")
     return context, page
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from festival.judging.models import RoundEntry
 from tests import factories
+from tests.browser.sign_in import log_in, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -19,16 +20,9 @@ OFFSETS = [-4, -1, 0, 1, 5]
 LAYOUT = 35  # the second criterion's score; the first gets the rest of the total
 
 
-def log_in(browser, live_server, username):
-    context = browser.new_context(
-        base_url=live_server, locale="en-US", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+def logged_in_page(browser, live_server, username):
+    context, page = new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    log_in(page, username)
     return context, page
 
 
@@ -52,7 +46,7 @@ def test_twelve_programs_screened_down_to_six_by_five_judges(browser, live_serve
     ]
     session.commit()
 
-    context, page = log_in(browser, live_server, "wang")
+    context, page = logged_in_page(browser, live_server, "wang")
     page.goto(f"/festivals/{festival.id}/rounds")
     page.locator("#name").fill("Preliminary")
     page.locator("#advance_count").fill("6")
@@ -69,7 +63,7 @@ def test_twelve_programs_screened_down_to_six_by_five_judges(browser, live_serve
     round_id = int(round_url.rstrip("/").split("/")[-1])
 
     for j, judge in enumerate(judges):
-        judge_context, sheet = log_in(browser, live_server, judge.username)
+        judge_context, sheet = logged_in_page(browser, live_server, judge.username)
         sheet.goto(f"/rounds/{round_id}/sheet")
         for i, program in enumerate(programs):
             total = 90 - 3 * i + OFFSETS[j]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import factories
+from tests.browser.sign_in import log_in, new_page
 from tests.media.sound_desk_world_e import make_mp3s, sound_day
 
 pytestmark = pytest.mark.browser
@@ -21,19 +21,9 @@ def mp3s(tmp_path_factory):
 
 @pytest.fixture
 def desk(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server, locale="en-US", viewport={"width": 1280, "height": 800}
-    )
-    yield context, context.new_page()
+    context, page = new_page(browser, live_server, viewport={"width": 1280, "height": 800})
+    yield context, page
     context.close()
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(factories.PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/")
 
 
 def current_title(page) -> str:

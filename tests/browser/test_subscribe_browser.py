@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from festival.schedules.models import CalendarFeed
 from tests import factories
+from tests.browser import sign_in
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "issue17"
@@ -26,14 +27,14 @@ def leader_team(session):
 
 def new_page(browser, live_server, size, language):
     width, height = SIZES[size]
-    context = browser.new_context(
-        base_url=live_server,
+    context, page = sign_in.new_page(
+        browser,
+        live_server,
         locale="zh-CN",
         viewport={"width": width, "height": height},
         permissions=["clipboard-read", "clipboard-write"],
         accept_downloads=True,
     )
-    page = context.new_page()
     if language == "en":
         page.goto("/language/en?next=/")
     return context, page
@@ -73,11 +74,7 @@ def test_leader_copies_the_link_downloads_the_file_and_members_open_the_share_pa
     troupe, leader = leader_team
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context, page = new_page(browser, live_server, size, language)
-    page.goto("/login")
-    page.fill("#username", leader.username)
-    page.fill("#password", factories.PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
+    sign_in.log_in(page, leader.username)
 
     page.goto(f"/troupes/{troupe.id}/calendar")
     page.screenshot(path=str(ARTIFACTS / f"c-subscribe-{size}-{language}.png"), full_page=True)

@@ -13,6 +13,7 @@ import pytest
 from festival.judging import services as judging
 from festival.schedules import services as schedules
 from tests import factories
+from tests.browser import sign_in
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "issue17"
@@ -99,15 +100,10 @@ def pages(session, office, festival, organizer):
 
 
 def log_in(browser, live_server, username, language):
-    context = browser.new_context(
-        base_url=live_server, locale="zh-CN", viewport={"width": 390, "height": 844}
+    context, page = sign_in.new_page(
+        browser, live_server, locale="zh-CN", viewport={"width": 390, "height": 844}
     )
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", factories.PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/")
+    sign_in.log_in(page, username)
     if language == "en":
         page.goto("/language/en?next=/")
     return context, page

@@ -10,6 +10,7 @@ import pytest
 from festival.review import figures
 from tests import factories
 from tests.browser.accessibility import page_problems
+from tests.browser.sign_in import log_in, new_page
 from tests.review.sample_b import sample_review
 from tests.review.test_pages_c import record_year
 
@@ -31,15 +32,10 @@ def district(session):
 
 def open_page(browser, live_server, size: str, language: str, url: str):
     width, height = SIZES[size]
-    context = browser.new_context(
-        base_url=live_server, locale="zh-CN", viewport={"width": width, "height": height}
+    context, page = new_page(
+        browser, live_server, locale="zh-CN", viewport={"width": width, "height": height}
     )
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", "tongzhou")
-    page.fill("#password", factories.PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/")
+    log_in(page, "tongzhou")
     if language == "en":
         page.goto("/language/en?next=/")
     response = page.goto(url)
