@@ -9,11 +9,11 @@ from festival.api.envelope import actor, respond
 from festival.api.lookups import get_or_404
 from festival.api.registry import endpoint
 from festival.api.schemas import Output
+from festival.core.bounds import FIRST_YEAR, LAST_YEAR
 from festival.core.errors import BadRequest
 from festival.db import db
 from festival.review.figures import year_in_review
 from festival.review.permissions import can_see_year_in_review
-from festival.review.queries import FIRST_YEAR, LAST_YEAR
 from festival.review.summary import summary_texts
 from festival.review.values import YearReview
 from festival.web.auth import require

@@ -5,13 +5,11 @@ Pure: a ``YearReview`` in, bytes out."""
 import io
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 
 from festival.core.titles import book_title
-from festival.core.wording import DEFAULT_LOCALE
-from festival.review.summary import UNSPACED_LANGUAGES, paragraphs
+from festival.review.summary import paragraphs, unspaced
 from festival.review.values import YearReview
-from festival.schedules.models import EventKind
 from festival.web.labels import label
 from festival.web.spreadsheets import to_xlsx_sheets
 
@@ -84,9 +82,7 @@ def review_tables(review: YearReview) -> list[tuple[str, list[str], list[list]]]
             for a in review.organization_awards
         ],
     )
-    known = [kind.value for kind in EventKind]
-    present = {kind for team in review.teams for kind, count in team.sessions.items() if count}
-    kinds = [kind for kind in known if kind in present] + sorted(present - set(known))
+    kinds = review.team_kinds
     teams = (
         gettext("Troupes and teams"),
         [
@@ -101,7 +97,7 @@ def review_tables(review: YearReview) -> list[tuple[str, list[str], list[list]]]
                 t.name,
                 str(label("troupe_kind", t.kind)),
                 t.members,
-                *(t.sessions.get(kind, 0) for kind in kinds),
+                *(t.sessions.get(kind.value, 0) for kind in kinds),
                 _percentage(t.attendance_rate),
             ]
             for t in review.teams
@@ -130,11 +126,11 @@ def review_docx(review: YearReview) -> bytes:
     for name in DOCX_STYLES:
         _declare_fonts(document.styles[name])
     document.styles["Normal"].font.size = Pt(12)
-    document.core_properties.title = review_title(review)
-
-    heading = document.add_heading(review_title(review), level=0)
+    title = review_title(review)
+    document.core_properties.title = title
+    heading = document.add_heading(title, level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    indent = Pt(24) if _language() in UNSPACED_LANGUAGES else None  # two characters
+    indent = Pt(24) if unspaced() else None  # two characters
     for text in paragraphs(review):
         paragraph = document.add_paragraph(text)
         paragraph.paragraph_format.first_line_indent = indent
@@ -165,11 +161,6 @@ def _declare_fonts(style) -> None:
     fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(theme), None)
-
-
-def _language() -> str:
-    locale = get_locale()
-    return locale.language if locale is not None else DEFAULT_LOCALE.split("_")[0]
 
 
 def _percentage(share: float | None) -> float | None:

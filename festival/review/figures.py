@@ -111,27 +111,19 @@ def _festivals_run(
     if not festivals:
         return [], 0
     own = _own_festival(organization_id, year)
-    programs = _counts_by_key(
-        session,
-        select(Program.festival_id, func.count())
-        .join(Festival, Program.festival_id == Festival.id)
-        .where(_prepared(organization_id, year))
-        .group_by(Program.festival_id),
-    )
-    rounds = _counts_by_key(
-        session,
-        select(Round.festival_id, func.count())
-        .join(Festival, Round.festival_id == Festival.id)
-        .where(own)
-        .group_by(Round.festival_id),
-    )
-    awards = _counts_by_key(
-        session,
-        select(Award.festival_id, func.count())
-        .join(Festival, Award.festival_id == Festival.id)
-        .where(own)
-        .group_by(Award.festival_id),
-    )
+
+    def per_festival(festival_id, condition) -> dict[int, int]:
+        return _counts_by_key(
+            session,
+            select(festival_id, func.count())
+            .join(Festival, festival_id == Festival.id)
+            .where(condition)
+            .group_by(festival_id),
+        )
+
+    programs = per_festival(Program.festival_id, _prepared(organization_id, year))
+    rounds = per_festival(Round.festival_id, own)
+    awards = per_festival(Award.festival_id, own)
     runs = [
         FestivalRun(
             festival_id=festival.id,

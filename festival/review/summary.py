@@ -46,7 +46,7 @@ def paragraphs(review: YearReview) -> list[str]:
         for part in (_festival_sentences(review), _team_sentences(review), _event_sentences(review))
         if part
     ]
-    if review.is_empty or not found:
+    if not found:
         return [gettext("Nothing was recorded for %(year)d.", year=review.year)]
     return found
 
@@ -61,10 +61,14 @@ def _in_sentence(name) -> str:
 def joined_sentences(sentences: Iterable[str]) -> str:
     """Whole sentences as one paragraph: with no space between them in Chinese, one space in
     English."""
+    return ("" if unspaced() else " ").join(sentences)
+
+
+def unspaced() -> bool:
+    """Whether the current language writes sentences with no space between them (Chinese)."""
     locale = get_locale()
     language = locale.language if locale is not None else DEFAULT_LOCALE.split("_")[0]
-    separator = "" if language in UNSPACED_LANGUAGES else " "
-    return separator.join(sentences)
+    return language in UNSPACED_LANGUAGES
 
 
 # ---- the festivals, the programs, their results above, the office's own awards ----
@@ -268,7 +272,7 @@ def _team_sentences(review: YearReview) -> list[str]:
     sentences = []
     for team in review.teams:
         sentences.extend(_one_team(team))
-    for exhibition in sorted(review.events.exhibitions, key=lambda e: (e.date, e.title)):
+    for exhibition in review.events.exhibitions:  # in the figures' order: by date
         day = format_skeleton("MMMMd", exhibition.date, locale=get_locale() or DEFAULT_LOCALE)
         if exhibition.location:
             sentences.append(
@@ -310,7 +314,7 @@ def _one_team(team: TeamYear) -> list[str]:
         sentences.append(
             gettext(
                 "Attendance at its sessions where the roll was taken averaged %(rate)s.",
-                rate=_rate(team.attendance_rate),
+                rate=rate_text(team.attendance_rate),
             )
         )
     return sentences
@@ -319,22 +323,28 @@ def _one_team(team: TeamYear) -> list[str]:
 def _sessions_listing(by_kind: dict[str, int]) -> str:
     """``个人训练183次、集中训练22次和展示1次`` / ``183 sessions of …, …``; kinds with none
     left out, in the order the kinds are listed."""
-    known = [kind.value for kind in EventKind]
-    kinds = known + sorted(kind for kind in by_kind if kind not in known)
     return listing(
         ngettext(
             "%(num)d session of %(kind)s",
             "%(num)d sessions of %(kind)s",
-            by_kind[kind],
+            by_kind[kind.value],
             kind=_in_sentence(label("event_kind", kind)),
         )
-        for kind in kinds
-        if by_kind.get(kind)
+        for kind in EventKind
+        if by_kind.get(kind.value)
     )
 
 
-def _rate(share: float) -> str:
-    return percent(Decimal(str(share)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+def whole_percent(share: float) -> int:
+    """A rate in whole percent, halves rounded up (0.125 → 13), as everywhere in the review."""
+    return int((Decimal(str(share)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def rate_text(share: float | None) -> str:
+    """An attendance rate in whole percent (0.904 → "90 %"); a dash where none was taken."""
+    if share is None:
+        return "—"
+    return percent(Decimal(whole_percent(share)) / 100)
 
 
 # ---- the year's events ----

@@ -6,6 +6,7 @@ from datetime import date
 
 from festival.accounts.models import Level
 from festival.awards.models import AwardTier
+from festival.schedules.models import EventKind
 from festival.troupes.models import TroupeKind
 
 
@@ -110,6 +111,13 @@ class YearReview:
     teams: list[TeamYear]
     events: EventFigures
     people: PeopleFigures
+
+    @property
+    def team_kinds(self) -> list[EventKind]:
+        """The kinds of session some team held, in the kinds' order: the teams' columns."""
+        return [
+            kind for kind in EventKind if any(team.sessions.get(kind.value) for team in self.teams)
+        ]
 
     @property
     def is_empty(self) -> bool:

@@ -1,7 +1,6 @@
 """The year in review (年度工作总结) as a page, a Word document and a workbook, for the
 organisation's organizers (and those above it) and administrators."""
 
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_month_names
@@ -12,14 +11,13 @@ from flask_login import current_user
 
 from festival.accounts.models import Level, Organization
 from festival.awards.models import AwardTier
+from festival.core.bounds import FIRST_YEAR, LAST_YEAR
 from festival.core.clock import utcnow
-from festival.core.wording import percent
 from festival.db import db
 from festival.review import exports, figures, summary
 from festival.review.permissions import can_see_year_in_review
-from festival.review.queries import FIRST_YEAR, LAST_YEAR, years_with_records
+from festival.review.queries import years_with_records
 from festival.review.values import YearReview
-from festival.schedules.models import EventKind
 from festival.web import charts
 from festival.web.auth import require
 from festival.web.downloads import download
@@ -46,13 +44,6 @@ def _allowed_review(organization_id: int, year: int) -> tuple[Organization, Year
     return organization, figures.year_in_review(
         db.session, organization_id=organization.id, year=year
     )
-
-
-def rate_text(rate: float | None) -> str:
-    """An attendance rate in whole percent (0.904 → "90 %"); a dash where none was taken."""
-    if rate is None:
-        return "—"
-    return percent(Decimal(round(rate * 100)) / 100)
 
 
 def _year_links(organization_id: int, year: int) -> list[int]:
@@ -91,12 +82,12 @@ def _charts(review: YearReview, levels: list[Level], tiers: list[AwardTier]) -> 
         title=_("Sessions held per month"),
     )
     attendance = charts.column_chart(
-        [(str(m.month), round((m.attendance_rate or 0) * 100)) for m in months],
+        [(str(m.month), summary.whole_percent(m.attendance_rate or 0)) for m in months],
         chart_id="chart-attendance",
         title=_("Attendance per month, in percent"),
         maximum=100,
         value_texts=[
-            str(round(m.attendance_rate * 100)) if m.attendance_rate is not None else "—"
+            str(summary.whole_percent(m.attendance_rate)) if m.attendance_rate is not None else "—"
             for m in months
         ],
     )
@@ -120,22 +111,19 @@ def file_names(review: YearReview, extension: str) -> tuple[str, str]:
 def year(organization_id: int, year: int):
     organization, review = _allowed_review(organization_id, year)
     levels, tiers = _award_rows(review)
-    kinds = [
-        kind for kind in EventKind if any(team.sessions.get(kind.value) for team in review.teams)
-    ]
     return render_template(
         "review/year.html",
         organization=organization,
         review=review,
-        paragraphs=[] if review.is_empty else summary.paragraphs(review),
+        paragraphs=summary.paragraphs(review),
         years=_year_links(organization.id, year),
         levels=levels,
         tiers=tiers,
-        team_kinds=kinds,
+        team_kinds=review.team_kinds,
         sessions_total=sum(review.events.by_kind.values()),
         awards_above=sum(1 for result in review.results_above if result.tier is not None),
         charts=_charts(review, levels, tiers),
-        rate_text=rate_text,
+        rate_text=summary.rate_text,
         # 1月 in Chinese (not 一月), January in English
         month_names=get_month_names(
             "wide" if current_language() == "en" else "abbreviated", locale=get_locale()

@@ -15,7 +15,7 @@ from festival.programs.services import withdraw_program
 from festival.review import figures
 from festival.review import views as review_views
 from tests import factories
-from tests.review.sample_b import empty_year, sample_review
+from tests.review.sample_b import sample_review
 from tests.review.world_a import event
 
 EN = {"Accept-Language": "en"}
@@ -332,8 +332,3 @@ def test_every_link_on_the_page_answers(client, session, tree):
     assert len(links) >= 7, links  # crumbs, two years, two downloads, festival, team
     for link in links:
         assert client.get(link).status_code == 200, link
-
-
-def test_the_empty_sample_is_empty():
-    assert empty_year().is_empty
-    assert not sample_review(1).is_empty

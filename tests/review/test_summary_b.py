@@ -247,3 +247,11 @@ def test_an_organisation_award_without_a_title_is_named_by_its_tier(app):
     [festivals, *_rest] = english(replace(review, organization_awards=untitled))
     assert f"The office itself received the organisation award of {CITY_FESTIVAL}." in festivals
     assert "the  of" not in festivals
+
+
+def test_rates_round_halves_up_in_the_tables_the_charts_and_the_text():
+    # Python's round() would give 12 and 90 (halves to even): the page's tables once did.
+    from festival.review.summary import rate_text, whole_percent
+
+    assert (whole_percent(0.125), whole_percent(0.905), whole_percent(0.904)) == (13, 91, 90)
+    assert rate_text(0.125) == rate_text(0.13) and rate_text(None) == "—"
