@@ -135,8 +135,7 @@ def upload_head(upload_id: str):
     require(True)
     upload = service.find_upload(db.session, upload_id, actor())
     _check_tus_version()
-    offset = service.sync_offset(upload)
-    db.session.commit()
+    offset = service.sync_offset(upload)  # stored at the next PATCH, which syncs again
     response = Response(status=200)
     response.headers["Upload-Offset"] = str(offset)
     response.headers["Upload-Length"] = str(upload.length)
@@ -164,7 +163,7 @@ def upload_patch(upload_id: str):
         raise BadRequest(_l("Send Content-Length with the bytes."))
     if offset + size > upload.length:
         raise TooLarge(_l("More bytes were sent than the upload's length."))
-    uploading, _media = service.append_chunk(
+    new_offset = service.append_chunk(
         db.session,
         upload=upload,
         offset=offset,
@@ -172,7 +171,6 @@ def upload_patch(upload_id: str):
         actor=actor(),
         now=utcnow(),
     )
-    new_offset = uploading.upload_offset if uploading is not None else upload.length
     db.session.commit()
     response = Response(status=204)
     response.headers["Upload-Offset"] = str(new_offset)

@@ -33,6 +33,12 @@ def parenthesized(text: object) -> str:
     return pgettext("parenthesis", "(%(text)s)", text=text)
 
 
+def clock(seconds: float) -> str:
+    """A running time as a player shows it: 83.2 → "1:23", 125.4 → "2:05"."""
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
 def percent(share) -> str:
     """A share (a Decimal of 0..1) as people read it: 0.67 → "67 %", 1 → "100 %"."""
     return f"{(Decimal(share) * 100).normalize():f} %"

@@ -8,6 +8,7 @@ The district's categories require a video, and all but the instrumental one (器
 track; 《天仙配·夫妻双双把家还》 brings no track (its troupe plays with its own band) and
 《老年颂》's video runs past the six minutes its category (朗诵) allows."""
 
+import functools
 import shutil
 import subprocess
 import tempfile
@@ -59,6 +60,7 @@ def _font() -> str | None:
     return next((font for font in FONTS if Path(font).is_file()), None)
 
 
+@functools.cache  # asked once per process: the tests load the demo many times
 def _has_drawtext(ffmpeg: str) -> bool:
     try:
         listed = subprocess.run(

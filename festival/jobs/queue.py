@@ -100,7 +100,6 @@ class Claimed:
     kind: str
     payload: dict
     attempts: int
-    max_attempts: int
 
 
 def backoff(attempts: int) -> timedelta:
@@ -165,7 +164,7 @@ def claim(session: Session, *, worker: str, now: datetime, lease: timedelta) -> 
                 now=now,
             )
             continue
-        return Claimed(job.id, job.kind, json.loads(job.payload), job.attempts, job.max_attempts)
+        return Claimed(job.id, job.kind, json.loads(job.payload), job.attempts)
 
 
 def _held(job: Claimed, worker: str):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from festival.accounts.models import User
 from festival.core.errors import MediaClosed
+from festival.core.wording import clock
 from festival.media.models import Media, MediaKind, MediaStatus
 from festival.media.permissions import can_manage_media
 from festival.media.queries import media_of_program
@@ -53,13 +54,6 @@ class MediaPanel:
     chunk_bytes: int
 
 
-def _duration(seconds: float | None) -> str | None:
-    if seconds is None:
-        return None
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 def _detail(media: Media | None) -> str | None:
     if media is None:
         return None
@@ -88,7 +82,9 @@ def upload_panel(
             label=str(KIND_LABELS[kind]),
             media=current.get(kind),
             status_label=str(STATUS_LABELS[current[kind].status]) if kind in current else None,
-            duration=_duration(current[kind].duration_seconds) if kind in current else None,
+            duration=clock(seconds)
+            if kind in current and (seconds := current[kind].duration_seconds) is not None
+            else None,
             detail=_detail(current.get(kind)),
             accept=ACCEPT[kind],
             max_bytes=max_bytes(kind),
@@ -96,5 +92,5 @@ def upload_panel(
         )
         for kind in MediaKind
     ]
-    chunk = int(current_app.config.get("MEDIA_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024))
+    chunk = int(current_app.config["MEDIA_UPLOAD_CHUNK_BYTES"])
     return MediaPanel(program_id=program.id, slots=slots, closed=closed, chunk_bytes=chunk)

@@ -110,7 +110,6 @@ def complete_upload(session: Session, *, upload: Upload, actor: User, now: datet
         now=now,
     )
     enqueue(session, "process_media", {"media_id": media.id}, now=now)
-    session.flush()
     if old_keys:
         delete_after_commit(session, old_keys)
     return media

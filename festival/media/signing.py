@@ -82,7 +82,7 @@ def media_url(media: Media, what: str) -> str:
 
 def read_token(token: str) -> MediaToken:
     """The token's content; TokenExpired past MEDIA_URL_SECONDS, TokenInvalid when forged."""
-    max_age = int(current_app.config.get("MEDIA_URL_SECONDS") or 4 * 60 * 60)
+    max_age = int(current_app.config["MEDIA_URL_SECONDS"])
     try:
         value = _serializer().loads(token, max_age=max_age)
     except SignatureExpired as error:

@@ -19,21 +19,20 @@ from festival.accounts.models import User
 from festival.core.clock import utcnow
 from festival.core.errors import BadRequest, Conflict, NotFound, TooLarge, ValidationFailed
 from festival.jobs.queue import handler
-from festival.media.models import Media, MediaKind, Upload
+from festival.media.models import MediaKind, Upload
 from festival.media.permissions import can_manage_media
 from festival.media.services import check_media_open, complete_upload, delete_after_commit
-from festival.media.storage import StorageOffsetMismatch, get_storage, new_key
+from festival.media.storage import CHUNK_BYTES, StorageOffsetMismatch, get_storage, new_key
 from festival.programs.models import Program
 
-CHUNK_BYTES = 1024 * 1024  # read from the request and handed to storage at most this much
 FILENAME_MAX = 255
 
 
 def max_bytes(kind: MediaKind) -> int:
     config = current_app.config
     if kind is MediaKind.video:
-        return int(config.get("MEDIA_MAX_VIDEO_BYTES", 1024**3))
-    return int(config.get("MEDIA_MAX_TRACK_BYTES", 50 * 1000 * 1000))
+        return int(config["MEDIA_MAX_VIDEO_BYTES"])
+    return int(config["MEDIA_MAX_TRACK_BYTES"])
 
 
 def size_text(size: int) -> str:
@@ -141,10 +140,9 @@ def append_chunk(
     chunks: Iterable[bytes],
     actor: User,
     now: datetime,
-) -> tuple[Upload | None, Media | None]:
-    """Append the bytes at ``offset``, which must be where the upload stands (else 409): the
-    upload's new state, or, when that was its last byte, the media it became."""
-
+) -> int:
+    """Append the bytes at ``offset``, which must be where the upload stands (else 409); where
+    it stands now. With its last byte the upload becomes the program's media."""
     if offset != sync_offset(upload):
         raise Conflict(
             _l(
@@ -165,8 +163,8 @@ def append_chunk(
     upload.updated_at = now
     session.flush()
     if upload.upload_offset == upload.length:
-        return None, complete_upload(session, upload=upload, actor=actor, now=now)
-    return upload, None
+        complete_upload(session, upload=upload, actor=actor, now=now)
+    return new_size
 
 
 def terminate_upload(session: Session, *, upload: Upload) -> None:
@@ -179,7 +177,7 @@ def terminate_upload(session: Session, *, upload: Upload) -> None:
 def remove_abandoned_uploads(session: Session, *, now: datetime) -> int:
     """Remove uploads that received no byte for MEDIA_UPLOAD_EXPIRY_HOURS (24), and their
     bytes (once committed); the number removed. For ``flask media cleanup`` and the worker."""
-    hours = float(current_app.config.get("MEDIA_UPLOAD_EXPIRY_HOURS", 24))
+    hours = float(current_app.config["MEDIA_UPLOAD_EXPIRY_HOURS"])
     cutoff = now - timedelta(hours=hours)
     stale = session.scalars(select(Upload).where(Upload.updated_at < cutoff)).all()
     keys = [upload.storage_key for upload in stale]

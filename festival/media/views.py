@@ -2,7 +2,6 @@
 pieces of at most 1 MiB from storage, never sniffed, never cached by anyone but the holder."""
 
 import re
-from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
 from flask_babel import lazy_gettext as _l
@@ -12,6 +11,7 @@ from festival.db import db
 from festival.media.models import Media, MediaKind
 from festival.media.signing import TokenExpired, TokenInvalid, key_digest, key_for, read_token
 from festival.media.storage import get_storage
+from festival.web.downloads import attachment
 
 bp = Blueprint("media_files", __name__)
 
@@ -27,12 +27,12 @@ def content_type(media: Media, what: str) -> str:
     return "application/octet-stream"
 
 
-def attachment(filename: str, kind: MediaKind) -> str:
-    """``Content-Disposition`` for the original: the uploader's name (RFC 5987 ``filename*``)
-    and a plain ASCII one for old clients."""
+def original_attachment(filename: str, kind: MediaKind) -> str:
+    """``Content-Disposition`` for the original: the uploader's name, and for old clients an
+    ASCII one made of the kind and the name's suffix."""
     match = _ASCII_SUFFIX.search(filename)
     ascii_name = kind.value.replace("_", "-") + (match.group(0).lower() if match else "")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return attachment(ascii_name, filename)
 
 
 @bp.get("/media/<token>")
@@ -60,7 +60,7 @@ def serve(token: str):
         "Cache-Control": f"private, max-age={int(current_app.config['MEDIA_URL_SECONDS'])}",
     }
     if claims.what == "download":
-        headers["Content-Disposition"] = attachment(media.filename, media.kind)
+        headers["Content-Disposition"] = original_attachment(media.filename, media.kind)
     mimetype = content_type(media, claims.what)
     db.session.rollback()  # nothing more to read: the connection goes back before streaming
 

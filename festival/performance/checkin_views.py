@@ -10,20 +10,12 @@ from festival.core.clock import utcnow
 from festival.core.errors import DomainError
 from festival.core.titles import bare_title
 from festival.db import db
-from festival.judging import queries
-from festival.judging.models import Round, RoundStatus
+from festival.judging.models import RoundStatus
+from festival.judging.views import managed_round_or_404
 from festival.performance import checkin, live, stage
-from festival.web.auth import require
 from festival.web.forms import ConfirmForm, optional_db_id
 
 bp = Blueprint("performance_day", __name__)
-
-
-def _managed_round(round_id: int) -> Round:
-    require(current_user.is_authenticated)
-    round_, audience = queries.load_round(db.session, current_user, round_id)
-    require(audience.manages)
-    return round_
 
 
 def _checked_form() -> None:
@@ -34,7 +26,7 @@ def _checked_form() -> None:
 @bp.get("/rounds/<int:round_id>/checkin")
 def checkin_page(round_id: int):
     """The running order with a tick per troupe, the counts, and who is still missing."""
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     lines = checkin.order_lines(db.session, round_.id)
     return render_template(
         "performance/checkin.html",
@@ -49,7 +41,7 @@ def checkin_page(round_id: int):
 
 
 def _change_check_in(round_id: int, program_id: int, service, done_message: str):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     _checked_form()
     try:
         entry = service(
@@ -83,7 +75,7 @@ def undo_check_in(round_id: int, program_id: int):
 @bp.get("/rounds/<int:round_id>/stage")
 def stage_page(round_id: int):
     """What is on stage now, next and previous, a pick from the running order."""
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     lines = checkin.order_lines(db.session, round_.id)
     current = stage.on_stage(db.session, round_.id)
     return render_template(
@@ -104,7 +96,7 @@ def stage_page(round_id: int):
 @bp.post("/rounds/<int:round_id>/stage/reopen")
 def reopen_score(round_id: int):
     """Reopen a judge's confirmed score for the program on stage, with a reason."""
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     _checked_form()
     try:
         program_id = optional_db_id(request.form.get("program_id"))
@@ -136,7 +128,7 @@ def reopen_score(round_id: int):
 @bp.post("/rounds/<int:round_id>/stage")
 def change_stage(round_id: int):
     """``move=next|previous``, or ``program_id`` (empty: clear the stage)."""
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     _checked_form()
     move = request.form.get("move")
     now = utcnow()

@@ -7,21 +7,13 @@ from flask_login import current_user
 from festival.core.clock import utcnow
 from festival.core.errors import DomainError
 from festival.db import db
-from festival.judging import queries
 from festival.judging.models import Round, RoundStatus
+from festival.judging.views import managed_round_or_404
 from festival.performance import order
 from festival.performance.order_forms import DrawForm, MoveForm, PublishForm, UnpublishForm
-from festival.web.auth import require
 from festival.web.forms import show_errors_on_form
 
 bp = Blueprint("running_order", __name__)
-
-
-def _managed_round(round_id: int) -> Round:
-    require(current_user.is_authenticated)
-    round_, audience = queries.load_round(db.session, current_user, round_id)
-    require(audience.manages)
-    return round_
 
 
 def _render(round_: Round, *, draw_form=None, publish_form=None, status: int = 200):
@@ -59,12 +51,12 @@ def _back(round_id: int):
 @bp.get("/rounds/<int:round_id>/order")
 def page(round_id: int):
     """The round's running order: how it was drawn, and the order itself."""
-    return _render(_managed_round(round_id))
+    return _render(managed_round_or_404(round_id))
 
 
 @bp.post("/rounds/<int:round_id>/order/draw")
 def draw(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     form = DrawForm()
     if not form.validate_on_submit():
         return _render(round_, draw_form=form, status=422)
@@ -88,7 +80,7 @@ def draw(round_id: int):
 
 @bp.post("/rounds/<int:round_id>/order/move")
 def move(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     form = MoveForm()
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)
@@ -118,7 +110,7 @@ def move(round_id: int):
 
 @bp.post("/rounds/<int:round_id>/order/publish")
 def publish(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     form = PublishForm()
     if not form.validate_on_submit():
         return _render(round_, publish_form=form, status=422)
@@ -147,7 +139,7 @@ def publish(round_id: int):
 
 @bp.post("/rounds/<int:round_id>/order/unpublish")
 def unpublish(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     if not UnpublishForm().validate_on_submit():
         abort(400)
     try:

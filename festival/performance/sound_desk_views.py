@@ -5,33 +5,23 @@ track in one ZIP (``/rounds/<id>/tracks.zip``), streamed from storage. The rows 
 
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from festival.core.clock import utcnow
 from festival.db import db
-from festival.judging import queries
-from festival.judging.models import Round
+from festival.judging.views import managed_round_or_404
 from festival.media.signing import media_url
 from festival.media.storage import get_storage
 from festival.performance import sound_desk
 from festival.web import downloads
-from festival.web.auth import require
 
 bp = Blueprint("sound_desk", __name__)
-
-
-def _managed_round(round_id: int) -> Round:
-    require(current_user.is_authenticated)
-    round_, audience = queries.load_round(db.session, current_user, round_id)
-    require(audience.manages)
-    return round_
 
 
 @bp.get("/rounds/<int:round_id>/sound-desk")
 def page(round_id: int):
     """The running order with each track's length; Play, Stop and Next; every track loaded
     ahead by the page's script so that the show goes on when the network drops."""
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     items = sound_desk.playlist(db.session, round_.id)
     response = render_template(
         "performance/sound_desk.html",
@@ -48,7 +38,7 @@ def page(round_id: int):
 def tracks_zip(round_id: int):
     """Every ready backing track in running order, ``01 title - troupe.mp3``, and
     ``missing.txt`` naming the programs without one; streamed in bounded memory."""
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     items = sound_desk.playlist(db.session, round_.id)
     missing = sound_desk.missing_text(
         items, _("Programs without a backing track (the troupe plays live or brought its own):")

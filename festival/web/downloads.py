@@ -9,6 +9,12 @@ from flask import Response
 from festival.web import spreadsheets
 
 
+def attachment(ascii_name: str, name: str) -> str:
+    """``Content-Disposition`` of a download: ``name`` in any script (RFC 6266's
+    ``filename*``) and ``ascii_name`` for clients that read only ``filename``."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def download(
     body: bytes | Iterable[bytes],
     *,
@@ -21,9 +27,7 @@ def download(
     for clients that read only ``filename``. A private file (people's details, scores) is
     never kept by a cache."""
     response = Response(body, content_type=mimetype)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-    )
+    response.headers["Content-Disposition"] = attachment(ascii_name, name)
     if private:
         response.headers["Cache-Control"] = "private, no-store"
     return response

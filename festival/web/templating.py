@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from festival.accounts.models import Role
 from festival.core.titles import bare_title, book_title
-from festival.core.wording import labelled, listing, parenthesized, percent
+from festival.core.wording import clock, labelled, listing, parenthesized, percent
 from festival.web.error_summary import page_problems
 from festival.web.i18n import current_language
 from festival.web.labels import label
@@ -80,6 +80,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["listing"] = listing
     app.jinja_env.filters["parenthesized"] = parenthesized
     app.jinja_env.filters["percent"] = percent  # 0.67 → "67 %"
+    app.jinja_env.filters["clock"] = clock  # 83.2 seconds → "1:23"
     app.jinja_env.filters["booktitle"] = book_title  # 《title》, never 《《title》》
     app.jinja_env.filters["bare_title"] = bare_title  # for messages that hold the marks
     app.jinja_env.filters["zone_name"] = zone_name  # 北京时间, never "Asia/Shanghai"

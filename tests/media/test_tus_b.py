@@ -315,6 +315,7 @@ def test_abandoned_uploads_are_removed_with_their_bytes(api, world, app):
     old_upload = uploads[old.rsplit("/", 1)[1]]
     old_key = old_upload.storage_key
     old_upload.updated_at = datetime.now(UTC) - timedelta(hours=25)
+    uploads[fresh.rsplit("/", 1)[1]].updated_at = datetime.now(UTC) - timedelta(hours=23)
     db.session.commit()
     assert remove_abandoned_uploads(db.session, now=datetime.now(UTC)) == 1
     db.session.commit()
@@ -502,18 +503,6 @@ def test_the_program_page_says_how_far_a_file_is_prepared_or_why_not(
     assert shown in detail and " hidden" not in detail.split(">", 1)[0]
     # The page follows the file through the media API, which the leader may read.
     assert f'data-media-url="/api/v1/programs/{world["program"].id}/media"' in page
-
-
-def test_the_worker_has_a_cleanup_job(app, world, api):
-    from festival.jobs.queue import get_handler
-
-    create(api.as_user(world["leader"]), world["program"].id, length=10)
-    upload = db.session.scalars(select(Upload)).one()
-    upload.updated_at = datetime.now(UTC) - timedelta(hours=48)
-    db.session.commit()
-    get_handler("cleanup_uploads")(db.session, {}, lambda _percent: None)
-    db.session.commit()
-    assert db.session.scalar(select(func.count()).select_from(Upload)) == 0
 
 
 def test_replaced_files_are_deleted_only_when_the_change_commits(app, world, api):
