@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 
-def _status_mb(field: str) -> float | None:
-    """A size from /proc/self/status (Linux), in MB."""
+def status_mb(field: str, pid: int | str = "self") -> float | None:
+    """A size from /proc/<pid>/status (Linux; this process by default), in MB."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1]) / 2**10
     except (OSError, ValueError, IndexError):
@@ -31,7 +31,7 @@ def rusage_peak_mb() -> float:
 
 def resident_mb() -> float:
     """The resident memory now (VmRSS), or the peak so far where /proc is missing."""
-    now = _status_mb("VmRSS")
+    now = status_mb("VmRSS")
     return rusage_peak_mb() if now is None else now
 
 
@@ -39,7 +39,7 @@ def peak_mb() -> float:
     """The peak resident memory of this process's own image (VmHWM). ru_maxrss would do on
     its own, but Linux carries it over from the parent across fork and exec: a child of the
     benchmark would report the benchmark's own peak."""
-    peak = _status_mb("VmHWM")
+    peak = status_mb("VmHWM")
     return rusage_peak_mb() if peak is None else peak
 
 

@@ -9,9 +9,10 @@ import statistics
 import time
 
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bench.data import BenchWorld
+from bench.run import QueryCounter, percentile
 
 REVIEW_LIMIT_MS = 300
 REVIEW_YEAR = 2026  # the year of the world's large festival (bench.data)
@@ -34,22 +35,16 @@ def _once(app: Flask, organization_id: int) -> tuple[float, int, int]:
     from festival.db import db
     from festival.review.figures import year_in_review
 
-    statements = [0]
-
-    def count(*_args) -> None:
-        statements[0] += 1
-
     with app.app_context():
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", count)
+        counter = QueryCounter(db.engine)
         try:
             started = time.perf_counter()
             review = year_in_review(db.session, organization_id=organization_id, year=REVIEW_YEAR)
             elapsed = (time.perf_counter() - started) * 1000
         finally:
-            event.remove(engine, "before_cursor_execute", count)
+            counter.close()
             db.session.remove()
-    return elapsed, statements[0], review.programs.prepared
+    return elapsed, counter.count, review.programs.prepared
 
 
 def year_review_timings(
@@ -78,10 +73,9 @@ def year_review_timings(
             break
     result = {}
     for scale, measured in times.items():
-        ordered = sorted(measured)
         result[str(scale)] = {
             "median_ms": round(statistics.median(measured), 2),
-            "p95_ms": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 2),
+            "p95_ms": round(percentile(measured, 0.95), 2),
             "queries": max(statements[scale]),
             "runs": len(measured),
             "programs": programs[scale],

@@ -630,26 +630,17 @@ def import_memory(url: str, app: Flask, world: BenchWorld, workdir: Path, rows: 
         "FESTIVAL_SECRET_KEY": SECRET_KEY,
         "FESTIVAL_INSTANCE_PATH": str(workdir),
     }
-    finished = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.memory",
-            "--festival-id",
-            str(world.festival_id),
-            "--username",
-            world.organizer,
-            str(path),
-        ],
+    report = bench_process(
+        "bench.memory",
+        "--festival-id",
+        str(world.festival_id),
+        "--username",
+        world.organizer,
+        str(path),
         env=env,
-        capture_output=True,
-        text=True,
         timeout=600,
-        cwd=str(PROJECT_ROOT),
+        what="the import process",
     )
-    if finished.returncode != 0:
-        raise RuntimeError(f"the import process failed: {finished.stderr[-3000:]}")
-    report = json.loads(finished.stdout.strip().splitlines()[-1])
     if report["problems"]:
         raise RuntimeError(f"the import found problems: {report['problems'][:5]}")
     print(
@@ -660,22 +651,38 @@ def import_memory(url: str, app: Flask, world: BenchWorld, workdir: Path, rows: 
     return report
 
 
+def bench_process(module: str, *args: str, env: dict, timeout: int, what: str) -> dict:
+    """Run a bench module in a process of its own; the JSON it prints last (on one line or
+    indented over several). A failure raises with the end of its standard error."""
+    finished = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(PROJECT_ROOT),
+    )
+    if finished.returncode != 0:
+        raise RuntimeError(f"{what} failed: {finished.stderr[-3000:]}")
+    lines = finished.stdout.strip().splitlines()
+    start = max(number for number, line in enumerate(lines) if line.startswith("{"))
+    return json.loads("\n".join(lines[start:]))
+
+
 def paper_batch(workdir: Path, certificates: int) -> dict:
     """Seconds and peak memory of building ``certificates`` certificates as a festival's
     batch is built (chunks joined into one PDF), in a process of its own (bench.paper)."""
     directory = workdir / "paper"
     directory.mkdir(exist_ok=True)
-    finished = subprocess.run(
-        [sys.executable, "-m", "bench.paper", "--certificates", str(certificates), str(directory)],
+    report = bench_process(
+        "bench.paper",
+        "--certificates",
+        str(certificates),
+        str(directory),
         env={**os.environ, "FESTIVAL_SECRET_KEY": SECRET_KEY},
-        capture_output=True,
-        text=True,
         timeout=900,
-        cwd=str(PROJECT_ROOT),
+        what="the certificates process",
     )
-    if finished.returncode != 0:
-        raise RuntimeError(f"the certificates process failed: {finished.stderr[-3000:]}")
-    report = json.loads(finished.stdout.strip().splitlines()[-1])
     print(
         f"  {report['pages']} pages in {report['seconds']:.1f} s ({report['size_mb']} MB); "
         f"RSS {report['baseline_mb']:.1f} MB before, peak {report['peak_mb']:.1f} MB",
@@ -854,10 +861,10 @@ def targets(report: dict, small: int, large: int) -> list[tuple[str, bool | None
 
 
 MEDIA_BENCHES = {
-    "range": ["bench.media"],
-    "upload": ["bench.uploads"],
-    "zip": ["bench.zips"],
-    "processing": ["bench.processing"],
+    "range": "bench.media",
+    "upload": "bench.uploads",
+    "zip": "bench.zips",
+    "processing": "bench.processing",
 }
 MEDIA_LIMIT_MB = 50
 RANGE_LIMIT_MS = 50
@@ -869,19 +876,11 @@ def media_benches() -> dict:
     environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     found = {}
     for name, module in MEDIA_BENCHES.items():
-        finished = subprocess.run(
-            [sys.executable, "-m", *module],
-            capture_output=True,
-            text=True,
-            env=environment,
-            cwd=str(PROJECT_ROOT),
-            timeout=900,
-        )
-        output = finished.stdout
-        start = output.find("{")
-        found[name] = (
-            json.loads(output[start:]) if finished.returncode == 0 and start >= 0 else None
-        )
+        try:
+            found[name] = bench_process(module, env=environment, timeout=900, what=module)
+        except (RuntimeError, ValueError) as error:  # the others are still measured
+            print(f"  {module}: not measured: {error}", flush=True)
+            found[name] = None
     return found
 
 

@@ -14,23 +14,14 @@ import os
 import subprocess
 import threading
 import time
-from pathlib import Path
+
+from bench.memory import status_mb
 
 GROWTH_LIMIT_MB = 50
 PIECE = 8 * 1024 * 1024
 SEND = 1024 * 1024  # written to the socket this much at a time
 TUS = {"Tus-Resumable": "1.0.0"}
 PASSWORD = "bench-uploads-password"  # noqa: S105  (a scratch app on 127.0.0.1)
-
-
-def _rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
 
 
 def _worker_pid(master: int) -> int:
@@ -55,11 +46,11 @@ class Sampler(threading.Thread):
         self.running = True
 
     def reset(self) -> None:
-        self.peak = _rss_mb(self.pid) or 0.0
+        self.peak = status_mb("VmRSS", self.pid) or 0.0
 
     def run(self) -> None:
         while self.running:
-            value = _rss_mb(self.pid)
+            value = status_mb("VmRSS", self.pid)
             if value is not None and value > self.peak:
                 self.peak = value
             time.sleep(0.05)

@@ -71,9 +71,10 @@ def build_feed(
     timezone: str,
     reminders: Reminders = ical.NO_REMINDERS,
 ) -> bytes:
-    """The feed's bytes, rendering only the events whose kept text is not current (and keeping
-    their new texts in the session's transaction). Category labels are the current locale's:
-    build under the site's default one."""
+    """The feed's bytes, rendering only the events whose kept text is not current, and keeping
+    their new texts under a savepoint (on SQLite its release may commit them at once: harmless,
+    a kept text is a cache keyed by the event's version). Category labels are the current
+    locale's: build under the site's default one."""
     contexts = {
         kind: render_context(str(label("event_kind", kind)), reminders) for kind in EventKind
     }

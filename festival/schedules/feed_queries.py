@@ -302,9 +302,13 @@ def troupe_feed_state(connection: Connection, secret: str) -> FeedState | None:
     row = _fetch_one(connection, "troupe_state", selector=secret[:16])
     if row is None:
         return None
-    feed_id, stored_secret, version, body_version, etag, changed_at = row
+    feed_id, stored_secret, *state = row
     if not hmac.compare_digest(stored_secret.encode(), secret.encode()):
         return None
+    return _feed_state(connection, feed_id, *state)
+
+
+def _feed_state(connection: Connection, feed_id, version, body_version, etag, changed_at):
     return FeedState(
         id=feed_id,
         version=version,
@@ -317,23 +321,13 @@ def troupe_feed_state(connection: Connection, secret: str) -> FeedState | None:
 def festival_feed_state(connection: Connection, slug: str) -> FestivalFeedState | None:
     """The state of a festival's public feed by the festival's slug (one query); None for no
     such festival."""
-    if not slug or len(slug) > 80:
+    if not slug or len(slug) > Festival.slug.type.length:
         return None
     row = _fetch_one(connection, "festival_state", slug=slug)
     if row is None:
         return None
-    status, feed_id, version, body_version, etag, changed_at = row
-    feed = (
-        None
-        if feed_id is None
-        else FeedState(
-            id=feed_id,
-            version=version,
-            body_version=body_version,
-            etag=etag,
-            changed_at=_read_changed_at(connection.dialect)(changed_at),
-        )
-    )
+    status, feed_id, *state = row
+    feed = None if feed_id is None else _feed_state(connection, feed_id, *state)
     return FestivalFeedState(draft=status == FestivalStatus.draft.value, feed=feed)
 
 

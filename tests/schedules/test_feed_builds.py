@@ -188,6 +188,30 @@ def test_changing_the_reminders_renders_every_event_of_the_feed_again(
     assert body.count(b"BEGIN:VALARM") == 3
 
 
+def test_another_icalendar_or_tzdata_renders_every_event_again(
+    session, troupe, leader, monkeypatch
+):
+    for n in range(3):
+        services.create_event(
+            session,
+            details=details(day=n, hour=9, kind="training", repeats=None, public=False, title="练"),
+            troupe=troupe,
+            zone=ZONE,
+            actor=leader,
+            now=NOW,
+        )
+    session.commit()
+    incremental(session, troupe=troupe)
+    session.commit()
+    renders = Renders(monkeypatch)
+    incremental(session, troupe=troupe)
+    assert renders.count == 0  # nothing changed: every kept text serves
+    monkeypatch.setattr(feed_builds, "RENDERER", "icalendar 99.0; tzdata 2099a")
+    body = incremental(session, troupe=troupe)
+    assert renders.count == 3
+    assert body == full(session, troupe=troupe)
+
+
 def test_a_deleted_event_leaves_the_feed_and_its_kept_text_goes_with_it(session, troupe, leader):
     kept = services.create_event(
         session,
