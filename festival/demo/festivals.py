@@ -137,11 +137,13 @@ def make_festivals(
         created=datetime(2026, 5, 6, 1, 0, tzinfo=UTC),
     )
     judges = [users[f"judge{n}"] for n in range(1, 6)]
-    # The district screens twelve programs in two rounds down to six.
+    # The district screens twelve programs in two rounds down to six, the first by video
+    # (网络初评): each judge's sheet shows the troupes' videos.
     first = _demo_round(
         session,
         festival,
         "初选",
+        by_video=True,
         advance=8,
         judges=judges,
         rng=rng,
@@ -282,6 +284,7 @@ def _demo_round(
     opened: datetime,
     previous=None,
     performance_day: bool = False,
+    by_video: bool = False,
 ):
     """A closed round in which every judge scored every program around its quality. Before
     its first round the office closes the festival to submissions, as offices do. Without
@@ -296,6 +299,7 @@ def _demo_round(
         criteria=[{"name": n, "max_score": m, "weight": 1} for n, m in CRITERIA],
         advance_count=advance,
         ranking=ranking,
+        by_video=by_video,
         actor=actor,
         now=opened,
     )

@@ -30,7 +30,7 @@ def _bytes(key: str) -> bytes:
 
 
 def test_the_demo_programs_carry_videos_and_tracks_with_one_missing_and_one_too_long(
-    app, session, tmp_path
+    app, session, client, tmp_path
 ):
     started = time.perf_counter()
     result = app.test_cli_runner().invoke(args=["demo"])
@@ -100,6 +100,13 @@ def test_the_demo_programs_carry_videos_and_tracks_with_one_missing_and_one_too_
     assert codes[NO_TRACK] == ["backing_track_missing"]
     assert codes[TOO_LONG] == ["video_too_long"]
     assert codes["和谐大家园"] == []
+
+    # The district's first round is screened by video: a judge's sheet plays each program's.
+    first = session.execute(select(Round).where(Round.name == "初选")).scalar_one()
+    assert first.by_video
+    client.login("judge1", DEMO_PASSWORD)
+    sheet = client.get(f"/rounds/{first.id}/sheet", headers=EN).get_data(as_text=True)
+    assert sheet.count("<video") == 12
 
     # The performance day's sound desk has real tracks, and its ZIP holds them.
     [day] = session.execute(select(Round).where(Round.name == "复选")).scalars()
